@@ -1,0 +1,3 @@
+from codex_tui.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,69 @@
+"""The `codex-tui` command: the app with no arguments, and a headless subcommand per view."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from codex_tui import __version__
+
+EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
+
+
+def _add_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sessions-root", action="append", type=Path, default=[], metavar="DIR",
+                        help="a rollout folder to read instead of $CODEX_HOME/sessions and "
+                             "archived_sessions (repeatable)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--dev-root", type=Path, metavar="DIR",
+                       help="also read .codex/sessions of repos under DIR (default ~/dev)")
+    group.add_argument("--no-dev-sessions", action="store_true",
+                       help="do not read per-repo .codex/sessions folders")
+    parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the index cache")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="codex-tui", description="Supervise Codex CLI sessions: run with no command for the app.")
+    parser.add_argument("--version", action="version", version=f"codex-tui {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("sessions", help="list Codex sessions with failures and token use")
+    p.add_argument("--days", type=float, help="only sessions started in the last N days")
+    _add_sources(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+
+    p = sub.add_parser("scan", help="daily skill-health report over recent sessions")
+    p.add_argument("--days", type=float, default=1.0, help="how far back to scan (default 1)")
+    _add_sources(p)
+    p.add_argument("--skills-root", type=Path, metavar="DIR",
+                   help="personal skills folder (default ~/dev/agent-skills)")
+    p.add_argument("--max-samples-per-skill", type=int, default=3, metavar="N")
+    p.add_argument("--include-otel", action="store_true",
+                   help="also check the OTLP endpoint, .narrative/trace artifacts and collector stats")
+    p.add_argument("--complex-words", metavar="WORDS",
+                   help="comma-separated words that mark a complex task")
+    p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE too")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        if args.command == "sessions":
+            from codex_tui.commands.sessions import run_sessions
+
+            return run_sessions(args)
+        if args.command == "scan":
+            from codex_tui.commands.scan import run_scan
+
+            return run_scan(args)
+        parser.print_help()
+        print("\nThe interactive app is not built yet: use a subcommand above.", file=sys.stderr)
+        return EXIT_OK
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK

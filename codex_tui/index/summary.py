@@ -1,0 +1,55 @@
+"""The JSON-ready summary of a session that the index caches and every view lists."""
+from __future__ import annotations
+
+import time
+
+from codex_tui.rollout.model import IN_PROGRESS, Session
+from codex_tui.scan.classify import classify_session
+
+LIVE_SECONDS = 600  # a rollout written to this recently, with a turn still open, is live
+FIRST_PROMPT_CHARS = 300
+
+
+def summarize(session: Session, mtime: float) -> dict:
+    session.failures = classify_session(session)
+    first_prompt = next((t.prompt for t in session.turns if t.prompt), "")
+    return {
+        "id": session.id,
+        "path": session.path,
+        "cli_version": session.cli_version,
+        "source": session.source,
+        "originator": session.originator,
+        "cwd": session.cwd,
+        "git_branch": session.git_branch,
+        "model": session.model,
+        "models": list(session.models),
+        "started_at": session.started_at,
+        "ended_at": session.ended_at,
+        "status": session.status,
+        "turns": len(session.turns),
+        "commands": len(session.commands),
+        "failed_commands": session.failed_commands,
+        "failures": [{"kind": f.kind, "command": f.command, "exit_code": f.exit_code,
+                      "excerpt": f.excerpt, "line": f.line, "environmental": f.environmental}
+                     for f in session.failures],
+        "errors": list(session.errors),
+        "tokens": session.tokens.as_dict(),
+        "last_usage": session.last_usage.as_dict(),
+        "context_window": session.context_window,
+        "first_prompt": first_prompt[:FIRST_PROMPT_CHARS],
+        "forked_from": session.forked_from,
+        "parent_id": session.parent_id,
+        "compactions": session.compactions,
+        "skipped_lines": session.unknown_lines,
+        "corrupt_lines": list(session.corrupt_lines[:50]),
+        "mtime": mtime,
+    }
+
+
+def effective_status(summary: dict, now: float | None = None) -> str:
+    """`in_progress` only while the file is still being written; else `incomplete`."""
+    status = summary["status"]
+    if status != IN_PROGRESS:
+        return status
+    now = time.time() if now is None else now
+    return IN_PROGRESS if now - summary.get("mtime", 0) <= LIVE_SECONDS else "incomplete"

@@ -1,0 +1,143 @@
+"""Turn the many shapes of Codex shell calls and their results into plain facts."""
+from __future__ import annotations
+
+import re
+import shlex
+
+import orjson
+
+from codex_tui.redact import redact
+
+# Tool names that run a shell command, across releases.
+SHELL_TOOLS = frozenset({"shell", "container.exec", "exec_command", "shell_command", "local_shell"})
+
+_EXIT_RE = re.compile(r"(?:Process exited with code|Exit code:?)\s*(-?\d+)")
+_WALL_RE = re.compile(r"Wall time:\s*([0-9.]+)\s*seconds")
+_OUTPUT_MARK = "\nOutput:\n"
+_TRUNCATION_MARKS = ("tokens truncated", "chars truncated", "[... omitted", "Total output lines:",
+                     "…truncated", "output truncated")
+_TIMEOUT_MARKS = ("command timed out", "timed out after", "TimedOut")
+_SANDBOX_MARKS = ("failed in sandbox", "sandbox denied", "SandboxErr", "blocked by policy",
+                  "not permitted by the sandbox")
+_STREAM_RE = re.compile(r"(?i)stream disconnected|reconnecting\.\.\.|stream error|error sending request|"
+                        r"connection (?:reset|closed|refused)|idle timeout waiting")
+
+EXCERPT_CHARS = 1200
+_EXCERPT_LINES = 8
+
+
+def command_text(name: str, arguments) -> str | None:
+    """The command a shell tool call runs, as a shell would read it; None if not a shell call."""
+    if name not in SHELL_TOOLS:
+        return None
+    if isinstance(arguments, str):
+        try:
+            arguments = orjson.loads(arguments)
+        except orjson.JSONDecodeError:
+            return arguments
+    if not isinstance(arguments, dict):
+        return None
+    value = arguments.get("cmd", arguments.get("command"))
+    return argv_text(value)
+
+
+def argv_text(value) -> str | None:
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        # ["bash", "-lc", "script"] is how Codex wraps a script: show the script.
+        if len(value) == 3 and value[1] in ("-lc", "-c") and value[0].rsplit("/", 1)[-1] in (
+                "bash", "sh", "zsh"):
+            return value[2]
+        return shlex.join(value)
+    return None
+
+
+def parse_output(raw) -> tuple[int | None, float | None, str, bool]:
+    """Read a function_call_output payload: (exit_code, duration_s, text, truncated)."""
+    if isinstance(raw, dict):  # some releases store {"content": ..., "success": ...}
+        raw = raw.get("content") or raw.get("output") or ""
+    if isinstance(raw, list):  # content items
+        raw = "\n".join(part.get("text", "") for part in raw if isinstance(part, dict))
+    if not isinstance(raw, str):
+        return None, None, "", False
+    text = raw
+    exit_code: int | None = None
+    duration: float | None = None
+    if raw.startswith("{"):
+        try:
+            obj = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            obj = None
+        if isinstance(obj, dict) and "output" in obj:
+            meta = obj.get("metadata") or {}
+            exit_code = _maybe_int(meta.get("exit_code"))
+            duration = _maybe_float(meta.get("duration_seconds"))
+            text = str(obj.get("output") or "")
+            return exit_code, duration, text, _looks_truncated(text)
+    head, sep, body = raw.partition(_OUTPUT_MARK)
+    if sep:
+        match = _EXIT_RE.search(head)
+        exit_code = int(match.group(1)) if match else None
+        wall = _WALL_RE.search(head)
+        duration = float(wall.group(1)) if wall else None
+        text = body
+    else:
+        match = _EXIT_RE.match(raw)
+        if match:
+            exit_code = int(match.group(1))
+    return exit_code, duration, text, _looks_truncated(raw)
+
+
+def excerpt(text: str) -> str:
+    """A short, redacted head-and-tail of command output."""
+    text = text.strip("\n")
+    if not text:
+        return ""
+    lines = text.split("\n")
+    if len(lines) > 2 * _EXCERPT_LINES:
+        lines = lines[:_EXCERPT_LINES] + [f"… {len(lines) - 2 * _EXCERPT_LINES} lines …"] + \
+            lines[-_EXCERPT_LINES:]
+    short = "\n".join(line[:300] for line in lines)
+    if len(short) > EXCERPT_CHARS:
+        short = short[:EXCERPT_CHARS // 2] + "\n…\n" + short[-EXCERPT_CHARS // 2:]
+    return redact(short)
+
+
+def duration_seconds(value) -> float | None:
+    """Codex durations: {"secs","nanos"}, a float of seconds, or a string like '1.2s'."""
+    if isinstance(value, dict):
+        return (_maybe_float(value.get("secs")) or 0.0) + (_maybe_float(value.get("nanos")) or 0.0) / 1e9
+    if isinstance(value, str):
+        value = value.rstrip("s")
+    return _maybe_float(value)
+
+
+def looks_timed_out(text: str) -> bool:
+    return any(mark in text for mark in _TIMEOUT_MARKS)
+
+
+def looks_sandbox_denied(text: str) -> bool:
+    return any(mark in text for mark in _SANDBOX_MARKS)
+
+
+def looks_like_stream_error(text: str) -> bool:
+    return bool(_STREAM_RE.search(text))
+
+
+def _looks_truncated(text: str) -> bool:
+    return any(mark in text for mark in _TRUNCATION_MARKS)
+
+
+def _maybe_int(value) -> int | None:
+    try:
+        return None if value is None else int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def _maybe_float(value) -> float | None:
+    try:
+        return None if value is None else float(value)
+    except (TypeError, ValueError):
+        return None

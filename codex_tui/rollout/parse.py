@@ -1,0 +1,381 @@
+"""Build a normalised Session from rollout lines of any Codex release.
+
+`RolloutParser` is resumable: feed it lines, pickle it, and feed it the lines appended
+later. Release quirks live here and are listed in docs/FORMATS.md.
+"""
+from __future__ import annotations
+
+import orjson
+
+from codex_tui.redact import redact
+from codex_tui.rollout import commands as cmds
+from codex_tui.rollout.model import (ABORTED, COMPLETED, FAILED, IN_PROGRESS, Command, Failure,
+                                     Session, TokenUsage, Turn)
+from codex_tui.rollout.reader import iter_lines
+
+ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
+                            "compacted", "world_state", "token_usage_record"})
+# Bare response items written by releases before the {timestamp,type,payload} envelope.
+LEGACY_ITEM_TYPES = frozenset({"message", "function_call", "function_call_output", "reasoning",
+                               "local_shell_call", "custom_tool_call", "custom_tool_call_output",
+                               "web_search_call"})
+PROMPT_CHARS = 8000
+MESSAGE_CHARS = 2000
+# User messages Codex injects itself (environment, AGENTS.md, ...), not typed by the user.
+_INJECTED_PREFIXES = ("<environment_context", "<user_instructions", "# AGENTS.md instructions",
+                      "<permissions instructions", "<user_shell_command", "<turn_aborted",
+                      "<skill", "<subagent")
+
+
+class RolloutParser:
+    """Incremental rollout reader: call `feed_file` again after the file grows."""
+
+    def __init__(self, path: str):
+        self.session = Session(path=path)
+        self.offset = 0            # byte offset after the last complete line consumed
+        self.next_line = 1
+        self._calls: dict[str, int] = {}      # call_id -> index in session.commands
+        self._turn_from_task = False          # current turn opened by task_started, no prompt yet
+        self._task_events = False             # this release writes task_started/task_complete
+        self._token_events = False            # token_count seen (preferred over usage records)
+        self._prev_total: TokenUsage | None = None
+        self._replaying = False               # inside a fork's copy of its parent's history
+        self._sandboxed = False               # the current turn runs commands in a sandbox
+        self.tool_calls: dict[str, int] = {}
+
+    # ---- reading -------------------------------------------------------------------------
+    def feed_file(self) -> "RolloutParser":
+        path = self.session.path
+        offset = 0 if path.endswith(".zst") else self.offset
+        for raw in iter_lines(path, offset, self.next_line):
+            if not raw.data.strip():
+                if raw.complete:
+                    self._advance(raw)
+                continue
+            try:
+                obj = orjson.loads(raw.data)
+            except orjson.JSONDecodeError:
+                if raw.complete:  # a half-written last line is simply not there yet
+                    self.session.corrupt_lines.append(raw.number)
+                    self._advance(raw)
+                continue
+            self._advance(raw)
+            if isinstance(obj, dict):
+                self.feed(obj, raw.number)
+            else:
+                self.session.corrupt_lines.append(raw.number)
+        return self
+
+    def _advance(self, raw) -> None:
+        self.offset += len(raw.data) + (1 if raw.complete else 0)
+        self.next_line = raw.number + 1
+        self.session.lines = raw.number
+
+    # ---- dispatch ------------------------------------------------------------------------
+    def feed(self, obj: dict, line: int) -> None:
+        kind = obj.get("type")
+        payload = obj.get("payload")
+        ts = obj.get("timestamp")
+        if kind in ENVELOPE_TYPES and isinstance(payload, dict):
+            if isinstance(ts, str):
+                if self.session.started_at is None:
+                    self.session.started_at = ts
+                self.session.ended_at = ts
+            handler = _ENVELOPE_HANDLERS.get(kind)
+            if handler:
+                handler(self, payload, line, ts)
+        elif kind in LEGACY_ITEM_TYPES:
+            self.on_response_item(obj, line, None)
+        elif "record_type" in obj:
+            pass  # 0.2x state snapshots carry nothing we report
+        elif kind is None and line == 1 and "id" in obj:
+            self.on_session_meta(obj, line, None)  # 0.2x: bare meta on the first line
+        else:
+            self.session.unknown_lines += 1
+
+    def on_session_meta(self, p: dict, line: int, ts) -> None:
+        s = self.session
+        meta_id = str(p.get("id") or p.get("session_id") or "")
+        if s.id and meta_id and meta_id != s.id:
+            # A later meta with another id is the parent's, replayed into a fork.
+            self._replaying = True
+            s.parent_id = s.parent_id or meta_id
+            return
+        s.id = s.id or meta_id
+        s.started_at = p.get("timestamp") or s.started_at
+        s.cwd = p.get("cwd") or s.cwd
+        s.originator = p.get("originator") or s.originator
+        s.cli_version = p.get("cli_version") or s.cli_version
+        source = p.get("source")
+        if isinstance(source, dict):
+            source = next(iter(source), "")
+        s.source = str(source or s.source or "")
+        forked = p.get("forked_from_id") or p.get("forked_from")
+        if forked:
+            s.forked_from = str(forked)
+            s.parent_id = s.parent_id or str(forked)
+        parent = p.get("parent_thread_id") or p.get("parent_id")
+        if parent:
+            s.parent_id = str(parent)
+        git = p.get("git") or {}
+        if isinstance(git, dict):
+            s.git_branch = git.get("branch") or s.git_branch
+            s.git_commit = git.get("commit_hash") or s.git_commit
+            s.git_repo = git.get("repository_url") or s.git_repo
+
+    def on_turn_context(self, p: dict, line: int, ts) -> None:
+        policy = p.get("sandbox_policy")
+        if isinstance(policy, dict):
+            mode = policy.get("mode") or policy.get("type") or ""
+            self._sandboxed = mode in ("read-only", "workspace-write")
+        model = p.get("model")
+        if model and model not in self.session.models:
+            self.session.models.append(model)
+        if p.get("cwd") and not self.session.cwd:
+            self.session.cwd = p["cwd"]
+
+    def on_compacted(self, p: dict, line: int, ts) -> None:
+        self.session.compactions += 1
+
+    def on_usage_record(self, p: dict, line: int, ts) -> None:
+        if not self._token_events:
+            self._set_total(TokenUsage.from_codex(p.get("thread_token_usage")),
+                            TokenUsage.from_codex(p.get("usage")))
+
+    # ---- response items ------------------------------------------------------------------
+    def on_response_item(self, p: dict, line: int, ts) -> None:
+        kind = p.get("type")
+        if kind == "message":
+            text = _message_text(p.get("content"))
+            if p.get("role") == "user":
+                if text and not text.lstrip().startswith(_INJECTED_PREFIXES):
+                    self._on_prompt(text, line, ts)
+            elif p.get("role") == "assistant":
+                turn = self._turn(line, ts)
+                if text:
+                    turn.agent_messages.append(redact(text[:MESSAGE_CHARS]))
+                if not self._task_events and turn.status == IN_PROGRESS:
+                    turn.status = COMPLETED  # releases without task events: an answer ends it
+        elif kind in ("function_call", "local_shell_call", "custom_tool_call"):
+            self._on_call(p, line, ts)
+        elif kind in ("function_call_output", "custom_tool_call_output"):
+            index = self._calls.get(str(p.get("call_id")))
+            if index is not None:
+                exit_code, duration, text, truncated = cmds.parse_output(p.get("output"))
+                self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
+
+    def _on_call(self, p: dict, line: int, ts) -> None:
+        name = p.get("name") or ("local_shell" if p.get("type") == "local_shell_call" else "")
+        self.tool_calls[name] = self.tool_calls.get(name, 0) + 1
+        if p.get("type") == "local_shell_call":
+            text = cmds.argv_text((p.get("action") or {}).get("command"))
+        else:
+            text = cmds.command_text(name, p.get("arguments"))
+        if text is None:
+            return
+        turn = self._turn(line, ts)
+        if not self._task_events:
+            turn.status = IN_PROGRESS
+        call_id = str(p.get("call_id") or p.get("id") or f"line-{line}")
+        self._calls[call_id] = len(self.session.commands)
+        turn.commands.append(len(self.session.commands))
+        self.session.commands.append(Command(call_id=call_id, command=redact(text), line=line,
+                                             turn=turn.index, sandboxed=self._sandboxed))
+
+    def _set_result(self, index: int, line: int, exit_code, duration, text: str, truncated: bool,
+                    weak: bool = False) -> None:
+        """Record a command's result; event results (weak=False) win over tool output text."""
+        c = self.session.commands[index]
+        if weak and c.exit_code is not None:
+            c.truncated = c.truncated or truncated
+            return
+        c.exit_code = exit_code if exit_code is not None else c.exit_code
+        c.duration_s = duration if duration is not None else c.duration_s
+        c.output = cmds.excerpt(text)
+        c.output_chars = len(text)
+        c.truncated = c.truncated or truncated
+        c.timed_out = c.timed_out or cmds.looks_timed_out(text[:400])
+        c.sandbox_denied = c.sandbox_denied or cmds.looks_sandbox_denied(text[:400])
+        c.line = line
+
+    # ---- events --------------------------------------------------------------------------
+    def on_event(self, p: dict, line: int, ts) -> None:
+        kind = p.get("type")
+        handler = _EVENT_HANDLERS.get(kind)
+        if handler:
+            handler(self, p, line, ts)
+
+    def ev_task_started(self, p: dict, line: int, ts) -> None:
+        self._task_events = True
+        self._new_turn(line, ts)
+        self._turn_from_task = True
+        window = p.get("model_context_window")
+        if window:
+            self.session.context_window = int(window)
+
+    def ev_task_complete(self, p: dict, line: int, ts) -> None:
+        self._task_events = True
+        turn = self._turn(line, ts)
+        turn.ended_at = ts
+        error = p.get("error")
+        if error:
+            self._turn_failed(turn, _error_text(error), line)
+        elif turn.status == IN_PROGRESS:
+            turn.status = COMPLETED
+        turn.duration_ms = p.get("duration_ms", turn.duration_ms)
+        turn.first_token_ms = p.get("time_to_first_token_ms", turn.first_token_ms)
+        last = p.get("last_agent_message")
+        if last and not turn.agent_messages:
+            turn.agent_messages.append(redact(str(last)[:MESSAGE_CHARS]))
+
+    def ev_user_message(self, p: dict, line: int, ts) -> None:
+        pass  # the same prompt is recorded as a response_item user message
+
+    def ev_error(self, p: dict, line: int, ts) -> None:
+        turn = self._turn(line, ts)
+        self._turn_failed(turn, _error_text(p.get("message") or p), line)
+
+    def ev_stream_error(self, p: dict, line: int, ts) -> None:
+        message = redact(_error_text(p.get("message") or p)[:MESSAGE_CHARS])
+        self.session.errors.append(message)
+        turn = self._turn(line, ts)
+        self.session.event_failures.append(
+            Failure("stream_error", "", None, message, line, True, turn.index))
+
+    def ev_turn_aborted(self, p: dict, line: int, ts) -> None:
+        turn = self._turn(line, ts)
+        turn.status = ABORTED
+        turn.ended_at = ts
+        turn.error = "aborted: " + str(p.get("reason") or "interrupted")
+        self.session.event_failures.append(
+            Failure("turn_aborted", "", None, turn.error, line, False, turn.index))
+
+    def ev_token_count(self, p: dict, line: int, ts) -> None:
+        info = p.get("info")
+        if not isinstance(info, dict):
+            return
+        self._token_events = True
+        if info.get("model_context_window"):
+            self.session.context_window = int(info["model_context_window"])
+        self._set_total(TokenUsage.from_codex(info.get("total_token_usage")),
+                        TokenUsage.from_codex(info.get("last_token_usage")))
+
+    def ev_exec_end(self, p: dict, line: int, ts) -> None:
+        index = self._calls.get(str(p.get("call_id")))
+        if index is None:
+            return
+        text = p.get("aggregated_output") or p.get("formatted_output") or \
+            "\n".join(x for x in (p.get("stdout"), p.get("stderr")) if x)
+        self._set_result(index, line, p.get("exit_code"), cmds.duration_seconds(p.get("duration")),
+                         str(text or ""), False)
+
+    def ev_item_completed(self, p: dict, line: int, ts) -> None:
+        item = p.get("item") or {}
+        if item.get("type") == "CommandExecution":
+            index = self._calls.get(str(item.get("id")))
+            if index is not None:
+                self._set_result(index, line, item.get("exit_code"),
+                                 cmds.duration_seconds(item.get("duration")),
+                                 str(item.get("aggregated_output") or ""), False)
+        elif item.get("type") == "ContextCompaction":
+            self.session.compactions += 1
+
+    def ev_context_compacted(self, p: dict, line: int, ts) -> None:
+        self.session.compactions += 1
+
+    # ---- helpers -------------------------------------------------------------------------
+    def _on_prompt(self, text: str, line: int, ts) -> None:
+        turn = self.session.turns[-1] if self.session.turns else None
+        if turn is None or not self._turn_from_task:
+            turn = self._new_turn(line, ts)
+        self._turn_from_task = False
+        turn.prompt = redact(text[:PROMPT_CHARS])
+        turn.prompt_chars = len(text)
+
+    def _new_turn(self, line: int, ts) -> Turn:
+        turns = self.session.turns
+        if turns and turns[-1].status == IN_PROGRESS and not self._task_events:
+            turns[-1].status = COMPLETED if turns[-1].agent_messages else ABORTED
+        turn = Turn(index=len(turns), line=line, started_at=ts)
+        turns.append(turn)
+        self._turn_from_task = False
+        return turn
+
+    def _turn(self, line: int, ts) -> Turn:
+        return self.session.turns[-1] if self.session.turns else self._new_turn(line, ts)
+
+    def _turn_failed(self, turn: Turn, message: str, line: int) -> None:
+        turn.status = FAILED
+        turn.error = redact(message[:MESSAGE_CHARS])
+        turn.error_line = line
+        self.session.errors.append(turn.error)
+        stream = cmds.looks_like_stream_error(message)
+        self.session.event_failures.append(Failure("stream_error" if stream else "turn_error", "",
+                                                   None, turn.error, line, stream, turn.index))
+
+    def _set_total(self, total: TokenUsage, last: TokenUsage) -> None:
+        """Count one request's usage. Codex repeats token_count events (same running total)
+        and restarts the running total when some releases resume a session, so each event
+        adds its own `last` usage only when the running total moved."""
+        if total.total == 0 and total.input == 0 and last.total == 0:
+            return
+        prev = self._prev_total
+        self._prev_total = total
+        if prev is not None and total == prev:
+            return  # the same event again
+        if self._replaying:
+            return  # the parent's history, copied into a fork: counted in the parent
+        if last.total or last.input:
+            self.session.tokens.add(last)
+        else:
+            self.session.tokens.add(total.minus(prev) if prev else total)
+        self.session.last_usage = last
+
+
+def _message_text(content) -> str:
+    if isinstance(content, str):
+        return content
+    if not isinstance(content, list):
+        return ""
+    return "\n".join(part.get("text", "") for part in content
+                     if isinstance(part, dict) and isinstance(part.get("text"), str))
+
+
+def _error_text(error) -> str:
+    if isinstance(error, str):
+        return error
+    if isinstance(error, dict):
+        for key in ("message", "error", "text"):
+            if isinstance(error.get(key), str):
+                return error[key]
+        return orjson.dumps(error).decode()[:MESSAGE_CHARS]
+    return str(error)
+
+
+_ENVELOPE_HANDLERS = {
+    "session_meta": RolloutParser.on_session_meta,
+    "response_item": RolloutParser.on_response_item,
+    "event_msg": RolloutParser.on_event,
+    "turn_context": RolloutParser.on_turn_context,
+    "compacted": RolloutParser.on_compacted,
+    "token_usage_record": RolloutParser.on_usage_record,
+}
+_EVENT_HANDLERS = {
+    "task_started": RolloutParser.ev_task_started,
+    "turn_started": RolloutParser.ev_task_started,
+    "task_complete": RolloutParser.ev_task_complete,
+    "turn_complete": RolloutParser.ev_task_complete,
+    "user_message": RolloutParser.ev_user_message,
+    "error": RolloutParser.ev_error,
+    "stream_error": RolloutParser.ev_stream_error,
+    "turn_aborted": RolloutParser.ev_turn_aborted,
+    "token_count": RolloutParser.ev_token_count,
+    "exec_command_end": RolloutParser.ev_exec_end,
+    "item_completed": RolloutParser.ev_item_completed,
+    "context_compacted": RolloutParser.ev_context_compacted,
+}
+
+
+def parse_file(path: str) -> Session:
+    """Parse a whole rollout file into a Session."""
+    return RolloutParser(path).feed_file().session

@@ -1,0 +1,82 @@
+"""Classify failed commands and turns, each with the line of evidence that shows it.
+
+The rules are one table, tried in order; the first that matches names the kind.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from codex_tui.rollout.model import Command, Failure, Session
+
+FAILURE_KINDS = ("missing_path", "command_not_found", "permission_denied", "nonzero_exit",
+                 "timeout", "sandbox_denied", "turn_error", "turn_aborted", "stream_error")
+
+
+@dataclass(frozen=True)
+class Rule:
+    kind: str
+    exit_codes: tuple[int, ...]
+    pattern: re.Pattern[str] | None
+    environmental: bool
+    flag: str | None = None      # a Command attribute that decides on its own
+    requires: str | None = None  # a Command attribute that must hold for codes and pattern to count
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("sandbox_denied", (), re.compile(r"(?i)read-only file system|operation not permitted|"
+                                          r"permission denied|sandbox"),
+         True, flag="sandbox_denied", requires="sandboxed"),
+    Rule("timeout", (124,), re.compile(r"(?i)timed out"), True, flag="timed_out"),
+    Rule("command_not_found", (127,), re.compile(r"(?i)command not found|: not found\b|"
+                                                 r"is not recognized as|executable file not found"), True),
+    Rule("permission_denied", (126,), re.compile(r"(?i)permission denied|EACCES"), True),
+    Rule("missing_path", (), re.compile(r"(?i)no such file or directory|cannot access|can't open file|"
+                                        r"does not exist|not a directory|ENOENT|cannot find the path|"
+                                        r"FileNotFoundError|could not find"), False),
+)
+
+
+def classify_command(command: Command) -> Failure | None:
+    """The failure a finished command shows, or None if it succeeded."""
+    if not command.failed:
+        return None
+    lines = command.output.split("\n") if command.output else []
+    for rule in RULES:
+        by_flag = rule.flag is not None and getattr(command, rule.flag)
+        if not by_flag and rule.requires is not None and not getattr(command, rule.requires):
+            continue
+        evidence = _first_match(rule.pattern, lines)
+        if by_flag or command.exit_code in rule.exit_codes or evidence is not None:
+            return _failure(rule.kind, command, evidence, rule.environmental)
+    return _failure("nonzero_exit", command, None, False)
+
+
+def classify_session(session: Session) -> list[Failure]:
+    """All failures of a session (commands and turn events), in file order."""
+    found = list(session.event_failures)
+    for command in session.commands:
+        failure = classify_command(command)
+        if failure is not None:
+            found.append(failure)
+    found.sort(key=lambda f: f.line)
+    return found
+
+
+def _first_match(pattern: re.Pattern[str] | None, lines: list[str]) -> str | None:
+    """The last matching line: shell-profile noise comes first, the command's own error last."""
+    if pattern is None:
+        return None
+    for line in reversed(lines):
+        if pattern.search(line):
+            return line.strip()
+    return None
+
+
+def _failure(kind: str, command: Command, evidence: str | None, environmental: bool) -> Failure:
+    if evidence is None:
+        nonblank = [line for line in command.output.split("\n") if line.strip()]
+        evidence = nonblank[-1].strip() if nonblank else f"exit code {command.exit_code}"
+    return Failure(kind=kind, command=command.command, exit_code=command.exit_code,
+                   excerpt=evidence[:400], line=command.line, environmental=environmental,
+                   turn=command.turn)
