@@ -55,3 +55,11 @@ class Sources:
             return list(self.sessions_roots)
         home = codex_home()
         return [home / "sessions", home / "archived_sessions"]
+
+
+def now() -> float:
+    """The current time; CODEX_TUI_NOW (epoch seconds) pins it for reproducible reports."""
+    import time
+
+    value = os.environ.get("CODEX_TUI_NOW")
+    return float(value) if value else time.time()

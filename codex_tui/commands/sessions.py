@@ -1,6 +1,7 @@
 """`codex-tui sessions`: every session with its failures and token use."""
 from __future__ import annotations
 
+from codex_tui import config
 from codex_tui.commands.common import print_json, short_path, sources_from_args
 from codex_tui.index.query import load_sessions, print_warnings
 
@@ -26,7 +27,8 @@ def totals(sessions: list[dict]) -> dict:
 
 
 def run_sessions(args) -> int:
-    selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache)
+    selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,
+                              now=config.now())
     print_warnings(selection)
     sessions = [{k: s[k] for k in _PUBLIC_KEYS} for s in selection.sessions]
     if args.json:

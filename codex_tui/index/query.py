@@ -11,6 +11,9 @@ from codex_tui.config import Sources
 from codex_tui.index.discover import find_rollouts
 from codex_tui.index.store import RefreshStats, SessionIndex
 from codex_tui.index.summary import effective_status
+from codex_tui.rollout.model import Session
+from codex_tui.rollout.parse import parse_file
+from codex_tui.scan.classify import classify_session
 
 
 @dataclass
@@ -19,6 +22,22 @@ class Selection:
     stats: RefreshStats
     skipped_lines: int = 0
     warnings: list[str] = field(default_factory=list)
+    index: SessionIndex | None = None
+
+    def full_sessions(self) -> list[Session]:
+        """The complete parsed sessions (commands, turns) behind the summaries."""
+        result = []
+        for summary in self.sessions:
+            parser = self.index.parser_for(summary["path"]) if self.index else None
+            session = parser.session if parser else None
+            if session is None:
+                try:
+                    session = parse_file(summary["path"])
+                except OSError:
+                    continue
+            session.failures = classify_session(session)
+            result.append(session)
+        return result
 
 
 def cutoff_iso(days: float | None, now: float | None = None) -> str | None:
@@ -52,7 +71,8 @@ def load_sessions(sources: Sources, days: float | None = None, use_cache: bool =
     for summary in chosen:
         for line in summary.get("corrupt_lines", []):
             warnings.append(f"{summary['path']}:{line}: corrupt JSON line skipped")
-    return Selection(chosen, index.stats, sum(s.get("skipped_lines", 0) for s in chosen), warnings)
+    return Selection(chosen, index.stats, sum(s.get("skipped_lines", 0) for s in chosen), warnings,
+                     index)
 
 
 def print_warnings(selection: Selection, limit: int = 20) -> None:

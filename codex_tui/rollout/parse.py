@@ -77,6 +77,12 @@ class RolloutParser:
         payload = obj.get("payload")
         ts = obj.get("timestamp")
         if kind in ENVELOPE_TYPES and isinstance(payload, dict):
+            if self._replaying and kind != "session_meta":
+                # Releases that copy the parent's lines into a fork: they end where the
+                # fork's own activity (stamped after the fork was made) begins.
+                if not (isinstance(ts, str) and self.session.started_at and ts > self.session.started_at):
+                    return
+                self._replaying = False
             if isinstance(ts, str):
                 if self.session.started_at is None:
                     self.session.started_at = ts
@@ -277,8 +283,7 @@ class RolloutParser:
                 self._set_result(index, line, item.get("exit_code"),
                                  cmds.duration_seconds(item.get("duration")),
                                  str(item.get("aggregated_output") or ""), False)
-        elif item.get("type") == "ContextCompaction":
-            self.session.compactions += 1
+        # ContextCompaction items repeat the `compacted` line: counted there once.
 
     def ev_context_compacted(self, p: dict, line: int, ts) -> None:
         self.session.compactions += 1

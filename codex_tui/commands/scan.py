@@ -1,0 +1,56 @@
+"""`codex-tui scan`: the daily skill-health report."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+
+from codex_tui import config
+from codex_tui.commands.common import print_json, sources_from_args
+from codex_tui.index.query import load_sessions, print_warnings
+from codex_tui.scan.report import build_report, to_markdown
+from codex_tui.scan.skills import SkillFinder, attribute
+
+EXIT_CLEAN, EXIT_USAGE, EXIT_ISSUES = 0, 1, 2
+
+
+def run_scan(args) -> int:
+    if args.days <= 0 or args.max_samples_per_skill < 0:
+        print("codex-tui scan: --days must be positive and --max-samples-per-skill not negative",
+              file=sys.stderr)
+        return EXIT_USAGE
+    skills_root = (args.skills_root or config.default_skills_root()).expanduser()
+    roots = [skills_root, config.codex_home() / "skills"]
+    words = [w.strip() for w in args.complex_words.split(",")] if args.complex_words \
+        else list(config.DEFAULT_COMPLEX_WORDS)
+    selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,
+                              now=config.now())
+    print_warnings(selection)
+    sessions = selection.full_sessions()
+    attribution = attribute(sessions, SkillFinder(roots))
+    generated = datetime.fromtimestamp(config.now(), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+    report = build_report(sessions, attribution, days=args.days,
+                          max_samples=args.max_samples_per_skill, words=words, generated_at=generated)
+    report["skills_root"] = str(skills_root)
+    if args.include_otel:
+        from codex_tui.scan.otel import otel_signals
+
+        report["otel"] = otel_signals([s.cwd for s in sessions])
+    text = to_markdown(report)
+    if args.out:
+        try:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            args.out.write_text(text if not args.json else _json_text(report))
+        except OSError as exc:
+            print(f"codex-tui scan: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_USAGE
+    if args.json:
+        print_json(report)
+    else:
+        print(text)
+    return EXIT_ISSUES if report["skills_with_issues"] else EXIT_CLEAN
+
+
+def _json_text(report: dict) -> str:
+    import orjson
+
+    return orjson.dumps(report, option=orjson.OPT_INDENT_2).decode() + "\n"

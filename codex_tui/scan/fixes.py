@@ -1,0 +1,49 @@
+"""Suggested fix patterns for a skill's failures (suggestions only: nothing is changed)."""
+from __future__ import annotations
+
+import re
+
+from codex_tui.rollout.model import Failure
+from codex_tui.scan.skills import Skill
+
+_QUOTED_PATH = re.compile(r"""['"‘’]?((?:~|/)[^\s'"‘’:]+)""")
+_MISSING_MODULE = re.compile(r"No module named '?([\w.]+)|ModuleNotFoundError|ImportError")
+_NOT_FOUND_NAME = re.compile(r"(?:^|[:\s])([\w.+-]+): (?:command )?not found")
+
+
+def suggest(skill: Skill, failure: Failure) -> str | None:
+    """One fix pattern for one failure, or None where no pattern fits."""
+    text = failure.excerpt
+    path = _path_in(text)
+    if failure.kind == "missing_path" and path and path.startswith("~"):
+        return f"`~` not expanded in `{path}`: it was quoted or passed without a shell; " \
+               "use an absolute path or $HOME"
+    if failure.kind == "missing_path" and path and path.startswith(skill.path + "/"):
+        return f"wrong path in SKILL.md or a script: `{path}` does not exist in the skill folder; " \
+               "fix the reference or add the file"
+    if failure.kind == "missing_path":
+        return f"missing or moved file: `{path or text}`; update the skill's reference"
+    match = _MISSING_MODULE.search(text)
+    if match:
+        module = match.group(1) or "the module"
+        return f"wrong interpreter: `{module}` is not importable; run the script with the " \
+               "interpreter (venv) that has it, and name it in SKILL.md"
+    if failure.kind == "command_not_found":
+        name = _NOT_FOUND_NAME.search(text)
+        binary = name.group(1) if name else failure.command.split()[0] if failure.command else "?"
+        return f"missing binary `{binary}`: add a preflight `command -v {binary}` step or " \
+               "document how to install it"
+    if failure.kind == "permission_denied":
+        return "a script is not executable: call it through its interpreter (bash/python3) or chmod +x it"
+    if failure.kind == "timeout":
+        return "the command timed out: raise its timeout or split the step"
+    if failure.kind == "sandbox_denied":
+        return "the sandbox blocked a write: document the needed permission or write inside the workspace"
+    if failure.kind == "nonzero_exit":
+        return "a validation command failed: check its expected output and exit code in SKILL.md"
+    return None
+
+
+def _path_in(text: str) -> str | None:
+    match = _QUOTED_PATH.search(text)
+    return match.group(1).rstrip(".,") if match else None

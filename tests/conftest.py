@@ -1,0 +1,80 @@
+"""Shared test fixtures: real-Codex rollouts, isolated cache/state dirs, CLI runner."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.fakecodex import scenarios as sc
+from tests.fakecodex.server import _usage
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ROLLOUTS = FIXTURES / "rollouts"
+REPO = Path(__file__).resolve().parents[1]
+
+
+def fixture_files(version: str, scenario: str) -> list[Path]:
+    """The rollout files of one scenario, oldest first (a fork comes after its parent)."""
+    return sorted((ROLLOUTS / version / scenario).rglob("rollout-*.jsonl"))
+
+
+def fixture_cases() -> list[tuple[str, str]]:
+    return sorted((p.parent.name, p.name) for p in ROLLOUTS.glob("*/*") if p.is_dir())
+
+
+def usage_total(*requests: int) -> dict:
+    """What the fake server reported for these request numbers, summed (Codex's field names)."""
+    total = {"input": 0, "cached_input": 0, "output": 0, "reasoning": 0, "total": 0}
+    for n in requests:
+        u = _usage(n)
+        total["input"] += u["input_tokens"]
+        total["cached_input"] += u["input_tokens_details"]["cached_tokens"]
+        total["output"] += u["output_tokens"]
+        total["reasoning"] += u["output_tokens_details"]["reasoning_tokens"]
+        total["total"] += u["total_tokens"]
+    return total
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path, monkeypatch):
+    """Every test gets its own cache/state/config dirs and a CODEX_HOME that is not ~/.codex."""
+    monkeypatch.setenv("CODEX_TUI_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex-home-unused"))
+    monkeypatch.setenv("CODEX_TUI_DEV_ROOT", str(tmp_path / "dev-unused"))
+    monkeypatch.delenv("CODEX_TUI_NOW", raising=False)
+    yield
+
+
+@pytest.fixture
+def codex_home(tmp_path) -> Path:
+    """A CODEX_HOME holding every real-Codex fixture under sessions/."""
+    home = tmp_path / "codex-home"
+    for version_dir in ROLLOUTS.iterdir():
+        for scenario_dir in version_dir.iterdir():
+            shutil.copytree(scenario_dir, home / "sessions", dirs_exist_ok=True)
+    return home
+
+
+def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
+    full_env = dict(os.environ)
+    full_env.update(env or {})
+    proc = subprocess.run([sys.executable, "-m", "codex_tui", *args], capture_output=True, text=True,
+                          env=full_env, cwd=REPO, timeout=120)
+    if check and proc.returncode != 0:
+        raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
+    return proc
+
+
+def cli_json(*args: str, env: dict | None = None) -> dict:
+    proc = run_cli(*args, "--json", env=env)
+    assert proc.returncode in (0, 2), proc.stderr
+    return json.loads(proc.stdout)
+
+
+SCENARIOS = {s.name: s for s in sc.SCENARIOS}

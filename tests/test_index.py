@@ -1,0 +1,134 @@
+"""The incremental index: unchanged files are not re-read, appended files resume."""
+from __future__ import annotations
+
+import os
+import shutil
+
+import zstandard
+
+from codex_tui.config import Sources
+from codex_tui.index.discover import find_rollouts
+from codex_tui.index.store import SessionIndex
+from codex_tui.rollout.parse import parse_file
+from tests.conftest import ROLLOUTS, fixture_files, usage_total
+
+
+def _single(tmp_path, version="0.169.0", scenario="multi_turn"):
+    src = fixture_files(version, scenario)[0]
+    dst = tmp_path / "sessions" / src.name
+    dst.parent.mkdir(parents=True)
+    return src, dst
+
+
+def test_unchanged_files_are_not_reread(tmp_path, codex_home):
+    paths = find_rollouts(Sources([codex_home / "sessions"]))
+    first = SessionIndex(tmp_path / "cache")
+    summaries = first.refresh(paths)
+    assert first.stats.parsed == len(paths) and len(summaries) == len(paths)
+    second = SessionIndex(tmp_path / "cache")
+    assert second.refresh(paths) == summaries
+    assert second.stats.unchanged == len(paths) and second.stats.parsed == 0
+    assert second._parsers is None  # the resumable state was not even loaded
+
+
+def test_appended_lines_are_read_from_where_the_index_stopped(tmp_path):
+    src, dst = _single(tmp_path)
+    lines = src.read_bytes().split(b"\n")
+    cut = len(lines) // 2
+    dst.write_bytes(b"\n".join(lines[:cut]) + b"\n" + lines[cut][: len(lines[cut]) // 2])  # half a line
+    index = SessionIndex(tmp_path / "cache")
+    [partial] = index.refresh([str(dst)])
+    assert partial["corrupt_lines"] == []  # a half-written last line is not an error
+    dst.write_bytes(src.read_bytes())
+    index = SessionIndex(tmp_path / "cache")
+    [full] = index.refresh([str(dst)])
+    assert index.stats.appended == 1 and index.stats.parsed == 0
+    whole = parse_file(str(src))
+    assert full["turns"] == len(whole.turns) == 3
+    assert full["tokens"] == whole.tokens.as_dict() == usage_total(1, 2, 3, 4, 5)
+    assert full["failures"][0]["line"] == whole.failures[0].line if whole.failures else True
+
+
+def test_a_shrunk_or_replaced_file_is_read_again(tmp_path):
+    src, dst = _single(tmp_path)
+    shutil.copy(src, dst)
+    index = SessionIndex(tmp_path / "cache")
+    index.refresh([str(dst)])
+    shutil.copy(fixture_files("0.169.0", "ok")[0], dst)
+    index = SessionIndex(tmp_path / "cache")
+    [summary] = index.refresh([str(dst)])
+    assert index.stats.parsed == 1 and summary["turns"] == 1
+
+
+def test_removed_files_leave_the_index(tmp_path):
+    src, dst = _single(tmp_path)
+    shutil.copy(src, dst)
+    index = SessionIndex(tmp_path / "cache")
+    index.refresh([str(dst)])
+    os.unlink(dst)
+    index = SessionIndex(tmp_path / "cache")
+    assert index.refresh([]) == [] and index.stats.removed == 1
+
+
+def test_broken_cache_is_rebuilt(tmp_path):
+    src, dst = _single(tmp_path)
+    shutil.copy(src, dst)
+    SessionIndex(tmp_path / "cache").refresh([str(dst)])
+    for f in (tmp_path / "cache").rglob("*"):
+        if f.is_file():
+            f.write_bytes(b"\x00garbage")
+    index = SessionIndex(tmp_path / "cache")
+    [summary] = index.refresh([str(dst)])
+    assert summary["turns"] == 3
+
+
+def test_zst_copy_is_read_and_plain_file_preferred(tmp_path):
+    src = fixture_files("0.58.0", "failures")[0]
+    root = tmp_path / "sessions" / "2026"
+    root.mkdir(parents=True)
+    zst = root / (src.name + ".zst")
+    zst.write_bytes(zstandard.ZstdCompressor().compress(src.read_bytes()))
+    assert find_rollouts(Sources([tmp_path / "sessions"])) == [str(zst)]
+    session = parse_file(str(zst))
+    assert len(session.commands) == 4 and session.cli_version == "0.58.0"
+    shutil.copy(src, root / src.name)
+    assert find_rollouts(Sources([tmp_path / "sessions"])) == [str(root / src.name)]
+
+
+def test_unreadable_file_is_reported_not_fatal(tmp_path):
+    src, dst = _single(tmp_path)
+    shutil.copy(src, dst)
+    other = dst.with_name("rollout-2026-01-01T00-00-00-aaaa.jsonl")
+    shutil.copy(fixture_files("0.169.0", "ok")[0], other)
+    os.chmod(other, 0)
+    try:
+        index = SessionIndex(tmp_path / "cache")
+        summaries = index.refresh([str(dst), str(other)])
+        if os.geteuid() != 0:  # root can read mode-000 files
+            assert [p for p, _ in index.stats.unreadable] == [str(other)]
+            assert len(summaries) == 1
+    finally:
+        os.chmod(other, 0o644)
+    index = SessionIndex(tmp_path / "cache")
+    missing = str(tmp_path / "sessions" / "rollout-gone.jsonl")
+    index.refresh([str(dst), missing])
+    assert index.stats.unreadable[0][0] == missing
+
+
+def test_parallel_cold_parse_equals_serial(tmp_path, codex_home):
+    paths = find_rollouts(Sources([codex_home / "sessions"]))
+    many = []
+    for i in range(30):  # above the parallel threshold
+        for p in paths[:2]:
+            target = tmp_path / "many" / f"{i}" / os.path.basename(p)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(p, target)
+            many.append(str(target))
+    parallel = SessionIndex(None, workers=2).refresh(many)
+    serial = SessionIndex(None, workers=1).refresh(many)
+    assert parallel == serial and len(parallel) == 60
+
+
+def test_fixture_rollouts_are_small():
+    total = sum(p.stat().st_size for p in ROLLOUTS.rglob("*") if p.is_file())
+    assert total < 3_000_000
