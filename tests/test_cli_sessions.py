@@ -121,3 +121,15 @@ def test_scan_otel_probes_loopback_only(tmp_path):
     proc = run_cli("scan", "--include-otel", "--no-dev-sessions", env={"CODEX_HOME": str(home)})
     assert proc.returncode == 0
     assert "endpoint http://127.0.0.1:9/v1/logs: not listening" in proc.stdout
+
+
+def test_unfinished_turn_is_live_only_while_the_file_is_fresh(tmp_path):
+    root = tmp_path / "s"
+    shutil.copytree(ROLLOUTS / "0.58.0" / "model_error", root)
+    [path] = list(root.rglob("*.jsonl"))
+    mtime = path.stat().st_mtime
+    args = ("sessions", "--sessions-root", str(root), "--no-dev-sessions")
+    live = cli_json(*args, env={"CODEX_TUI_NOW": str(mtime + 30)})
+    assert live["sessions"][0]["status"] == "in_progress"
+    stale = cli_json(*args, env={"CODEX_TUI_NOW": str(mtime + 3600)})
+    assert stale["sessions"][0]["status"] == "incomplete"

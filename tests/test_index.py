@@ -13,6 +13,10 @@ from codex_tui.rollout.parse import parse_file
 from tests.conftest import ROLLOUTS, fixture_files, usage_total
 
 
+def summaries(index: SessionIndex, paths: list[str]) -> list[dict]:
+    return [index.summary(p) for p in index.refresh(paths)]
+
+
 def _single(tmp_path, version="0.169.0", scenario="multi_turn"):
     src = fixture_files(version, scenario)[0]
     dst = tmp_path / "sessions" / src.name
@@ -23,10 +27,10 @@ def _single(tmp_path, version="0.169.0", scenario="multi_turn"):
 def test_unchanged_files_are_not_reread(tmp_path, codex_home):
     paths = find_rollouts(Sources([codex_home / "sessions"]))
     first = SessionIndex(tmp_path / "cache")
-    summaries = first.refresh(paths)
-    assert first.stats.parsed == len(paths) and len(summaries) == len(paths)
+    made = summaries(first, paths)
+    assert first.stats.parsed == len(paths) and len(made) == len(paths)
     second = SessionIndex(tmp_path / "cache")
-    assert second.refresh(paths) == summaries
+    assert summaries(second, paths) == made
     assert second.stats.unchanged == len(paths) and second.stats.parsed == 0
     assert second._parsers is None  # the resumable state was not even loaded
 
@@ -37,11 +41,11 @@ def test_appended_lines_are_read_from_where_the_index_stopped(tmp_path):
     cut = len(lines) // 2
     dst.write_bytes(b"\n".join(lines[:cut]) + b"\n" + lines[cut][: len(lines[cut]) // 2])  # half a line
     index = SessionIndex(tmp_path / "cache")
-    [partial] = index.refresh([str(dst)])
+    [partial] = summaries(index, [str(dst)])
     assert partial["corrupt_lines"] == []  # a half-written last line is not an error
     dst.write_bytes(src.read_bytes())
     index = SessionIndex(tmp_path / "cache")
-    [full] = index.refresh([str(dst)])
+    [full] = summaries(index, [str(dst)])
     assert index.stats.appended == 1 and index.stats.parsed == 0
     whole = parse_file(str(src))
     assert full["turns"] == len(whole.turns) == 3
@@ -56,7 +60,7 @@ def test_a_shrunk_or_replaced_file_is_read_again(tmp_path):
     index.refresh([str(dst)])
     shutil.copy(fixture_files("0.169.0", "ok")[0], dst)
     index = SessionIndex(tmp_path / "cache")
-    [summary] = index.refresh([str(dst)])
+    [summary] = summaries(index, [str(dst)])
     assert index.stats.parsed == 1 and summary["turns"] == 1
 
 
@@ -78,7 +82,7 @@ def test_broken_cache_is_rebuilt(tmp_path):
         if f.is_file():
             f.write_bytes(b"\x00garbage")
     index = SessionIndex(tmp_path / "cache")
-    [summary] = index.refresh([str(dst)])
+    [summary] = summaries(index, [str(dst)])
     assert summary["turns"] == 3
 
 
@@ -103,10 +107,10 @@ def test_unreadable_file_is_reported_not_fatal(tmp_path):
     os.chmod(other, 0)
     try:
         index = SessionIndex(tmp_path / "cache")
-        summaries = index.refresh([str(dst), str(other)])
+        found = index.refresh([str(dst), str(other)])
         if os.geteuid() != 0:  # root can read mode-000 files
             assert [p for p, _ in index.stats.unreadable] == [str(other)]
-            assert len(summaries) == 1
+            assert len(found) == 1
     finally:
         os.chmod(other, 0o644)
     index = SessionIndex(tmp_path / "cache")
@@ -124,8 +128,8 @@ def test_parallel_cold_parse_equals_serial(tmp_path, codex_home):
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(p, target)
             many.append(str(target))
-    parallel = SessionIndex(None, workers=2).refresh(many)
-    serial = SessionIndex(None, workers=1).refresh(many)
+    parallel = summaries(SessionIndex(None, workers=2), many)
+    serial = summaries(SessionIndex(None, workers=1), many)
     assert parallel == serial and len(parallel) == 60
 
 

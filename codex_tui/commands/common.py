@@ -18,7 +18,7 @@ def sources_from_args(args) -> Sources:
 
 
 def print_json(obj) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2) + b"\n")
+    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0) + b"\n")
     sys.stdout.flush()
 
 

@@ -1,54 +1,48 @@
 """`codex-tui sessions`: every session with its failures and token use."""
 from __future__ import annotations
 
+import sys
+
+import orjson
+
 from codex_tui import config
-from codex_tui.commands.common import print_json, short_path, sources_from_args
-from codex_tui.index.query import load_sessions, print_warnings
-
-TOKEN_KEYS = ("input", "cached_input", "output", "reasoning", "total")
-_PUBLIC_KEYS = ("id", "path", "cli_version", "source", "originator", "cwd", "git_branch", "model",
-                "models", "started_at", "ended_at", "status", "turns", "commands",
-                "failed_commands", "failures", "errors", "tokens", "context_window",
-                "first_prompt", "forked_from", "parent_id", "compactions", "skipped_lines")
-
-
-def totals(sessions: list[dict]) -> dict:
-    tokens = dict.fromkeys(TOKEN_KEYS, 0)
-    kinds: dict[str, int] = {}
-    for s in sessions:
-        for key in TOKEN_KEYS:
-            tokens[key] += s["tokens"][key]
-        for failure in s["failures"]:
-            kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
-    return {"sessions": len(sessions), "turns": sum(s["turns"] for s in sessions),
-            "commands": sum(s["commands"] for s in sessions),
-            "failed_commands": sum(s["failed_commands"] for s in sessions),
-            "failures_by_kind": dict(sorted(kinds.items())), "tokens": tokens}
+from codex_tui.commands.common import short_path, sources_from_args
+from codex_tui.index.query import Selection, load_sessions, print_warnings
 
 
 def run_sessions(args) -> int:
     selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,
                               now=config.now())
     print_warnings(selection)
-    sessions = [{k: s[k] for k in _PUBLIC_KEYS} for s in selection.sessions]
     if args.json:
-        print_json({"sessions": sessions, "totals": totals(sessions),
-                    "skipped_lines": selection.skipped_lines})
-        return 0
-    _print_table(sessions)
+        write_json(selection)
+    else:
+        _print_table(selection)
     return 0
 
 
-def _print_table(sessions: list[dict]) -> None:
+def write_json(selection: Selection) -> None:
+    """`{"sessions": [...], "totals": {...}, "skipped_lines": N}` from cached JSON bytes."""
+    out = sys.stdout.buffer
+    out.write(b'{"sessions":[')
+    out.write(b",".join(selection.summary_bytes(p) for p in selection.paths))
+    out.write(b'],"totals":' + orjson.dumps(selection.totals()))
+    out.write(b',"skipped_lines":' + str(selection.skipped_lines).encode() + b"}\n")
+    out.flush()
+
+
+def _print_table(selection: Selection) -> None:
     from rich.console import Console
     from rich.table import Table
 
+    sessions = selection.sessions
     table = Table(title=f"{len(sessions)} Codex sessions", expand=False)
     for name, justify in (("started", "left"), ("repo", "left"), ("prompt", "left"),
                           ("model", "left"), ("codex", "left"), ("turns", "right"),
                           ("cmds", "right"), ("failed", "right"), ("tokens", "right"),
                           ("status", "left")):
-        table.add_column(name, justify=justify, no_wrap=name != "prompt")
+        table.add_column(name, justify=justify, no_wrap=name != "prompt",
+                         min_width=8 if name in ("started", "repo") else None)
     for s in sessions:
         failed = s["failed_commands"]
         style = "red" if s["status"] == "failed" else ("yellow" if failed else "")
@@ -56,7 +50,8 @@ def _print_table(sessions: list[dict]) -> None:
                       (s["first_prompt"] or "").replace("\n", " ")[:50], s["model"],
                       s["cli_version"], str(s["turns"]), str(s["commands"]), str(failed),
                       f"{s['tokens']['total']:,}", s["status"], style=style)
-    t = totals(sessions)
-    Console().print(table)
-    Console().print(f"turns {t['turns']}  commands {t['commands']}  failed {t['failed_commands']}  "
-                    f"tokens {t['tokens']['total']:,}")
+    t = selection.totals()
+    console = Console()
+    console.print(table)
+    console.print(f"turns {t['turns']}  commands {t['commands']}  failed {t['failed_commands']}  "
+                  f"tokens {t['tokens']['total']:,}")

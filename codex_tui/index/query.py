@@ -5,34 +5,79 @@ import sys
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
+from functools import cached_property
+
+import orjson
 
 from codex_tui import config
 from codex_tui.config import Sources
 from codex_tui.index.discover import find_rollouts
 from codex_tui.index.store import RefreshStats, SessionIndex
-from codex_tui.index.summary import effective_status
-from codex_tui.rollout.model import Session
-from codex_tui.rollout.parse import parse_file
-from codex_tui.scan.classify import classify_session
+from codex_tui.index.summary import LIVE_SECONDS
+
+TOKEN_KEYS = ("input", "cached_input", "output", "reasoning", "total")
 
 
 @dataclass
 class Selection:
-    sessions: list[dict]
-    stats: RefreshStats
-    skipped_lines: int = 0
-    warnings: list[str] = field(default_factory=list)
-    index: SessionIndex | None = None
+    """The chosen sessions (newest first), read lazily from the index."""
 
-    def full_sessions(self) -> list[Session]:
+    index: SessionIndex
+    paths: list[str]
+    now: float
+    stats: RefreshStats
+    warnings: list[str] = field(default_factory=list)
+
+    def status(self, path: str) -> str:
+        meta = self.index.meta(path)
+        if meta["status"] == "in_progress" and self.now - meta["mtime"] > LIVE_SECONDS:
+            return "incomplete"  # nothing written for a while and no end recorded
+        return meta["status"]
+
+    def summary_bytes(self, path: str) -> bytes:
+        data = self.index.summary_bytes(path)
+        status = self.status(path)
+        if status != self.index.meta(path)["status"]:
+            data = orjson.dumps(dict(orjson.loads(data), status=status))
+        return data
+
+    @cached_property
+    def sessions(self) -> list[dict]:
+        return [orjson.loads(self.summary_bytes(p)) for p in self.paths]
+
+    @property
+    def skipped_lines(self) -> int:
+        return sum(self.index.meta(p)["skipped"] for p in self.paths)
+
+    def totals(self) -> dict:
+        tokens = dict.fromkeys(TOKEN_KEYS, 0)
+        kinds: dict[str, int] = {}
+        turns = commands = failed = 0
+        for path in self.paths:
+            meta = self.index.meta(path)
+            for key in TOKEN_KEYS:
+                tokens[key] += meta["tokens"][key]
+            for kind, count in meta["kinds"].items():
+                kinds[kind] = kinds.get(kind, 0) + count
+            turns += meta["turns"]
+            commands += meta["commands"]
+            failed += meta["failed"]
+        return {"sessions": len(self.paths), "turns": turns, "commands": commands,
+                "failed_commands": failed, "failures_by_kind": dict(sorted(kinds.items())),
+                "tokens": tokens}
+
+    def full_sessions(self) -> list:
         """The complete parsed sessions (commands, turns) behind the summaries."""
+        from codex_tui.rollout.parse import parse_file
+        from codex_tui.scan.classify import classify_session
+
         result = []
-        for summary in self.sessions:
-            parser = self.index.parser_for(summary["path"]) if self.index else None
+        for path in self.paths:
+            parser = self.index.parser_for(path)
             session = parser.session if parser else None
             if session is None:
                 try:
-                    session = parse_file(summary["path"])
+                    session = parse_file(path)
                 except OSError:
                     continue
             session.failures = classify_session(session)
@@ -40,39 +85,33 @@ class Selection:
         return result
 
 
-def cutoff_iso(days: float | None, now: float | None = None) -> str | None:
+def cutoff_iso(days: float | None, now: float) -> str | None:
     if days is None:
         return None
-    moment = (time.time() if now is None else now) - days * 86400
+    moment = now - days * 86400
     return datetime.fromtimestamp(moment, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
 
 
-def started_key(summary: dict) -> str:
-    started = summary.get("started_at")
-    if started:
-        return started
-    return datetime.fromtimestamp(summary.get("mtime", 0), timezone.utc).strftime(
-        "%Y-%m-%dT%H:%M:%S.000Z")
+def _started(meta: dict) -> str:
+    if meta["started"]:
+        return meta["started"]
+    return datetime.fromtimestamp(meta["mtime"], timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def load_sessions(sources: Sources, days: float | None = None, use_cache: bool = True,
                   now: float | None = None) -> Selection:
-    """Refresh the index over `sources` and return sessions started within `days`, newest first."""
+    """Refresh the index over `sources` and select sessions started within `days`."""
+    now = time.time() if now is None else now
     index = SessionIndex(config.cache_dir() if use_cache else None)
-    summaries = index.refresh(find_rollouts(sources))
+    paths = index.refresh(find_rollouts(sources))
     cutoff = cutoff_iso(days, now)
-    chosen = []
-    for summary in summaries:
-        if cutoff is None or started_key(summary) >= cutoff:
-            summary = dict(summary, status=effective_status(summary, now))
-            chosen.append(summary)
-    chosen.sort(key=started_key, reverse=True)
+    keyed = [(_started(index.meta(p)), p) for p in paths]
+    chosen = [p for started, p in sorted(keyed, reverse=True) if cutoff is None or started >= cutoff]
     warnings = [f"{path}: unreadable: {why}" for path, why in index.stats.unreadable]
-    for summary in chosen:
-        for line in summary.get("corrupt_lines", []):
-            warnings.append(f"{summary['path']}:{line}: corrupt JSON line skipped")
-    return Selection(chosen, index.stats, sum(s.get("skipped_lines", 0) for s in chosen), warnings,
-                     index)
+    for path in chosen:
+        for line in index.meta(path)["corrupt"]:
+            warnings.append(f"{path}:{line}: corrupt JSON line skipped")
+    return Selection(index, chosen, now, index.stats, warnings)
 
 
 def print_warnings(selection: Selection, limit: int = 20) -> None:

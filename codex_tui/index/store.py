@@ -1,24 +1,23 @@
 """Incremental session index in the user cache dir, keyed by path, size and mtime.
 
-Two files: `summaries.json` (what every listing needs; loaded on every run) and
-`parsers.pickle` (resumable parser state; loaded only when some file changed, so an
-appended rollout is read from where the index stopped).
+Three files: `index.json` (small per-file metadata: enough to select, sort and total
+sessions), `summaries.bin` (each session's summary as JSON bytes, written once and
+copied straight to `--json` output), and `parsers.pickle` (resumable parser state,
+loaded only when some file changed, so an appended rollout is read from where the index
+stopped).
 """
 from __future__ import annotations
 
 import os
-import pickle
 import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import orjson
 
 from codex_tui.index.summary import summarize
-from codex_tui.rollout.parse import RolloutParser
 
-INDEX_VERSION = 1
+INDEX_VERSION = 2
 _PARALLEL_MIN_FILES = 24
 
 
@@ -32,20 +31,33 @@ class RefreshStats:
     unreadable: list[tuple[str, str]] = field(default_factory=list)
 
 
+def _meta(summary: dict) -> dict:
+    """What selection, sorting, totals and warnings need, without the whole summary."""
+    kinds: dict[str, int] = {}
+    for failure in summary["failures"]:
+        kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
+    return {"started": summary["started_at"], "status": summary["status"], "mtime": summary["mtime"],
+            "tokens": summary["tokens"], "turns": summary["turns"], "commands": summary["commands"],
+            "failed": summary["failed_commands"], "kinds": kinds, "skipped": summary["skipped_lines"],
+            "corrupt": summary["corrupt_lines"]}
+
+
 class SessionIndex:
     """Summaries of every rollout, re-reading only what changed since the last refresh."""
 
     def __init__(self, cache_dir: Path | None, workers: int | None = None):
         self.cache_dir = cache_dir
         self.workers = workers or min(2, os.cpu_count() or 1)
-        self.entries: dict[str, dict] = {}     # path -> {"size", "mtime_ns", "summary"}
-        self._parsers: dict[str, RolloutParser] | None = None
+        self.entries: dict[str, dict] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
+        self._blob = b""                       # summaries.bin as loaded
+        self._fresh: dict[str, bytes] = {}     # summaries made in this process
+        self._parsers: dict | None = None
         self.stats = RefreshStats()
         self._load()
 
     # ---- public ----------------------------------------------------------------------------
-    def refresh(self, paths: list[str]) -> list[dict]:
-        """Bring the index up to date with `paths`; return their summaries."""
+    def refresh(self, paths: list[str]) -> list[str]:
+        """Bring the index up to date with `paths`; return those now indexed."""
         stats = RefreshStats(files=len(paths))
         wanted: dict[str, tuple[int, int]] = {}
         for path in paths:
@@ -66,8 +78,7 @@ class SessionIndex:
                 todo_full.append(path)
         removed = [p for p in self.entries if p not in wanted]
         stats.removed = len(removed)
-        changed = bool(todo_append or todo_full or removed)
-        if changed:
+        if todo_append or todo_full or removed:
             parsers = self._load_parsers()
             for path in removed:
                 self.entries.pop(path, None)
@@ -84,8 +95,7 @@ class SessionIndex:
                     continue
                 stats.appended += 1
                 self._store(path, wanted[path], parser, parsers)
-            results = self._parse_many(todo_full)
-            for path, parser, error in results:
+            for path, parser, error in self._parse_many(todo_full):
                 if error:
                     stats.unreadable.append((path, error))
                     continue
@@ -93,71 +103,106 @@ class SessionIndex:
                 self._store(path, wanted[path], parser, parsers)
             self._save()
         self.stats = stats
-        return [self.entries[p]["summary"] for p in wanted if p in self.entries]
+        return [p for p in wanted if p in self.entries]
 
-    def parser_for(self, path: str) -> RolloutParser | None:
+    def meta(self, path: str) -> dict:
+        return self.entries[path]["meta"]
+
+    def summary_bytes(self, path: str) -> bytes:
+        fresh = self._fresh.get(path)
+        if fresh is not None:
+            return fresh
+        entry = self.entries[path]
+        return self._blob[entry["at"]: entry["at"] + entry["len"]]
+
+    def summary(self, path: str) -> dict:
+        return orjson.loads(self.summary_bytes(path))
+
+    def parser_for(self, path: str):
         return self._load_parsers().get(path)
 
     # ---- parsing ---------------------------------------------------------------------------
-    def _parse_many(self, paths: list[str]) -> list[tuple[str, RolloutParser | None, str | None]]:
+    def _parse_many(self, paths: list[str]) -> list[tuple[str, object, str | None]]:
         if len(paths) < _PARALLEL_MIN_FILES or self.workers < 2:
             return [_parse_one(p) for p in paths]
+        from concurrent.futures import ProcessPoolExecutor
+
         # Largest first so one big file does not finish last on an otherwise idle core.
         paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
         with ProcessPoolExecutor(self.workers) as pool:
             return list(pool.map(_parse_one, paths, chunksize=8))
 
-    def _store(self, path: str, key: tuple[int, int], parser: RolloutParser, parsers: dict) -> None:
+    def _store(self, path: str, key: tuple[int, int], parser, parsers: dict) -> None:
         parsers[path] = parser
         size, mtime_ns = key
-        self.entries[path] = {"size": size, "mtime_ns": mtime_ns,
-                              "summary": summarize(parser.session, mtime_ns / 1e9)}
+        summary = summarize(parser.session, mtime_ns / 1e9)
+        self._fresh[path] = orjson.dumps(summary)
+        self.entries[path] = {"size": size, "mtime_ns": mtime_ns, "meta": _meta(summary)}
 
     # ---- persistence -----------------------------------------------------------------------
-    def _paths(self) -> tuple[Path, Path] | None:
+    def _files(self) -> tuple[Path, Path, Path] | None:
         if self.cache_dir is None:
             return None
         base = self.cache_dir / f"index-v{INDEX_VERSION}"
-        return base / "summaries.json", base / "parsers.pickle"
+        return base / "index.json", base / "summaries.bin", base / "parsers.pickle"
 
     def _load(self) -> None:
-        paths = self._paths()
-        if paths is None or not paths[0].exists():
+        files = self._files()
+        if files is None or not files[0].exists():
             return
         try:
-            data = orjson.loads(paths[0].read_bytes())
-            self.entries = data["files"] if data.get("version") == INDEX_VERSION else {}
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError):
-            self.entries = {}  # a broken cache is rebuilt, never fatal
+            data = orjson.loads(files[0].read_bytes())
+            blob = files[1].read_bytes()
+            if data.get("version") != INDEX_VERSION or data.get("blob_size") != len(blob):
+                return
+            self.entries, self._blob = data["files"], blob
+        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
+            self.entries, self._blob = {}, b""  # a broken cache is rebuilt, never fatal
 
-    def _load_parsers(self) -> dict[str, RolloutParser]:
+    def _load_parsers(self) -> dict:
         if self._parsers is None:
+            import pickle
+
             self._parsers = {}
-            paths = self._paths()
-            if paths is not None and paths[1].exists():
+            files = self._files()
+            if files is not None and files[2].exists():
                 try:
-                    with open(paths[1], "rb") as handle:
+                    with open(files[2], "rb") as handle:
                         self._parsers = pickle.load(handle)
                 except Exception:  # noqa: BLE001 - any unpickling problem means: rebuild
                     self._parsers = {}
-            # Entries without a parser can't be resumed; they will be re-read in full.
-            for path in list(self.entries):
-                if path not in self._parsers:
-                    self.entries[path]["size"] = -1
+            # Entries without a parser can't be resumed; they will be read again in full.
+            for entry_path, entry in self.entries.items():
+                if entry_path not in self._parsers:
+                    entry["size"] = -1
         return self._parsers
 
     def _save(self) -> None:
-        paths = self._paths()
-        if paths is None:
+        chunks, at = [], 0
+        for path, entry in self.entries.items():
+            data = self.summary_bytes(path)
+            entry["at"], entry["len"] = at, len(data)
+            chunks.append(data)
+            at += len(data)
+        self._blob = b"".join(chunks)
+        self._fresh = {}
+        files = self._files()
+        if files is None:
             return
-        paths[0].parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(paths[0], orjson.dumps({"version": INDEX_VERSION, "files": self.entries}))
-        _atomic_write(paths[1], pickle.dumps(self._parsers, protocol=pickle.HIGHEST_PROTOCOL))
+        import pickle
+
+        files[0].parent.mkdir(parents=True, exist_ok=True)
+        _atomic_write(files[1], self._blob)
+        _atomic_write(files[2], pickle.dumps(self._parsers, protocol=pickle.HIGHEST_PROTOCOL))
+        _atomic_write(files[0], orjson.dumps({"version": INDEX_VERSION, "blob_size": len(self._blob),
+                                              "files": self.entries}))
 
 
-def _parse_one(path: str) -> tuple[str, RolloutParser | None, str | None]:
+def _parse_one(path: str):
+    from codex_tui.rollout.parse import RolloutParser
+
     try:
-        return path, RolloutParser(path).feed_file(), None
+        return path, RolloutParser(path, keep_output=False).feed_file(), None
     except OSError as exc:
         return path, None, exc.strerror or str(exc)
     except Exception as exc:  # noqa: BLE001 - e.g. a corrupt .zst stream: report, go on

@@ -1,8 +1,6 @@
 """The JSON-ready summary of a session that the index caches and every view lists."""
 from __future__ import annotations
 
-import time
-
 from codex_tui.rollout.model import IN_PROGRESS, Session
 from codex_tui.scan.classify import classify_session
 
@@ -44,12 +42,3 @@ def summarize(session: Session, mtime: float) -> dict:
         "corrupt_lines": list(session.corrupt_lines[:50]),
         "mtime": mtime,
     }
-
-
-def effective_status(summary: dict, now: float | None = None) -> str:
-    """`in_progress` only while the file is still being written; else `incomplete`."""
-    status = summary["status"]
-    if status != IN_PROGRESS:
-        return status
-    now = time.time() if now is None else now
-    return IN_PROGRESS if now - summary.get("mtime", 0) <= LIVE_SECONDS else "incomplete"

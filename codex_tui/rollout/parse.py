@@ -5,13 +5,15 @@ later. Release quirks live here and are listed in docs/FORMATS.md.
 """
 from __future__ import annotations
 
+import re
+
 import orjson
 
 from codex_tui.redact import redact
 from codex_tui.rollout import commands as cmds
 from codex_tui.rollout.model import (ABORTED, COMPLETED, FAILED, IN_PROGRESS, Command, Failure,
                                      Session, TokenUsage, Turn)
-from codex_tui.rollout.reader import iter_lines
+from codex_tui.rollout.reader import open_rollout
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
                             "compacted", "world_state", "token_usage_record"})
@@ -19,6 +21,43 @@ ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_
 LEGACY_ITEM_TYPES = frozenset({"message", "function_call", "function_call_output", "reasoning",
                                "local_shell_call", "custom_tool_call", "custom_tool_call_output",
                                "web_search_call"})
+# Lines whose head shows they carry nothing we report are skipped before JSON parsing:
+# snapshots, duplicate usage records, settings echoes, reasoning, and events that repeat a
+# response item. Codex writes the envelope type, then the payload type, at a line's head.
+_HEAD = 320
+_TYPE = b'"type":"'
+_SKIP_ENVELOPES = (b'world_state"', b'token_usage_record"')
+_SKIP_EVENTS = (b'thread_settings_applied"', b'agent_reasoning"', b'user_message"', b'agent_message"',
+                b'reasoning_content_delta"', b'item_started"')
+_PAYLOAD = b'"payload":{"type":"'
+# Lines that repeat the previous line of their kind byte for byte after the timestamp.
+_REPEATS = (b'event_msg","payload":{"type":"token_count"', b'turn_context"')
+
+
+def _skippable(head: bytes) -> bool:
+    at = head.find(_TYPE, 14)
+    if at < 0:
+        return False
+    at += len(_TYPE)
+    if head.startswith(_SKIP_ENVELOPES, at):
+        return True
+    if head.startswith(b'event_msg",', at):
+        p = head.find(_PAYLOAD, at)
+        if p < 0:
+            return False
+        p += len(_PAYLOAD)
+        if head.startswith(_SKIP_EVENTS, p):
+            return True
+        return head.startswith(b'item_completed"', p) and b'"item":{"type":"CommandExecution"' not in head
+    if head.startswith(b'response_item",', at):
+        p = head.find(_PAYLOAD, at)
+        return p >= 0 and (head.startswith(b'reasoning"', p + len(_PAYLOAD))
+                           or b'"role":"developer"' in head)
+    return False
+
+
+_WEAK_OUTPUT = b'"payload":{"type":"function_call_output"'
+_CALL_ID_RE = re.compile(rb'"call_id":"([^"]{1,200})"')
 PROMPT_CHARS = 8000
 MESSAGE_CHARS = 2000
 # User messages Codex injects itself (environment, AGENTS.md, ...), not typed by the user.
@@ -30,46 +69,86 @@ _INJECTED_PREFIXES = ("<environment_context", "<user_instructions", "# AGENTS.md
 class RolloutParser:
     """Incremental rollout reader: call `feed_file` again after the file grows."""
 
-    def __init__(self, path: str):
+    def __init__(self, path: str, keep_output: bool = True):
         self.session = Session(path=path)
+        self.keep_output = keep_output        # False: excerpts of failed commands only (index)
         self.offset = 0            # byte offset after the last complete line consumed
         self.next_line = 1
         self._calls: dict[str, int] = {}      # call_id -> index in session.commands
+        self._calls_done: set[str] = set()    # call_ids whose result came from an event
+        self._joined_last = False             # the last line was read before its newline
+        self._last_repeat: dict[bytes, bytes] = {}
         self._turn_from_task = False          # current turn opened by task_started, no prompt yet
         self._task_events = False             # this release writes task_started/task_complete
         self._token_events = False            # token_count seen (preferred over usage records)
         self._prev_total: TokenUsage | None = None
+        self._prev_raw_total: dict | None = None
         self._replaying = False               # inside a fork's copy of its parent's history
         self._sandboxed = False               # the current turn runs commands in a sandbox
         self.tool_calls: dict[str, int] = {}
 
     # ---- reading -------------------------------------------------------------------------
     def feed_file(self) -> "RolloutParser":
+        """Read the lines added since the last call (the whole file the first time)."""
         path = self.session.path
-        offset = 0 if path.endswith(".zst") else self.offset
-        for raw in iter_lines(path, offset, self.next_line):
-            if not raw.data.strip():
-                if raw.complete:
-                    self._advance(raw)
-                continue
-            try:
-                obj = orjson.loads(raw.data)
-            except orjson.JSONDecodeError:
-                if raw.complete:  # a half-written last line is simply not there yet
-                    self.session.corrupt_lines.append(raw.number)
-                    self._advance(raw)
-                continue
-            self._advance(raw)
-            if isinstance(obj, dict):
-                self.feed(obj, raw.number)
-            else:
-                self.session.corrupt_lines.append(raw.number)
+        if path.endswith(".zst"):
+            self.__init__(path, self.keep_output)  # compressed archives: always read whole
+            with open_rollout(path) as handle:
+                data = handle.read()
+        else:
+            with open(path, "rb") as handle:
+                handle.seek(self.offset)
+                data = handle.read()
+        if self._joined_last and data.startswith(b"\n"):
+            data = data[1:]  # the newline that ended a line we already read without it
+            self.offset += 1
+        self._joined_last = False
+        end = data.rfind(b"\n") + 1
+        complete, rest = data[:end], data[end:]
+        number = self.next_line
+        for line in complete.split(b"\n")[:-1] if complete else ():
+            self._line(line, number, True)
+            number += 1
+        self.offset += len(complete)
+        if rest.strip() and self._line(rest, number, False):
+            # A last line without its newline yet, but whole JSON: keep it, and skip the
+            # newline the writer adds next. Anything else is simply not written yet.
+            self.offset += len(rest)
+            self._joined_last = True
+            number += 1
+        self.next_line = number
+        self.session.lines = number - 1
         return self
 
-    def _advance(self, raw) -> None:
-        self.offset += len(raw.data) + (1 if raw.complete else 0)
-        self.next_line = raw.number + 1
-        self.session.lines = raw.number
+    def _line(self, line: bytes, number: int, complete: bool) -> bool:
+        """Handle one line; False only for an unfinished last line (read again later)."""
+        head = line[:_HEAD]
+        if _skippable(head):
+            return True
+        at = head.find(_TYPE, 14) + len(_TYPE)
+        if head.startswith(_REPEATS, at):
+            key = head[at:at + 12]
+            body = line[at:]
+            if self._last_repeat.get(key) == body:
+                return True  # the same token_count or turn_context again: nothing new
+            self._last_repeat[key] = body
+        if self._calls_done and _WEAK_OUTPUT in head:
+            match = _CALL_ID_RE.search(head)
+            if match and match.group(1).decode() in self._calls_done:
+                return True  # 0.169+ gave this command's result in an item_completed event
+        try:
+            obj = orjson.loads(line)
+        except orjson.JSONDecodeError:
+            if not complete:
+                return False
+            if line.strip():
+                self.session.corrupt_lines.append(number)
+            return True
+        if isinstance(obj, dict):
+            self.feed(obj, number)
+        else:
+            self.session.corrupt_lines.append(number)
+        return True
 
     # ---- dispatch ------------------------------------------------------------------------
     def feed(self, obj: dict, line: int) -> None:
@@ -195,13 +274,16 @@ class RolloutParser:
         if weak and c.exit_code is not None:
             c.truncated = c.truncated or truncated
             return
+        if not weak:
+            self._calls_done.add(c.call_id)
         c.exit_code = exit_code if exit_code is not None else c.exit_code
         c.duration_s = duration if duration is not None else c.duration_s
-        c.output = cmds.excerpt(text)
         c.output_chars = len(text)
-        c.truncated = c.truncated or truncated
         c.timed_out = c.timed_out or cmds.looks_timed_out(text[:400])
         c.sandbox_denied = c.sandbox_denied or cmds.looks_sandbox_denied(text[:400])
+        if self.keep_output or c.failed:
+            c.output = cmds.excerpt(text)
+        c.truncated = c.truncated or truncated
         c.line = line
 
     # ---- events --------------------------------------------------------------------------
@@ -263,8 +345,11 @@ class RolloutParser:
         self._token_events = True
         if info.get("model_context_window"):
             self.session.context_window = int(info["model_context_window"])
-        self._set_total(TokenUsage.from_codex(info.get("total_token_usage")),
-                        TokenUsage.from_codex(info.get("last_token_usage")))
+        total = info.get("total_token_usage")
+        if total is not None and total == self._prev_raw_total:
+            return  # a repeated event (compared before building objects: this path is hot)
+        self._prev_raw_total = total
+        self._set_total(TokenUsage.from_codex(total), TokenUsage.from_codex(info.get("last_token_usage")))
 
     def ev_exec_end(self, p: dict, line: int, ts) -> None:
         index = self._calls.get(str(p.get("call_id")))
