@@ -40,11 +40,11 @@ def test_appended_lines_are_read_from_where_the_index_stopped(tmp_path):
     lines = src.read_bytes().split(b"\n")
     cut = len(lines) // 2
     dst.write_bytes(b"\n".join(lines[:cut]) + b"\n" + lines[cut][: len(lines[cut]) // 2])  # half a line
-    index = SessionIndex(tmp_path / "cache")
+    index = SessionIndex(tmp_path / "cache", resumable_seconds=1e12)
     [partial] = summaries(index, [str(dst)])
     assert partial["corrupt_lines"] == []  # a half-written last line is not an error
     dst.write_bytes(src.read_bytes())
-    index = SessionIndex(tmp_path / "cache")
+    index = SessionIndex(tmp_path / "cache", resumable_seconds=1e12)
     [full] = summaries(index, [str(dst)])
     assert index.stats.appended == 1 and index.stats.parsed == 0
     whole = parse_file(str(src))
@@ -136,3 +136,14 @@ def test_parallel_cold_parse_equals_serial(tmp_path, codex_home):
 def test_fixture_rollouts_are_small():
     total = sum(p.stat().st_size for p in ROLLOUTS.rglob("*") if p.is_file())
     assert total < 3_000_000
+
+
+def test_old_sessions_that_grow_are_read_whole(tmp_path):
+    src, dst = _single(tmp_path)
+    lines = src.read_bytes().split(b"\n")
+    dst.write_bytes(b"\n".join(lines[:10]) + b"\n")
+    SessionIndex(tmp_path / "cache", resumable_seconds=0).refresh([str(dst)])
+    dst.write_bytes(src.read_bytes())
+    index = SessionIndex(tmp_path / "cache", resumable_seconds=0)
+    [summary] = summaries(index, [str(dst)])
+    assert index.stats.parsed == 1 and summary["turns"] == 3

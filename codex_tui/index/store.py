@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import os
 import tempfile
+from functools import partial
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import orjson
@@ -19,6 +22,9 @@ from codex_tui.index.summary import summarize
 
 INDEX_VERSION = 2
 _PARALLEL_MIN_FILES = 24
+# Resumable parser state is kept for sessions active this recently: those are the ones
+# still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
+RESUMABLE_SECONDS = 2 * 86400
 
 
 @dataclass
@@ -45,8 +51,10 @@ def _meta(summary: dict) -> dict:
 class SessionIndex:
     """Summaries of every rollout, re-reading only what changed since the last refresh."""
 
-    def __init__(self, cache_dir: Path | None, workers: int | None = None):
+    def __init__(self, cache_dir: Path | None, workers: int | None = None,
+                 resumable_seconds: float = RESUMABLE_SECONDS):
         self.cache_dir = cache_dir
+        self.resumable_seconds = resumable_seconds
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.entries: dict[str, dict] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
         self._blob = b""                       # summaries.bin as loaded
@@ -94,13 +102,13 @@ class SessionIndex:
                     stats.unreadable.append((path, exc.strerror or str(exc)))
                     continue
                 stats.appended += 1
-                self._store(path, wanted[path], parser, parsers)
-            for path, parser, error in self._parse_many(todo_full):
+                self._store(path, wanted[path], _summarize(parser, self.resumable_seconds), parsers)
+            for path, result, error in self._parse_many(todo_full):
                 if error:
                     stats.unreadable.append((path, error))
                     continue
                 stats.parsed += 1
-                self._store(path, wanted[path], parser, parsers)
+                self._store(path, wanted[path], result, parsers)
             self._save()
         self.stats = stats
         return [p for p in wanted if p in self.entries]
@@ -123,21 +131,24 @@ class SessionIndex:
 
     # ---- parsing ---------------------------------------------------------------------------
     def _parse_many(self, paths: list[str]) -> list[tuple[str, object, str | None]]:
+        parse = partial(_parse_one, resumable_seconds=self.resumable_seconds)
         if len(paths) < _PARALLEL_MIN_FILES or self.workers < 2:
-            return [_parse_one(p) for p in paths]
+            return [parse(p) for p in paths]
         from concurrent.futures import ProcessPoolExecutor
 
         # Largest first so one big file does not finish last on an otherwise idle core.
         paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
         with ProcessPoolExecutor(self.workers) as pool:
-            return list(pool.map(_parse_one, paths, chunksize=8))
+            return list(pool.map(parse, paths, chunksize=8))
 
-    def _store(self, path: str, key: tuple[int, int], parser, parsers: dict) -> None:
-        parsers[path] = parser
-        size, mtime_ns = key
-        summary = summarize(parser.session, mtime_ns / 1e9)
-        self._fresh[path] = orjson.dumps(summary)
-        self.entries[path] = {"size": size, "mtime_ns": mtime_ns, "meta": _meta(summary)}
+    def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: dict) -> None:
+        data, meta, parser = result
+        if parser is not None:
+            parsers[path] = parser
+        else:
+            parsers.pop(path, None)
+        self._fresh[path] = data
+        self.entries[path] = {"size": key[0], "mtime_ns": key[1], "meta": meta}
 
     # ---- persistence -----------------------------------------------------------------------
     def _files(self) -> tuple[Path, Path, Path] | None:
@@ -198,11 +209,32 @@ class SessionIndex:
                                               "files": self.entries}))
 
 
-def _parse_one(path: str):
+def _summarize(parser, resumable_seconds: float) -> tuple[bytes, dict, object]:
+    """(summary JSON, index metadata, the parser if worth keeping) for one parsed file.
+    Runs in the worker process, so only small results cross back to the parent."""
+    mtime = os.stat(parser.session.path).st_mtime
+    summary = summarize(parser.session, mtime)
+    recent = time.time() - _last_activity(parser.session.ended_at, mtime) < resumable_seconds \
+        and not parser.session.path.endswith(".zst")
+    return orjson.dumps(summary), _meta(summary), parser if recent else None
+
+
+def _last_activity(ended_at: str | None, mtime: float) -> float:
+    """When the session last did something: its last event, else the file's mtime."""
+    if ended_at:
+        try:
+            return min(mtime, datetime.fromisoformat(ended_at.replace("Z", "+00:00")).timestamp())
+        except ValueError:
+            pass
+    return mtime
+
+
+def _parse_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS):
     from codex_tui.rollout.parse import RolloutParser
 
     try:
-        return path, RolloutParser(path, keep_output=False).feed_file(), None
+        parser = RolloutParser(path, keep_output=False).feed_file()
+        return path, _summarize(parser, resumable_seconds), None
     except OSError as exc:
         return path, None, exc.strerror or str(exc)
     except Exception as exc:  # noqa: BLE001 - e.g. a corrupt .zst stream: report, go on
