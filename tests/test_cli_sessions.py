@@ -133,3 +133,12 @@ def test_unfinished_turn_is_live_only_while_the_file_is_fresh(tmp_path):
     assert live["sessions"][0]["status"] == "in_progress"
     stale = cli_json(*args, env={"CODEX_TUI_NOW": str(mtime + 3600)})
     assert stale["sessions"][0]["status"] == "incomplete"
+
+
+def test_warm_output_equals_cold_output(codex_home):
+    env = {"CODEX_HOME": str(codex_home)}
+    cold = run_cli("sessions", "--json", env=env, check=True).stdout
+    warm = run_cli("sessions", "--json", env=env, check=True).stdout  # copied from the cache
+    assert json.loads(warm) == json.loads(cold)
+    fresh = run_cli("sessions", "--json", "--no-cache", env=env, check=True).stdout
+    assert json.loads(fresh) == json.loads(cold)

@@ -25,7 +25,7 @@ def write_json(selection: Selection) -> None:
     """`{"sessions": [...], "totals": {...}, "skipped_lines": N}` from cached JSON bytes."""
     out = sys.stdout.buffer
     out.write(b'{"sessions":[')
-    out.write(b",".join(selection.summary_bytes(p) for p in selection.paths))
+    out.write(selection.joined_summaries())
     out.write(b'],"totals":' + orjson.dumps(selection.totals()))
     out.write(b',"skipped_lines":' + str(selection.skipped_lines).encode() + b"}\n")
     out.flush()

@@ -13,7 +13,8 @@ from codex_tui import config
 from codex_tui.config import Sources
 from codex_tui.index.discover import find_rollouts
 from codex_tui.index.store import RefreshStats, SessionIndex
-from codex_tui.index.summary import LIVE_SECONDS
+
+LIVE_SECONDS = 600  # a rollout written to this recently, with a turn still open, is live
 
 TOKEN_KEYS = ("input", "cached_input", "output", "reasoning", "total")
 
@@ -34,12 +35,20 @@ class Selection:
             return "incomplete"  # nothing written for a while and no end recorded
         return meta["status"]
 
-    def summary_bytes(self, path: str) -> bytes:
+    def summary_bytes(self, path: str) -> bytes | memoryview:
         data = self.index.summary_bytes(path)
         status = self.status(path)
         if status != self.index.meta(path)["status"]:
             data = orjson.dumps(dict(orjson.loads(data), status=status))
         return data
+
+    def joined_summaries(self) -> bytes:
+        """Every selected summary as JSON, comma-separated."""
+        whole = self.index.all_summaries_joined(self.paths)
+        if whole is not None and not any(self.status(p) != self.index.meta(p)["status"]
+                                         for p in self.paths):
+            return whole
+        return b",".join(self.summary_bytes(p) for p in self.paths)
 
     @cached_property
     def sessions(self) -> list[dict]:

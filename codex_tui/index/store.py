@@ -18,8 +18,6 @@ from pathlib import Path
 
 import orjson
 
-from codex_tui.index.summary import summarize
-
 INDEX_VERSION = 2
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
@@ -57,7 +55,8 @@ class SessionIndex:
         self.resumable_seconds = resumable_seconds
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.entries: dict[str, dict] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
-        self._blob = b""                       # summaries.bin as loaded
+        self._blob = b""                       # summaries.bin: summaries joined by commas
+        self._view = memoryview(self._blob)
         self._fresh: dict[str, bytes] = {}     # summaries made in this process
         self._parsers: dict | None = None
         self.stats = RefreshStats()
@@ -116,12 +115,19 @@ class SessionIndex:
     def meta(self, path: str) -> dict:
         return self.entries[path]["meta"]
 
-    def summary_bytes(self, path: str) -> bytes:
+    def summary_bytes(self, path: str) -> bytes | memoryview:
         fresh = self._fresh.get(path)
         if fresh is not None:
             return fresh
         entry = self.entries[path]
-        return self._blob[entry["at"]: entry["at"] + entry["len"]]
+        return self._view[entry["at"]: entry["at"] + entry["len"]]
+
+    def all_summaries_joined(self, paths: list[str]) -> bytes | None:
+        """The comma-joined summaries of `paths` in one piece, when that is exactly what the
+        cache holds (every entry, in its stored newest-first order): the warm fast path."""
+        if self._fresh or len(paths) != len(self.entries) or paths != list(self.entries):
+            return None
+        return self._blob
 
     def summary(self, path: str) -> dict:
         return orjson.loads(self.summary_bytes(path))
@@ -169,6 +175,7 @@ class SessionIndex:
             self.entries, self._blob = data["files"], blob
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
             self.entries, self._blob = {}, b""  # a broken cache is rebuilt, never fatal
+        self._view = memoryview(self._blob)
 
     def _load_parsers(self) -> dict:
         if self._parsers is None:
@@ -189,13 +196,20 @@ class SessionIndex:
         return self._parsers
 
     def _save(self) -> None:
+        # Stored newest first, as listings show them, so a full listing is one copy.
+        order = sorted(self.entries, key=lambda p: (self.entries[p]["meta"]["started"] or "", p),
+                       reverse=True)
         chunks, at = [], 0
-        for path, entry in self.entries.items():
+        entries = {}
+        for path in order:
+            entry = entries[path] = self.entries[path]
             data = self.summary_bytes(path)
             entry["at"], entry["len"] = at, len(data)
             chunks.append(data)
-            at += len(data)
-        self._blob = b"".join(chunks)
+            at += len(data) + 1
+        self.entries = entries
+        self._blob = b",".join(chunks)
+        self._view = memoryview(self._blob)
         self._fresh = {}
         files = self._files()
         if files is None:
@@ -212,6 +226,8 @@ class SessionIndex:
 def _summarize(parser, resumable_seconds: float) -> tuple[bytes, dict, object]:
     """(summary JSON, index metadata, the parser if worth keeping) for one parsed file.
     Runs in the worker process, so only small results cross back to the parent."""
+    from codex_tui.index.summary import summarize
+
     mtime = os.stat(parser.session.path).st_mtime
     summary = summarize(parser.session, mtime)
     recent = time.time() - _last_activity(parser.session.ended_at, mtime) < resumable_seconds \

@@ -4,7 +4,6 @@ from __future__ import annotations
 from codex_tui.rollout.model import IN_PROGRESS, Session
 from codex_tui.scan.classify import classify_session
 
-LIVE_SECONDS = 600  # a rollout written to this recently, with a turn still open, is live
 FIRST_PROMPT_CHARS = 300
 
 
