@@ -51,6 +51,7 @@ def test_ok_session_fields(version):
     assert "hello" in command.output
     assert session.turns[0].agent_messages == ["Hello! The folder is listed above."]
     assert summary["failures"] == []
+    assert summary["tool_calls"] == {"exec_command" if version == "0.169.0" else "shell": 1}
     if version in TOKEN_RELEASES:
         assert summary["tokens"] == usage_total(1, 2)
         assert summary["context_window"] and summary["context_window"] > 100_000

@@ -37,6 +37,7 @@ def summarize(session: Session, mtime: float) -> dict:
         "forked_from": session.forked_from,
         "parent_id": session.parent_id,
         "compactions": session.compactions,
+        "tool_calls": dict(session.tool_calls),
         "skipped_lines": session.unknown_lines,
         "corrupt_lines": list(session.corrupt_lines[:50]),
         "mtime": mtime,

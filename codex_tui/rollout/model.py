@@ -121,8 +121,7 @@ class Session:
     context_window: int | None = None
     last_usage: TokenUsage = field(default_factory=TokenUsage)  # the latest request's usage
     compactions: int = 0
-    skills: list[dict] = field(default_factory=list)   # {"skill", "path", "system", "turn", "line"}
-    complex_words: dict[str, int] = field(default_factory=dict)
+    tool_calls: dict[str, int] = field(default_factory=dict)   # tool name -> calls
     unknown_lines: int = 0
     corrupt_lines: list[int] = field(default_factory=list)
     lines: int = 0

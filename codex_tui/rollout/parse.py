@@ -85,7 +85,6 @@ class RolloutParser:
         self._prev_raw_total: dict | None = None
         self._replaying = False               # inside a fork's copy of its parent's history
         self._sandboxed = False               # the current turn runs commands in a sandbox
-        self.tool_calls: dict[str, int] = {}
 
     # ---- reading -------------------------------------------------------------------------
     def feed_file(self) -> "RolloutParser":
@@ -251,7 +250,8 @@ class RolloutParser:
 
     def _on_call(self, p: dict, line: int, ts) -> None:
         name = p.get("name") or ("local_shell" if p.get("type") == "local_shell_call" else "")
-        self.tool_calls[name] = self.tool_calls.get(name, 0) + 1
+        tools = self.session.tool_calls
+        tools[name] = tools.get(name, 0) + 1
         if p.get("type") == "local_shell_call":
             text = cmds.argv_text((p.get("action") or {}).get("command"))
         else:
