@@ -13,6 +13,7 @@ from codex_tui.redact import redact
 from codex_tui.rollout import commands as cmds
 from codex_tui.rollout.model import (ABORTED, COMPLETED, FAILED, IN_PROGRESS, Command, Failure,
                                      Session, TokenUsage, Turn)
+from codex_tui.rollout.prefilter import HEAD, REPEATS, TYPE, skippable
 from codex_tui.rollout.reader import open_rollout
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
@@ -21,41 +22,6 @@ ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_
 LEGACY_ITEM_TYPES = frozenset({"message", "function_call", "function_call_output", "reasoning",
                                "local_shell_call", "custom_tool_call", "custom_tool_call_output",
                                "web_search_call"})
-# Lines whose head shows they carry nothing we report are skipped before JSON parsing:
-# snapshots, duplicate usage records, settings echoes, reasoning, and events that repeat a
-# response item. Codex writes the envelope type, then the payload type, at a line's head.
-_HEAD = 320
-_TYPE = b'"type":"'
-_SKIP_ENVELOPES = (b'world_state"', b'token_usage_record"')
-_SKIP_EVENTS = (b'thread_settings_applied"', b'agent_reasoning"', b'user_message"', b'agent_message"',
-                b'reasoning_content_delta"', b'item_started"')
-_PAYLOAD = b'"payload":{"type":"'
-# Lines that repeat the previous line of their kind byte for byte after the timestamp.
-_REPEATS = (b'event_msg","payload":{"type":"token_count"', b'turn_context"')
-
-
-def _skippable(head: bytes) -> bool:
-    at = head.find(_TYPE, 14)
-    if at < 0:
-        return False
-    at += len(_TYPE)
-    if head.startswith(_SKIP_ENVELOPES, at):
-        return True
-    if head.startswith(b'event_msg",', at):
-        p = head.find(_PAYLOAD, at)
-        if p < 0:
-            return False
-        p += len(_PAYLOAD)
-        if head.startswith(_SKIP_EVENTS, p):
-            return True
-        return head.startswith(b'item_completed"', p) and b'"item":{"type":"CommandExecution"' not in head
-    if head.startswith(b'response_item",', at):
-        p = head.find(_PAYLOAD, at)
-        return p >= 0 and (head.startswith(b'reasoning"', p + len(_PAYLOAD))
-                           or b'"role":"developer"' in head)
-    return False
-
-
 _WEAK_OUTPUT = b'"payload":{"type":"function_call_output"'
 _CALL_ID_RE = re.compile(rb'"call_id":"([^"]{1,200})"')
 PROMPT_CHARS = 8000
@@ -121,11 +87,11 @@ class RolloutParser:
 
     def _line(self, line: bytes, number: int, complete: bool) -> bool:
         """Handle one line; False only for an unfinished last line (read again later)."""
-        head = line[:_HEAD]
-        if _skippable(head):
+        head = line[:HEAD]
+        if skippable(head):
             return True
-        at = head.find(_TYPE, 14) + len(_TYPE)
-        if head.startswith(_REPEATS, at):
+        at = head.find(TYPE, 14) + len(TYPE)
+        if head.startswith(REPEATS, at):
             key = head[at:at + 12]
             body = line[at:]
             if self._last_repeat.get(key) == body:
@@ -316,9 +282,6 @@ class RolloutParser:
         if last and not turn.agent_messages:
             turn.agent_messages.append(redact(str(last)[:MESSAGE_CHARS]))
 
-    def ev_user_message(self, p: dict, line: int, ts) -> None:
-        pass  # the same prompt is recorded as a response_item user message
-
     def ev_error(self, p: dict, line: int, ts) -> None:
         turn = self._turn(line, ts)
         self._turn_failed(turn, _error_text(p.get("message") or p), line)
@@ -455,7 +418,6 @@ _EVENT_HANDLERS = {
     "turn_started": RolloutParser.ev_task_started,
     "task_complete": RolloutParser.ev_task_complete,
     "turn_complete": RolloutParser.ev_task_complete,
-    "user_message": RolloutParser.ev_user_message,
     "error": RolloutParser.ev_error,
     "stream_error": RolloutParser.ev_stream_error,
     "turn_aborted": RolloutParser.ev_turn_aborted,
