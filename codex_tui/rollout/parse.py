@@ -48,7 +48,6 @@ class RolloutParser:
         self._task_events = False             # this release writes task_started/task_complete
         self._token_events = False            # token_count seen (preferred over usage records)
         self._prev_total: TokenUsage | None = None
-        self._prev_raw_total: dict | None = None
         self._replaying = False               # inside a fork's copy of its parent's history
         self._sandboxed = False               # the current turn runs commands in a sandbox
 
@@ -308,11 +307,8 @@ class RolloutParser:
         self._token_events = True
         if info.get("model_context_window"):
             self.session.context_window = int(info["model_context_window"])
-        total = info.get("total_token_usage")
-        if total is not None and total == self._prev_raw_total:
-            return  # a repeated event (compared before building objects: this path is hot)
-        self._prev_raw_total = total
-        self._set_total(TokenUsage.from_codex(total), TokenUsage.from_codex(info.get("last_token_usage")))
+        self._set_total(TokenUsage.from_codex(info.get("total_token_usage")),
+                        TokenUsage.from_codex(info.get("last_token_usage")))
 
     def ev_exec_end(self, p: dict, line: int, ts) -> None:
         index = self._calls.get(str(p.get("call_id")))
