@@ -83,12 +83,13 @@ class Selection:
         result = []
         for path in self.paths:
             parser = self.index.parser_for(path)
-            session = parser.session if parser else None
-            if session is None:
-                try:
-                    session = parse_file(path)
-                except OSError:
-                    continue
+            if parser is not None:
+                result.append(parser.session)  # classified when the index summarised it
+                continue
+            try:
+                session = parse_file(path)
+            except OSError:
+                continue
             session.failures = classify_session(session)
             result.append(session)
         return result
