@@ -42,6 +42,15 @@ def state_dir() -> Path:
     return Path(user_state_dir(APP_NAME))
 
 
+def config_dir() -> Path:
+    value = os.environ.get("CODEX_TUI_CONFIG_DIR")
+    if value:
+        return Path(value)
+    from platformdirs import user_config_dir
+
+    return Path(user_config_dir(APP_NAME))
+
+
 @dataclass
 class Sources:
     """Which session roots to read."""

@@ -45,6 +45,9 @@ def isolated_dirs(tmp_path, monkeypatch):
     """Every test gets its own cache/state/config dirs and a CODEX_HOME that is not ~/.codex."""
     monkeypatch.setenv("CODEX_TUI_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("CODEX_TUI_CONFIG_DIR", str(tmp_path / "config"))
+    for name in ("CODEX_TUI_THEME", "CODEX_TUI_DAYS", "CODEX_TUI_SILENCE_MINUTES", "CODEX_TUI_CODEX_BIN"):
+        monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex-home-unused"))
     monkeypatch.setenv("CODEX_TUI_DEV_ROOT", str(tmp_path / "dev-unused"))
     monkeypatch.delenv("CODEX_TUI_NOW", raising=False)

@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
 
 from codex_tui import config
 from codex_tui.commands.common import print_json, sources_from_args
 from codex_tui.index.query import load_sessions, print_warnings
-from codex_tui.scan.report import build_report, to_markdown
-from codex_tui.scan.skills import SkillFinder, attribute
+from codex_tui.scan.health import skill_health
+from codex_tui.scan.report import to_markdown
 
 EXIT_CLEAN, EXIT_USAGE, EXIT_ISSUES = 0, 1, 2
 
@@ -19,22 +18,14 @@ def run_scan(args) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     skills_root = (args.skills_root or config.default_skills_root()).expanduser()
-    roots = [skills_root, config.codex_home() / "skills"]
     words = [w.strip() for w in args.complex_words.split(",")] if args.complex_words \
         else list(config.DEFAULT_COMPLEX_WORDS)
     selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,
                               now=config.now())
     print_warnings(selection)
-    sessions = selection.full_sessions()
-    attribution = attribute(sessions, SkillFinder(roots))
-    generated = datetime.fromtimestamp(config.now(), timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    report = build_report(sessions, attribution, days=args.days,
-                          max_samples=args.max_samples_per_skill, words=words, generated_at=generated)
-    report["skills_root"] = str(skills_root)
-    if args.include_otel:
-        from codex_tui.scan.otel import otel_signals
-
-        report["otel"] = otel_signals([s.cwd for s in sessions])
+    report = skill_health(selection, skills_root=skills_root, days=args.days,
+                          max_samples=args.max_samples_per_skill, words=words,
+                          include_otel=args.include_otel)
     text = to_markdown(report)
     if args.out:
         try:

@@ -109,10 +109,12 @@ def _started(meta: dict) -> str:
 
 
 def load_sessions(sources: Sources, days: float | None = None, use_cache: bool = True,
-                  now: float | None = None) -> Selection:
-    """Refresh the index over `sources` and select sessions started within `days`."""
+                  now: float | None = None, index: SessionIndex | None = None) -> Selection:
+    """Refresh the index over `sources` and select sessions started within `days`.
+    Pass the `index` of an earlier call to refresh it in memory (a long-running view)."""
     now = time.time() if now is None else now
-    index = SessionIndex(config.cache_dir() if use_cache else None)
+    if index is None:
+        index = SessionIndex(config.cache_dir() if use_cache else None)
     paths = index.refresh(find_rollouts(sources))
     cutoff = cutoff_iso(days, now)
     keyed = [(_started(index.meta(p)), p) for p in paths]

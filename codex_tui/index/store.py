@@ -18,7 +18,7 @@ from pathlib import Path
 
 import orjson
 
-INDEX_VERSION = 2
+INDEX_VERSION = 3
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.

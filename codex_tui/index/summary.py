@@ -5,6 +5,7 @@ from codex_tui.rollout.model import IN_PROGRESS, Session
 from codex_tui.scan.classify import classify_session
 
 FIRST_PROMPT_CHARS = 300
+SEARCH_CHARS = 2000     # per session: enough to find it by a prompt, command or failure
 
 
 def summarize(session: Session, mtime: float) -> dict:
@@ -40,5 +41,31 @@ def summarize(session: Session, mtime: float) -> dict:
         "tool_calls": dict(session.tool_calls),
         "skipped_lines": session.unknown_lines,
         "corrupt_lines": list(session.corrupt_lines[:50]),
+        "skills": skills_used(session),
+        "search_text": search_text(session),
         "mtime": mtime,
     }
+
+
+def search_text(session: Session) -> str:
+    """What free-text search looks at: cwd, prompts, commands and failure text (all redacted
+    by the parser), lower-cased and capped so filtering 10,000 sessions stays instant."""
+    parts = [session.cwd]
+    parts += [t.prompt[:240] for t in session.turns if t.prompt]
+    parts += [f"{f.kind} {f.excerpt[:160]}" for f in session.failures]
+    parts += [e[:160] for e in session.errors]
+    parts += [c.command[:120] for c in session.commands]
+    return "\n".join(parts)[:SEARCH_CHARS].lower()
+
+
+def skills_used(session: Session) -> list[str]:
+    from codex_tui import config
+    from codex_tui.scan.skills import SkillFinder
+
+    finder = SkillFinder([config.default_skills_root(), config.codex_home() / "skills"])
+    names: list[str] = []
+    for command in session.commands:
+        for skill in finder.skills_in(command.command):
+            if skill.name not in names:
+                names.append(skill.name)
+    return names

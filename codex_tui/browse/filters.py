@@ -1,0 +1,142 @@
+"""Filtering and sorting the Logs table: plain functions over LogRow lists.
+
+The search box takes free text plus facet tokens: `repo:NAME`, `version:0.58`,
+`skill:NAME`, `kind:missing_path`, `status:live`, `since:7d` or `since:2026-11-01`,
+`until:2026-11-20`, and `is:failed`. Everything else must appear in the session's text.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta, timezone
+
+from codex_tui.browse.rows import LogRow
+
+FACETS = ("repo", "version", "skill", "kind", "status", "since", "until")
+
+
+@dataclass(frozen=True)
+class LogFilter:
+    words: tuple[str, ...] = ()
+    failed_only: bool = False
+    repo: str = ""
+    version: str = ""
+    skill: str = ""
+    kind: str = ""
+    status: str = ""
+    since: str = ""        # ISO UTC bound, inclusive
+    until: str = ""        # ISO UTC bound, exclusive
+    errors: tuple[str, ...] = field(default=(), compare=False)  # tokens that could not be read
+
+    @property
+    def empty(self) -> bool:
+        return self == LogFilter()
+
+    def narrows(self, other: "LogFilter") -> bool:
+        """True when every row this filter passes was passed by `other` too (so filtering
+        `other`'s result is enough): same facets, and each of other's words is in one of ours."""
+        if replace(self, words=()) != replace(other, words=()):
+            return False
+        return all(any(old in new for new in self.words) for old in other.words)
+
+
+def parse_query(text: str, now: datetime | None = None, base: LogFilter | None = None) -> LogFilter:
+    """The search box's text on top of `base` (the facet widgets' choices)."""
+    base = base or LogFilter()
+    values: dict = {}
+    words: list[str] = []
+    errors: list[str] = []
+    for token in text.split():
+        name, sep, value = token.partition(":")
+        name = name.lower()
+        if sep and name == "is" and value.lower() == "failed":
+            values["failed_only"] = True
+        elif sep and name in FACETS and value:
+            if name in ("since", "until"):
+                bound = date_bound(value, now)
+                if bound is None:
+                    errors.append(token)
+                    continue
+                value = bound
+            values[name] = value
+        else:
+            words.append(token.lower())
+    return replace(base, words=tuple(words), errors=tuple(errors), **values)
+
+
+def date_bound(value: str, now: datetime | None = None) -> str | None:
+    """`7d`, `12h`, `2w` (ago) or an ISO date -> an ISO UTC timestamp string."""
+    now = now or datetime.now(timezone.utc)
+    match = re.fullmatch(r"(\d+(?:\.\d+)?)([hdw])", value.lower())
+    if match:
+        amount = float(match.group(1)) * {"h": 1, "d": 24, "w": 168}[match.group(2)]
+        moment = now - timedelta(hours=amount)
+    else:
+        try:
+            moment = datetime.fromisoformat(value)
+        except ValueError:
+            return None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+def matches(row: LogRow, f: LogFilter) -> bool:
+    if f.failed_only and row.problem is None:
+        return False
+    if f.repo and f.repo.lower() not in row.repo.lower():
+        return False
+    if f.version and not row.version.startswith(f.version):
+        return False
+    if f.skill and f.skill not in row.skills:
+        return False
+    if f.kind and f.kind not in row.kinds:
+        return False
+    if f.status and row.status != f.status:
+        return False
+    if f.since and row.started < f.since:
+        return False
+    if f.until and row.started >= f.until:
+        return False
+    hay = row.haystack
+    return all(word in hay for word in f.words)
+
+
+def apply(rows: list[LogRow], f: LogFilter, within: list[int] | None = None) -> list[int]:
+    """Indices of the rows `f` passes, in the order of `within` (default: all rows)."""
+    candidates = range(len(rows)) if within is None else within
+    if f.empty:
+        return list(candidates)
+    return [i for i in candidates if matches(rows[i], f)]
+
+
+# Sortable columns: key function per column name. Text columns sort case-insensitively.
+SORT_KEYS = {
+    "when": lambda r: r.started,
+    "repo": lambda r: r.repo.lower(),
+    "prompt": lambda r: r.prompt.lower(),
+    "model": lambda r: r.model,
+    "version": lambda r: tuple(int(p) if p.isdigit() else 0 for p in r.version.split(".")),
+    "turns": lambda r: r.turns,
+    "cmds": lambda r: r.commands,
+    "failed": lambda r: r.failed,
+    "tokens": lambda r: r.tokens,
+    "status": lambda r: (r.problem or "", r.status),
+}
+
+
+def sort_indices(rows: list[LogRow], indices: list[int], column: str, reverse: bool) -> list[int]:
+    key = SORT_KEYS[column]
+    return sorted(indices, key=lambda i: key(rows[i]), reverse=reverse)
+
+
+def facet_values(rows: list[LogRow]) -> dict[str, list[str]]:
+    """The choices the facet widgets offer, most common first."""
+    counts: dict[str, dict[str, int]] = {"repo": {}, "version": {}, "skill": {}}
+    for row in rows:
+        counts["repo"][row.repo] = counts["repo"].get(row.repo, 0) + 1
+        if row.version:
+            counts["version"][row.version] = counts["version"].get(row.version, 0) + 1
+        for skill in row.skills:
+            counts["skill"][skill] = counts["skill"].get(skill, 0) + 1
+    return {name: sorted(c, key=lambda v: (-c[v], v)) for name, c in counts.items()}

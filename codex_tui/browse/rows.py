@@ -1,0 +1,88 @@
+"""The Logs table's rows: one flat record per session, built from the index summaries."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+STATUS_LABELS = {"completed": "ok", "in_progress": "live", "incomplete": "incomplete",
+                 "failed": "failed", "aborted": "aborted", "empty": "empty"}
+
+
+@dataclass(slots=True)
+class LogRow:
+    path: str
+    id: str
+    started: str          # ISO UTC, "" when unknown
+    when: str             # what the table shows, local time
+    cwd: str
+    repo: str             # cwd, shortened
+    prompt: str           # the first prompt on one line
+    model: str
+    version: str
+    turns: int
+    commands: int
+    failed: int
+    tokens: int
+    status: str           # STATUS_LABELS value
+    kinds: tuple[str, ...]   # failure kinds, most frequent first
+    errors: int
+    skills: tuple[str, ...]
+    haystack: str         # lower-case text that free-text search matches
+
+    @property
+    def problem(self) -> str | None:
+        """The failure kind the row is coloured by, or None for a clean session."""
+        if self.kinds:
+            return self.kinds[0]
+        if self.status in ("failed", "aborted", "incomplete"):
+            return self.status
+        return None
+
+
+def short_cwd(cwd: str, home: str | None = None) -> str:
+    home = home if home is not None else str(Path.home())
+    if home and (cwd == home or cwd.startswith(home + "/")):
+        return "~" + cwd[len(home):]
+    return cwd
+
+
+def local_when(started: str, tz=None) -> str:
+    if not started:
+        return "?"
+    try:
+        moment = datetime.fromisoformat(started.replace("Z", "+00:00"))
+    except ValueError:
+        return started[:16]
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def row_from_summary(summary: dict, home: str | None = None, tz=None) -> LogRow:
+    kinds: dict[str, int] = {}
+    for failure in summary.get("failures", ()):
+        kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
+    ordered = tuple(sorted(kinds, key=lambda k: (-kinds[k], k)))
+    cwd = summary.get("cwd") or ""
+    prompt = " ".join((summary.get("first_prompt") or "").split())
+    started = summary.get("started_at") or ""
+    status = STATUS_LABELS.get(summary.get("status", ""), summary.get("status", ""))
+    return LogRow(
+        path=summary["path"], id=summary.get("id") or "", started=started,
+        when=local_when(started, tz), cwd=cwd, repo=short_cwd(cwd, home), prompt=prompt,
+        model=summary.get("model") or "", version=summary.get("cli_version") or "",
+        turns=summary.get("turns", 0), commands=summary.get("commands", 0),
+        failed=summary.get("failed_commands", 0), tokens=(summary.get("tokens") or {}).get("total", 0),
+        status=status, kinds=ordered, errors=len(summary.get("errors", ())),
+        skills=tuple(summary.get("skills", ())),
+        haystack=summary.get("search_text") or f"{cwd}\n{prompt}".lower(),
+    )
+
+
+def format_tokens(count: int) -> str:
+    if count >= 1_000_000:
+        return f"{count / 1_000_000:.1f}M"
+    if count >= 10_000:
+        return f"{count // 1000}k"
+    return str(count)

@@ -1,0 +1,61 @@
+"""The Logs view's data: the index over the configured roots, as LogRows, kept up to date."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import orjson
+
+from codex_tui import config
+from codex_tui.browse.rows import LogRow, row_from_summary
+from codex_tui.config import Sources
+from codex_tui.index.discover import find_dev_session_dirs
+from codex_tui.index.query import load_sessions
+
+
+@dataclass
+class Loaded:
+    rows: list[LogRow]
+    warnings: list[str] = field(default_factory=list)
+    parsed: int = 0          # files read in this refresh (new, appended or changed)
+
+
+class LogSource:
+    """Loads rows once, then refreshes in memory: only changed files are read again."""
+
+    def __init__(self, sources: Sources, days: float | None = None, use_cache: bool = True):
+        self.sources = sources
+        self.days = days or None
+        self.use_cache = use_cache
+        self._index = None
+
+    def load(self) -> Loaded:
+        selection = load_sessions(self.sources, self.days, self.use_cache, now=config.now(),
+                                  index=self._index)
+        self._index = selection.index
+        joined = selection.joined_summaries()
+        summaries = orjson.loads(b"[" + bytes(joined) + b"]") if joined else []
+        home = str(Path.home())
+        rows = [row_from_summary(s, home) for s in summaries]
+        stats = selection.stats
+        return Loaded(rows, list(selection.warnings), stats.parsed + stats.appended)
+
+    def watch_paths(self) -> list[Path]:
+        """Existing folders to watch: each root, or its nearest existing parent."""
+        wanted = list(self.sources.roots())
+        if self.sources.dev_root is not None:  # the repos' session folders, not all of ~/dev
+            wanted += [Path(p) for p in find_dev_session_dirs(self.sources.dev_root,
+                                                               self.sources.dev_depth)]
+        found: list[Path] = []
+        for path in wanted:
+            path = Path(path)
+            while not path.exists() and path != path.parent:
+                path = path.parent
+            if path.exists() and path not in found and path != Path(path.anchor):
+                found.append(path)
+        return found
+
+
+def is_rollout(path: str) -> bool:
+    name = Path(path).name
+    return name.startswith("rollout-") and (name.endswith(".jsonl") or name.endswith(".jsonl.zst"))

@@ -1,0 +1,120 @@
+"""A session as a timeline of blocks (turn header, prompt, agent message, command with its
+output, failure), and the layout of those blocks into display lines for a given width.
+
+Plain data: the Timeline widget draws the lines; tests and the CLI can use them too.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+
+from codex_tui.browse.rows import format_tokens, local_when
+from codex_tui.rollout.model import Session
+
+FOLD_LINES = 6          # output longer than this is folded to its first lines
+FOLDED_SHOWN = 3
+
+
+@dataclass(slots=True)
+class Block:
+    kind: str                   # header, turn, prompt, agent, command, output, failure, error
+    text: str
+    failure: bool = False       # failure navigation stops here
+    fold: int | None = None     # output blocks: the fold group (the command's index)
+
+
+@dataclass(slots=True)
+class Line:
+    kind: str
+    text: str
+    block: int                  # index of the block it belongs to
+    failure: bool = False
+    fold: int | None = None
+
+
+@dataclass
+class Timeline:
+    blocks: list[Block] = field(default_factory=list)
+    resume_command: str = ""
+
+    def layout(self, width: int, expanded: set[int] | frozenset = frozenset()) -> list[Line]:
+        width = max(20, width)
+        lines: list[Line] = []
+        for number, block in enumerate(self.blocks):
+            indent = "    " if block.kind in ("output", "failure", "agent") else ""
+            if block.kind == "prompt":
+                indent = "  "
+            body = block.text.splitlines() or [""]
+            if block.kind == "output" and block.fold not in expanded and len(body) > FOLD_LINES:
+                hidden = len(body) - FOLDED_SHOWN
+                body = body[:FOLDED_SHOWN] + [f"… {hidden} more lines (o: expand)"]
+            first = True
+            for raw in body:
+                for piece in _wrap(raw, width - len(indent)):
+                    lines.append(Line(block.kind, indent + piece, number, block.failure and first,
+                                      block.fold))
+                    first = False
+        return lines
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    text = text.expandtabs(4)
+    if len(text) <= width:
+        return [text]
+    return textwrap.wrap(text, width, replace_whitespace=False, drop_whitespace=False,
+                         break_on_hyphens=False) or [""]
+
+
+def build_timeline(session: Session, tz=None) -> Timeline:
+    blocks: list[Block] = []
+    tokens = format_tokens(session.tokens.total)
+    blocks.append(Block("header", f"Session {session.id or '?'}  ·  Codex {session.cli_version or '?'}"
+                                  f"  ·  {session.model or 'model ?'}  ·  {tokens} tokens"))
+    blocks.append(Block("header", f"{session.cwd or '?'}  ·  started {local_when(session.started_at or '', tz)}"
+                                  f"  ·  {session.status}"))
+    by_command = {(f.line, f.command): f for f in session.failures if f.command}
+    turn_failures: dict[int, list] = {}
+    for failure in session.failures:
+        if not failure.command:
+            turn_failures.setdefault(failure.turn, []).append(failure)
+    for turn in session.turns:
+        extra = f"  ·  {turn.duration_ms / 1000:.1f}s" if turn.duration_ms else ""
+        blocks.append(Block("turn", f"── Turn {turn.index + 1}  ·  {turn.status}{extra} "
+                                    f"{'─' * 20}"))
+        if turn.prompt:
+            more = f" … (+{turn.prompt_chars - len(turn.prompt)} chars)" \
+                if turn.prompt_chars > len(turn.prompt) else ""
+            blocks.append(Block("prompt", f"› {turn.prompt}{more}"))
+        for index in turn.commands:
+            command = session.commands[index]
+            failure = by_command.get((command.line, command.command))
+            blocks.append(Block("command", f"$ {command.command}    {_command_facts(command)}",
+                                failure=failure is not None))
+            if command.output.strip():
+                blocks.append(Block("output", command.output.rstrip("\n"), fold=index))
+            if failure is not None:
+                blocks.append(Block("failure", f"✗ {failure.kind}: {failure.excerpt}"
+                                               f"{'  (environment)' if failure.environmental else ''}"))
+        for message in turn.agent_messages:
+            blocks.append(Block("agent", f"codex: {message}"))
+        for failure in turn_failures.get(turn.index, ()):
+            blocks.append(Block("failure", f"✗ {failure.kind}: {failure.excerpt}", failure=True))
+    if not session.turns:
+        blocks.append(Block("error", "This rollout has no turns yet."))
+    resume = f"codex resume {session.id}" if session.id else ""
+    return Timeline(blocks, resume)
+
+
+def _command_facts(command) -> str:
+    parts = []
+    if command.exit_code is not None:
+        parts.append(f"exit {command.exit_code}")
+    if command.duration_s is not None:
+        parts.append(f"{command.duration_s:.1f}s")
+    if command.timed_out:
+        parts.append("timed out")
+    if command.sandbox_denied:
+        parts.append("sandbox denied")
+    if command.truncated:
+        parts.append("output truncated")
+    return " · ".join(parts) or "no result"

@@ -1,0 +1,151 @@
+"""User settings: one typed record, from defaults, then config.toml, then CODEX_TUI_* variables.
+
+The file lives in the user config dir (`config_dir()/config.toml`). Every field can be
+overridden by an environment variable named after it: `theme` by `CODEX_TUI_THEME`.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+
+from codex_tui import config
+
+DEFAULT_THEME = "codex-dark"
+
+
+class SettingsError(Exception):
+    """The config file cannot be used; the message says where and what to do."""
+
+
+@dataclass
+class Settings:
+    theme: str = DEFAULT_THEME
+    days: float = 0.0                # how far back the Logs view reads; 0 = every session
+    silence_minutes: float = 5.0     # a live pane quiet for longer than this is `silent`
+    codex_bin: str = "codex"
+    dev_sessions: bool = True        # also read .codex/sessions of repos under dev_root
+    dev_root: str = ""               # "" = ~/dev
+    skills_root: str = ""            # "" = ~/dev/agent-skills
+    sessions_roots: list[str] = field(default_factory=list)  # [] = $CODEX_HOME's
+    origin: dict[str, str] = field(default_factory=dict, compare=False)   # field -> default|file|env
+    warnings: list[str] = field(default_factory=list, compare=False)
+
+    def sources(self) -> config.Sources:
+        dev_root = None
+        if self.dev_sessions:
+            dev_root = Path(self.dev_root).expanduser() if self.dev_root else config.default_dev_root()
+        return config.Sources(sessions_roots=[Path(p).expanduser() for p in self.sessions_roots],
+                              dev_root=dev_root)
+
+    def skills_path(self) -> Path:
+        return Path(self.skills_root).expanduser() if self.skills_root else config.default_skills_root()
+
+    def rows(self) -> list[tuple[str, str, str]]:
+        """(name, value, where it came from) for the settings screen."""
+        return [(f.name, _show(getattr(self, f.name)), self.origin.get(f.name, "default"))
+                for f in _user_fields()]
+
+
+def settings_file() -> Path:
+    return config.config_dir() / "config.toml"
+
+
+def load_settings(path: Path | None = None, environ: dict | None = None) -> Settings:
+    path = path or settings_file()
+    environ = os.environ if environ is None else environ
+    settings = Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = {}
+    except OSError as exc:
+        raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from exc
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc}); fix or delete the file") from exc
+    known = {f.name: f for f in _user_fields()}
+    for key, value in data.items():
+        if key not in known:
+            settings.warnings.append(f"{path}: unknown setting {key!r} ignored")
+            continue
+        _set(settings, key, value, f"{path}: {key}", "file")
+    for name in known:
+        raw = environ.get(f"CODEX_TUI_{name.upper()}")
+        if raw is not None and name not in ("dev_root", "skills_root"):  # those two: config.py reads them
+            _set(settings, name, _from_env(known[name], raw, name), f"CODEX_TUI_{name.upper()}", "env")
+    return settings
+
+
+def save_preference(name: str, value, path: Path | None = None) -> Path:
+    """Write one setting to the config file, keeping the others."""
+    path = path or settings_file()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+        data = {}
+    data[name] = value
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text("".join(f"{k} = {_toml(v)}\n" for k, v in data.items()), encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def _user_fields():
+    return [f for f in fields(Settings) if f.name not in ("origin", "warnings")]
+
+
+def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
+    default = getattr(Settings(), name)
+    if isinstance(default, bool):
+        ok = isinstance(value, bool)
+    elif isinstance(default, float):
+        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
+        value = float(value) if ok else value
+    elif isinstance(default, list):
+        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
+    else:
+        ok = isinstance(value, str)
+    if not ok:
+        raise SettingsError(f"{where}: expected {_kind(default)}, got {value!r}")
+    setattr(settings, name, value)
+    settings.origin[name] = origin
+
+
+def _from_env(f, raw: str, name: str):
+    default = getattr(Settings(), f.name)
+    if isinstance(default, bool):
+        return raw.strip().lower() in ("1", "true", "yes", "on")
+    if isinstance(default, float):
+        try:
+            return float(raw)
+        except ValueError:
+            raise SettingsError(f"CODEX_TUI_{name.upper()}: expected a number, got {raw!r}") from None
+    if isinstance(default, list):
+        return [p for p in raw.split(os.pathsep) if p]
+    return raw
+
+
+def _kind(default) -> str:
+    return {bool: "true or false", float: "a number >= 0", list: "a list of strings"}.get(
+        type(default), "a string")
+
+
+def _toml(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return repr(value)
+    if isinstance(value, list):
+        return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    return json.dumps(str(value))
+
+
+def _show(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "(default)"
+    if value == "":
+        return "(default)"
+    return str(value)

@@ -1,0 +1,303 @@
+"""The Logs view's session table: a line-API widget that draws only the visible rows.
+
+Rows live in a plain list; `order` holds the indices shown (filtered and sorted), so
+filtering 10,000 sessions touches no widgets at all. Drawn lines are kept in an LRU
+cache of Strips keyed by row, width and cursor state.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from codex_tui.browse.rows import LogRow, format_tokens
+
+SEVERITY = {  # failure kind or status -> component class suffix
+    "nonzero_exit": "error", "turn_error": "error", "command_not_found": "error",
+    "stream_error": "error", "failed": "error", "missing_path": "warning", "timeout": "warning",
+    "turn_aborted": "warning", "aborted": "warning", "incomplete": "warning",
+    "sandbox_denied": "accent", "permission_denied": "accent",
+}
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    title: str
+    width: int
+    priority: int          # lower numbers are dropped last when the table is narrow
+    right: bool = False
+    flex: bool = False
+
+
+COLUMNS = (
+    Column("when", "When", 16, 0),
+    Column("repo", "Repo", 22, 1, flex=True),
+    Column("prompt", "First prompt", 24, 0, flex=True),
+    Column("model", "Model", 13, 6),
+    Column("version", "Codex", 8, 5),
+    Column("turns", "Turns", 5, 4, right=True),
+    Column("cmds", "Cmds", 5, 4, right=True),
+    Column("failed", "Fail", 4, 2, right=True),
+    Column("tokens", "Tokens", 7, 3, right=True),
+    Column("status", "Status", 17, 0),
+)
+
+
+def fit_columns(width: int) -> list[tuple[Column, int]]:
+    """The columns that fit in `width`, with their widths (flex columns share the rest)."""
+    chosen = list(COLUMNS)
+    while len(chosen) > 3 and sum(c.width + 1 for c in chosen) > width:
+        drop = max((c for c in chosen if c.priority > 0), key=lambda c: c.priority, default=None)
+        if drop is None:
+            break
+        chosen.remove(drop)
+    spare = max(0, width - sum(c.width + 1 for c in chosen))
+    flex = [c for c in chosen if c.flex]
+    result = []
+    for column in chosen:
+        extra = 0
+        if column.flex and flex:
+            extra = spare * (2 if column.name == "prompt" else 1) // (len(flex) + 1)
+        result.append((column, column.width + extra))
+    return result
+
+
+def cell_text(row: LogRow, name: str) -> str:
+    if name == "when":
+        return row.when
+    if name == "repo":
+        return row.repo
+    if name == "prompt":
+        return row.prompt
+    if name == "model":
+        return row.model
+    if name == "version":
+        return row.version
+    if name == "turns":
+        return str(row.turns)
+    if name == "cmds":
+        return str(row.commands)
+    if name == "failed":
+        return str(row.failed) if row.failed else ""
+    if name == "tokens":
+        return format_tokens(row.tokens)
+    problem = row.problem
+    if problem and problem not in (row.status,):
+        more = len(row.kinds) - 1
+        return f"✗ {problem}" + (f" +{more}" if more > 0 else "")
+    return {"live": "● live", "ok": "ok"}.get(row.status, row.status)
+
+
+def _fit(text: str, width: int, right: bool) -> str:
+    if len(text) > width:
+        return text[: max(0, width - 1)] + "…"
+    return text.rjust(width) if right else text.ljust(width)
+
+
+class SessionTable(ScrollView, can_focus=True):
+    """Sessions as rows; `enter` or a double click opens one."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "First", show=False),
+        Binding("end,G", "last", "Last", show=False),
+        Binding("enter", "open", "Open"),
+        Binding("s", "sort_next", "Sort"),
+        Binding("S", "sort_reverse", "Reverse"),
+    ]
+    COMPONENT_CLASSES = {
+        "session-table--header", "session-table--header-sorted", "session-table--cursor",
+        "session-table--error", "session-table--warning", "session-table--accent",
+        "session-table--live", "session-table--dim",
+    }
+    DEFAULT_CSS = """
+    SessionTable { height: 1fr; }
+    SessionTable > .session-table--header { text-style: bold; background: $panel; }
+    SessionTable > .session-table--header-sorted { text-style: bold underline; background: $panel; color: $accent; }
+    SessionTable > .session-table--cursor { background: $block-cursor-blurred-background; }
+    SessionTable:focus > .session-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    SessionTable > .session-table--error { color: $error; }
+    SessionTable > .session-table--warning { color: $warning; }
+    SessionTable > .session-table--accent { color: $accent; }
+    SessionTable > .session-table--live { color: $success; text-style: bold; }
+    SessionTable > .session-table--dim { color: $text-muted; }
+    """
+
+    cursor = reactive(0, repaint=False)
+    sort_column = reactive("when", repaint=False)
+    sort_reverse = reactive(True, repaint=False)
+
+    class Opened(Message):
+        def __init__(self, row: LogRow) -> None:
+            super().__init__()
+            self.row = row
+
+    class SortRequested(Message):
+        def __init__(self, column: str, reverse: bool) -> None:
+            super().__init__()
+            self.column = column
+            self.reverse = reverse
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.rows: list[LogRow] = []
+        self.order: list[int] = []
+        self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
+        self._layout: list[tuple[Column, int]] = []
+
+    # ---- data ----------------------------------------------------------------------------
+    def show(self, rows: list[LogRow], order: list[int], keep_path: str | None = None) -> None:
+        """Show `order` (indices into `rows`); keep the cursor on `keep_path` if still shown."""
+        self.rows, self.order = rows, order
+        self._cache.clear()
+        position = 0
+        if keep_path is not None:
+            position = next((n for n, i in enumerate(order) if rows[i].path == keep_path), 0)
+        self.virtual_size = Size(self.size.width, len(order) + 1)
+        self.set_reactive(SessionTable.cursor, min(position, max(0, len(order) - 1)))
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    @property
+    def current(self) -> LogRow | None:
+        if not self.order:
+            return None
+        return self.rows[self.order[min(self.cursor, len(self.order) - 1)]]
+
+    # ---- drawing -------------------------------------------------------------------------
+    def on_resize(self, event: events.Resize) -> None:
+        self._cache.clear()
+        self._layout = fit_columns(event.size.width)
+        self.virtual_size = Size(event.size.width, len(self.order) + 1)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        if not self._layout:
+            self._layout = fit_columns(width)
+        if y == 0:
+            return self._header(width)
+        position = int(self.scroll_y) + y - 1
+        if position >= len(self.order):
+            return Strip.blank(width, self.rich_style)
+        index = self.order[position]
+        key = (index, width, position == self.cursor, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._row_strip(self.rows[index], position == self.cursor, width)
+            self._cache[key] = strip
+        return strip
+
+    def _header(self, width: int) -> Strip:
+        plain = self.get_component_rich_style("session-table--header")
+        sorted_style = self.get_component_rich_style("session-table--header-sorted")
+        segments = []
+        for column, size in self._layout:
+            title = column.title
+            style = plain
+            if column.name == self.sort_column:
+                title += " ↓" if self.sort_reverse else " ↑"
+                style = sorted_style
+            segments.append(Segment(_fit(title, size, column.right), style))
+            segments.append(Segment(" ", plain))
+        return Strip(segments).adjust_cell_length(width, plain)
+
+    def _row_strip(self, row: LogRow, is_cursor: bool, width: int) -> Strip:
+        base = self.rich_style
+        severity = SEVERITY.get(row.problem or "")
+        if severity is None and row.status == "live":
+            severity = "live"
+        mark = self.get_component_rich_style(f"session-table--{severity}") if severity else Style()
+        dim = self.get_component_rich_style("session-table--dim")
+        segments = []
+        for column, size in self._layout:
+            style = base
+            if column.name in ("status", "failed") and severity:
+                style = base + mark
+            elif column.name in ("model", "version", "when"):
+                style = base + dim
+            segments.append(Segment(_fit(cell_text(row, column.name), size, column.right), style))
+            segments.append(Segment(" ", base))
+        strip = Strip(segments).adjust_cell_length(width, base)
+        if is_cursor:
+            strip = strip.apply_style(self.get_component_rich_style("session-table--cursor"))
+        return strip
+
+    # ---- cursor and scrolling ------------------------------------------------------------
+    def watch_cursor(self, old: int, new: int) -> None:
+        self._scroll_cursor_into_view()
+        self.refresh()
+
+    def _scroll_cursor_into_view(self) -> None:
+        rows_visible = max(1, self.size.height - 1)
+        top = int(self.scroll_y)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + rows_visible:
+            self.scroll_to(y=self.cursor - rows_visible + 1, animate=False, immediate=True)
+
+    def action_cursor(self, delta: int) -> None:
+        if self.order:
+            self.cursor = max(0, min(len(self.order) - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.size.height - 2))
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, len(self.order) - 1)
+
+    def action_open(self) -> None:
+        if self.current is not None:
+            self.post_message(self.Opened(self.current))
+
+    def action_sort_next(self) -> None:
+        names = [c.name for c, _ in self._layout] or [c.name for c in COLUMNS]
+        following = names[(names.index(self.sort_column) + 1) % len(names)] \
+            if self.sort_column in names else names[0]
+        self.post_message(self.SortRequested(following, following in ("when", "failed", "tokens",
+                                                                        "turns", "cmds")))
+
+    def action_sort_reverse(self) -> None:
+        self.post_message(self.SortRequested(self.sort_column, not self.sort_reverse))
+
+    def set_sort(self, column: str, reverse: bool) -> None:
+        self.sort_column, self.sort_reverse = column, reverse
+        self._cache.clear()
+        self.refresh()
+
+    # ---- mouse ---------------------------------------------------------------------------
+    def on_click(self, event: events.Click) -> None:
+        if event.y == 0:
+            x = event.x
+            for column, size in self._layout:
+                if x < size + 1:
+                    reverse = not self.sort_reverse if column.name == self.sort_column else \
+                        column.name in ("when", "failed", "tokens", "turns", "cmds")
+                    self.post_message(self.SortRequested(column.name, reverse))
+                    return
+                x -= size + 1
+            return
+        position = int(self.scroll_y) + event.y - 1
+        if 0 <= position < len(self.order):
+            self.cursor = position
+            if event.chain >= 2:
+                self.action_open()

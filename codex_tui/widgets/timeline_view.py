@@ -1,0 +1,169 @@
+"""A session's timeline drawn with the line API: only visible lines are rendered, and each
+rendered line is kept in an LRU cache of Strips, so a 100 MB session scrolls smoothly."""
+from __future__ import annotations
+
+from rich.segment import Segment
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+from codex_tui.browse.timeline import Line, Timeline
+
+
+class TimelineView(ScrollView, can_focus=True):
+    BINDINGS = [
+        Binding("up,k", "cursor(-1)", "Up", show=False),
+        Binding("down,j", "cursor(1)", "Down", show=False),
+        Binding("pageup", "page(-1)", "Page up", show=False),
+        Binding("pagedown,space", "page(1)", "Page down", show=False),
+        Binding("home,g", "first", "Top", show=False),
+        Binding("end,G", "last", "Bottom", show=False),
+        Binding("n", "failure(1)", "Next failure"),
+        Binding("N", "failure(-1)", "Prev failure"),
+        Binding("o", "toggle_fold", "Fold/unfold"),
+        Binding("O", "toggle_all", "All output"),
+    ]
+    COMPONENT_CLASSES = {f"timeline--{k}" for k in
+                         ("header", "turn", "prompt", "agent", "command", "output", "failure",
+                          "error", "cursor", "failed-command")}
+    DEFAULT_CSS = """
+    TimelineView { height: 1fr; }
+    TimelineView > .timeline--header { color: $text-muted; }
+    TimelineView > .timeline--turn { color: $primary; text-style: bold; }
+    TimelineView > .timeline--prompt { color: $text; text-style: bold; }
+    TimelineView > .timeline--agent { color: $secondary; }
+    TimelineView > .timeline--command { color: $text; }
+    TimelineView > .timeline--failed-command { color: $error; text-style: bold; }
+    TimelineView > .timeline--output { color: $text-muted; }
+    TimelineView > .timeline--failure { color: $error; }
+    TimelineView > .timeline--error { color: $warning; }
+    TimelineView > .timeline--cursor { background: $block-cursor-blurred-background; }
+    TimelineView:focus > .timeline--cursor { background: $block-cursor-background; }
+    """
+
+    cursor = reactive(0, repaint=False)
+
+    class Moved(Message):
+        """The cursor moved; the screen shows where it is."""
+
+    def __init__(self, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.timeline = Timeline()
+        self.lines: list[Line] = []
+        self.expanded: set[int] = set()
+        self._cache: LRUCache[tuple, Strip] = LRUCache(2048)
+        self._laid_out_width = 0
+
+    def show(self, timeline: Timeline, lines: list[Line] | None = None, width: int = 0) -> None:
+        """Show `timeline`; `lines` may be laid out already (in a worker) for `width`."""
+        self.timeline = timeline
+        self.expanded = set()
+        self._relayout(lines, width)
+
+    def _relayout(self, lines: list[Line] | None = None, width: int = 0) -> None:
+        anchor = self.lines[min(self.cursor, len(self.lines) - 1)].block if self.lines else None
+        width = width or self.size.width
+        self.lines = lines if lines is not None else self.timeline.layout(width, self.expanded)
+        self._laid_out_width = width
+        self._cache.clear()
+        self.virtual_size = Size(width, len(self.lines))
+        if anchor is not None:
+            self.set_reactive(TimelineView.cursor,
+                              next((n for n, l in enumerate(self.lines) if l.block == anchor), 0))
+        self.refresh()
+
+    @property
+    def failure_lines(self) -> list[int]:
+        return [n for n, line in enumerate(self.lines) if line.failure]
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self.timeline.blocks and event.size.width != self._laid_out_width:
+            self._relayout(width=event.size.width)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def render_line(self, y: int) -> Strip:
+        number = int(self.scroll_y) + y
+        width = self.size.width
+        if number >= len(self.lines):
+            return Strip.blank(width, self.rich_style)
+        key = (number, width, number == self.cursor, self.has_focus)
+        strip = self._cache.get(key)
+        if strip is None:
+            line = self.lines[number]
+            kind = "failed-command" if line.kind == "command" and line.failure else line.kind
+            style = self.rich_style + self.get_component_rich_style(f"timeline--{kind}")
+            strip = Strip([Segment(line.text, style)]).crop_extend(0, width, self.rich_style)
+            if number == self.cursor:
+                strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))
+            self._cache[key] = strip
+        return strip
+
+    def watch_cursor(self) -> None:
+        top, height = int(self.scroll_y), max(1, self.size.height)
+        if self.cursor < top:
+            self.scroll_to(y=self.cursor, animate=False, immediate=True)
+        elif self.cursor >= top + height:
+            self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
+        self.refresh()
+        self.post_message(self.Moved())
+
+    def action_cursor(self, delta: int) -> None:
+        if self.lines:
+            self.cursor = max(0, min(len(self.lines) - 1, self.cursor + delta))
+
+    def action_page(self, direction: int) -> None:
+        self.action_cursor(direction * max(1, self.size.height - 1))
+
+    def action_first(self) -> None:
+        self.cursor = 0
+
+    def action_last(self) -> None:
+        self.cursor = max(0, len(self.lines) - 1)
+
+    def action_failure(self, direction: int) -> None:
+        stops = self.failure_lines
+        if not stops:
+            self.notify("No failures in this session.", timeout=3)
+            return
+        if direction > 0:
+            following = [n for n in stops if n > self.cursor]
+            target = following[0] if following else stops[0]
+        else:
+            earlier = [n for n in stops if n < self.cursor]
+            target = earlier[-1] if earlier else stops[-1]
+        self.cursor = target
+        # Show the failure with some context above it.
+        self.scroll_to(y=max(0, target - 3), animate=False, immediate=True)
+
+    def action_toggle_fold(self) -> None:
+        if not self.lines:
+            return
+        line = self.lines[self.cursor]
+        fold = line.fold
+        if fold is None:  # on a command line: fold its output, which follows it
+            following = self.lines[self.cursor + 1] if self.cursor + 1 < len(self.lines) else None
+            fold = following.fold if following is not None else None
+        if fold is None:
+            return
+        self.expanded.symmetric_difference_update({fold})
+        self._relayout()
+
+    def action_toggle_all(self) -> None:
+        folds = {b.fold for b in self.timeline.blocks if b.fold is not None}
+        self.expanded = set() if self.expanded >= folds else folds
+        self._relayout()
+
+    def on_click(self, event: events.Click) -> None:
+        number = int(self.scroll_y) + event.y
+        if 0 <= number < len(self.lines):
+            self.cursor = number
+            if event.chain >= 2:
+                self.action_toggle_fold()
