@@ -26,6 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="codex-tui", description="Supervise Codex CLI sessions: run with no command for the app.")
     parser.add_argument("--version", action="version", version=f"codex-tui {__version__}")
+    parser.add_argument("--theme", metavar="NAME",
+                        help="app theme: codex-dark, codex-light or any Textual theme (saved)")
+    parser.add_argument("--view", choices=["sessions", "logs", "jobs", "insights", "governance"],
+                        default="logs", help="the view the app opens on (default logs)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("sessions", help="list Codex sessions with failures and token use")
@@ -48,6 +52,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def run_app(args) -> int:
+    from codex_tui.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"codex-tui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        print("codex-tui: the app needs a terminal; for scripts use a subcommand "
+              "(codex-tui --help)", file=sys.stderr)
+        return EXIT_ERROR
+    from codex_tui.app import make_app
+
+    app = make_app(settings, view=args.view)
+    if args.theme:
+        if args.theme not in app.available_themes:
+            names = ", ".join(sorted(app.available_themes))
+            print(f"codex-tui: unknown theme {args.theme!r}; choose one of: {names}", file=sys.stderr)
+            return EXIT_ERROR
+        settings.theme = args.theme
+        app.theme = args.theme
+        from codex_tui.settings import save_preference
+
+        save_preference("theme", args.theme)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -60,9 +93,7 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands.scan import run_scan
 
             return run_scan(args)
-        parser.print_help()
-        print("\nThe interactive app is not built yet: use a subcommand above.", file=sys.stderr)
-        return EXIT_OK
+        return run_app(args)
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

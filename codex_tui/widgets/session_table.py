@@ -41,15 +41,15 @@ class Column:
 
 COLUMNS = (
     Column("when", "When", 16, 0),
-    Column("repo", "Repo", 22, 1, flex=True),
-    Column("prompt", "First prompt", 24, 0, flex=True),
+    Column("repo", "Repo", 14, 1, flex=True),
+    Column("prompt", "First prompt", 18, 0, flex=True),
     Column("model", "Model", 13, 6),
     Column("version", "Codex", 8, 5),
     Column("turns", "Turns", 5, 4, right=True),
     Column("cmds", "Cmds", 5, 4, right=True),
     Column("failed", "Fail", 4, 2, right=True),
     Column("tokens", "Tokens", 7, 3, right=True),
-    Column("status", "Status", 17, 0),
+    Column("status", "Status", 18, 0),
 )
 
 
@@ -62,12 +62,14 @@ def fit_columns(width: int) -> list[tuple[Column, int]]:
             break
         chosen.remove(drop)
     spare = max(0, width - sum(c.width + 1 for c in chosen))
-    flex = [c for c in chosen if c.flex]
+    has_repo = any(c.name == "repo" for c in chosen)
     result = []
     for column in chosen:
         extra = 0
-        if column.flex and flex:
-            extra = spare * (2 if column.name == "prompt" else 1) // (len(flex) + 1)
+        if column.name == "repo":
+            extra = spare // 4
+        elif column.name == "prompt":  # the prompt takes the rest
+            extra = spare - (spare // 4 if has_repo else 0)
         result.append((column, column.width + extra))
     return result
 
@@ -98,8 +100,10 @@ def cell_text(row: LogRow, name: str) -> str:
     return {"live": "● live", "ok": "ok"}.get(row.status, row.status)
 
 
-def _fit(text: str, width: int, right: bool) -> str:
+def _fit(text: str, width: int, right: bool, keep_end: bool = False) -> str:
     if len(text) > width:
+        if keep_end:  # paths: the end names the repo
+            return "…" + text[len(text) - width + 1:] if width > 1 else text[:width]
         return text[: max(0, width - 1)] + "…"
     return text.rjust(width) if right else text.ljust(width)
 
@@ -124,7 +128,7 @@ class SessionTable(ScrollView, can_focus=True):
         "session-table--live", "session-table--dim",
     }
     DEFAULT_CSS = """
-    SessionTable { height: 1fr; }
+    SessionTable { height: 1fr; overflow-x: hidden; }
     SessionTable > .session-table--header { text-style: bold; background: $panel; }
     SessionTable > .session-table--header-sorted { text-style: bold underline; background: $panel; color: $accent; }
     SessionTable > .session-table--cursor { background: $block-cursor-blurred-background; }
@@ -157,6 +161,7 @@ class SessionTable(ScrollView, can_focus=True):
         self.order: list[int] = []
         self._cache: LRUCache[tuple, Strip] = LRUCache(1024)
         self._layout: list[tuple[Column, int]] = []
+        self._layout_width = 0
 
     # ---- data ----------------------------------------------------------------------------
     def show(self, rows: list[LogRow], order: list[int], keep_path: str | None = None) -> None:
@@ -166,7 +171,7 @@ class SessionTable(ScrollView, can_focus=True):
         position = 0
         if keep_path is not None:
             position = next((n for n, i in enumerate(order) if rows[i].path == keep_path), 0)
-        self.virtual_size = Size(self.size.width, len(order) + 1)
+        self.virtual_size = Size(0, len(order) + 1)
         self.set_reactive(SessionTable.cursor, min(position, max(0, len(order) - 1)))
         self._scroll_cursor_into_view()
         self.refresh()
@@ -180,17 +185,17 @@ class SessionTable(ScrollView, can_focus=True):
     # ---- drawing -------------------------------------------------------------------------
     def on_resize(self, event: events.Resize) -> None:
         self._cache.clear()
-        self._layout = fit_columns(event.size.width)
-        self.virtual_size = Size(event.size.width, len(self.order) + 1)
+        self._layout = []   # refitted on the next render, to the width left beside the scrollbar
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
         self._cache.clear()
 
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
-        if not self._layout:
-            self._layout = fit_columns(width)
+        width = self.scrollable_content_region.width
+        if not self._layout or self._layout_width != width:
+            self._layout, self._layout_width = fit_columns(width), width
+            self._cache.clear()
         if y == 0:
             return self._header(width)
         position = int(self.scroll_y) + y - 1
@@ -220,11 +225,14 @@ class SessionTable(ScrollView, can_focus=True):
 
     def _row_strip(self, row: LogRow, is_cursor: bool, width: int) -> Strip:
         base = self.rich_style
+        if is_cursor:
+            base = base + self.get_component_rich_style("session-table--cursor")
         severity = SEVERITY.get(row.problem or "")
         if severity is None and row.status == "live":
             severity = "live"
-        mark = self.get_component_rich_style(f"session-table--{severity}") if severity else Style()
-        dim = self.get_component_rich_style("session-table--dim")
+        mark = self.get_component_rich_style(f"session-table--{severity}", partial=True) \
+            if severity else Style()
+        dim = self.get_component_rich_style("session-table--dim", partial=True)
         segments = []
         for column, size in self._layout:
             style = base
@@ -232,12 +240,10 @@ class SessionTable(ScrollView, can_focus=True):
                 style = base + mark
             elif column.name in ("model", "version", "when"):
                 style = base + dim
-            segments.append(Segment(_fit(cell_text(row, column.name), size, column.right), style))
+            segments.append(Segment(_fit(cell_text(row, column.name), size, column.right,
+                                         column.name == "repo"), style))
             segments.append(Segment(" ", base))
-        strip = Strip(segments).adjust_cell_length(width, base)
-        if is_cursor:
-            strip = strip.apply_style(self.get_component_rich_style("session-table--cursor"))
-        return strip
+        return Strip(segments).adjust_cell_length(width, base)
 
     # ---- cursor and scrolling ------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:

@@ -32,7 +32,7 @@ class TimelineView(ScrollView, can_focus=True):
                          ("header", "turn", "prompt", "agent", "command", "output", "failure",
                           "error", "cursor", "failed-command")}
     DEFAULT_CSS = """
-    TimelineView { height: 1fr; }
+    TimelineView { height: 1fr; overflow-x: hidden; }
     TimelineView > .timeline--header { color: $text-muted; }
     TimelineView > .timeline--turn { color: $primary; text-style: bold; }
     TimelineView > .timeline--prompt { color: $text; text-style: bold; }
@@ -67,11 +67,11 @@ class TimelineView(ScrollView, can_focus=True):
 
     def _relayout(self, lines: list[Line] | None = None, width: int = 0) -> None:
         anchor = self.lines[min(self.cursor, len(self.lines) - 1)].block if self.lines else None
-        width = width or self.size.width
+        width = width or self.scrollable_content_region.width or self.size.width
         self.lines = lines if lines is not None else self.timeline.layout(width, self.expanded)
         self._laid_out_width = width
         self._cache.clear()
-        self.virtual_size = Size(width, len(self.lines))
+        self.virtual_size = Size(0, len(self.lines))
         if anchor is not None:
             self.set_reactive(TimelineView.cursor,
                               next((n for n, l in enumerate(self.lines) if l.block == anchor), 0))
@@ -82,8 +82,9 @@ class TimelineView(ScrollView, can_focus=True):
         return [n for n, line in enumerate(self.lines) if line.failure]
 
     def on_resize(self, event: events.Resize) -> None:
-        if self.timeline.blocks and event.size.width != self._laid_out_width:
-            self._relayout(width=event.size.width)
+        width = self.scrollable_content_region.width
+        if self.timeline.blocks and width != self._laid_out_width:
+            self._relayout(width=width)
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
@@ -91,7 +92,7 @@ class TimelineView(ScrollView, can_focus=True):
 
     def render_line(self, y: int) -> Strip:
         number = int(self.scroll_y) + y
-        width = self.size.width
+        width = self.scrollable_content_region.width
         if number >= len(self.lines):
             return Strip.blank(width, self.rich_style)
         key = (number, width, number == self.cursor, self.has_focus)
@@ -99,10 +100,11 @@ class TimelineView(ScrollView, can_focus=True):
         if strip is None:
             line = self.lines[number]
             kind = "failed-command" if line.kind == "command" and line.failure else line.kind
-            style = self.rich_style + self.get_component_rich_style(f"timeline--{kind}")
-            strip = Strip([Segment(line.text, style)]).crop_extend(0, width, self.rich_style)
+            base = self.rich_style
             if number == self.cursor:
-                strip = strip.apply_style(self.get_component_rich_style("timeline--cursor"))
+                base = base + self.get_component_rich_style("timeline--cursor")
+            style = base + self.get_component_rich_style(f"timeline--{kind}", partial=True)
+            strip = Strip([Segment(line.text, style)]).crop_extend(0, width, base)
             self._cache[key] = strip
         return strip
 

@@ -1,0 +1,124 @@
+"""The Textual app. `make_app(settings)` builds it for the CLI and the tests alike."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from codex_tui.browse.source import LogSource
+from codex_tui.settings import Settings, save_preference
+from codex_tui.themes import THEMES
+from codex_tui.widgets.view_tabs import VIEWS
+
+BUILT_VIEWS = ("logs",)
+
+
+def _view_screen(name: str):
+    def build() -> Screen:
+        if name == "logs":
+            from codex_tui.screens.logs import LogsScreen
+
+            return LogsScreen()
+        from codex_tui.screens.placeholder import PlaceholderScreen
+
+        return PlaceholderScreen(name)
+    return build
+
+
+class CodexTuiApp(App):
+    TITLE = "codex-tui"
+    MODES = {name: _view_screen(name) for name, _, _ in VIEWS}
+    BINDINGS = [
+        *[Binding(key, f"view('{name}')", title, show=False) for name, key, title in VIEWS],
+        Binding("question_mark", "help", "Help"),
+        Binding("comma", "settings", "Settings"),
+        Binding("ctrl+t", "next_theme", "Theme"),
+        Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, settings: Settings, *, view: str = "logs", save_preferences: bool = True,
+                 log_source: LogSource | None = None) -> None:
+        super().__init__()
+        self.settings = settings
+        self.start_view = view
+        self.save_preferences = save_preferences
+        self.log_source = log_source or LogSource(settings.sources(), settings.days)
+        for theme in THEMES:
+            self.register_theme(theme)
+        self.theme = settings.theme if settings.theme in self.available_themes else THEMES[0].name
+
+    def on_mount(self) -> None:
+        self.theme_changed_signal.subscribe(self, self._theme_changed)
+        self.switch_mode(self.start_view)
+        for warning in self.settings.warnings:
+            self.notify(warning, severity="warning", timeout=8)
+
+    def _theme_changed(self, theme) -> None:
+        if self.save_preferences and theme.name != self.settings.theme:
+            self.settings.theme = theme.name
+            try:
+                save_preference("theme", theme.name)
+            except OSError as exc:
+                self.notify(f"Could not save the theme: {exc.strerror or exc}", severity="warning")
+
+    # ---- actions -------------------------------------------------------------------------
+    def action_view(self, name: str) -> None:
+        if self.current_mode != name:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from codex_tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_settings(self) -> None:
+        from codex_tui.screens.settings import SettingsScreen
+
+        if not isinstance(self.screen, SettingsScreen):
+            self.push_screen(SettingsScreen())
+
+    def action_next_theme(self) -> None:
+        """Cycle: our two themes first, then Textual's built-ins."""
+        ours = [t.name for t in THEMES]
+        names = ours + sorted(n for n in self.available_themes if n not in ours)
+        following = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names \
+            else names[0]
+        self.theme = following
+        self.notify(f"Theme: {following}", timeout=2)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for name, key, title in VIEWS:
+            built = "" if name in BUILT_VIEWS else " (not built yet)"
+            yield SystemCommand(f"View: {title}", f"Switch to the {title} view [{key}]{built}",
+                                lambda name=name: self.action_view(name))
+        yield SystemCommand("Keys", "Every key binding [?]", self.action_help)
+        yield SystemCommand("Settings", "Show the settings in force [,]", self.action_settings)
+        yield SystemCommand("Next theme", "Cycle codex-dark, codex-light and Textual's themes "
+                                          "[ctrl+t]", self.action_next_theme)
+        screen_commands = {
+            "LogsScreen": (("Search sessions", "search", "/"),
+                           ("Toggle failed only", "toggle_failed", "f"),
+                           ("Skill health", "skills", "h"),
+                           ("Refresh sessions", "refresh", "r"),
+                           ("Clear filters", "clear", "esc")),
+            "DetailScreen": (("Copy resume command", "copy_resume", "c"),
+                             ("Open raw rollout in pager", "pager", "p"),
+                             ("Back to the list", "back", "esc")),
+            "SkillHealthScreen": (("Rerun the scan", "rerun", "r"),
+                                  ("Next day range", "next_range", "d")),
+        }
+        for title, action, key in screen_commands.get(type(screen).__name__, ()):
+            yield SystemCommand(title, f"[{key}]", getattr(screen, f"action_{action}"))
+
+
+def make_app(settings: Settings | None = None, **kwargs) -> CodexTuiApp:
+    """The app for `settings` (default: the user's, from config file and environment)."""
+    if settings is None:
+        from codex_tui.settings import load_settings
+
+        settings = load_settings()
+    return CodexTuiApp(settings, **kwargs)

@@ -1,0 +1,62 @@
+"""`?`: every key of every view, read from the bindings themselves so it never goes stale."""
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+
+def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
+    from codex_tui.app import CodexTuiApp
+    from codex_tui.screens.detail import DetailScreen
+    from codex_tui.screens.logs import LogsScreen
+    from codex_tui.screens.skills import SkillHealthScreen
+    from codex_tui.widgets.session_table import SessionTable
+    from codex_tui.widgets.timeline_view import TimelineView
+
+    def keys(*owners) -> list[tuple[str, str]]:
+        found = []
+        for owner in owners:
+            for binding in owner.BINDINGS:
+                if isinstance(binding, Binding) and binding.description:
+                    found.append((_keys(binding.key), binding.description))
+        return found
+
+    return [
+        ("Everywhere", keys(CodexTuiApp) + [("ctrl+p", "Command palette: every action"),
+                                            ("ctrl+q", "Quit")]),
+        ("Logs", keys(LogsScreen, SessionTable) + [("mouse", "click a row; double-click opens; "
+                                                             "click a header sorts")]),
+        ("Session detail", keys(DetailScreen, TimelineView)),
+        ("Skill health", keys(SkillHealthScreen)),
+    ]
+
+
+def _keys(spec: str) -> str:
+    names = {"question_mark": "?", "slash": "/", "comma": ",", "escape": "esc"}
+    return " ".join(names.get(k, k) for k in spec.split(","))
+
+
+class HelpScreen(ModalScreen):
+    DEFAULT_CSS = """
+    HelpScreen { align: center middle; }
+    HelpScreen VerticalScroll { width: 76; max-width: 100%; height: 90%; border: round $primary;
+                                background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        table = Table.grid(padding=(0, 2))
+        table.add_column(style="bold", min_width=14)
+        table.add_column()
+        for title, rows in key_sections():
+            table.add_row(f"[u]{title}[/u]", "")
+            for key, what in rows:
+                table.add_row(key, what)
+            table.add_row("", "")
+        with VerticalScroll():
+            yield Static("[b]codex-tui keys[/b]   (esc closes)\n")
+            yield Static(table)

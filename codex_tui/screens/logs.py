@@ -1,0 +1,208 @@
+"""The Logs view: every session in a filterable, sortable table, kept live."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal
+from textual.screen import Screen
+from textual.widgets import Checkbox, Footer, Input, Select, Static
+
+from codex_tui import config
+from codex_tui.browse import filters
+from codex_tui.browse.rows import LogRow
+from codex_tui.browse.source import Loaded, is_rollout
+from codex_tui.widgets.session_table import SessionTable
+from codex_tui.widgets.view_tabs import ViewTabs
+
+RANGES = (("Any time", ""), ("Last 24 hours", "24h"), ("Last 7 days", "7d"), ("Last 30 days", "30d"))
+SAFETY_REFRESH_SECONDS = 30   # in case a file-system event was missed
+
+
+class LogsScreen(Screen):
+    CSS_PATH = "logs.tcss"
+    BINDINGS = [
+        Binding("slash", "search", "Search"),
+        Binding("f", "toggle_failed", "Failed only"),
+        Binding("h", "skills", "Skill health"),
+        Binding("r", "refresh", "Refresh"),
+        Binding("escape", "clear", "Clear filter", show=False),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="logs")
+        self.rows: list[LogRow] = []
+        self.sorted_all: list[int] = []
+        self.filter = filters.LogFilter()
+        self.order: list[int] = []
+        self.warnings: list[str] = []
+        self.loaded = False
+
+    def compose(self) -> ComposeResult:
+        yield ViewTabs("logs")
+        with Horizontal(id="search-row"):
+            yield Input(placeholder="Search prompts, commands, failures…  (repo: version: skill: "
+                                    "kind: since:7d is:failed)", id="search", compact=True)
+            yield Checkbox("Failed only", id="failed-only", compact=True)
+        with Horizontal(id="facets"):
+            yield Select([], prompt="Repo: any", id="repo", compact=True)
+            yield Select([], prompt="Codex: any", id="version", compact=True)
+            yield Select([], prompt="Skill: any", id="skill", compact=True)
+            yield Select(RANGES[1:], prompt="Any time", id="range", compact=True)
+        yield SessionTable(id="sessions")
+        yield Static("Loading sessions…", id="logs-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(SessionTable).focus()
+        self.load_rows()
+        self.watch_roots()
+        self.set_interval(SAFETY_REFRESH_SECONDS, self.load_rows)
+
+    # ---- loading -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="load")
+    def load_rows(self) -> None:
+        try:
+            loaded = self.app.log_source.load()
+        except Exception as exc:  # noqa: BLE001 - show it, keep the app alive
+            self.app.call_from_thread(self._show_error, f"Could not read sessions: {exc}")
+            return
+        self.app.call_from_thread(self._show_loaded, loaded)
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#logs-status", Static).update(text)
+        self.notify(text, severity="error", timeout=10)
+
+    def _show_loaded(self, loaded: Loaded) -> None:
+        keep = self.query_one(SessionTable).current
+        self.rows, self.warnings, self.loaded = loaded.rows, loaded.warnings, True
+        self._update_facets()
+        self._resort(keep.path if keep else None)
+
+    @work(exclusive=True, group="watch")
+    async def watch_roots(self) -> None:
+        from watchfiles import awatch
+
+        paths = self.app.log_source.watch_paths()
+        if not paths:
+            return
+        async for changes in awatch(*paths, debounce=150, step=50, recursive=True):
+            if any(is_rollout(path) for _, path in changes):
+                self.load_rows()
+
+    def _update_facets(self) -> None:
+        values = filters.facet_values(self.rows)
+        for name in ("repo", "version", "skill"):
+            select = self.query_one(f"#{name}", Select)
+            current = select.value
+            options = [(value, value) for value in values[name][:200]]
+            with self.prevent(Select.Changed):
+                select.set_options(options)
+                if current in values[name]:
+                    select.value = current
+
+    # ---- filtering and sorting -----------------------------------------------------------
+    def _facet_filter(self) -> filters.LogFilter:
+        def chosen(name: str) -> str:
+            select = self.query_one(f"#{name}", Select)
+            return "" if select.is_blank() else str(select.value)
+
+        now = datetime.fromtimestamp(config.now(), timezone.utc)
+        since = filters.date_bound(chosen("range"), now) if chosen("range") else ""
+        return filters.LogFilter(failed_only=self.query_one("#failed-only", Checkbox).value,
+                                 repo=chosen("repo"), version=chosen("version"),
+                                 skill=chosen("skill"), since=since or "")
+
+    def apply_filter(self) -> None:
+        """Filter the rows again after the search box or a facet changed."""
+        now = datetime.fromtimestamp(config.now(), timezone.utc)
+        new = filters.parse_query(self.query_one("#search", Input).value, now, self._facet_filter())
+        within = self.order if new.narrows(self.filter) and self.filter != filters.LogFilter() \
+            else self.sorted_all
+        if new == self.filter and self.order:
+            within = self.order
+        self.filter = new
+        self.order = filters.apply(self.rows, new, within)
+        table = self.query_one(SessionTable)
+        current = table.current
+        table.show(self.rows, self.order, current.path if current else None)
+        self._update_status()
+
+    def _resort(self, keep_path: str | None = None) -> None:
+        table = self.query_one(SessionTable)
+        self.sorted_all = filters.sort_indices(self.rows, list(range(len(self.rows))),
+                                               table.sort_column, table.sort_reverse)
+        self.order = filters.apply(self.rows, self.filter, self.sorted_all)
+        table.show(self.rows, self.order, keep_path)
+        self._update_status()
+
+    def _update_status(self) -> None:
+        if not self.loaded:
+            return
+        table = self.query_one(SessionTable)
+        shown = [self.rows[i] for i in self.order]
+        problems = sum(1 for r in shown if r.problem)
+        live = sum(1 for r in shown if r.status == "live")
+        parts = [f"{len(self.order):,} of {len(self.rows):,} sessions", f"{problems:,} with problems"]
+        if live:
+            parts.append(f"{live} live")
+        parts.append(f"sorted by {table.sort_column} {'↓' if table.sort_reverse else '↑'}")
+        if self.filter.errors:
+            parts.append("not understood: " + " ".join(self.filter.errors))
+        if self.warnings:
+            parts.append(f"{len(self.warnings)} unreadable lines or files")
+        if not self.rows:
+            parts = ["No Codex sessions found in " +
+                     ", ".join(str(p) for p in self.app.log_source.sources.roots())]
+        self.query_one("#logs-status", Static).update("  ·  ".join(parts))
+
+    @on(Input.Changed, "#search")
+    @on(Checkbox.Changed, "#failed-only")
+    @on(Select.Changed)
+    def _filter_changed(self) -> None:
+        self.apply_filter()
+
+    @on(Input.Submitted, "#search")
+    def _search_done(self) -> None:
+        self.query_one(SessionTable).focus()
+
+    @on(SessionTable.SortRequested)
+    def _sort(self, message: SessionTable.SortRequested) -> None:
+        table = self.query_one(SessionTable)
+        current = table.current
+        table.set_sort(message.column, message.reverse)
+        self._resort(current.path if current else None)
+
+    @on(SessionTable.Opened)
+    def _open(self, message: SessionTable.Opened) -> None:
+        from codex_tui.screens.detail import DetailScreen
+
+        self.app.push_screen(DetailScreen(message.row))
+
+    # ---- actions -------------------------------------------------------------------------
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_toggle_failed(self) -> None:
+        box = self.query_one("#failed-only", Checkbox)
+        box.value = not box.value
+
+    def action_refresh(self) -> None:
+        self.load_rows()
+
+    def action_skills(self) -> None:
+        from codex_tui.screens.skills import SkillHealthScreen
+
+        self.app.push_screen(SkillHealthScreen())
+
+    def action_clear(self) -> None:
+        search = self.query_one("#search", Input)
+        if search.has_focus:
+            self.query_one(SessionTable).focus()
+            return
+        search.value = ""
+        self.query_one("#failed-only", Checkbox).value = False
+        for name in ("repo", "version", "skill", "range"):
+            self.query_one(f"#{name}", Select).clear()

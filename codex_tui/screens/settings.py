@@ -1,0 +1,36 @@
+"""`,`: the settings in force, where each came from, and where to change them."""
+from __future__ import annotations
+
+from rich.table import Table
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from codex_tui.settings import settings_file
+
+
+class SettingsScreen(ModalScreen):
+    DEFAULT_CSS = """
+    SettingsScreen { align: center middle; }
+    SettingsScreen VerticalScroll { width: 80; max-width: 100%; height: auto; max-height: 90%;
+                                    border: round $primary; background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("escape,comma,q", "dismiss", "Close")]
+
+    def compose(self) -> ComposeResult:
+        settings = self.app.settings
+        table = Table(box=None, padding=(0, 2), show_edge=False)
+        table.add_column("Setting", style="bold")
+        table.add_column("Value", overflow="fold")
+        table.add_column("From")
+        table.add_column("Variable", style="dim")
+        for name, value, origin in settings.rows():
+            shown = self.app.theme if name == "theme" else value
+            table.add_row(name, shown, origin, f"CODEX_TUI_{name.upper()}")
+        with VerticalScroll():
+            yield Static("[b]Settings[/b]   (esc closes)\n")
+            yield Static(table)
+            yield Static(f"\nFile: {settings_file()}\nThe theme you pick (ctrl+t or the command "
+                         "palette) is saved there.", markup=False)
