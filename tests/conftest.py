@@ -81,3 +81,56 @@ def cli_json(*args: str, env: dict | None = None) -> dict:
 
 
 SCENARIOS = {s.name: s for s in sc.SCENARIOS}
+
+
+# ---- the app ---------------------------------------------------------------------------------
+PINNED_NOW = 1795348800.0          # 2026-11-22T12:00:00Z, a few hours after the fixtures ran
+FIXED_CONFIG_DIR = "/tmp/codex-tui-test-config"   # shown on the settings screen: keep it constant
+
+
+@pytest.fixture
+def app_env(codex_home, monkeypatch):
+    """Environment for app tests: real-Codex fixtures in CODEX_HOME, pinned clock, UTC,
+    file times fixed so live/incomplete status never depends on when the test runs."""
+    import time
+
+    for path in (codex_home / "sessions").rglob("rollout-*"):
+        os.utime(path, (PINNED_NOW - 7200, PINNED_NOW - 7200))
+    monkeypatch.setenv("CODEX_HOME", str(codex_home))
+    monkeypatch.setenv("CODEX_TUI_NOW", str(PINNED_NOW))
+    monkeypatch.setenv("CODEX_TUI_SKILLS_ROOT", sc.SKILLS)
+    monkeypatch.setenv("TZ", "UTC")
+    time.tzset()
+    yield codex_home
+    monkeypatch.undo()
+    time.tzset()
+
+
+def make_test_app(**settings):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    return make_app(Settings(**settings), save_preferences=False)
+
+
+def logs_screen(app):
+    from codex_tui.screens.logs import LogsScreen
+
+    return next(s for s in app.screen_stack if isinstance(s, LogsScreen))
+
+
+async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
+    import time
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        await pilot.pause(0.05)
+        if condition():
+            await pilot.pause()
+            return
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+async def wait_loaded(pilot, timeout: float = 20.0) -> None:
+    """Until the Logs view has its rows (loading runs in a worker thread)."""
+    await wait_until(pilot, lambda: logs_screen(pilot.app).loaded, timeout, "the Logs view to load")

@@ -36,13 +36,12 @@ class Column:
     width: int
     priority: int          # lower numbers are dropped last when the table is narrow
     right: bool = False
-    flex: bool = False
 
 
 COLUMNS = (
     Column("when", "When", 16, 0),
-    Column("repo", "Repo", 14, 1, flex=True),
-    Column("prompt", "First prompt", 18, 0, flex=True),
+    Column("repo", "Repo", 14, 1),
+    Column("prompt", "First prompt", 18, 0),
     Column("model", "Model", 13, 6),
     Column("version", "Codex", 8, 5),
     Column("turns", "Turns", 5, 4, right=True),
@@ -54,7 +53,7 @@ COLUMNS = (
 
 
 def fit_columns(width: int) -> list[tuple[Column, int]]:
-    """The columns that fit in `width`, with their widths (flex columns share the rest)."""
+    """The columns that fit in `width`, with their widths (repo and prompt share the rest)."""
     chosen = list(COLUMNS)
     while len(chosen) > 3 and sum(c.width + 1 for c in chosen) > width:
         drop = max((c for c in chosen if c.priority > 0), key=lambda c: c.priority, default=None)
@@ -230,9 +229,8 @@ class SessionTable(ScrollView, can_focus=True):
         severity = SEVERITY.get(row.problem or "")
         if severity is None and row.status == "live":
             severity = "live"
-        mark = self.get_component_rich_style(f"session-table--{severity}", partial=True) \
-            if severity else Style()
-        dim = self.get_component_rich_style("session-table--dim", partial=True)
+        mark = self._foreground(f"session-table--{severity}") if severity else Style()
+        dim = self._foreground("session-table--dim")
         segments = []
         for column, size in self._layout:
             style = base
@@ -244,6 +242,12 @@ class SessionTable(ScrollView, can_focus=True):
                                          column.name == "repo"), style))
             segments.append(Segment(" ", base))
         return Strip(segments).adjust_cell_length(width, base)
+
+    def _foreground(self, name: str) -> Style:
+        """A component's colour and text style without its background, so it can sit on the
+        cursor row (a partial style cannot resolve colours with alpha, like $text-muted)."""
+        full = self.get_component_rich_style(name)
+        return Style(color=full.color, bold=full.bold, italic=full.italic, underline=full.underline)
 
     # ---- cursor and scrolling ------------------------------------------------------------
     def watch_cursor(self, old: int, new: int) -> None:

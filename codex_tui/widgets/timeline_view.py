@@ -3,6 +3,7 @@ rendered line is kept in an LRU cache of Strips, so a 100 MB session scrolls smo
 from __future__ import annotations
 
 from rich.segment import Segment
+from rich.style import Style
 from textual import events
 from textual.binding import Binding
 from textual.cache import LRUCache
@@ -42,8 +43,8 @@ class TimelineView(ScrollView, can_focus=True):
     TimelineView > .timeline--output { color: $text-muted; }
     TimelineView > .timeline--failure { color: $error; }
     TimelineView > .timeline--error { color: $warning; }
-    TimelineView > .timeline--cursor { background: $block-cursor-blurred-background; }
-    TimelineView:focus > .timeline--cursor { background: $block-cursor-background; }
+    TimelineView > .timeline--cursor { background: $primary 15%; }
+    TimelineView:focus > .timeline--cursor { background: $primary 30%; }
     """
 
     cursor = reactive(0, repaint=False)
@@ -103,7 +104,8 @@ class TimelineView(ScrollView, can_focus=True):
             base = self.rich_style
             if number == self.cursor:
                 base = base + self.get_component_rich_style("timeline--cursor")
-            style = base + self.get_component_rich_style(f"timeline--{kind}", partial=True)
+            full = self.get_component_rich_style(f"timeline--{kind}")
+            style = base + Style(color=full.color, bold=full.bold, italic=full.italic)
             strip = Strip([Segment(line.text, style)]).crop_extend(0, width, base)
             self._cache[key] = strip
         return strip

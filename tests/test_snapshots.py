@@ -1,0 +1,90 @@
+"""Every screen, drawn from real-Codex fixtures, at fixed sizes in both of our themes.
+
+Regenerate after an intended change with `python3 -m pytest tests/test_snapshots.py
+--snapshot-update` and look at the pictures in snapshot_report.html before committing.
+"""
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import make_test_app, wait_loaded, wait_until
+
+pytestmark = pytest.mark.usefixtures("app_env")
+THEMES = ("codex-dark", "codex-light")
+
+
+def _after(*keys: str, then=None):
+    async def run_before(pilot) -> None:
+        await wait_loaded(pilot)
+        for key in keys:
+            await pilot.press(key)
+        if then is not None:
+            await then(pilot)
+        await pilot.pause()
+    return run_before
+
+
+async def _timeline_ready(pilot) -> None:
+    from codex_tui.widgets.timeline_view import TimelineView
+
+    view = pilot.app.screen.query_one(TimelineView)
+    await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+
+
+async def _report_ready(pilot) -> None:
+    status = pilot.app.screen.query_one("#skills-status")
+    await wait_until(pilot, lambda: "skills" in str(status.render()), what="the skill report")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_table(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(160, 40), run_before=_after())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_table_narrow(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24), run_before=_after())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_table_wide(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(200, 60), run_before=_after())
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_filtered_table(snap_compare, theme):
+    keys = ("f", "slash", *"version:0.169", "enter")
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(160, 40), run_before=_after(*keys))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_detail_with_failures(snap_compare, theme):
+    keys = ("slash", *"check the config and tools version:0.169", "enter", "enter")
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(120, 36),
+                        run_before=_after(*keys, then=_timeline_ready))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_skill_health(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(120, 40),
+                        run_before=_after("h", then=_report_ready))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_help(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(100, 50),
+                        run_before=_after("question_mark"))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_settings(snap_compare, theme, monkeypatch):
+    from tests.conftest import FIXED_CONFIG_DIR
+
+    monkeypatch.setenv("CODEX_TUI_CONFIG_DIR", FIXED_CONFIG_DIR)
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(100, 30),
+                        run_before=_after("comma"))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_unbuilt_view(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24), run_before=_after("5"))
