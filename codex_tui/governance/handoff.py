@@ -159,11 +159,10 @@ def _audit_history(audit: HandoffAudit, top: Path, now: float, dirty_files: list
         touched = recent_commits(top, 1, audit.path)
     except GitError:
         touched = []
-    if dirty_files is not None:
-        audit.modified = audit.path in dirty_files
     if not touched:
-        return
+        return     # untracked: "not committed yet", whatever the worktree says
     audit.committed = True
+    audit.modified = audit.path in (dirty_files or ())
     audit.last_changed = touched[0].time
     audit.commits_since = commits_since(top, touched[0].sha)
     audit.days_since = round(max(0.0, now - touched[0].time) / 86400, 1)
