@@ -9,8 +9,8 @@ from codex_tui.governance.checks import FAIL, OK, WARN, Check
 from codex_tui.governance.gates import GateReport, build_gate_report
 from codex_tui.governance.git_state import GitError, GitState, read_git_state
 from codex_tui.governance.handoff import HandoffAudit, audit_handoff
-from codex_tui.governance.pr_gate import PrGate, pr_gate
+from codex_tui.governance.pr_gate import PrGate, load_pr_gate
 
 __all__ = ["Budget", "Check", "FAIL", "GateReport", "GitError", "GitState", "HandoffAudit", "OK",
-           "PrGate", "WARN", "audit_handoff", "build_gate_report", "context_budget", "pr_gate",
+           "PrGate", "WARN", "audit_handoff", "build_gate_report", "context_budget", "load_pr_gate",
            "read_git_state"]

@@ -11,7 +11,7 @@ from codex_tui.governance.budget import Budget, context_budget, find_session
 from codex_tui.governance.checks import Check, worst
 from codex_tui.governance.git_state import GitState, read_git_state, toplevel
 from codex_tui.governance.handoff import HandoffAudit, audit_handoff
-from codex_tui.governance.pr_gate import PrGate, pr_gate
+from codex_tui.governance.pr_gate import PrGate, load_pr_gate
 from codex_tui.rollout.model import Session
 
 EXIT_CLEAR, EXIT_ERROR, EXIT_GATE = 0, 1, 3
@@ -81,7 +81,7 @@ def build_gate_report(repo: Path | None, session_id: str | None = None, *, refre
     top = toplevel(Path(repo))
     git_state = read_git_state(top)
     handoff = audit_handoff(top, now, git_state.dirty_files)
-    gate = pr_gate(top, git_state.branch, refresh=refresh_pr, now=now)
+    gate = load_pr_gate(top, git_state.branch, refresh=refresh_pr, now=now)
     note = ""
     if session is None:
         session = find_session(sources, repo=top, use_cache=use_cache, now=now)

@@ -214,7 +214,7 @@ def store_pr_gate(repo: Path, gate: PrGate) -> None:
         pass   # a cache we cannot write only costs a gh call next time
 
 
-def pr_gate(repo: Path, branch: str | None, *, refresh: bool = False, now: float | None = None) -> PrGate:
+def load_pr_gate(repo: Path, branch: str | None, *, refresh: bool = False, now: float | None = None) -> PrGate:
     """The cached gate of (repo, branch); ask gh only when `refresh` or nothing is cached."""
     if not refresh:
         cached = cached_pr_gate(repo, branch)
