@@ -110,3 +110,19 @@ def test_find_session_by_id_prefix_and_by_repo(tmp_path):
     assert find_session(sources, repo=tmp_path / "elsewhere") is None
     with pytest.raises(LookupError, match="no session with id"):
         find_session(sources, session_id="nope")
+
+
+def test_gauge_from_an_index_summary_matches_the_full_budget(tmp_path):
+    from codex_tui.governance.budget import budget_from_summary
+    from codex_tui.index.query import load_sessions
+
+    roots = tmp_path / "sessions"
+    rehome_fixture("0.169.0", "long", roots, replace={
+        '"model_context_window":258400': '"model_context_window":8000'})
+    selection = load_sessions(Sources(sessions_roots=[roots]))
+    [summary] = selection.sessions
+    gauge = budget_from_summary(summary)
+    full = context_budget(parse_file(summary["path"]))
+    assert (gauge.used_tokens, gauge.context_window, gauge.level) == (full.used_tokens, 8000, WARN)
+    assert gauge.gauge == full.gauge == f"{round(100 * full.used_tokens / 8000)}% of 8k"
+    assert [c.key for c in gauge.checks] == ["context"]

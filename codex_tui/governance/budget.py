@@ -54,14 +54,20 @@ class Budget:
         return data
 
 
+def window_level(used: int, window: int | None) -> tuple[float | None, str]:
+    """(used / window, level) with amber from 70% and red from 85%; (None, OK) when unknown."""
+    if not window or not used:
+        return None, OK
+    ratio = used / window
+    return ratio, FAIL if ratio >= FAIL_RATIO else WARN if ratio >= WARN_RATIO else OK
+
+
 def context_budget(session: Session) -> Budget:
     """The context budget of a parsed session: cheap, no I/O (a view may call it per refresh)."""
     budget = Budget(session_id=session.id, path=session.path, cwd=session.cwd,
                     used_tokens=session.last_usage.total, context_window=session.context_window,
                     compactions=session.compactions)
-    if budget.context_window and budget.used_tokens:
-        budget.ratio = budget.used_tokens / budget.context_window
-        budget.level = FAIL if budget.ratio >= FAIL_RATIO else WARN if budget.ratio >= WARN_RATIO else OK
+    budget.ratio, budget.level = window_level(budget.used_tokens, budget.context_window)
     for c in session.commands:
         entry = {"command": redact(c.command)[:200], "chars": c.output_chars, "line": c.line}
         if c.output_chars > UNCAPPED_OUTPUT_CHARS:
@@ -72,6 +78,22 @@ def context_budget(session: Session) -> Budget:
     budget.first_prompt_chars = first.prompt_chars if first else 0
     budget.oversized_goal = budget.first_prompt_chars > OVERSIZED_GOAL_CHARS
     budget.checks = _checks(budget)
+    return budget
+
+
+def budget_from_summary(summary: dict) -> Budget:
+    """The gauge part of a budget from an index summary (`Selection.sessions`), no parsing.
+
+    Commands and the full first prompt are not in a summary, so only the window and the
+    compaction items are filled: enough for a gauge beside each live session.
+    """
+    usage = summary.get("last_usage") or {}
+    budget = Budget(session_id=summary.get("id", ""), path=summary.get("path", ""),
+                    cwd=summary.get("cwd", ""), used_tokens=int(usage.get("total") or 0),
+                    context_window=summary.get("context_window"),
+                    compactions=int(summary.get("compactions") or 0))
+    budget.ratio, budget.level = window_level(budget.used_tokens, budget.context_window)
+    budget.checks = [c for c in _checks(budget) if c.key in ("context", "context.compactions")]
     return budget
 
 
