@@ -49,6 +49,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated words that mark a complex task")
     p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE too")
+
+    from codex_tui.commands import gate
+    gate.add_parser(sub)
     return parser
 
 
@@ -93,6 +96,10 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands.scan import run_scan
 
             return run_scan(args)
+        if args.command == "gate":
+            from codex_tui.commands.gate import run_gate
+
+            return run_gate(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130

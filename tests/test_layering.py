@@ -11,7 +11,8 @@ CORE = ["codex_tui.rollout.parse", "codex_tui.index.store", "codex_tui.index.que
         "codex_tui.scan.report", "codex_tui.scan.skills", "codex_tui.scan.otel",
         "codex_tui.commands.sessions", "codex_tui.commands.scan", "codex_tui.cli",
         "codex_tui.settings", "codex_tui.browse.source", "codex_tui.browse.filters",
-        "codex_tui.browse.timeline", "codex_tui.scan.health"]
+        "codex_tui.browse.timeline", "codex_tui.scan.health",
+        "codex_tui.governance", "codex_tui.governance.gates", "codex_tui.commands.gate"]
 
 
 def test_core_imports_without_textual():

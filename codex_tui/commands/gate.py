@@ -1,0 +1,89 @@
+"""`codex-tui gate`: repo state, handoff audit, PR gate and context budget; exit 3 when a gate holds."""
+from __future__ import annotations
+
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+from codex_tui.commands.common import print_json, short_path, sources_from_args
+from codex_tui.governance.checks import FAIL, OK, WARN
+from codex_tui.governance.gates import EXIT_ERROR, GateReport, build_gate_report
+from codex_tui.governance.git_state import GitError
+
+STYLES = {OK: ("green", "✔"), WARN: ("yellow", "▲"), FAIL: ("red", "✖")}
+
+
+def add_parser(sub) -> None:
+    from codex_tui.cli import _add_sources
+
+    p = sub.add_parser("gate", help="stop gates for a repo: worktree, handoff, PR, context budget")
+    p.add_argument("--repo", type=Path, metavar="DIR",
+                   help="the repo to check (default: the session's cwd, else the current directory)")
+    p.add_argument("--session", metavar="ID",
+                   help="session (id or unique prefix) for the context budget (default: the newest in the repo)")
+    p.add_argument("--refresh-pr", action="store_true",
+                   help="ask gh for the PR gate now instead of using the cached result")
+    _add_sources(p)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a report")
+
+
+def run_gate(args) -> int:
+    try:
+        report = build_gate_report(args.repo.expanduser() if args.repo else None, args.session,
+                                   refresh_pr=args.refresh_pr, sources=sources_from_args(args),
+                                   use_cache=not args.no_cache)
+    except (GitError, LookupError) as exc:
+        print(f"codex-tui gate: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        return EXIT_ERROR
+    except OSError as exc:
+        print(f"codex-tui gate: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    if args.json:
+        print_json(report.to_json())
+    else:
+        print_report(report)
+    return report.exit_code
+
+
+def print_report(report: GateReport) -> None:
+    from rich.console import Console
+    from rich.markup import escape
+    from rich.table import Table
+
+    console = Console(highlight=False)
+    g = report.git
+    console.print(f"[bold]{escape(short_path(report.repo, 60))}[/]  branch [bold]"
+                  f"{escape(g.branch or 'detached HEAD')}[/]  {g.changed} changed, {g.untracked} untracked")
+    for remote in g.remotes:
+        console.print(f"  remote {escape(remote['name'])}: {escape(remote['url'])}")
+
+    table = Table(show_header=False, box=None, pad_edge=False, expand=False)
+    table.add_column(no_wrap=True)
+    table.add_column(no_wrap=True, style="bold")
+    table.add_column()
+    for check in report.checks:
+        colour, mark = STYLES[check.level]
+        stop = " [red](stop gate)[/]" if check.stop else ""
+        table.add_row(f"[{colour}]{mark}[/]", check.label, escape(check.evidence) + stop)
+    console.print(table)
+    if report.session_note:
+        console.print(f"[dim]context budget: {escape(report.session_note)}[/]")
+    elif report.budget:
+        console.print(f"[dim]context budget from session {escape(report.budget.session_id)}[/]")
+
+    if g.commits:
+        console.print("\n[bold]Last commits[/]")
+        for c in g.commits:
+            when = datetime.fromtimestamp(c.time, timezone.utc).strftime("%Y-%m-%d")
+            console.print(f"  {c.short} {when} {escape(c.subject)}", no_wrap=True, overflow="ellipsis")
+    if g.diff_stat:
+        console.print("\n[bold]Diff stat (vs HEAD)[/]")
+        console.print(escape(g.diff_stat))
+    console.print()
+    if report.holds:
+        names = ", ".join(c.label for c in report.stop_gates)
+        console.print(f"[bold red]Stop: {len(report.stop_gates)} gate(s) hold ({escape(names)}).[/]")
+        if report.pr.paused:
+            console.print(f"[red]{escape(report.pr.message)}[/]")
+    else:
+        console.print("[bold green]No stop gate holds.[/]")
