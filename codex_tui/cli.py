@@ -45,6 +45,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="comma-separated words that mark a complex task")
     p.add_argument("--json", action="store_true", help="print JSON instead of Markdown")
     p.add_argument("--out", type=Path, metavar="FILE", help="write the report to FILE too")
+
+    from codex_tui.commands import job
+    job.add_parser(sub)
     return parser
 
 
@@ -60,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands.scan import run_scan
 
             return run_scan(args)
+        if args.command == "job":
+            from codex_tui.commands.job import run_job
+
+            return run_job(args)
         parser.print_help()
         print("\nThe interactive app is not built yet: use a subcommand above.", file=sys.stderr)
         return EXIT_OK
