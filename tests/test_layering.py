@@ -9,7 +9,8 @@ from tests.conftest import REPO
 
 CORE = ["codex_tui.rollout.parse", "codex_tui.index.store", "codex_tui.index.query",
         "codex_tui.scan.report", "codex_tui.scan.skills", "codex_tui.scan.otel",
-        "codex_tui.commands.sessions", "codex_tui.commands.scan", "codex_tui.cli"]
+        "codex_tui.commands.sessions", "codex_tui.commands.scan", "codex_tui.cli",
+        "codex_tui.jobs", "codex_tui.jobs.supervisor", "codex_tui.commands.job"]
 
 
 def test_core_imports_without_textual():
