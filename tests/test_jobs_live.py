@@ -162,3 +162,22 @@ def _zombie(pid: int) -> bool:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
     except OSError:
         return False
+
+
+def test_job_resume_continues_the_same_session_in_a_new_run(tmp_path):
+    bench = JobBench(tmp_path, "0.58.0")
+    with FakeResponses([say("First part done.")]) as fake:
+        first = bench.start(fake, "Do the first part")
+        first_summary = bench.summary(first["codex_run_id"])
+        fake.add(say("Second part done."))
+        proc = bench.cli("resume", first["codex_run_id"], "--task", "Now the second part")
+        assert proc.returncode == 0, proc.stderr
+        second = parse_started(proc.stdout)
+        summary = bench.summary(second["codex_run_id"])
+        last_request = json.dumps(fake.requests[-1])
+    assert second["codex_run_id"] != first["codex_run_id"] and summary["success"] is True
+    assert summary["session_id"] == first_summary["session_id"]
+    assert "Do the first part" in last_request and "Now the second part" in last_request
+    meta = json.loads(Path(second["meta_file"]).read_text())
+    assert meta["resumed_from"] == first["codex_run_id"]
+    assert meta["command"][-4:] == ["resume", first_summary["session_id"], "--", "Now the second part"]

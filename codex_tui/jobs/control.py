@@ -167,7 +167,9 @@ def kill_run(runs_dir: Path, run_id: str, grace_s: float = 5.0, wait_summary_s: 
         if _any_alive(pgid, family):
             sent += _signal_all(pgid, family, signal.SIGKILL)
     summary = _wait_for_summary(runs_dir, run_id, run.meta, wait_summary_s)
-    return {"run_id": run_id, "killed": True, "signals": sent, "state": runs.KILLED,
+    killed = bool(summary and summary.get("killed"))   # it may have finished on its own first
+    return {"run_id": run_id, "killed": killed, "signals": sent,
+            "state": runs.live_state(run.meta, summary),
             "summary_file": str(runs.summary_path(runs_dir, run_id)), "summary": summary}
 
 
