@@ -39,8 +39,10 @@ def test_successful_job_has_evidence_and_the_rollouts_session_id(version, tmp_pa
     meta = json.loads(Path(started["meta_file"]).read_text())
     assert meta["codex_version"] == version and meta["pid"] > 0
     assert meta["command"][-2:] == ["--", "Print a greeting"]
-    log = Path(started["log_file"]).read_text()
-    assert "hello from the job" in log and "notify hook failed (completed)" in log
+    log = Path(started["log_file"])
+    # The `completed` event goes out just after the summary is written.
+    wait_for(lambda: "notify hook failed (completed)" in log.read_text(), 10, "the hook's note")
+    assert "hello from the job" in log.read_text() and "notify hook failed (started)" in log.read_text()
     listed = json.loads(bench.cli("list", "--json").stdout)["runs"]
     assert [(r["run_id"], r["state"]) for r in listed] == [(started["codex_run_id"], "succeeded")]
 
