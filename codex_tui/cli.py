@@ -52,6 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     from codex_tui.commands import gate
     gate.add_parser(sub)
+    from codex_tui.commands import job
+    job.add_parser(sub)
     return parser
 
 
@@ -100,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands.gate import run_gate
 
             return run_gate(args)
+        if args.command == "job":
+            from codex_tui.commands.job import run_job
+
+            return run_job(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130

@@ -1,0 +1,76 @@
+"""Job events (`started`, `completed`, `failed`, `review_started`) to a hook and a JSONL file.
+
+A hook gets one JSON object on stdin. It runs as an argv list (shlex-split, no shell) with
+a time limit; whatever goes wrong with it is written to the run's log, never raised: a
+broken notifier must not cost the user the job.
+"""
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+from pathlib import Path
+
+from codex_tui.jobs import runs
+from codex_tui.redact import redact
+
+EVENTS = ("started", "completed", "failed", "review_started")
+HOOK_TIMEOUT_S = 30.0
+
+
+class Notifier:
+    def __init__(self, runs_dir: Path, notify_cmd: str | None = None, event_stream: str | None = None,
+                 timeout: float = HOOK_TIMEOUT_S):
+        self.runs_dir = Path(runs_dir)
+        self.notify_cmd = notify_cmd or None
+        self.event_stream = Path(event_stream) if event_stream else None
+        self.timeout = timeout
+
+    def emit(self, event: str, run_id: str, **fields) -> dict:
+        """Send one event; returns the object sent. Logs (to run_id's log) but never raises."""
+        obj = {"event": event, "run_id": run_id, "ts": runs.iso(_now()), **fields}
+        obj = _redacted(obj)
+        line = json.dumps(obj, ensure_ascii=False)
+        if self.event_stream is not None:
+            try:
+                self.event_stream.parent.mkdir(parents=True, exist_ok=True)
+                with open(self.event_stream, "a", encoding="utf-8") as fh:
+                    fh.write(line + "\n")
+            except OSError as exc:
+                runs.append_log(self.runs_dir, run_id, f"event stream {self.event_stream}: {exc}")
+        if self.notify_cmd:
+            self._hook(run_id, event, line)
+        return obj
+
+    def _hook(self, run_id: str, event: str, line: str) -> None:
+        try:
+            argv = shlex.split(self.notify_cmd)
+        except ValueError as exc:
+            runs.append_log(self.runs_dir, run_id, f"notify hook not run ({event}): bad command: {exc}")
+            return
+        try:
+            proc = subprocess.run(argv, input=line + "\n", text=True, capture_output=True,
+                                  timeout=self.timeout)
+        except (OSError, subprocess.SubprocessError) as exc:
+            runs.append_log(self.runs_dir, run_id, f"notify hook failed ({event}): {redact(str(exc))}")
+            return
+        if proc.returncode != 0:
+            tail = redact((proc.stderr or proc.stdout or "").strip()[-300:])
+            runs.append_log(self.runs_dir, run_id,
+                            f"notify hook failed ({event}): exit {proc.returncode}: {tail}")
+
+
+def _now() -> float:
+    import time
+
+    return time.time()
+
+
+def _redacted(obj):
+    if isinstance(obj, str):
+        return redact(obj)
+    if isinstance(obj, dict):
+        return {k: _redacted(v) for k, v in obj.items()}
+    if isinstance(obj, list):
+        return [_redacted(v) for v in obj]
+    return obj

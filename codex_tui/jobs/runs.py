@@ -1,0 +1,259 @@
+"""The run folder: run ids, the files of one run, atomic meta/summary writes, live state.
+
+A run `<id>` is four files in the runs dir: `codex-run-<id>.log` (Codex's stdout and
+stderr, plus `[codex-tui]` lines from the supervisor), `.meta.json` (what was asked and
+how it was started), `.summary.json` (the verdict, written once at the end) and, after
+`job kill`, `.kill` (so the supervisor knows the user stopped it and does not review it).
+"""
+from __future__ import annotations
+
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from codex_tui import config
+
+PREFIX = "codex-run-"
+RUNNING, SUCCEEDED, FAILED, KILLED, LOST = "running", "succeeded", "failed", "killed", "lost"
+SUPERVISOR_MODULE = "codex_tui.jobs.supervisor"
+STARTUP_S = 30.0   # how long a run may wait for its supervisor to report in
+SUPERVISOR_LINE = "[codex-tui] "   # lines the supervisor adds to the log; never classified
+
+
+def default_runs_dir() -> Path:
+    return config.state_dir() / "runs"
+
+
+def log_path(runs_dir: Path, run_id: str) -> Path:
+    return Path(runs_dir) / f"{PREFIX}{run_id}.log"
+
+
+def meta_path(runs_dir: Path, run_id: str) -> Path:
+    return Path(runs_dir) / f"{PREFIX}{run_id}.meta.json"
+
+
+def summary_path(runs_dir: Path, run_id: str) -> Path:
+    return Path(runs_dir) / f"{PREFIX}{run_id}.summary.json"
+
+
+def kill_marker(runs_dir: Path, run_id: str) -> Path:
+    return Path(runs_dir) / f"{PREFIX}{run_id}.kill"
+
+
+def verify_path(runs_dir: Path, run_id: str) -> Path:
+    return Path(runs_dir) / f"{PREFIX}{run_id}.verify.json"
+
+
+def iso(ts: float) -> str:
+    return datetime.fromtimestamp(ts, timezone.utc).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def parse_iso(text: str | None) -> float | None:
+    if not text:
+        return None
+    try:
+        return datetime.fromisoformat(text.replace("Z", "+00:00")).timestamp()
+    except ValueError:
+        return None
+
+
+def new_run_id(runs_dir: Path, now: float | None = None) -> str:
+    """`YYYYMMDD-HHMMSS-N`: the first N whose log file we create exclusively wins.
+
+    Creating the log with O_EXCL makes two launchers in the same second pick different N.
+    """
+    runs_dir = Path(runs_dir)
+    runs_dir.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.fromtimestamp(time.time() if now is None else now).strftime("%Y%m%d-%H%M%S")
+    n = 1
+    while True:
+        run_id = f"{stamp}-{n}"
+        try:
+            fd = os.open(log_path(runs_dir, run_id), os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        except FileExistsError:
+            n += 1
+            continue
+        os.close(fd)
+        return run_id
+
+
+def write_json_atomic(path: Path, obj: dict) -> None:
+    """Write to a temp file in the same folder, then rename: readers never see half a file."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    os.replace(tmp, path)
+
+
+def read_json(path: Path) -> dict | None:
+    try:
+        data = json.loads(Path(path).read_text())
+    except (OSError, ValueError):
+        return None
+    return data if isinstance(data, dict) else None
+
+
+def update_meta(runs_dir: Path, run_id: str, **fields) -> dict:
+    meta = read_json(meta_path(runs_dir, run_id)) or {}
+    meta.update(fields)
+    write_json_atomic(meta_path(runs_dir, run_id), meta)
+    return meta
+
+
+def append_log(runs_dir: Path, run_id: str, text: str) -> None:
+    """A supervisor note in the run's log (O_APPEND: safe beside Codex's own writes)."""
+    with open(log_path(runs_dir, run_id), "a", encoding="utf-8") as fh:
+        fh.write(f"{SUPERVISOR_LINE}{text}\n")
+
+
+def pid_alive(pid: int | None, must_contain: str | None = None) -> bool:
+    """Whether `pid` runs; with `must_contain`, also that its command line holds that text
+    (guards against a recycled pid after a reboot or a long time)."""
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    if must_contain:
+        try:
+            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return True   # no /proc: trust the signal check
+        if must_contain not in cmdline:
+            return False
+        try:   # a zombie is not running
+            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
+                return False
+        except (OSError, IndexError):
+            pass
+    return True
+
+
+@dataclass
+class RunInfo:
+    """One run as a view shows it: meta, summary (None while running) and the live state."""
+
+    run_id: str
+    runs_dir: Path
+    meta: dict = field(default_factory=dict)
+    summary: dict | None = None
+    state: str = RUNNING
+
+    @property
+    def log_file(self) -> Path:
+        return log_path(self.runs_dir, self.run_id)
+
+    @property
+    def meta_file(self) -> Path:
+        return meta_path(self.runs_dir, self.run_id)
+
+    @property
+    def summary_file(self) -> Path:
+        return summary_path(self.runs_dir, self.run_id)
+
+    @property
+    def started_at(self) -> str | None:
+        return self.meta.get("started_at")
+
+    @property
+    def session_id(self) -> str | None:
+        return (self.summary or {}).get("session_id") or self.meta.get("resume_session_id")
+
+    @property
+    def failure_class(self) -> str | None:
+        return (self.summary or {}).get("failure_class")
+
+    @property
+    def token_usage(self) -> dict | None:
+        return (self.summary or {}).get("token_usage")
+
+    def duration_s(self, now: float | None = None) -> float | None:
+        """Seconds from start to end, or to now while running."""
+        if self.summary and self.summary.get("duration_s") is not None:
+            return float(self.summary["duration_s"])
+        start = parse_iso(self.started_at)
+        if start is None:
+            return None
+        return max(0.0, (time.time() if now is None else now) - start)
+
+    def as_dict(self) -> dict:
+        return {"run_id": self.run_id, "state": self.state, "repo": self.meta.get("repo"),
+                "task": self.meta.get("task"), "model": self.meta.get("model"),
+                "started_at": self.started_at, "duration_s": _round(self.duration_s()),
+                "session_id": self.session_id, "failure_class": self.failure_class,
+                "success": (self.summary or {}).get("success"),
+                "token_usage": self.token_usage, "review_of": self.meta.get("review_of"),
+                "review_run_id": (self.summary or {}).get("review_run_id"),
+                "log_file": str(self.log_file), "meta_file": str(self.meta_file),
+                "summary_file": str(self.summary_file), "meta": self.meta, "summary": self.summary}
+
+
+def _round(value: float | None) -> float | None:
+    return None if value is None else round(value, 1)
+
+
+def live_state(meta: dict, summary: dict | None) -> str:
+    """From the summary when there is one; else running while the supervisor lives, else lost
+    (the supervisor died without writing a summary)."""
+    if summary:
+        if summary.get("killed"):
+            return KILLED
+        return SUCCEEDED if summary.get("success") else FAILED
+    if not meta:
+        return RUNNING   # the launcher has made the id but not yet written the meta
+    if pid_alive(meta.get("supervisor_pid"), must_contain=SUPERVISOR_MODULE):
+        return RUNNING
+    started = parse_iso(meta.get("started_at"))
+    if not meta.get("supervisor_pid") and started is not None and time.time() - started < STARTUP_S:
+        return RUNNING   # launched; the supervisor has not written its pid yet
+    return LOST
+
+
+def load_run(runs_dir: Path, run_id: str) -> RunInfo | None:
+    runs_dir = Path(runs_dir)
+    if not log_path(runs_dir, run_id).exists() and not meta_path(runs_dir, run_id).exists():
+        return None
+    meta = read_json(meta_path(runs_dir, run_id)) or {}
+    summary = read_json(summary_path(runs_dir, run_id))
+    return RunInfo(run_id, runs_dir, meta, summary, live_state(meta, summary))
+
+
+def list_runs(runs_dir: Path | None = None) -> list[RunInfo]:
+    """Every run in the runs dir, newest first."""
+    runs_dir = Path(runs_dir or default_runs_dir())
+    if not runs_dir.is_dir():
+        return []
+    ids = {p.name[len(PREFIX):-len(".log")] for p in runs_dir.glob(f"{PREFIX}*.log")}
+    runs = [r for r in (load_run(runs_dir, i) for i in ids) if r is not None]
+    runs.sort(key=_sort_key, reverse=True)
+    return runs
+
+
+def _sort_key(run: RunInfo) -> tuple:
+    date, clock, n = (run.run_id.split("-") + ["", "", "0"])[:3]
+    return date, clock, int(n) if n.isdigit() else 0
+
+
+def tail_log(runs_dir: Path, run_id: str, max_lines: int = 40, max_bytes: int = 65536) -> list[str]:
+    """The last lines of a run's log, redacted: what a view or `job tail` shows."""
+    from codex_tui.redact import redact
+
+    path = log_path(runs_dir, run_id)
+    try:
+        with open(path, "rb") as fh:
+            fh.seek(0, os.SEEK_END)
+            size = fh.tell()
+            fh.seek(max(0, size - max_bytes))
+            data = fh.read()
+    except OSError:
+        return []
+    lines = data.decode("utf-8", errors="replace").splitlines()
+    if size > max_bytes and lines:
+        lines = lines[1:]   # the first line is probably cut
+    return [redact(line) for line in lines[-max_lines:]]
