@@ -6,20 +6,9 @@ import sys
 from pathlib import Path
 
 from codex_tui import __version__
+from codex_tui.commands.common import add_source_args
 
 EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
-
-
-def _add_sources(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sessions-root", action="append", type=Path, default=[], metavar="DIR",
-                        help="a rollout folder to read instead of $CODEX_HOME/sessions and "
-                             "archived_sessions (repeatable)")
-    group = parser.add_mutually_exclusive_group()
-    group.add_argument("--dev-root", type=Path, metavar="DIR",
-                       help="also read .codex/sessions of repos under DIR (default ~/dev)")
-    group.add_argument("--no-dev-sessions", action="store_true",
-                       help="do not read per-repo .codex/sessions folders")
-    parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the index cache")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -34,12 +23,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("sessions", help="list Codex sessions with failures and token use")
     p.add_argument("--days", type=float, help="only sessions started in the last N days")
-    _add_sources(p)
+    add_source_args(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
 
     p = sub.add_parser("scan", help="daily skill-health report over recent sessions")
     p.add_argument("--days", type=float, default=1.0, help="how far back to scan (default 1)")
-    _add_sources(p)
+    add_source_args(p)
     p.add_argument("--skills-root", type=Path, metavar="DIR",
                    help="personal skills folder (default ~/dev/agent-skills)")
     p.add_argument("--max-samples-per-skill", type=int, default=3, metavar="N")

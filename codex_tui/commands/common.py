@@ -1,7 +1,9 @@
 """Helpers shared by the headless subcommands."""
 from __future__ import annotations
 
+import argparse
 import sys
+from pathlib import Path
 
 import orjson
 
@@ -29,3 +31,15 @@ def short_path(path: str, width: int = 40) -> str:
     if path.startswith(home):
         path = "~" + path[len(home):]
     return path if len(path) <= width else "…" + path[-(width - 1):]
+
+
+def add_source_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sessions-root", action="append", type=Path, default=[], metavar="DIR",
+                        help="a rollout folder to read instead of $CODEX_HOME/sessions and "
+                             "archived_sessions (repeatable)")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument("--dev-root", type=Path, metavar="DIR",
+                       help="also read .codex/sessions of repos under DIR (default ~/dev)")
+    group.add_argument("--no-dev-sessions", action="store_true",
+                       help="do not read per-repo .codex/sessions folders")
+    parser.add_argument("--no-cache", action="store_true", help="ignore and do not write the index cache")

@@ -5,7 +5,7 @@ import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
-from codex_tui.commands.common import print_json, short_path, sources_from_args
+from codex_tui.commands.common import add_source_args, print_json, short_path, sources_from_args
 from codex_tui.governance.checks import FAIL, OK, WARN
 from codex_tui.governance.gates import EXIT_ERROR, GateReport, build_gate_report
 from codex_tui.governance.git_state import GitError
@@ -14,8 +14,6 @@ STYLES = {OK: ("green", "✔"), WARN: ("yellow", "▲"), FAIL: ("red", "✖")}
 
 
 def add_parser(sub) -> None:
-    from codex_tui.cli import _add_sources
-
     p = sub.add_parser("gate", help="stop gates for a repo: worktree, handoff, PR, context budget")
     p.add_argument("--repo", type=Path, metavar="DIR",
                    help="the repo to check (default: the session's cwd, else the current directory)")
@@ -23,7 +21,7 @@ def add_parser(sub) -> None:
                    help="session (id or unique prefix) for the context budget (default: the newest in the repo)")
     p.add_argument("--refresh-pr", action="store_true",
                    help="ask gh for the PR gate now instead of using the cached result")
-    _add_sources(p)
+    add_source_args(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a report")
 
 
