@@ -147,3 +147,20 @@ def test_old_sessions_that_grow_are_read_whole(tmp_path):
     index = SessionIndex(tmp_path / "cache", resumable_seconds=0)
     [summary] = summaries(index, [str(dst)])
     assert index.stats.parsed == 1 and summary["turns"] == 3
+
+
+def test_one_changed_file_rereads_only_that_file_now_and_nothing_later(tmp_path, codex_home):
+    """Old sessions keep no resumable state; a change elsewhere must not make them stale."""
+    paths = find_rollouts(Sources([codex_home / "sessions"]))
+    SessionIndex(tmp_path / "cache", resumable_seconds=0).refresh(paths)
+    grown = paths[0]
+    with open(grown, "ab") as handle:
+        handle.write(b'{"timestamp":"2026-11-22T04:00:00.000Z","type":"event_msg",'
+                     b'"payload":{"type":"agent_message","message":"more"}}\n')
+    index = SessionIndex(tmp_path / "cache", resumable_seconds=0)
+    index.refresh(paths)
+    assert index.stats.parsed + index.stats.appended == 1
+    assert index.stats.unchanged == len(paths) - 1
+    again = SessionIndex(tmp_path / "cache", resumable_seconds=0)
+    again.refresh(paths)
+    assert again.stats.parsed == 0 and again.stats.unchanged == len(paths)

@@ -28,15 +28,29 @@ class LogSource:
         self.days = days or None
         self.use_cache = use_cache
         self._index = None
+        self._rows: dict[str, tuple] = {}   # path -> ((size, mtime_ns, status), row)
 
     def load(self) -> Loaded:
+        """All selected sessions as rows. Rows of files unchanged since the last call are
+        reused, so a refresh after one rollout grew costs little more than the file scan."""
         selection = load_sessions(self.sources, self.days, self.use_cache, now=config.now(),
                                   index=self._index)
-        self._index = selection.index
-        joined = selection.joined_summaries()
-        summaries = orjson.loads(b"[" + bytes(joined) + b"]") if joined else []
+        index = self._index = selection.index
         home = str(Path.home())
-        rows = [row_from_summary(s, home) for s in summaries]
+        rows: list[LogRow] = []
+        cache: dict[str, tuple] = {}
+        for path in selection.paths:
+            entry = index.entries[path]
+            status = selection.status(path)
+            key = (entry["size"], entry["mtime_ns"], status)
+            known = self._rows.get(path)
+            if known is not None and known[0] == key:
+                row = known[1]
+            else:
+                row = row_from_summary(orjson.loads(selection.summary_bytes(path)), home)
+            cache[path] = (key, row)
+            rows.append(row)
+        self._rows = cache
         stats = selection.stats
         return Loaded(rows, list(selection.warnings), stats.parsed + stats.appended)
 

@@ -189,10 +189,7 @@ class SessionIndex:
                         self._parsers = pickle.load(handle)
                 except Exception:  # noqa: BLE001 - any unpickling problem means: rebuild
                     self._parsers = {}
-            # Entries without a parser can't be resumed; they will be read again in full.
-            for entry_path, entry in self.entries.items():
-                if entry_path not in self._parsers:
-                    entry["size"] = -1
+            # An entry without a parser is read again in full if its file grows (refresh()).
         return self._parsers
 
     def _save(self) -> None:
