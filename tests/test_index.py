@@ -32,7 +32,7 @@ def test_unchanged_files_are_not_reread(tmp_path, codex_home):
     second = SessionIndex(tmp_path / "cache")
     assert summaries(second, paths) == made
     assert second.stats.unchanged == len(paths) and second.stats.parsed == 0
-    assert second._parsers is None  # the resumable state was not even loaded
+    assert not second._parsers.touched  # the resumable state was not even read
 
 
 def test_appended_lines_are_read_from_where_the_index_stopped(tmp_path):

@@ -7,6 +7,7 @@ The search box takes free text plus facet tokens: `repo:NAME`, `version:0.58`,
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
@@ -102,11 +103,42 @@ def matches(row: LogRow, f: LogFilter) -> bool:
     return all(word in hay for word in f.words)
 
 
-def apply(rows: list[LogRow], f: LogFilter, within: list[int] | None = None) -> list[int]:
+class TextIndex:
+    """Every row's search text in one UTF-8 buffer: a word is found by scanning the buffer
+    once (C speed) instead of testing 10,000 strings one by one in Python."""
+
+    def __init__(self, rows: list[LogRow]):
+        encoded = [row.haystack.encode() for row in rows]
+        self.starts: list[int] = []
+        at = 0
+        for text in encoded:
+            self.starts.append(at)
+            at += len(text) + 1
+        self.starts.append(at)
+        self.blob = b"\x00".join(encoded)
+
+    def rows_with(self, word: str) -> set[int]:
+        found: set[int] = set()
+        needle, starts, find = word.encode(), self.starts, self.blob.find
+        pos = find(needle)
+        while pos >= 0:
+            row = bisect_right(starts, pos) - 1
+            found.add(row)
+            pos = find(needle, starts[row + 1])
+        return found
+
+
+def apply(rows: list[LogRow], f: LogFilter, within: list[int] | None = None,
+          text: TextIndex | None = None) -> list[int]:
     """Indices of the rows `f` passes, in the order of `within` (default: all rows)."""
     candidates = range(len(rows)) if within is None else within
     if f.empty:
         return list(candidates)
+    if text is not None and f.words and len(candidates) > 500:
+        longest = max(f.words, key=len)
+        hits = text.rows_with(longest)
+        rest = replace(f, words=tuple(w for w in f.words if w is not longest))
+        return [i for i in candidates if i in hits and matches(rows[i], rest)]
     return [i for i in candidates if matches(rows[i], f)]
 
 

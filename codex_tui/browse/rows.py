@@ -29,15 +29,15 @@ class LogRow:
     errors: int
     skills: tuple[str, ...]
     haystack: str         # lower-case text that free-text search matches
+    problem: str | None = None   # the failure kind the row is coloured by; None when clean
 
-    @property
-    def problem(self) -> str | None:
-        """The failure kind the row is coloured by, or None for a clean session."""
-        if self.kinds:
-            return self.kinds[0]
-        if self.status in ("failed", "aborted", "incomplete"):
-            return self.status
-        return None
+
+def problem_of(kinds: tuple[str, ...], status: str) -> str | None:
+    if kinds:
+        return kinds[0]
+    if status in ("failed", "aborted", "incomplete"):
+        return status
+    return None
 
 
 def short_cwd(cwd: str, home: str | None = None) -> str:
@@ -77,6 +77,7 @@ def row_from_summary(summary: dict, home: str | None = None, tz=None) -> LogRow:
         status=status, kinds=ordered, errors=len(summary.get("errors", ())),
         skills=tuple(summary.get("skills", ())),
         haystack=summary.get("search_text") or f"{cwd}\n{prompt}".lower(),
+        problem=problem_of(ordered, status),
     )
 
 

@@ -7,6 +7,7 @@ from pathlib import Path
 import orjson
 
 from codex_tui import config
+from codex_tui.browse.filters import TextIndex
 from codex_tui.browse.rows import LogRow, row_from_summary
 from codex_tui.config import Sources
 from codex_tui.index.discover import find_dev_session_dirs
@@ -18,6 +19,11 @@ class Loaded:
     rows: list[LogRow]
     warnings: list[str] = field(default_factory=list)
     parsed: int = 0          # files read in this refresh (new, appended or changed)
+    text: TextIndex | None = None
+
+    def __post_init__(self) -> None:
+        if self.text is None:
+            self.text = TextIndex(self.rows)
 
 
 class LogSource:

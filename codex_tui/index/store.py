@@ -2,9 +2,8 @@
 
 Three files: `index.json` (small per-file metadata: enough to select, sort and total
 sessions), `summaries.bin` (each session's summary as JSON bytes, written once and
-copied straight to `--json` output), and `parsers.pickle` (resumable parser state,
-loaded only when some file changed, so an appended rollout is read from where the index
-stopped).
+copied straight to `--json` output), and `parsers/` (resumable parser state per recent
+rollout, see parsers.py, so an appended rollout is read from where the index stopped).
 """
 from __future__ import annotations
 
@@ -18,7 +17,9 @@ from pathlib import Path
 
 import orjson
 
-INDEX_VERSION = 3
+from codex_tui.index.parsers import ParserStore
+
+INDEX_VERSION = 5
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
@@ -58,7 +59,7 @@ class SessionIndex:
         self._blob = b""                       # summaries.bin: summaries joined by commas
         self._view = memoryview(self._blob)
         self._fresh: dict[str, bytes] = {}     # summaries made in this process
-        self._parsers: dict | None = None
+        self._parsers = ParserStore(self._folder() / "parsers" if cache_dir is not None else None)
         self.stats = RefreshStats()
         self._load()
 
@@ -86,10 +87,10 @@ class SessionIndex:
         removed = [p for p in self.entries if p not in wanted]
         stats.removed = len(removed)
         if todo_append or todo_full or removed:
-            parsers = self._load_parsers()
+            parsers = self._parsers
             for path in removed:
                 self.entries.pop(path, None)
-                parsers.pop(path, None)
+                parsers.drop(path)
             for path in todo_append:
                 parser = parsers.get(path)
                 if parser is None:
@@ -133,7 +134,7 @@ class SessionIndex:
         return orjson.loads(self.summary_bytes(path))
 
     def parser_for(self, path: str):
-        return self._load_parsers().get(path)
+        return self._parsers.get(path)
 
     # ---- parsing ---------------------------------------------------------------------------
     def _parse_many(self, paths: list[str]) -> list[tuple[str, object, str | None]]:
@@ -147,21 +148,24 @@ class SessionIndex:
         with ProcessPoolExecutor(self.workers) as pool:
             return list(pool.map(parse, paths, chunksize=8))
 
-    def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: dict) -> None:
+    def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: ParserStore) -> None:
         data, meta, parser = result
         if parser is not None:
-            parsers[path] = parser
+            parsers.put(path, parser)
         else:
-            parsers.pop(path, None)
+            parsers.drop(path)
         self._fresh[path] = data
         self.entries[path] = {"size": key[0], "mtime_ns": key[1], "meta": meta}
 
     # ---- persistence -----------------------------------------------------------------------
-    def _files(self) -> tuple[Path, Path, Path] | None:
+    def _folder(self) -> Path:
+        return self.cache_dir / f"index-v{INDEX_VERSION}"
+
+    def _files(self) -> tuple[Path, Path] | None:
         if self.cache_dir is None:
             return None
-        base = self.cache_dir / f"index-v{INDEX_VERSION}"
-        return base / "index.json", base / "summaries.bin", base / "parsers.pickle"
+        base = self._folder()
+        return base / "index.json", base / "summaries.bin"
 
     def _load(self) -> None:
         files = self._files()
@@ -176,21 +180,6 @@ class SessionIndex:
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
             self.entries, self._blob = {}, b""  # a broken cache is rebuilt, never fatal
         self._view = memoryview(self._blob)
-
-    def _load_parsers(self) -> dict:
-        if self._parsers is None:
-            import pickle
-
-            self._parsers = {}
-            files = self._files()
-            if files is not None and files[2].exists():
-                try:
-                    with open(files[2], "rb") as handle:
-                        self._parsers = pickle.load(handle)
-                except Exception:  # noqa: BLE001 - any unpickling problem means: rebuild
-                    self._parsers = {}
-            # An entry without a parser is read again in full if its file grows (refresh()).
-        return self._parsers
 
     def _save(self) -> None:
         # Stored newest first, as listings show them, so a full listing is one copy.
@@ -211,11 +200,9 @@ class SessionIndex:
         files = self._files()
         if files is None:
             return
-        import pickle
-
         files[0].parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(files[1], self._blob)
-        _atomic_write(files[2], pickle.dumps(self._parsers, protocol=pickle.HIGHEST_PROTOCOL))
+        self._parsers.save()
         _atomic_write(files[0], orjson.dumps({"version": INDEX_VERSION, "blob_size": len(self._blob),
                                               "files": self.entries}))
 

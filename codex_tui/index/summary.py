@@ -55,7 +55,8 @@ def search_text(session: Session) -> str:
     parts += [f"{f.kind} {f.excerpt[:160]}" for f in session.failures]
     parts += [e[:160] for e in session.errors]
     parts += [c.command[:120] for c in session.commands]
-    return "\n".join(parts)[:SEARCH_CHARS].lower()
+    unique = dict.fromkeys(p.lower() for p in parts if p)   # a command run 40 times counts once
+    return "\n".join(unique)[:SEARCH_CHARS]
 
 
 def skills_used(session: Session) -> list[str]:

@@ -32,6 +32,9 @@ _INJECTED_PREFIXES = ("<environment_context", "<user_instructions", "# AGENTS.md
                       "<skill", "<subagent")
 
 
+_SLICE = 1 << 20
+
+
 class RolloutParser:
     """Incremental rollout reader: call `feed_file` again after the file grows."""
 
@@ -68,12 +71,18 @@ class RolloutParser:
             self.offset += 1
         self._joined_last = False
         end = data.rfind(b"\n") + 1
-        complete, rest = data[:end], data[end:]
+        rest = data[end:]
         number = self.next_line
-        for line in complete.split(b"\n")[:-1] if complete else ():
-            self._line(line, number, True)
-            number += 1
-        self.offset += len(complete)
+        start = 0
+        while start < end:  # in slices: one split of a 100 MB file would hold the GIL too long
+            stop = data.rfind(b"\n", start, min(end, start + _SLICE)) + 1
+            if stop <= start:  # a single line longer than a slice
+                stop = data.find(b"\n", start) + 1
+            for line in data[start:stop - 1].split(b"\n"):
+                self._line(line, number, True)
+                number += 1
+            start = stop
+        self.offset += end
         if rest.strip() and self._line(rest, number, False):
             # A last line without its newline yet, but whole JSON: keep it, and skip the
             # newline the writer adds next. Anything else is simply not written yet.

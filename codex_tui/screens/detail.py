@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 import shlex
 import subprocess
 
@@ -78,7 +79,7 @@ class DetailScreen(Screen):
     def _update_status(self) -> None:
         view = self.query_one(TimelineView)
         stops = view.failure_lines
-        here = sum(1 for n in stops if n <= view.cursor)
+        here = bisect_right(stops, view.cursor)
         failures = f"failure {here} of {len(stops)} (n/N)" if stops else "no failures"
         self.query_one("#detail-status", Static).update(
             f"{failures}  ·  line {view.cursor + 1} of {len(view.lines)}  ·  "

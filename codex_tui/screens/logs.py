@@ -39,6 +39,10 @@ class LogsScreen(Screen):
         self.order: list[int] = []
         self.warnings: list[str] = []
         self.loaded = False
+        self.text: filters.TextIndex | None = None
+        self.results: dict[filters.LogFilter, list[int]] = {}   # for this sort; backspace is free
+        self._wanted = False       # a refresh was asked for
+        self._refreshing = False   # the load worker is running
 
     def compose(self) -> ComposeResult:
         yield ViewTabs("logs")
@@ -57,19 +61,39 @@ class LogsScreen(Screen):
 
     def on_mount(self) -> None:
         self.query_one(SessionTable).focus()
-        self.load_rows()
-        self.watch_roots()
-        self.set_interval(SAFETY_REFRESH_SECONDS, self.load_rows)
+        # Draw the first frame before loading: reading the index holds the GIL for a while.
+        self.call_after_refresh(self.request_refresh)
+        self.call_after_refresh(self.watch_roots)
+        self.set_interval(SAFETY_REFRESH_SECONDS, self.request_refresh)
 
     # ---- loading -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="load")
+    def request_refresh(self) -> None:
+        """Load or refresh the rows. At most one refresh runs at a time; requests that arrive
+        meanwhile are folded into one more pass, so bursts of file events cost one refresh."""
+        self._wanted = True
+        if not self._refreshing:
+            self._refreshing = True
+            self.load_rows()
+
+    @work(thread=True, group="load")
     def load_rows(self) -> None:
         try:
-            loaded = self.app.log_source.load()
+            while self._wanted:
+                self._wanted = False
+                loaded = self.app.log_source.load()
+                self._to_ui(self._show_loaded, loaded)
         except Exception as exc:  # noqa: BLE001 - show it, keep the app alive
-            self.app.call_from_thread(self._show_error, f"Could not read sessions: {exc}")
-            return
-        self.app.call_from_thread(self._show_loaded, loaded)
+            self._to_ui(self._show_error, f"Could not read sessions: {exc}")
+        finally:
+            self._refreshing = False
+            if self._wanted:   # asked again between the last pass and now
+                self._to_ui(self.request_refresh)
+
+    def _to_ui(self, callback, *args) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the app is closing: nothing left to show it on
 
     def _show_error(self, text: str) -> None:
         self.query_one("#logs-status", Static).update(text)
@@ -78,6 +102,8 @@ class LogsScreen(Screen):
     def _show_loaded(self, loaded: Loaded) -> None:
         keep = self.query_one(SessionTable).current
         self.rows, self.warnings, self.loaded = loaded.rows, loaded.warnings, True
+        self.text = loaded.text
+        self.results = {}
         self._update_facets()
         self._resort(keep.path if keep else None)
 
@@ -90,7 +116,7 @@ class LogsScreen(Screen):
             return
         async for changes in awatch(*paths, debounce=150, step=50, recursive=True):
             if any(is_rollout(path) for _, path in changes):
-                self.load_rows()
+                self.request_refresh()
 
     def _update_facets(self) -> None:
         values = filters.facet_values(self.rows)
@@ -119,12 +145,15 @@ class LogsScreen(Screen):
         """Filter the rows again after the search box or a facet changed."""
         now = datetime.fromtimestamp(config.now(), timezone.utc)
         new = filters.parse_query(self.query_one("#search", Input).value, now, self._facet_filter())
-        within = self.order if new.narrows(self.filter) and self.filter != filters.LogFilter() \
-            else self.sorted_all
-        if new == self.filter and self.order:
-            within = self.order
-        self.filter = new
-        self.order = filters.apply(self.rows, new, within)
+        order = self.results.get(new)
+        if order is None:
+            narrowing = not self.filter.empty and new.narrows(self.filter)
+            order = filters.apply(self.rows, new, self.order if narrowing else self.sorted_all,
+                                  self.text)
+            if len(self.results) > 64:
+                self.results.clear()
+            self.results[new] = order
+        self.filter, self.order = new, order
         table = self.query_one(SessionTable)
         current = table.current
         table.show(self.rows, self.order, current.path if current else None)
@@ -134,7 +163,9 @@ class LogsScreen(Screen):
         table = self.query_one(SessionTable)
         self.sorted_all = filters.sort_indices(self.rows, list(range(len(self.rows))),
                                                table.sort_column, table.sort_reverse)
-        self.order = filters.apply(self.rows, self.filter, self.sorted_all)
+        self.results = {}
+        self.order = filters.apply(self.rows, self.filter, self.sorted_all, self.text)
+        self.results[self.filter] = self.order
         table.show(self.rows, self.order, keep_path)
         self._update_status()
 
@@ -142,10 +173,10 @@ class LogsScreen(Screen):
         if not self.loaded:
             return
         table = self.query_one(SessionTable)
-        shown = [self.rows[i] for i in self.order]
-        problems = sum(1 for r in shown if r.problem)
-        live = sum(1 for r in shown if r.status == "live")
-        parts = [f"{len(self.order):,} of {len(self.rows):,} sessions", f"{problems:,} with problems"]
+        rows = self.rows
+        problems = sum(1 for i in self.order if rows[i].problem)
+        live = sum(1 for i in self.order if rows[i].status == "live")
+        parts = [f"{len(self.order):,} of {len(rows):,} sessions", f"{problems:,} with problems"]
         if live:
             parts.append(f"{live} live")
         parts.append(f"sorted by {table.sort_column} {'↓' if table.sort_reverse else '↑'}")
@@ -153,7 +184,7 @@ class LogsScreen(Screen):
             parts.append("not understood: " + " ".join(self.filter.errors))
         if self.warnings:
             parts.append(f"{len(self.warnings)} unreadable lines or files")
-        if not self.rows:
+        if not rows:
             parts = ["No Codex sessions found in " +
                      ", ".join(str(p) for p in self.app.log_source.sources.roots())]
         self.query_one("#logs-status", Static).update("  ·  ".join(parts))
@@ -190,7 +221,7 @@ class LogsScreen(Screen):
         box.value = not box.value
 
     def action_refresh(self) -> None:
-        self.load_rows()
+        self.request_refresh()
 
     def action_skills(self) -> None:
         from codex_tui.screens.skills import SkillHealthScreen

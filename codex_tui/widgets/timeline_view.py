@@ -2,6 +2,8 @@
 rendered line is kept in an LRU cache of Strips, so a 100 MB session scrolls smoothly."""
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
+
 from rich.segment import Segment
 from rich.style import Style
 from textual import events
@@ -59,6 +61,7 @@ class TimelineView(ScrollView, can_focus=True):
         self.expanded: set[int] = set()
         self._cache: LRUCache[tuple, Strip] = LRUCache(2048)
         self._laid_out_width = 0
+        self.failure_lines: list[int] = []   # line numbers where failure navigation stops
 
     def show(self, timeline: Timeline, lines: list[Line] | None = None, width: int = 0) -> None:
         """Show `timeline`; `lines` may be laid out already (in a worker) for `width`."""
@@ -71,6 +74,7 @@ class TimelineView(ScrollView, can_focus=True):
         width = width or self.scrollable_content_region.width or self.size.width
         self.lines = lines if lines is not None else self.timeline.layout(width, self.expanded)
         self._laid_out_width = width
+        self.failure_lines = [n for n, line in enumerate(self.lines) if line.failure]
         self._cache.clear()
         self.virtual_size = Size(0, len(self.lines))
         if anchor is not None:
@@ -78,9 +82,6 @@ class TimelineView(ScrollView, can_focus=True):
                               next((n for n, l in enumerate(self.lines) if l.block == anchor), 0))
         self.refresh()
 
-    @property
-    def failure_lines(self) -> list[int]:
-        return [n for n, line in enumerate(self.lines) if line.failure]
 
     def on_resize(self, event: events.Resize) -> None:
         width = self.scrollable_content_region.width
@@ -138,11 +139,11 @@ class TimelineView(ScrollView, can_focus=True):
             self.notify("No failures in this session.", timeout=3)
             return
         if direction > 0:
-            following = [n for n in stops if n > self.cursor]
-            target = following[0] if following else stops[0]
+            at = bisect_right(stops, self.cursor)
+            target = stops[at] if at < len(stops) else stops[0]
         else:
-            earlier = [n for n in stops if n < self.cursor]
-            target = earlier[-1] if earlier else stops[-1]
+            at = bisect_left(stops, self.cursor)
+            target = stops[at - 1] if at > 0 else stops[-1]
         self.cursor = target
         # Show the failure with some context above it.
         self.scroll_to(y=max(0, target - 3), animate=False, immediate=True)
