@@ -12,7 +12,7 @@ from codex_tui.settings import Settings, save_preference
 from codex_tui.themes import THEMES
 from codex_tui.widgets.view_tabs import VIEWS
 
-BUILT_VIEWS = ("logs",)
+BUILT_VIEWS = ("logs", "jobs", "governance")
 
 
 def _view_screen(name: str):
@@ -21,6 +21,14 @@ def _view_screen(name: str):
             from codex_tui.screens.logs import LogsScreen
 
             return LogsScreen()
+        if name == "jobs":
+            from codex_tui.screens.jobs import JobsScreen
+
+            return JobsScreen()
+        if name == "governance":
+            from codex_tui.screens.governance import GovernanceScreen
+
+            return GovernanceScreen()
         from codex_tui.screens.placeholder import PlaceholderScreen
 
         return PlaceholderScreen(name)
@@ -45,6 +53,7 @@ class CodexTuiApp(App):
         self.start_view = view
         self.save_preferences = save_preferences
         self.log_source = log_source or LogSource(settings.sources(), settings.days)
+        self.selected_row = None     # the Logs view's current session: other views follow it
         for theme in THEMES:
             self.register_theme(theme)
         self.theme = settings.theme if settings.theme in self.available_themes else THEMES[0].name
@@ -67,6 +76,15 @@ class CodexTuiApp(App):
     def action_view(self, name: str) -> None:
         if self.current_mode != name:
             self.switch_mode(name)
+
+    def show_in_logs(self, text: str) -> None:
+        """Switch to the Logs view with `text` in its search box (e.g. a session id)."""
+        self.switch_mode("logs")
+        from codex_tui.screens.logs import LogsScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, LogsScreen):
+                screen.search_for(text)
 
     def action_help(self) -> None:
         from codex_tui.screens.help import HelpScreen
@@ -110,6 +128,11 @@ class CodexTuiApp(App):
                              ("Back to the list", "back", "esc")),
             "SkillHealthScreen": (("Rerun the scan", "rerun", "r"),
                                   ("Next day range", "next_range", "d")),
+            "JobsScreen": (("New job", "new_job", "n"), ("Resume the run's session", "resume", "r"),
+                           ("Kill the run", "kill", "k"), ("Verify the run", "verify", "v"),
+                           ("Open the run's session in Logs", "open_session", "l")),
+            "GovernanceScreen": (("Re-check the repo", "recheck", "r"),
+                                 ("Ask gh for the PR gate once", "refresh_pr", "p")),
         }
         for title, action, key in screen_commands.get(type(screen).__name__, ()):
             yield SystemCommand(title, f"[{key}]", getattr(screen, f"action_{action}"))

@@ -182,8 +182,8 @@ async def test_help_lists_keys_and_unbuilt_views_say_so():
         await pilot.press("question_mark")
         assert isinstance(app.screen, HelpScreen)
         await pilot.press("escape")
-        await pilot.press("3")
-        assert app.current_mode == "jobs"
+        await pilot.press("4")
+        assert app.current_mode == "insights"
         assert "not built yet" in str(app.screen.query_one("#not-built").render())
         await pilot.press("2")
         assert app.current_mode == "logs"

@@ -87,4 +87,4 @@ def test_settings(snap_compare, theme, monkeypatch):
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_unbuilt_view(snap_compare, theme):
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24), run_before=_after("5"))
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24), run_before=_after("4"))

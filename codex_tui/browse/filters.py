@@ -153,6 +153,7 @@ SORT_KEYS = {
     "cmds": lambda r: r.commands,
     "failed": lambda r: r.failed,
     "tokens": lambda r: r.tokens,
+    "ctx": lambda r: r.context_pct or 0,
     "status": lambda r: (r.problem or "", r.status),
 }
 

@@ -30,6 +30,7 @@ class LogRow:
     skills: tuple[str, ...]
     haystack: str         # lower-case text that free-text search matches
     problem: str | None = None   # the failure kind the row is coloured by; None when clean
+    context_pct: int | None = None   # the latest request's tokens against the context window
 
 
 def problem_of(kinds: tuple[str, ...], status: str) -> str | None:
@@ -78,7 +79,16 @@ def row_from_summary(summary: dict, home: str | None = None, tz=None) -> LogRow:
         skills=tuple(summary.get("skills", ())),
         haystack=summary.get("search_text") or f"{cwd}\n{prompt}".lower(),
         problem=problem_of(ordered, status),
+        context_pct=context_percent(summary),
     )
+
+
+def context_percent(summary: dict) -> int | None:
+    window = summary.get("context_window")
+    used = (summary.get("last_usage") or {}).get("total") or 0
+    if not window or not used:
+        return None
+    return round(100 * used / window)
 
 
 def format_tokens(count: int) -> str:

@@ -19,7 +19,7 @@ import orjson
 
 from codex_tui.index.parsers import ParserStore
 
-INDEX_VERSION = 5
+INDEX_VERSION = 6
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.

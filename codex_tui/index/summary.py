@@ -50,7 +50,7 @@ def summarize(session: Session, mtime: float) -> dict:
 def search_text(session: Session) -> str:
     """What free-text search looks at: cwd, prompts, commands and failure text (all redacted
     by the parser), lower-cased and capped so filtering 10,000 sessions stays instant."""
-    parts = [session.cwd]
+    parts = [session.id, session.cwd]
     parts += [t.prompt[:240] for t in session.turns if t.prompt]
     parts += [f"{f.kind} {f.excerpt[:160]}" for f in session.failures]
     parts += [e[:160] for e in session.errors]

@@ -12,6 +12,8 @@ from textual.widgets import Static
 def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from codex_tui.app import CodexTuiApp
     from codex_tui.screens.detail import DetailScreen
+    from codex_tui.screens.governance import GovernanceScreen
+    from codex_tui.screens.jobs import JobsScreen
     from codex_tui.screens.logs import LogsScreen
     from codex_tui.screens.skills import SkillHealthScreen
     from codex_tui.widgets.session_table import SessionTable
@@ -32,6 +34,8 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
                                                              "click a header sorts")]),
         ("Session detail", keys(DetailScreen, TimelineView)),
         ("Skill health", keys(SkillHealthScreen)),
+        ("Jobs", keys(JobsScreen)),
+        ("Governance", keys(GovernanceScreen)),
     ]
 
 

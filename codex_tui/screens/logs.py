@@ -206,6 +206,15 @@ class LogsScreen(Screen):
         table.set_sort(message.column, message.reverse)
         self._resort(current.path if current else None)
 
+    @on(SessionTable.CursorMoved)
+    def _cursor_moved(self) -> None:
+        self.app.selected_row = self.query_one(SessionTable).current
+
+    def search_for(self, text: str) -> None:
+        search = self.query_one("#search", Input)
+        search.value = text
+        self.query_one(SessionTable).focus()
+
     @on(SessionTable.Opened)
     def _open(self, message: SessionTable.Opened) -> None:
         from codex_tui.screens.detail import DetailScreen

@@ -11,12 +11,8 @@ from codex_tui.widgets.view_tabs import ViewTabs
 NOT_BUILT = {
     "sessions": ("Live sessions", "Live Codex panes with blockage detection (approve, deny, kill, "
                  "resume, poke) are not built yet.", "Meanwhile: press 2 for the Logs view."),
-    "jobs": ("Jobs", "The Jobs view is not built yet.",
-             "Meanwhile: `codex-tui job --help`, if your version has it."),
     "insights": ("Insights", "The Insights view is not built yet.",
                  "Meanwhile: press 2 for the Logs view, or `codex-tui scan` for skill health."),
-    "governance": ("Governance", "The Governance view is not built yet.",
-                   "Meanwhile: `codex-tui gate --help`, if your version has it."),
 }
 
 

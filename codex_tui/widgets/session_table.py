@@ -38,6 +38,8 @@ class Column:
     right: bool = False
 
 
+DESCENDING = ("when", "failed", "tokens", "turns", "cmds", "ctx")  # biggest first when chosen
+
 COLUMNS = (
     Column("when", "When", 16, 0),
     Column("repo", "Repo", 14, 1),
@@ -48,6 +50,7 @@ COLUMNS = (
     Column("cmds", "Cmds", 5, 4, right=True),
     Column("failed", "Fail", 4, 2, right=True),
     Column("tokens", "Tokens", 7, 3, right=True),
+    Column("ctx", "Ctx", 4, 5, right=True),
     Column("status", "Status", 18, 0),
 )
 
@@ -92,6 +95,8 @@ def cell_text(row: LogRow, name: str) -> str:
         return str(row.failed) if row.failed else ""
     if name == "tokens":
         return format_tokens(row.tokens)
+    if name == "ctx":
+        return f"{row.context_pct}%" if row.context_pct is not None else ""
     problem = row.problem
     if problem and problem not in (row.status,):
         more = len(row.kinds) - 1
@@ -148,6 +153,9 @@ class SessionTable(ScrollView, can_focus=True):
             super().__init__()
             self.row = row
 
+    class CursorMoved(Message):
+        """The highlighted session changed (other views follow it)."""
+
     class SortRequested(Message):
         def __init__(self, column: str, reverse: bool) -> None:
             super().__init__()
@@ -174,6 +182,7 @@ class SessionTable(ScrollView, can_focus=True):
         self.set_reactive(SessionTable.cursor, min(position, max(0, len(order) - 1)))
         self._scroll_cursor_into_view()
         self.refresh()
+        self.post_message(self.CursorMoved())
 
     @property
     def current(self) -> LogRow | None:
@@ -236,6 +245,9 @@ class SessionTable(ScrollView, can_focus=True):
             style = base
             if column.name in ("status", "failed") and severity:
                 style = base + mark
+            elif column.name == "ctx" and row.context_pct is not None and row.context_pct >= 70:
+                level = "error" if row.context_pct >= 85 else "warning"
+                style = base + self._foreground(f"session-table--{level}")
             elif column.name in ("model", "version", "when"):
                 style = base + dim
             segments.append(Segment(_fit(cell_text(row, column.name), size, column.right,
@@ -253,6 +265,7 @@ class SessionTable(ScrollView, can_focus=True):
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
         self.refresh()
+        self.post_message(self.CursorMoved())
 
     def _scroll_cursor_into_view(self) -> None:
         rows_visible = max(1, self.size.height - 1)
@@ -283,8 +296,7 @@ class SessionTable(ScrollView, can_focus=True):
         names = [c.name for c, _ in self._layout] or [c.name for c in COLUMNS]
         following = names[(names.index(self.sort_column) + 1) % len(names)] \
             if self.sort_column in names else names[0]
-        self.post_message(self.SortRequested(following, following in ("when", "failed", "tokens",
-                                                                        "turns", "cmds")))
+        self.post_message(self.SortRequested(following, following in DESCENDING))
 
     def action_sort_reverse(self) -> None:
         self.post_message(self.SortRequested(self.sort_column, not self.sort_reverse))
@@ -301,7 +313,7 @@ class SessionTable(ScrollView, can_focus=True):
             for column, size in self._layout:
                 if x < size + 1:
                     reverse = not self.sort_reverse if column.name == self.sort_column else \
-                        column.name in ("when", "failed", "tokens", "turns", "cmds")
+                        column.name in DESCENDING
                     self.post_message(self.SortRequested(column.name, reverse))
                     return
                 x -= size + 1

@@ -1,0 +1,139 @@
+"""The Governance view: stop gates for the selected session's repo (or the current folder)."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from pathlib import Path
+
+from rich.table import Table
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from codex_tui.widgets.view_tabs import ViewTabs
+
+MARKS = {"ok": ("✔", "success"), "warn": ("▲", "warning"), "fail": ("✖", "error")}
+
+
+class GovernanceScreen(Screen):
+    DEFAULT_CSS = """
+    GovernanceScreen VerticalScroll { margin: 1 1 0 1; }
+    GovernanceScreen #gov-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("r", "recheck", "Re-check"),
+        Binding("p", "refresh_pr", "Ask gh for the PR gate"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="governance")
+        self.target: tuple[str, str | None] | None = None   # (repo, session id) shown
+        self.report = None
+
+    def compose(self) -> ComposeResult:
+        yield ViewTabs("governance")
+        with VerticalScroll():
+            yield Static("", id="gov-checks")
+            yield Static("", id="gov-git")
+        yield Static("Checking…", id="gov-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+
+    def on_screen_resume(self) -> None:
+        wanted = self._wanted()
+        if wanted != self.target:
+            self.check(*wanted)
+
+    def _wanted(self) -> tuple[str, str | None]:
+        row = getattr(self.app, "selected_row", None)
+        if row is not None and row.cwd and Path(row.cwd).is_dir():
+            return row.cwd, row.id or None
+        return str(Path.cwd()), None
+
+    def action_recheck(self) -> None:
+        self.check(*self._wanted())
+
+    def action_refresh_pr(self) -> None:
+        repo, session = self.target or self._wanted()
+        self.check(repo, session, refresh_pr=True)
+
+    @work(thread=True, exclusive=True)
+    def check(self, repo: str, session_id: str | None, refresh_pr: bool = False) -> None:
+        from codex_tui.governance.gates import build_gate_report
+        from codex_tui.governance.git_state import GitError
+
+        self.target = (repo, session_id)
+        self._to_ui(self._status, f"Checking {repo}…" + (" (asking gh)" if refresh_pr else ""))
+        try:
+            report = build_gate_report(Path(repo), session_id, refresh_pr=refresh_pr,
+                                       sources=self.app.settings.sources())
+        except GitError as exc:
+            self._to_ui(self._show_error, str(exc))
+            return
+        except Exception as exc:  # noqa: BLE001 - a message, not a crash
+            self._to_ui(self._show_error, f"Could not check {repo}: {exc}")
+            return
+        self._to_ui(self._show, report)
+
+    def _to_ui(self, callback, *args) -> None:
+        try:
+            self.app.call_from_thread(callback, *args)
+        except RuntimeError:
+            pass  # the app is closing
+
+    def _status(self, text: str) -> None:
+        self.query_one("#gov-status", Static).update(text)
+
+    def _show_error(self, text: str) -> None:
+        self.query_one("#gov-checks", Static).update(Text(text, style="bold"))
+        self.query_one("#gov-git", Static).update("")
+        self._status("Select a session in a git repo in the Logs view (2), or start codex-tui "
+                     "inside a repo.")
+
+    def _show(self, report) -> None:
+        self.report = report
+        theme = self.app.current_theme
+        checks = Table.grid(padding=(0, 1))
+        checks.add_column(width=1)
+        checks.add_column(style="bold", min_width=18)
+        checks.add_column(ratio=1)
+        for check in report.checks:
+            mark, colour = MARKS.get(check.level, ("?", "foreground"))
+            style = getattr(theme, colour, None) or ""
+            label = check.label + ("  [stop]" if check.stop else "")
+            checks.add_row(Text(mark, style=style), Text(label, style=style), Text(check.evidence))
+        heading = Text()
+        verdict = "a stop gate holds" if report.holds else "no stop gate holds"
+        heading.append(f"{report.repo}  ·  branch {report.git.branch or '(detached)'}  ·  {verdict}\n",
+                       style="bold")
+        if report.pr.paused:
+            heading.append(report.pr.message + "\n", style=getattr(theme, "warning", "") or "")
+        if report.session_note:
+            heading.append(report.session_note + "\n", style="dim")
+        self.query_one("#gov-checks", Static).update(_stack(heading, checks))
+        self.query_one("#gov-git", Static).update(_git_section(report.git))
+        source = "cached" if report.pr.from_cache else "asked now"
+        self._status(f"PR gate {source} · r: re-check · p: ask gh once (never polled) · "
+                     f"checked {report.generated_at}")
+
+
+def _stack(*renderables):
+    from rich.console import Group
+
+    return Group(*renderables)
+
+
+def _git_section(git) -> Text:
+    out = Text("\nLast commits\n", style="bold")
+    for commit in git.commits[:15]:
+        day = datetime.fromtimestamp(commit.time, timezone.utc).strftime("%Y-%m-%d")
+        out.append(f"  {commit.short}  {day}  {commit.subject}\n")
+    if git.diff_stat:
+        out.append("\nUncommitted changes\n", style="bold")
+        out.append("  " + git.diff_stat.strip().replace("\n", "\n  ") + "\n")
+    return out

@@ -1,0 +1,293 @@
+"""The Jobs view: detached `codex exec` runs with live state, log tail and summary."""
+from __future__ import annotations
+
+import json
+import shlex
+from pathlib import Path
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Static
+
+from codex_tui import config
+from codex_tui.browse.rows import format_tokens
+from codex_tui.widgets.view_tabs import ViewTabs
+
+REFRESH_SECONDS = 1.0
+STATE_COLOURS = {"running": "accent", "succeeded": "success", "failed": "error",
+                 "killed": "warning", "lost": "warning"}   # theme colour names
+
+
+class JobsScreen(Screen):
+    DEFAULT_CSS = """
+    JobsScreen DataTable { height: 1fr; margin: 1 1 0 1; }
+    JobsScreen #job-detail { height: 2fr; margin: 0 1; border-top: solid $panel; }
+    JobsScreen #jobs-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("n", "new_job", "New job"),
+        Binding("r", "resume", "Resume"),
+        Binding("k", "kill", "Kill"),
+        Binding("v", "verify", "Verify"),
+        Binding("l", "open_session", "Open in Logs"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="jobs")
+        self.runs: list = []
+        self.tail: list[str] = []
+        self.tail_of: str | None = None
+        self.verify_results: dict[str, dict] = {}
+
+    def compose(self) -> ComposeResult:
+        yield ViewTabs("jobs")
+        table = DataTable(id="runs", cursor_type="row", zebra_stripes=False)
+        table.add_columns("Run", "State", "Repo", "Task", "Time", "Tokens", "Class")
+        yield table
+        with VerticalScroll(id="job-detail"):
+            yield Static("", id="job-text")
+        yield Static("Reading runs…", id="jobs-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one(DataTable).focus()
+        self.refresh_runs()
+        self.set_interval(REFRESH_SECONDS, self.refresh_runs)
+
+    def runs_dir(self) -> Path:
+        from codex_tui.jobs import default_runs_dir
+
+        return default_runs_dir()
+
+    def refresh_runs(self) -> None:
+        current = self.current
+        self._read_runs(current.run_id if current else None)
+
+    @work(thread=True, exclusive=True, group="runs")
+    def _read_runs(self, selected: str | None) -> None:
+        from codex_tui.jobs import list_runs, tail_log
+
+        runs = list_runs(self.runs_dir())
+        selected = selected or (runs[0].run_id if runs else None)
+        tail = tail_log(self.runs_dir(), selected, 30) if selected else []
+        try:
+            self.app.call_from_thread(self._show, runs, selected, tail)
+        except RuntimeError:
+            pass  # closing
+
+    def _show(self, runs: list, selected: str | None, tail: list[str]) -> None:
+        table = self.query_one(DataTable)
+        same_rows = [r.run_id for r in runs] == [r.run_id for r in self.runs]
+        self.runs, self.tail, self.tail_of = runs, tail, selected
+        now = config.now()
+        theme = self.app.current_theme
+        for number, run in enumerate(runs):
+            duration = run.duration_s(now)
+            usage = run.token_usage or {}
+            colour = getattr(theme, STATE_COLOURS.get(run.state, ""), None) or ""
+            cells = (run.run_id, Text(run.state, style=f"bold {colour}".strip()),
+                     _tail(str(run.meta.get("repo", "")), 24), _one_line(run.meta.get("task", ""), 40),
+                     f"{duration:.0f}s" if duration is not None else "",
+                     format_tokens(usage.get("total_tokens") or usage.get("total") or 0),
+                     run.failure_class or "")
+            if same_rows:
+                for column, value in zip(table.columns, cells):
+                    table.update_cell(run.run_id, column, value)
+            else:
+                if number == 0:
+                    table.clear()
+                table.add_row(*cells, key=run.run_id)
+        if not runs:
+            table.clear()
+        if not same_rows and selected in {r.run_id for r in runs}:
+            table.move_cursor(row=table.get_row_index(selected))
+        self._show_detail()
+        running = sum(1 for r in runs if r.state == "running")
+        self.query_one("#jobs-status", Static).update(
+            f"{len(runs)} runs · {running} running · in {self.runs_dir()}" if runs else
+            f"No jobs yet in {self.runs_dir()}: press n to start one, or `codex-tui job run`.")
+
+    @property
+    def current(self):
+        table = self.query_one(DataTable)
+        if not self.runs or table.cursor_row is None or table.cursor_row >= len(self.runs):
+            return None
+        return self.runs[table.cursor_row]
+
+    @on(DataTable.RowHighlighted)
+    def _highlighted(self) -> None:
+        current = self.current
+        if current is not None and current.run_id != self.tail_of:
+            self.refresh_runs()   # fetch that run's log tail
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        run = self.current
+        text = self.query_one("#job-text", Static)
+        if run is None:
+            text.update("")
+            return
+        summary = run.summary or {}
+        out = Text()
+        out.append(f"{run.run_id}  {run.state}  session {run.session_id or '?'}\n", style="bold")
+        out.append(f"task: {_one_line(run.meta.get('task', ''), 200)}\n")
+        if summary:
+            out.append(f"success: {summary.get('success')}  class: {summary.get('failure_class')}  "
+                       f"exit: {summary.get('exit_code')}  review run: "
+                       f"{summary.get('review_run_id') or '-'}\n")
+            if summary.get("evidence"):
+                out.append(f"evidence: {_one_line(str(summary['evidence']), 300)}\n")
+        verify = self.verify_results.get(run.run_id)
+        if verify is not None:
+            out.append(f"verify: {_one_line(json.dumps(verify), 300)}\n")
+        if run.run_id == self.tail_of:
+            out.append("\n" + "\n".join(self.tail), style="dim")
+        text.update(out)
+
+    # ---- actions -------------------------------------------------------------------------
+    def action_new_job(self) -> None:
+        repo = getattr(self.app, "selected_repo", None) or str(Path.cwd())
+        self.app.push_screen(NewJobScreen(repo), self._start)
+
+    @work(thread=True)
+    def _start(self, request) -> None:
+        if request is None:
+            return
+        from codex_tui.jobs import JobError, start_run
+
+        try:
+            run = start_run(request, self.runs_dir())
+        except JobError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Started {run.run_id}", timeout=4)
+        self.app.call_from_thread(self.refresh_runs)
+
+    def action_resume(self) -> None:
+        run = self.current
+        if run is None:
+            return
+        if not run.session_id:
+            self.notify("This run has no Codex session id to resume.", severity="warning")
+            return
+        self.app.push_screen(NewJobScreen(str(run.meta.get("repo", "")), resume=run.run_id),
+                             self._start_resume)
+
+    @work(thread=True)
+    def _start_resume(self, request) -> None:
+        if request is None:
+            return
+        from codex_tui.jobs import JobError, resume_run
+
+        try:
+            run = resume_run(self.runs_dir(), request.resumed_from, request.task)
+        except JobError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
+            return
+        self.app.call_from_thread(self.notify, f"Resumed as {run.run_id}", timeout=4)
+
+    def action_kill(self) -> None:
+        run = self.current
+        if run is not None and run.state == "running":
+            self._kill(run.run_id)
+        elif run is not None:
+            self.notify(f"{run.run_id} is not running ({run.state}).")
+
+    @work(thread=True, group="kill")
+    def _kill(self, run_id: str) -> None:
+        from codex_tui.jobs import JobError, kill_run
+
+        try:
+            kill_run(self.runs_dir(), run_id)
+        except JobError as exc:
+            self.app.call_from_thread(self.notify, str(exc), severity="error")
+            return
+        self.app.call_from_thread(self.notify, f"Killed {run_id}", timeout=4)
+
+    def action_verify(self) -> None:
+        run = self.current
+        if run is not None:
+            self.notify(f"Verifying {run.run_id}…", timeout=2)
+            self._verify(run)
+
+    @work(thread=True, group="verify")
+    def _verify(self, run) -> None:
+        from codex_tui.jobs import verify_run
+
+        result = verify_run(run, syntax=True)
+        self.verify_results[run.run_id] = result
+        self.app.call_from_thread(self._show_detail)
+
+    def action_open_session(self) -> None:
+        run = self.current
+        if run is None or not run.session_id:
+            self.notify("No session id for this run yet.", severity="warning")
+            return
+        self.app.show_in_logs(run.session_id)
+
+
+class NewJobScreen(ModalScreen):
+    """Repo, task, model and extra Codex args for a new (or resumed) job."""
+
+    DEFAULT_CSS = """
+    NewJobScreen { align: center middle; }
+    NewJobScreen Vertical { width: 80; max-width: 100%; height: auto; border: round $primary;
+                            background: $surface; padding: 1 2; }
+    NewJobScreen Input { margin-bottom: 1; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, repo: str, resume: str | None = None) -> None:
+        super().__init__()
+        self.repo, self.resume = repo, resume
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Label(f"[b]{'Resume ' + self.resume if self.resume else 'New job'}[/b]")
+            yield Input(self.repo, placeholder="repo folder", id="repo", disabled=bool(self.resume))
+            yield Input(placeholder="task for codex exec", id="task")
+            yield Input(placeholder="model (optional)", id="model", disabled=bool(self.resume))
+            yield Input(placeholder="extra codex exec args (optional)", id="extra",
+                        disabled=bool(self.resume))
+            yield Checkbox("Auto-review once on a real failure", True, id="review")
+            yield Button("Start", variant="primary", id="start")
+
+    def on_mount(self) -> None:
+        self.query_one("#task", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#start")
+    def _submit(self) -> None:
+        from codex_tui.jobs import JobRequest
+
+        task = self.query_one("#task", Input).value.strip()
+        repo = self.query_one("#repo", Input).value.strip()
+        if not task:
+            self.notify("Say what the job should do.", severity="warning")
+            return
+        try:
+            extra = shlex.split(self.query_one("#extra", Input).value)
+        except ValueError as exc:
+            self.notify(f"Extra args: {exc}", severity="error")
+            return
+        self.dismiss(JobRequest(repo=Path(repo).expanduser(), task=task,
+                                model=self.query_one("#model", Input).value.strip() or None,
+                                max_reviews=1 if self.query_one("#review", Checkbox).value else 0,
+                                codex_bin=self.app.settings.codex_bin, extra_args=extra,
+                                resumed_from=self.resume))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def _one_line(text: str, width: int) -> str:
+    text = " ".join(str(text).split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _tail(text: str, width: int) -> str:
+    return text if len(text) <= width else "…" + text[-(width - 1):]
