@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from codex_tui.widgets.line_cursor import CURSOR_BINDINGS, LineCursor
 from codex_tui.browse.rows import LogRow, format_tokens
 
 SEVERITY = {  # failure kind or status -> component class suffix
@@ -64,11 +65,15 @@ def fit_columns(width: int) -> list[tuple[Column, int]]:
             break
         chosen.remove(drop)
     spare = max(0, width - sum(c.width + 1 for c in chosen))
+    status_extra = min(3, spare)   # room for "✗ command_not_found" first, when there is any
+    spare -= status_extra
     has_repo = any(c.name == "repo" for c in chosen)
     result = []
     for column in chosen:
         extra = 0
-        if column.name == "repo":
+        if column.name == "status":
+            extra = status_extra
+        elif column.name == "repo":
             extra = spare // 4
         elif column.name == "prompt":  # the prompt takes the rest
             extra = spare - (spare // 4 if has_repo else 0)
@@ -112,16 +117,11 @@ def _fit(text: str, width: int, right: bool, keep_end: bool = False) -> str:
     return text.rjust(width) if right else text.ljust(width)
 
 
-class SessionTable(ScrollView, can_focus=True):
+class SessionTable(LineCursor, ScrollView, can_focus=True):
     """Sessions as rows; `enter` or a double click opens one."""
 
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "First", show=False),
-        Binding("end,G", "last", "Last", show=False),
+        *CURSOR_BINDINGS,
         Binding("enter", "open", "Open"),
         Binding("s", "sort_next", "Sort"),
         Binding("S", "sort_reverse", "Reverse"),
@@ -145,6 +145,7 @@ class SessionTable(ScrollView, can_focus=True):
     """
 
     cursor = reactive(0, repaint=False)
+    page_margin = 2
     sort_column = reactive("when", repaint=False)
     sort_reverse = reactive(True, repaint=False)
 
@@ -262,6 +263,9 @@ class SessionTable(ScrollView, can_focus=True):
         return Style(color=full.color, bold=full.bold, italic=full.italic, underline=full.underline)
 
     # ---- cursor and scrolling ------------------------------------------------------------
+    def line_count(self) -> int:
+        return len(self.order)
+
     def watch_cursor(self, old: int, new: int) -> None:
         self._scroll_cursor_into_view()
         self.refresh()
@@ -274,19 +278,6 @@ class SessionTable(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor, animate=False, immediate=True)
         elif self.cursor >= top + rows_visible:
             self.scroll_to(y=self.cursor - rows_visible + 1, animate=False, immediate=True)
-
-    def action_cursor(self, delta: int) -> None:
-        if self.order:
-            self.cursor = max(0, min(len(self.order) - 1, self.cursor + delta))
-
-    def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * max(1, self.size.height - 2))
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = max(0, len(self.order) - 1)
 
     def action_open(self) -> None:
         if self.current is not None:

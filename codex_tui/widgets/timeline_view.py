@@ -15,17 +15,13 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from codex_tui.widgets.line_cursor import CURSOR_BINDINGS, LineCursor
 from codex_tui.browse.timeline import Line, Timeline
 
 
-class TimelineView(ScrollView, can_focus=True):
+class TimelineView(LineCursor, ScrollView, can_focus=True):
     BINDINGS = [
-        Binding("up,k", "cursor(-1)", "Up", show=False),
-        Binding("down,j", "cursor(1)", "Down", show=False),
-        Binding("pageup", "page(-1)", "Page up", show=False),
-        Binding("pagedown,space", "page(1)", "Page down", show=False),
-        Binding("home,g", "first", "Top", show=False),
-        Binding("end,G", "last", "Bottom", show=False),
+        *CURSOR_BINDINGS,
         Binding("n", "failure(1)", "Next failure"),
         Binding("N", "failure(-1)", "Prev failure"),
         Binding("o", "toggle_fold", "Fold/unfold"),
@@ -111,6 +107,9 @@ class TimelineView(ScrollView, can_focus=True):
             self._cache[key] = strip
         return strip
 
+    def line_count(self) -> int:
+        return len(self.lines)
+
     def watch_cursor(self) -> None:
         top, height = int(self.scroll_y), max(1, self.size.height)
         if self.cursor < top:
@@ -119,19 +118,6 @@ class TimelineView(ScrollView, can_focus=True):
             self.scroll_to(y=self.cursor - height + 1, animate=False, immediate=True)
         self.refresh()
         self.post_message(self.Moved())
-
-    def action_cursor(self, delta: int) -> None:
-        if self.lines:
-            self.cursor = max(0, min(len(self.lines) - 1, self.cursor + delta))
-
-    def action_page(self, direction: int) -> None:
-        self.action_cursor(direction * max(1, self.size.height - 1))
-
-    def action_first(self) -> None:
-        self.cursor = 0
-
-    def action_last(self) -> None:
-        self.cursor = max(0, len(self.lines) - 1)
 
     def action_failure(self, direction: int) -> None:
         stops = self.failure_lines
