@@ -225,8 +225,13 @@ def bench_large_session() -> None:
         path = Path(tmp) / "rollout-2026-11-01T00-00-00-big.jsonl"
         size_per = len(clone(template, 1, datetime(2026, 11, 1, tzinfo=timezone.utc),
                              random.Random(1))[1])
-        _, data = clone(template, int(100e6 / size_per) + 1, datetime(2026, 11, 1, tzinfo=timezone.utc),
-                        random.Random(1))
+        repeats = int(100e6 / size_per) + 1
+        while True:   # clones grow a little faster than linearly: aim at just over 100 MB
+            _, data = clone(template, repeats, datetime(2026, 11, 1, tzinfo=timezone.utc),
+                            random.Random(1))
+            if len(data) >= 100e6:
+                break
+            repeats = int(repeats * 100e6 / len(data)) + 1
         path.write_bytes(data)
         row = LogRow(str(path), "big", "", "", "", "", "", "", "", 0, 0, 0, 0, "ok", (), 0, (), "")
         app = make_app(Settings(sessions_roots=[tmp], dev_sessions=False), save_preferences=False)
