@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_parser(sub)
     from codex_tui.commands import job
     job.add_parser(sub)
+    from codex_tui.commands import open as open_command
+    open_command.add_parser(sub)
     return parser
 
 
@@ -76,8 +78,13 @@ def run_app(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from codex_tui.commands.open import split_codex_args
+
     parser = build_parser()
+    argv, codex_args = split_codex_args(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
+    if codex_args:
+        args.codex_args = codex_args
     try:
         if args.command == "sessions":
             from codex_tui.commands.sessions import run_sessions
@@ -95,6 +102,10 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands.job import run_job
 
             return run_job(args)
+        if args.command == "open":
+            from codex_tui.commands.open import run_open
+
+            return run_open(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130
