@@ -100,6 +100,8 @@ class SessionHub:
         now = time.time() if now is None else now
         changed = []
         for key, session in list(self.live.items()):
+            session.claimed_ids = {s.session_id for k, s in self.live.items()
+                                   if k != key and s.session_id and s.pty.alive()}
             entry = self.entry(key)
             before = entry.state if entry else ""
             status = session.status(now)

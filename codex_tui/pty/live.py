@@ -42,6 +42,8 @@ class LiveSession:
         self.emulator = emulator or BitttyEmulator(cols, rows)
         self.detector = BlockageDetector(silence_s=silence_s)
         self.pty = PtySession(launch.argv, cwd=launch.cwd, env=env, cols=cols, rows=rows)
+        self.env = env
+        self.claimed_ids: set[str] = set()   # ids of other live sessions (set by the hub)
         self.generation = 0          # bumps whenever the screen changed
         self.session_id: str | None = None
         self.rollout_path = None
@@ -92,6 +94,9 @@ class LiveSession:
         if self.pty.exit_code is not None:
             return
         path = rollout_link.open_rollout([self.pty.pid, *self.pty.descendants()])
+        if path is None:
+            path = rollout_link.recent_rollout(rollout_link.codex_home_of(self.env), self.launch.cwd,
+                                               self.pty.started_at, self.claimed_ids)
         if path is not None:
             self.rollout_path = path
             self.session_id = rollout_link.session_id(path)

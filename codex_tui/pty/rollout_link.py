@@ -46,3 +46,48 @@ def written_at(path: Path | None) -> float | None:
         return path.stat().st_mtime
     except OSError:
         return None
+
+
+def codex_home_of(env: dict | None) -> Path:
+    """The CODEX_HOME a child started with `env` (None: ours) uses."""
+    value = (env if env is not None else os.environ).get("CODEX_HOME")
+    return Path(value).expanduser() if value else Path.home() / ".codex"
+
+
+def recent_rollout(codex_home: Path, cwd: str, since: float, exclude: set[str] = frozenset()) -> Path | None:
+    """The rollout of a session started in `cwd` and written since `since`, when the child
+    does not hold it open (0.169 opens, appends and closes). Only the day folders around
+    `since` are read, so this stays cheap on a large sessions tree. Read-only."""
+    import datetime as dt
+    import json
+
+    days = set()
+    for offset in (-1, 0, 1):
+        moment = since + offset * 86400
+        for stamp in (dt.datetime.fromtimestamp(moment), dt.datetime.utcfromtimestamp(moment)):
+            days.add(stamp.strftime("%Y/%m/%d"))
+    candidates = []
+    for day in days:
+        folder = codex_home / "sessions" / day
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            continue
+        for name in names:
+            sid = session_id(name)
+            path = folder / name
+            if sid is None or sid in exclude:
+                continue
+            try:
+                if path.stat().st_mtime < since - 1:
+                    continue
+                with open(path, "rb") as fh:
+                    head = json.loads(fh.readline() or b"{}")
+            except (OSError, ValueError):
+                continue
+            payload = head.get("payload") or {}
+            if payload.get("cwd") == cwd:
+                candidates.append(path)
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: p.stat().st_mtime)
