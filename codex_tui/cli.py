@@ -77,6 +77,30 @@ def run_app(args) -> int:
     return app.return_code or EXIT_OK
 
 
+def run_open(args) -> int:
+    """`codex-tui open`: the app on the Sessions view with the new pane running."""
+    from codex_tui.commands.open import check
+    from codex_tui.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"codex-tui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    request, error = check(args, settings)
+    if error:
+        print(f"codex-tui open: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    from codex_tui.app import make_app
+
+    app = make_app(settings, view="sessions")
+    app.pty_open = [request]
+    app.pty_exit_with_child = args.exit_with_child
+    app.pty_notify_cmd = args.notify_cmd
+    app.run()
+    return app.return_code or EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
     from codex_tui.commands.open import split_codex_args
 
@@ -103,8 +127,6 @@ def main(argv: list[str] | None = None) -> int:
 
             return run_job(args)
         if args.command == "open":
-            from codex_tui.commands.open import run_open
-
             return run_open(args)
         return run_app(args)
     except KeyboardInterrupt:

@@ -1,11 +1,9 @@
-"""`codex-tui open`: the app on the Sessions view with a new pane already running."""
+"""`codex-tui open`: its arguments, checked. cli.run_open starts the app with them
+(this package stays free of Textual)."""
 from __future__ import annotations
 
 import os
-import sys
 from pathlib import Path
-
-EXIT_OK, EXIT_ERROR = 0, 1
 
 
 def add_parser(sub) -> None:
@@ -43,35 +41,21 @@ def request_from(args) -> tuple[dict | None, str | None]:
     return {"prompt": args.prompt or "", "cwd": cwd, "extra": extra}, None
 
 
-def run_open(args) -> int:
-    from codex_tui.settings import SettingsError, load_settings
+def check(args, settings) -> tuple[dict | None, str | None]:
+    """The pane to open, or an error message the user can act on."""
+    import shutil
+    import sys
 
     request, error = request_from(args)
     if error:
-        print(f"codex-tui open: {error}", file=sys.stderr)
-        return EXIT_ERROR
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"codex-tui: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return None, error
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        print("codex-tui open: the app needs a terminal", file=sys.stderr)
-        return EXIT_ERROR
+        return None, "the app needs a terminal"
     if not request.get("command"):
         import shlex
-        import shutil
 
         codex = shlex.split(settings.codex_bin)[:1]
         if not codex or not shutil.which(codex[0]):
-            print(f"codex-tui open: Codex not found ({settings.codex_bin!r}); install it, or set "
-                  "codex_bin in the config file or CODEX_TUI_CODEX_BIN", file=sys.stderr)
-            return EXIT_ERROR
-    from codex_tui.app import make_app
-
-    app = make_app(settings, view="sessions")
-    app.pty_open = [request]
-    app.pty_exit_with_child = args.exit_with_child
-    app.pty_notify_cmd = args.notify_cmd
-    app.run()
-    return app.return_code or EXIT_OK
+            return None, (f"Codex not found ({settings.codex_bin!r}); install it, or set codex_bin "
+                          "in the config file or CODEX_TUI_CODEX_BIN")
+    return request, None

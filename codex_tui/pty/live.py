@@ -16,7 +16,7 @@ from codex_tui.pty import rollout_link
 from codex_tui.pty.detector import BlockageDetector, Evidence, Status, approval_menu
 from codex_tui.pty.emulator import BitttyEmulator, Emulator
 from codex_tui.pty.process import PtySession
-from codex_tui.pty.replies import answer_queries
+from codex_tui.pty.replies import DEFAULT_BG, DEFAULT_FG, answer_queries
 
 CHUNK = 16384            # one read: about 7 ms of parsing, so the screen lock is never held long
 APPROVE_CONFIRM_S = 2.0  # how long to wait for an approval menu to go away
@@ -49,6 +49,7 @@ class LiveSession:
         self.rollout_path = None
         self._text_cache: tuple[int, list[str]] = (-1, [])
         self._last_link_check = 0.0
+        self.colours = (DEFAULT_FG, DEFAULT_BG)   # what we tell the program its terminal's colours are
 
     # ---- reading (reader thread) ---------------------------------------------------------
     def pump(self, budget_s: float = 0.02) -> bool:
@@ -61,7 +62,7 @@ class LiveSession:
                 break
             with self.lock:
                 self.emulator.feed(data)
-                reply = answer_queries(data, self.emulator.cursor)
+                reply = answer_queries(data, self.emulator.cursor, *self.colours)
                 self.generation += 1
             if reply:
                 self.pty.write(reply)

@@ -47,3 +47,11 @@ def answer_queries(data: bytes, cursor: Callable[[], tuple[int, int]],
         elif text.endswith(b"q"):
             out.append(b"\x1bP>|codex-tui\x1b\\")
     return b"".join(out)
+
+
+def xterm_colour(hex_colour: str) -> str:
+    """#rrggbb -> rgb:rrrr/gggg/bbbb, the form OSC 10/11 answers use."""
+    value = hex_colour.lstrip("#")[:6]
+    if len(value) != 6:
+        return DEFAULT_FG
+    return "rgb:" + "/".join(value[i:i + 2] * 2 for i in (0, 2, 4))

@@ -63,6 +63,7 @@ class PtyPane(Widget, can_focus=True):
     # ---- session --------------------------------------------------------------------------
     def show(self, session: LiveSession | None) -> None:
         self.session = session
+        self._tell_colours()
         self._strips.clear()
         self._seen_generation = -1
         self._fit()
@@ -70,6 +71,18 @@ class PtyPane(Widget, can_focus=True):
 
     def on_mount(self) -> None:
         self.set_interval(FRAME_S, self.update_from_session)
+        self._tell_colours()
+
+    def _tell_colours(self) -> None:
+        """Codex picks its palette from the terminal's colours (OSC 10/11): give it ours."""
+        from codex_tui.pty.replies import xterm_colour
+
+        if self.session is not None and hasattr(self.session, "colours") and self.is_mounted:
+            style = self.rich_style
+            fg = style.color.triplet.hex if style.color and style.color.triplet else None
+            bg = style.bgcolor.triplet.hex if style.bgcolor and style.bgcolor.triplet else None
+            if fg and bg:
+                self.session.colours = (xterm_colour(fg), xterm_colour(bg))
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit()
