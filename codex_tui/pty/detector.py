@@ -74,6 +74,8 @@ class BlockageDetector:
     silence_s: float = DEFAULT_SILENCE_S
     patterns: tuple = P.PATTERNS
     status: Status = field(default_factory=lambda: Status(STARTING, time.time()))
+    _seen: tuple = field(default=("", None), repr=False)   # (screen text, its match): idle panes
+                                                           # are re-checked every tick; skip the regexes
 
     def observe(self, ev: Evidence) -> Status:
         """Classify `ev`; `since` moves only when the state (or what it waits for) changes."""
@@ -93,7 +95,11 @@ class BlockageDetector:
             return EXITED_FAILED, (f"killed by signal {-code}" if code is not None and code < 0
                                    else f"exit {code}"), "", ""
         text = "\n".join(line.rstrip() for line in ev.screen)
-        found = P.match(text, self.patterns)
+        if text == self._seen[0]:
+            found = self._seen[1]
+        else:
+            found = P.match(text, self.patterns)
+            self._seen = (text, found)
         if found is not None:
             return found.state, P.detail(text, found), found.name, found.kind
         if P.TITLE_BLOCKED.search(ev.title or ""):

@@ -1,7 +1,7 @@
 """Every session of one app run: start, watch, resume, kill; the registry and notices.
 
-Plain Python so any front end can drive it: call `tick()` a few times a second and
-read `rows()`. `close()` kills every child (also run at interpreter exit), so quitting
+Plain Python (asyncio, no Textual) so any front end can drive it: build it inside a
+running loop, call `tick()` a few times a second and read `rows()`. `close()` kills every child (also run at interpreter exit), so quitting
 never leaves an orphan.
 """
 from __future__ import annotations
@@ -52,7 +52,7 @@ class SessionHub:
         for entry in self.entries:          # sessions of an earlier run are over by now
             if entry.state not in EXITED:
                 entry.state, entry.detail = "exited-failed", "ended with an earlier codex-tui"
-        self.pump = Pump(on_change or (lambda s: None))
+        self.pump = Pump(on_change or (lambda s: None))      # on the running loop
         self._closed = False
         atexit.register(self.close)
 

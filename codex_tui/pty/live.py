@@ -1,7 +1,7 @@
 """A live session: a program on a PTY, its emulated screen, and its state.
 
-Thread-safe where it needs to be: `pump()` runs on the reader thread (see pump.py) and
-holds `lock` while it feeds the emulator; views take the same lock to read the screen.
+`pump()` parses on the UI loop (see pump.py); `lock` still guards the screen because
+approve/deny and kill run in worker threads.
 Intervention (approve, deny, type, poke, kill) is here so the app and any other front
 end behave the same.
 """
@@ -18,7 +18,7 @@ from codex_tui.pty.emulator import BitttyEmulator, Emulator
 from codex_tui.pty.process import PtySession
 from codex_tui.pty.replies import DEFAULT_BG, DEFAULT_FG, answer_queries
 
-CHUNK = 16384            # one read: about 7 ms of parsing, so the screen lock is never held long
+CHUNK = 8192             # one read: about 4 ms of parsing, so the screen lock is never held long
 APPROVE_CONFIRM_S = 2.0  # how long to wait for an approval menu to go away
 
 
@@ -44,6 +44,7 @@ class LiveSession:
         self.pty = PtySession(launch.argv, cwd=launch.cwd, env=env, cols=cols, rows=rows)
         self.env = env
         self.claimed_ids: set[str] = set()   # ids of other live sessions (set by the hub)
+        self.pump_here = True                # False once a Pump on a loop reads this session
         self.generation = 0          # bumps whenever the screen changed
         self.session_id: str | None = None
         self.rollout_path = None
@@ -149,7 +150,8 @@ class LiveSession:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             time.sleep(0.05)
-            self.pump(0.01)     # the reader thread may not be running (headless use)
+            if self.pump_here:
+                self.pump(0.01)   # headless use: nobody else reads the PTY
             if not pattern.matches("\n".join(self.screen_lines())):
                 return True
         return False

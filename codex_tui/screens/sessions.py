@@ -53,6 +53,8 @@ class SessionsScreen(Screen):
         self.hub: SessionHub | None = None
         self.exit_with_child = False
         self._exiting = False
+        self._shown: list = []
+        self._detail = None
 
     def compose(self) -> ComposeResult:
         yield ViewTabs("sessions")
@@ -68,6 +70,7 @@ class SessionsScreen(Screen):
         app = self.app
         settings = app.settings
         self.hub = SessionHub(codex_bin=settings.codex_bin, silence_s=settings.silence_minutes * 60,
+                              on_change=self.query_one(PtyPane).session_changed,
                               notifier=Notifier(self._write_terminal, getattr(app, "pty_notify_cmd", None)),
                               env=getattr(app, "pty_env", None),
                               save_registry=getattr(app, "pty_save_registry", True))
@@ -92,7 +95,12 @@ class SessionsScreen(Screen):
             return
         changed = hub.tick()
         listing = self.query_one(SessionList)
-        listing.show(hub.rows())
+        rows = hub.rows()
+        shown = [(r.key, r.status.state, r.status.detail, int(r.status.held_for()), r.session_id)
+                 for r in rows]
+        if shown != self._shown:         # a redraw at most once a second when nothing happens
+            self._shown = shown
+            listing.show(rows)
         row = listing.current
         pane = self.query_one(PtyPane)
         want = row.live if row else None
@@ -122,7 +130,9 @@ class SessionsScreen(Screen):
         if row is not None:
             sid = row.session_id or "no session id yet"
             text = f"{row.entry.cwd}\n{' '.join(row.entry.argv)[:120]}\nid: {sid}"
-        self.query_one("#detail", Static).update(text)
+        if text != self._detail:          # an update costs a layout: only when it changed
+            self._detail = text
+            self.query_one("#detail", Static).update(text)
 
     def _write_terminal(self, sequence: str) -> None:
         # Straight to the real terminal: Textual owns stdout, but a bell and an OSC between

@@ -1,12 +1,14 @@
 """A live terminal pane: draws one LiveSession's screen with the line API.
 
 Only rows the emulator reports dirty are redrawn (Strips are cached per row until then).
-The reader thread parses; this widget only reads the screen under the session's lock,
-at most `FRAME_S` apart, so a flood of output never floods the event loop.
+The pump parses in time-boxed slices and calls `session_changed`; this widget then
+redraws at most every `FRAME_S`, so a flood of output never floods the event loop.
 Keys go to the program through `codex_tui.pty.keys`; ctrl+] gives focus back.
 """
 from __future__ import annotations
 
+import asyncio
+import time
 from functools import lru_cache
 
 from rich.color import Color
@@ -59,6 +61,9 @@ class PtyPane(Widget, can_focus=True):
         self._strips: dict[int, Strip] = {}
         self._seen_generation = -1
         self._last_cursor: tuple[int, int] | None = None
+        self._frame_pending = False
+        self._last_frame = 0.0
+        self._base_style: Style | None = None
 
     # ---- session --------------------------------------------------------------------------
     def show(self, session: LiveSession | None) -> None:
@@ -70,8 +75,22 @@ class PtyPane(Widget, can_focus=True):
         self.refresh()
 
     def on_mount(self) -> None:
-        self.set_interval(FRAME_S, self.update_from_session)
         self._tell_colours()
+
+    def session_changed(self, session) -> None:
+        """The pump parsed output of `session`: draw it, at most once per FRAME_S (no timer
+        runs while the pane is quiet, so idle panes cost nothing)."""
+        if session is not self.session or self._frame_pending:
+            return
+        self._frame_pending = True
+        delay = max(0.0, self._last_frame + FRAME_S - time.monotonic())
+        asyncio.get_running_loop().call_later(delay, self._frame)
+
+    def _frame(self) -> None:
+        self._frame_pending = False
+        self._last_frame = time.monotonic()
+        if self.is_mounted:
+            self.update_from_session()
 
     def _tell_colours(self) -> None:
         """Codex picks its palette from the terminal's colours (OSC 10/11): give it ours."""
@@ -106,6 +125,7 @@ class PtyPane(Widget, can_focus=True):
         dirty.add(cursor[0])
         self._last_cursor = cursor
         width = self.size.width
+        self._base_style = None
         for row in dirty:
             self._strips.pop(row, None)
             self.refresh(Region(0, row, width, 1))
@@ -123,7 +143,9 @@ class PtyPane(Widget, can_focus=True):
 
     def _build(self, y: int, width: int) -> Strip:
         session = self.session
-        base = self.rich_style
+        base = self._base_style
+        if base is None:
+            base = self._base_style = self.rich_style   # costly to compute: once per frame
         if session is None:
             return Strip.blank(width, base)
         with session.lock:
@@ -134,6 +156,11 @@ class PtyPane(Widget, can_focus=True):
         if show_cursor:
             segments = _with_cursor(segments, cursor_col)
         return Strip(segments).crop_extend(0, width, base)
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._base_style = None
+        self._strips.clear()
 
     def watch_has_focus(self, _value: bool) -> None:
         if self._last_cursor:
