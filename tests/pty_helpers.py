@@ -61,3 +61,16 @@ class ReplaySession:
 
     def send(self, data: bytes) -> None:
         self.sent.append(data)
+
+
+def processes_with_marker(marker: bytes) -> list[int]:
+    """Live processes whose environment carries a PtySession's marker."""
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit() and pid_alive(int(entry.name)):
+            try:
+                if marker in Path(entry.path, "environ").read_bytes().split(b"\0"):
+                    found.append(int(entry.name))
+            except OSError:
+                continue
+    return found

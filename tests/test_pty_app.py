@@ -96,3 +96,45 @@ async def test_earlier_sessions_are_listed_after_a_restart():
         await pilot.pause()
         rows = again.pty_hub.rows()
         assert [r.status.state for r in rows] == ["exited-ok"] and rows[0].live is None
+
+
+def _in_tmux(tmp_path, command: str, timeout: float = 30) -> tuple[int, str]:
+    """Run `command` in a detached tmux (a real terminal) until it ends: (exit code, output)."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    socket, out = f"codex-tui-test-{os.getpid()}", tmp_path / "out.txt"
+    wrapped = f"cd {shlex.quote(os.getcwd())} && {command} 2>{out}.err; echo $? > {out}"
+    env = {**os.environ, "PYTHON": sys.executable}
+    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "100", "-y", "30", wrapped],
+                   check=True, env=env)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not (out.exists() and out.read_text().strip()):
+            time.sleep(0.1)
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    err = out.with_name("out.txt.err")
+    return int(out.read_text()), err.read_text() if err.exists() else ""
+
+
+def test_open_exit_with_child_quits_when_the_program_ends(tmp_path):
+    import sys
+
+    code, err = _in_tmux(tmp_path, f"{shlex.quote(sys.executable)} -m codex_tui open --cmd 'sh -c \"echo hi; exit 0\"' "
+                                   "--exit-with-child")
+    assert code == 0, err
+
+
+def test_open_without_codex_says_what_to_do(tmp_path):
+    import sys
+
+    code, err = _in_tmux(tmp_path, f"CODEX_TUI_CODEX_BIN=/no/such/codex {shlex.quote(sys.executable)} "
+                                   "-m codex_tui open 'hello'")
+    assert code == 1 and "Codex not found" in err and "Traceback" not in err

@@ -13,7 +13,7 @@ from codex_tui.pty.detector import BlockageDetector, Evidence
 from codex_tui.pty.live import Launch, LiveSession
 from codex_tui.pty.process import PtySession, PtyStartError
 from codex_tui.pty.replies import answer_queries
-from tests.pty_helpers import pid_alive, processes_in_session, wait_for
+from tests.pty_helpers import pid_alive, processes_in_session, processes_with_marker, wait_for
 
 
 def live(script: str, silence_s: float = 300.0, **kw) -> LiveSession:
@@ -84,6 +84,17 @@ def test_kill_leaves_no_process_behind():
     assert [p for p in everyone if pid_alive(p)] == []
     assert processes_in_session(session.pid) == []
     assert session.exit_code is not None
+
+
+def test_kill_reaches_a_daemon_that_left_the_session():
+    # setsid + re-parenting to init, as Codex 0.169's app-server daemon does.
+    session = PtySession(["bash", "-c", "setsid sleep 300 & sleep 300"], cols=80, rows=24)
+    wait_for(lambda: len(processes_with_marker(session.marker)) >= 2, what="the daemon")
+    daemon = [p for p in processes_with_marker(session.marker) if p not in processes_in_session(session.pid)]
+    assert daemon, "the setsid child should have left the session"
+    session.kill(grace=0.5)
+    assert processes_with_marker(session.marker) == [] and not any(pid_alive(p) for p in daemon)
+    session.close()
     session.close()
 
 

@@ -15,7 +15,7 @@ from tests.conftest import make_test_app, wait_until
 from tests.fakecodex.driver import codex_binary, pinned_versions
 from tests.fakecodex.pty_driver import codex_home_for, escalated, tui_env
 from tests.fakecodex.server import FakeResponses, run, say
-from tests.pty_helpers import pid_alive, processes_in_session
+from tests.pty_helpers import pid_alive, processes_in_session, processes_with_marker
 
 pytestmark = pytest.mark.codex
 
@@ -92,14 +92,17 @@ async def test_approve_finish_kill_resume(version, tmp_path):
             await pilot.press("k")
             await wait_until(pilot, lambda: row(app).status.exited, 10, "the kill")
             assert [p for p in tree if pid_alive(p)] == [] and processes_in_session(pid) == []
+            # Codex 0.169's app-server daemon leaves the tree (setsid): it must go too.
+            assert processes_with_marker(first.live.pty.marker) == []
             await pilot.press("r")
             await wait_until(pilot, lambda: len(app.pty_hub.rows()) == 2, 5, "the resumed pane")
             resumed = row(app, 0)
             assert resumed.entry.argv[-2:] == ["resume", session_id]
             await wait_until(pilot, lambda: row(app, 0).session_id is not None, 20, "the resumed id")
             assert row(app, 0).session_id == session_id
-            resumed_pid = resumed.live.pty.pid
+            resumed_pid, resumed_marker = resumed.live.pty.pid, resumed.live.pty.marker
         assert not pid_alive(resumed_pid) and processes_in_session(resumed_pid) == []
+        assert processes_with_marker(resumed_marker) == []
 
 
 async def test_trust_prompt_is_flagged(tmp_path):
@@ -115,3 +118,5 @@ async def test_trust_prompt_is_flagged(tmp_path):
             assert row(app).status.label == "trust"
             ok, message = row(app).live.approve(timeout=0.2)
             assert not ok and message == "no approval prompt is on screen"   # trust is not approval
+            marker = row(app).live.pty.marker
+        assert processes_with_marker(marker) == []          # quitting the app killed everything

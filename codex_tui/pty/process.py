@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 KILL_GRACE_S = 2.0
+MARKER = "CODEX_TUI_PTY"   # in every child's environment: finds daemons that left the tree
 READ_CHUNK = 65536
 
 
@@ -47,6 +48,10 @@ class PtySession:
         full_env.setdefault("TERM", "xterm-256color")
         full_env.setdefault("COLORTERM", "truecolor")
         full_env["COLUMNS"], full_env["LINES"] = str(self.cols), str(self.rows)
+        # Codex 0.169 starts an app-server daemon that calls setsid and is re-parented to
+        # init: neither the process group nor the tree finds it, but it keeps this variable.
+        self.marker = f"{MARKER}={os.getpid()}-{id(self):x}-{time.monotonic_ns()}".encode()
+        full_env[MARKER] = self.marker.decode().split("=", 1)[1]
         try:
             self._proc = subprocess.Popen(
                 self.argv, cwd=self.cwd, env=full_env, stdin=slave, stdout=slave, stderr=slave,
@@ -127,8 +132,9 @@ class PtySession:
         return self.poll() is None
 
     def descendants(self) -> list[int]:
-        """Every live process the child started: its session plus its process tree."""
-        return _session_and_tree(self.pid)
+        """Every live process the child started: its session, its process tree, and any
+        process carrying this session's marker in its environment (detached daemons)."""
+        return _session_and_tree(self.pid, self.marker)
 
     def kill(self, grace: float = KILL_GRACE_S) -> int | None:
         """SIGTERM to the child's group and its whole tree, SIGKILL to whatever is left
@@ -189,8 +195,9 @@ def _exists(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def _session_and_tree(root: int) -> list[int]:
-    """Live processes in `root`'s session or below it in the tree (not `root` itself)."""
+def _session_and_tree(root: int, marker: bytes | None = None) -> list[int]:
+    """Live processes in `root`'s session or below it in the tree, or with `marker` in
+    their environment (not `root` itself)."""
     parents: dict[int, int] = {}
     found: set[int] = set()
     for entry in os.scandir("/proc"):
@@ -206,6 +213,8 @@ def _session_and_tree(root: int) -> list[int]:
         parents[pid] = int(fields[1])
         if int(fields[3]) == root and pid != root:     # same session id
             found.add(pid)
+        elif marker is not None and pid != root and _has_marker(pid, marker):
+            found.add(pid)
     frontier = [root]
     while frontier:
         parent = frontier.pop()
@@ -214,6 +223,14 @@ def _session_and_tree(root: int) -> list[int]:
                 found.add(pid)
                 frontier.append(pid)
     return sorted(found)
+
+
+def _has_marker(pid: int, marker: bytes) -> bool:
+    try:
+        with open(f"/proc/{pid}/environ", "rb") as fh:
+            return marker in fh.read().split(b"\0")
+    except OSError:
+        return False
 
 
 def _signal_all(group: int, pids: set[int], sig: int) -> None:

@@ -107,7 +107,7 @@ class SessionsScreen(Screen):
         if pane.session is not want:
             pane.show(want)
         self._show_detail()
-        if changed and self.exit_with_child:
+        if self.exit_with_child:
             self._maybe_exit()
 
     def _maybe_exit(self) -> None:
