@@ -12,7 +12,7 @@ from codex_tui.settings import Settings, save_preference
 from codex_tui.themes import THEMES
 from codex_tui.widgets.view_tabs import VIEWS
 
-BUILT_VIEWS = ("logs", "jobs", "governance")
+BUILT_VIEWS = ("sessions", "logs", "jobs", "governance")
 
 
 def _view_screen(name: str):
@@ -21,6 +21,10 @@ def _view_screen(name: str):
             from codex_tui.screens.logs import LogsScreen
 
             return LogsScreen()
+        if name == "sessions":
+            from codex_tui.screens.sessions import SessionsScreen
+
+            return SessionsScreen()
         if name == "jobs":
             from codex_tui.screens.jobs import JobsScreen
 
@@ -73,6 +77,18 @@ class CodexTuiApp(App):
                 self.notify(f"Could not save the theme: {exc.strerror or exc}", severity="warning")
 
     # ---- actions -------------------------------------------------------------------------
+    async def action_quit(self) -> None:
+        """Quit; while live sessions run, ask first (quitting kills them)."""
+        hub = getattr(self, "pty_hub", None)
+        running = hub.running() if hub is not None else []
+        if not running:
+            self.exit()
+            return
+        from codex_tui.screens.session_dialogs import QuitScreen
+
+        if not isinstance(self.screen, QuitScreen):
+            self.push_screen(QuitScreen(len(running)), lambda yes: self.exit() if yes else None)
+
     def action_view(self, name: str) -> None:
         if self.current_mode != name:
             self.switch_mode(name)

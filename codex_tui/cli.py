@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_parser(sub)
     from codex_tui.commands import job
     job.add_parser(sub)
+    from codex_tui.commands import open as open_command
+    open_command.add_parser(sub)
     return parser
 
 
@@ -75,9 +77,38 @@ def run_app(args) -> int:
     return app.return_code or EXIT_OK
 
 
+def run_open(args) -> int:
+    """`codex-tui open`: the app on the Sessions view with the new pane running."""
+    from codex_tui.commands.open import check
+    from codex_tui.settings import SettingsError, load_settings
+
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"codex-tui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    request, error = check(args, settings)
+    if error:
+        print(f"codex-tui open: {error}", file=sys.stderr)
+        return EXIT_ERROR
+    from codex_tui.app import make_app
+
+    app = make_app(settings, view="sessions")
+    app.pty_open = [request]
+    app.pty_exit_with_child = args.exit_with_child
+    app.pty_notify_cmd = args.notify_cmd
+    app.run()
+    return app.return_code or EXIT_OK
+
+
 def main(argv: list[str] | None = None) -> int:
+    from codex_tui.commands.open import split_codex_args
+
     parser = build_parser()
+    argv, codex_args = split_codex_args(list(sys.argv[1:] if argv is None else argv))
     args = parser.parse_args(argv)
+    if codex_args:
+        args.codex_args = codex_args
     try:
         if args.command == "sessions":
             from codex_tui.commands.sessions import run_sessions
@@ -95,6 +126,8 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands.job import run_job
 
             return run_job(args)
+        if args.command == "open":
+            return run_open(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130

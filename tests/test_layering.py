@@ -13,7 +13,9 @@ CORE = ["codex_tui.rollout.parse", "codex_tui.index.store", "codex_tui.index.que
         "codex_tui.settings", "codex_tui.browse.source", "codex_tui.browse.filters",
         "codex_tui.browse.timeline", "codex_tui.scan.health",
         "codex_tui.governance", "codex_tui.governance.gates", "codex_tui.commands.gate",
-        "codex_tui.jobs", "codex_tui.jobs.supervisor", "codex_tui.commands.job"]
+        "codex_tui.jobs", "codex_tui.jobs.supervisor", "codex_tui.commands.job",
+        "codex_tui.pty", "codex_tui.pty.hub", "codex_tui.pty.live", "codex_tui.pty.keys",
+        "codex_tui.pty.patterns", "codex_tui.commands.open"]
 
 
 def test_core_imports_without_textual():

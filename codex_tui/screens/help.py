@@ -15,8 +15,10 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from codex_tui.screens.governance import GovernanceScreen
     from codex_tui.screens.jobs import JobsScreen
     from codex_tui.screens.logs import LogsScreen
+    from codex_tui.screens.sessions import SessionsScreen
     from codex_tui.screens.skills import SkillHealthScreen
     from codex_tui.widgets.session_table import SessionTable
+    from codex_tui.widgets.pty_pane import PtyPane
     from codex_tui.widgets.timeline_view import TimelineView
 
     def keys(*owners) -> list[tuple[str, str]]:
@@ -30,6 +32,8 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     return [
         ("Everywhere", keys(CodexTuiApp) + [("ctrl+p", "Command palette: every action"),
                                             ("ctrl+q", "Quit")]),
+        ("Sessions (from the list)", keys(SessionsScreen) + [("up down", "Select a session")]),
+        ("Inside a pane", keys(PtyPane) + [("any other key", "Goes to the program")]),
         ("Logs", keys(LogsScreen, SessionTable) + [("mouse", "click a row; double-click opens; "
                                                              "click a header sorts")]),
         ("Session detail", keys(DetailScreen, TimelineView)),
@@ -40,7 +44,8 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def _keys(spec: str) -> str:
-    names = {"question_mark": "?", "slash": "/", "comma": ",", "escape": "esc"}
+    names = {"question_mark": "?", "slash": "/", "comma": ",", "escape": "esc",
+             "ctrl+right_square_bracket": "ctrl+]"}
     return " ".join(names.get(k, k) for k in spec.split(","))
 
 

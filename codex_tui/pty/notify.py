@@ -1,0 +1,69 @@
+"""Telling the user a session is blocked or has exited, wherever they are looking.
+
+The terminal bell and OSC 9 / OSC 777 desktop notifications go to the app's own
+terminal (the caller passes a writer that reaches it); inside tmux also
+`tmux display-message`; and an optional command gets the event as JSON on stdin.
+Nothing here raises: a broken notifier must not take a session down with it.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import subprocess
+import threading
+from typing import Callable
+
+from codex_tui.redact import redact
+
+HOOK_TIMEOUT_S = 10.0
+
+
+def event(kind: str, key: str, title: str, state: str, detail: str = "", session_id: str | None = None,
+          cwd: str = "") -> dict:
+    return {"event": kind, "key": key, "title": redact(title), "state": state,
+            "detail": redact(detail), "session_id": session_id, "cwd": cwd}
+
+
+def terminal_sequences(message: str) -> str:
+    """Bell, then OSC 9 (iTerm2, Windows Terminal, kitty...) and OSC 777 (VTE, foot...)."""
+    safe = "".join(ch for ch in message if ch.isprintable() and ch not in "\x1b\x07;")[:200]
+    return f"\a\x1b]9;{safe}\x1b\\\x1b]777;notify;codex-tui;{safe}\x1b\\"
+
+
+class Notifier:
+    def __init__(self, write_terminal: Callable[[str], None] | None = None, notify_cmd: str | None = None,
+                 environ: dict | None = None) -> None:
+        self.write_terminal = write_terminal
+        self.notify_cmd = notify_cmd or None
+        self.environ = os.environ if environ is None else environ
+        self.errors: list[str] = []
+
+    def send(self, evt: dict) -> None:
+        message = f"codex-tui: {evt['title']} {evt['state']}" + (f": {evt['detail']}" if evt["detail"] else "")
+        if self.write_terminal is not None:
+            try:
+                self.write_terminal(terminal_sequences(message))
+            except Exception as exc:  # noqa: BLE001 - never let a notice break the app
+                self.errors.append(f"terminal notice: {exc}")
+        if self.environ.get("TMUX"):
+            self._run(["tmux", "display-message", message[:200]], None)
+        if self.notify_cmd:
+            try:
+                argv = shlex.split(self.notify_cmd)
+            except ValueError as exc:
+                self.errors.append(f"notify command not run: {exc}")
+                return
+            self._run(argv, json.dumps(evt) + "\n")
+
+    def _run(self, argv: list[str], stdin: str | None) -> None:
+        def target() -> None:
+            try:
+                proc = subprocess.run(argv, input=stdin, text=True, capture_output=True,
+                                      timeout=HOOK_TIMEOUT_S)
+                if proc.returncode != 0:
+                    self.errors.append(f"{argv[0]} exited {proc.returncode}: "
+                                       f"{redact(proc.stderr.strip()[-200:])}")
+            except (OSError, subprocess.SubprocessError) as exc:
+                self.errors.append(f"{argv[0]}: {exc}")
+        threading.Thread(target=target, daemon=True).start()

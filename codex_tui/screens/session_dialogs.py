@@ -1,0 +1,123 @@
+"""Small dialogs of the Sessions view: new session, type a line, confirm quit."""
+from __future__ import annotations
+
+import os
+import shlex
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+DIALOG_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 72; max-width: 95%; height: auto; border: round $primary;
+                    background: $surface; padding: 1 2; }}
+{name} Input {{ margin-bottom: 1; }}
+{name} Horizontal {{ height: auto; align-horizontal: right; }}
+{name} Button {{ margin-left: 1; }}
+{name} #error {{ color: $error; height: auto; }}
+"""
+
+
+class NewSessionScreen(ModalScreen[dict | None]):
+    """`n`: a prompt, a working directory and extra Codex arguments (or a command)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="NewSessionScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static("[b]New Codex session[/b]")
+            yield Label("Prompt (empty: start at the composer)")
+            yield Input(id="prompt", placeholder="What should Codex do?")
+            yield Label("Working directory")
+            yield Input(os.getcwd(), id="cwd")
+            yield Label("Extra Codex arguments, or !command to run any program instead")
+            yield Input(id="args", placeholder="-m gpt-5-codex --search   |   !bash")
+            yield Static("", id="error")
+            with Horizontal():
+                yield Button("Start", variant="primary", id="start")
+                yield Button("Cancel", id="cancel")
+
+    @on(Input.Submitted)
+    def _next(self, event: Input.Submitted) -> None:
+        if event.input.id == "args":
+            self._start()
+        else:
+            self.focus_next()
+
+    @on(Button.Pressed, "#start")
+    def _start(self) -> None:
+        cwd = os.path.expanduser(self.query_one("#cwd", Input).value.strip() or os.getcwd())
+        args = self.query_one("#args", Input).value.strip()
+        if not os.path.isdir(cwd):
+            self.query_one("#error", Static).update(f"{cwd} is not a directory")
+            return
+        try:
+            extra = shlex.split(args[1:] if args.startswith("!") else args)
+        except ValueError as exc:
+            self.query_one("#error", Static).update(f"cannot read the arguments: {exc}")
+            return
+        if args.startswith("!") and not extra:
+            self.query_one("#error", Static).update("give a command after !")
+            return
+        self.dismiss({"prompt": self.query_one("#prompt", Input).value, "cwd": cwd,
+                      "extra": extra, "command": args[1:].strip() if args.startswith("!") else ""})
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TypeLineScreen(ModalScreen[str | None]):
+    """`i`: a line of text for the selected session (sent with Enter)."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="TypeLineScreen")
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.session_title = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(f"[b]Type a line to[/b] {self.session_title}")
+            yield Input(id="line", placeholder="text, then enter")
+
+    @on(Input.Submitted)
+    def _send(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class QuitScreen(ModalScreen[bool]):
+    """Quitting kills the running sessions: ask first."""
+
+    DEFAULT_CSS = DIALOG_CSS.format(name="QuitScreen")
+    BINDINGS = [Binding("y", "answer(True)", "Quit"), Binding("escape,n", "answer(False)", "Stay")]
+
+    def __init__(self, running: int) -> None:
+        super().__init__()
+        self.running = running
+
+    def compose(self) -> ComposeResult:
+        what = "1 session is" if self.running == 1 else f"{self.running} sessions are"
+        with Vertical():
+            yield Static(f"[b]Quit codex-tui?[/b]\n\n{what} still running. Quitting kills "
+                         "them (Codex sessions can be resumed later with r).\n\n"
+                         "y quit and kill · n or esc stay")
+            with Horizontal():
+                yield Button("Quit and kill", variant="error", id="yes")
+                yield Button("Stay", variant="primary", id="no")
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)

@@ -1,0 +1,266 @@
+"""The Sessions view: live Codex (or any program) panes, each with a state you can trust.
+
+The list on the left drives everything without entering a pane: y approve, d deny,
+e send Enter, i type a line, k kill, r resume, p poke, n new. enter focuses the pane;
+ctrl+] comes back. The app's quit asks first while sessions run (see app.action_quit).
+"""
+from __future__ import annotations
+
+import sys
+import time
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from codex_tui.pty.hub import SessionHub
+from codex_tui.pty.live import LiveSession
+from codex_tui.pty.notify import Notifier
+from codex_tui.pty.process import PtyStartError
+from codex_tui.widgets.pty_pane import PtyPane
+from codex_tui.widgets.session_list import SessionList
+from codex_tui.widgets.view_tabs import ViewTabs
+
+TICK_S = 0.25          # state refresh: blocked states show within this (goal: 1 s)
+
+
+class SessionsScreen(Screen):
+    DEFAULT_CSS = """
+    SessionsScreen #side { width: 46; border-right: solid $panel; }
+    SessionsScreen.zoomed #side { display: none; }
+    SessionsScreen #detail { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
+    SessionsScreen #empty { width: 1fr; height: 1fr; content-align: center middle; color: $text-muted; }
+    SessionsScreen #sessions-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("n", "new", "New"),
+        Binding("y", "approve", "Approve"),
+        Binding("d", "deny", "Deny"),
+        Binding("e", "send_enter", "Send Enter"),
+        Binding("i", "type_line", "Type a line"),
+        Binding("k", "kill", "Kill"),
+        Binding("r", "resume", "Resume"),
+        Binding("p", "poke", "Poke"),
+        Binding("enter", "enter_pane", "Into pane"),
+        Binding("z", "zoom", "Zoom pane"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__(name="sessions")
+        self.hub: SessionHub | None = None
+        self.exit_with_child = False
+        self._exiting = False
+        self._shown: list = []
+        self._detail = None
+
+    def compose(self) -> ComposeResult:
+        yield ViewTabs("sessions")
+        with Horizontal():
+            with Vertical(id="side"):
+                yield SessionList(id="session-list")
+                yield Static("", id="detail")
+            yield PtyPane(id="pane")
+        yield Static("n new session · enter into the pane, ctrl+] back", id="sessions-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        app = self.app
+        settings = app.settings
+        self.hub = SessionHub(codex_bin=settings.codex_bin, silence_s=settings.silence_minutes * 60,
+                              on_change=self.query_one(PtyPane).session_changed,
+                              notifier=Notifier(self._write_terminal, getattr(app, "pty_notify_cmd", None)),
+                              env=getattr(app, "pty_env", None),
+                              save_registry=getattr(app, "pty_save_registry", True))
+        app.pty_hub = self.hub
+        if self.hub.warning:
+            self.notify(self.hub.warning, severity="warning")
+        self.exit_with_child = bool(getattr(app, "pty_exit_with_child", False))
+        for request in getattr(app, "pty_open", []) or []:
+            self._open(request)
+        self.query_one(SessionList).focus()
+        self.set_interval(TICK_S, self.tick)
+        self.tick()
+
+    def on_unmount(self) -> None:
+        if self.hub is not None:
+            self.hub.close()
+
+    # ---- the state loop ------------------------------------------------------------------
+    def tick(self) -> None:
+        hub = self.hub
+        if hub is None:
+            return
+        changed = hub.tick()
+        listing = self.query_one(SessionList)
+        rows = hub.rows()
+        shown = [(r.key, r.status.state, r.status.detail, int(r.status.held_for()), r.session_id)
+                 for r in rows]
+        if shown != self._shown:         # a redraw at most once a second when nothing happens
+            self._shown = shown
+            listing.show(rows)
+        row = listing.current
+        pane = self.query_one(PtyPane)
+        want = row.live if row else None
+        if pane.session is not want:
+            pane.show(want)
+        self._show_detail()
+        if self.exit_with_child:
+            self._maybe_exit()
+
+    def _maybe_exit(self) -> None:
+        hub = self.hub
+        if self._exiting or not hub.live or hub.running():
+            return
+        if any(not s.pty.eof for s in hub.live.values()):
+            return                                  # output still to draw
+        self._exiting = True
+        self.query_one(PtyPane).update_from_session()   # the final frame
+        self.set_timer(0.05, lambda: self.app.exit(return_code=self._exit_code()))
+
+    def _exit_code(self) -> int:
+        codes = [s.pty.exit_code for s in self.hub.live.values()]
+        return 0 if all(c == 0 for c in codes) else 1
+
+    def _show_detail(self) -> None:
+        row = self.query_one(SessionList).current
+        text = ""
+        if row is not None:
+            sid = row.session_id or "no session id yet"
+            text = f"{row.entry.cwd}\n{' '.join(row.entry.argv)[:120]}\nid: {sid}"
+        if text != self._detail:          # an update costs a layout: only when it changed
+            self._detail = text
+            self.query_one("#detail", Static).update(text)
+
+    def _write_terminal(self, sequence: str) -> None:
+        # Straight to the real terminal: Textual owns stdout, but a bell and an OSC between
+        # frames are harmless to it. Tests run headless, where there is no terminal.
+        if self.app.is_headless:
+            return
+        stream = sys.__stdout__
+        if stream is not None and stream.isatty():
+            stream.write(sequence)
+            stream.flush()
+
+    # ---- starting ------------------------------------------------------------------------
+    def _open(self, request: dict) -> LiveSession | None:
+        pane = self.query_one(PtyPane)
+        size = {"cols": max(pane.size.width, 80) if pane.size.width else 100,
+                "rows": max(pane.size.height, 10) if pane.size.height else 30}
+        try:
+            if request.get("command"):
+                session = self.hub.start_command(request["command"], request.get("cwd"), **size)
+            else:
+                session = self.hub.start_codex(request.get("prompt", ""), request.get("cwd"),
+                                               request.get("extra") or [], **size)
+        except PtyStartError as exc:
+            self.notify(f"Could not start the session: {exc}", severity="error", timeout=10)
+            return None
+        listing = self.query_one(SessionList)
+        listing.show(self.hub.rows())
+        listing.select_key(session.launch.key)
+        pane.show(session)
+        return session
+
+    def action_new(self) -> None:
+        from codex_tui.screens.session_dialogs import NewSessionScreen
+
+        self.app.push_screen(NewSessionScreen(), lambda result: result and self._open(result))
+
+    # ---- intervention --------------------------------------------------------------------
+    def _selected(self, need_live: bool = True):
+        row = self.query_one(SessionList).current
+        if row is None:
+            self.notify("No session selected: n starts one", severity="warning")
+            return None
+        if need_live and (row.live is None or not row.live.pty.alive()):
+            self.notify(f"{row.title}: not running (r resumes a Codex session)", severity="warning")
+            return None
+        return row
+
+    def action_approve(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._intervene(row.live, "approve", row.title)
+
+    def action_deny(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._intervene(row.live, "deny", row.title)
+
+    @work(thread=True, group="intervene")
+    def _intervene(self, session: LiveSession, what: str, title: str) -> None:
+        ok, message = getattr(session, what)()
+        self.app.call_from_thread(self.notify, f"{title}: {message}" if ok else
+                                  f"{title}: did nothing: {message}",
+                                  severity="information" if ok else "warning")
+
+    def action_send_enter(self) -> None:
+        row = self._selected()
+        if row is not None:
+            row.live.send(b"\r")
+
+    def action_poke(self) -> None:
+        row = self._selected()
+        if row is not None:
+            row.live.poke()
+            self.notify(f"{row.title}: poked (ctrl+l)")
+
+    def action_type_line(self) -> None:
+        from codex_tui.screens.session_dialogs import TypeLineScreen
+
+        row = self._selected()
+        if row is None:
+            return
+        live = row.live
+
+        def send(text: str | None) -> None:
+            if text is not None and live.pty.alive():
+                self.run_worker(lambda: live.send_line(text), thread=True)
+        self.app.push_screen(TypeLineScreen(row.title), send)
+
+    def action_kill(self) -> None:
+        row = self._selected()
+        if row is not None:
+            self._kill(row.live, row.title)
+
+    @work(thread=True, group="kill")
+    def _kill(self, session: LiveSession, title: str) -> None:
+        code = session.kill()
+        self.app.call_from_thread(self.notify, f"{title}: killed (exit {code})")
+
+    def action_resume(self) -> None:
+        row = self._selected(need_live=False)
+        if row is None:
+            return
+        pane = self.query_one(PtyPane)
+        result = self.hub.resume(row.key, cols=max(pane.size.width, 80), rows=max(pane.size.height, 10))
+        if isinstance(result, str):
+            self.notify(f"Cannot resume {row.title}: {result}", severity="warning")
+            return
+        listing = self.query_one(SessionList)
+        listing.show(self.hub.rows())
+        listing.select_key(result.launch.key)
+
+    def action_enter_pane(self) -> None:
+        pane = self.query_one(PtyPane)
+        if pane.session is None:
+            self.notify("No live pane here: n starts a session", severity="warning")
+            return
+        pane.focus()
+
+    def action_zoom(self) -> None:
+        self.toggle_class("zoomed")
+
+    @on(PtyPane.Left)
+    def _left(self) -> None:
+        self.query_one(SessionList).focus()
+
+    @on(SessionList.Selected)
+    def _selected_changed(self) -> None:
+        self.tick()
+
+    def now(self) -> float:
+        return time.time()

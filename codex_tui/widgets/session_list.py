@@ -1,0 +1,109 @@
+"""The Sessions view's list: state, how long it has held, title, session id. Line API."""
+from __future__ import annotations
+
+import time
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.message import Message
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from codex_tui.pty.hub import Row
+
+STATE_CLASS = {"waiting-approval": "error", "waiting-trust": "warning", "waiting-input": "accent",
+               "silent": "warning", "exited-failed": "error", "exited-ok": "muted",
+               "working": "success", "starting": "muted"}
+
+
+def held(seconds: float) -> str:
+    seconds = int(seconds)
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m{seconds % 60:02d}s"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
+
+
+class SessionList(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    SessionList { height: 1fr; }
+    SessionList:focus { background-tint: $foreground 4%; }
+    """
+    BINDINGS = [Binding("up", "move(-1)", "Up", show=False), Binding("down", "move(1)", "Down", show=False)]
+    cursor = reactive(0)
+
+    class Selected(Message):
+        def __init__(self, key: str | None) -> None:
+            super().__init__()
+            self.key = key
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list[Row] = []
+        self.now: float | None = None      # pinned by tests for stable pictures
+
+    @property
+    def current(self) -> Row | None:
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def show(self, rows: list[Row], now: float | None = None) -> None:
+        key = self.current.key if self.current else None
+        self.rows = rows
+        self.now = now
+        keys = [r.key for r in rows]
+        if key in keys:
+            self.cursor = keys.index(key)
+        elif rows:
+            self.cursor = min(self.cursor, len(rows) - 1)
+        self.refresh()
+
+    def select_key(self, key: str) -> None:
+        for i, row in enumerate(self.rows):
+            if row.key == key:
+                self.cursor = i
+
+    def watch_cursor(self, _old: int, _new: int) -> None:
+        self.refresh()
+        self.post_message(self.Selected(self.current.key if self.current else None))
+
+    def action_move(self, delta: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        index, part = divmod(y, 2)
+        if index >= len(self.rows):
+            if y == 0:
+                return Strip([Segment(" No sessions yet: n starts one", base + Style(dim=True))]
+                             ).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        row = self.rows[index]
+        selected = index == self.cursor
+        row_style = base + (self.get_component_rich_style("session-list--cursor")
+                            if selected else Style())
+        if part == 0:
+            colour = self.app.theme_variables.get(STATE_CLASS.get(row.status.state, "foreground"),
+                                                  None) if STATE_CLASS.get(row.status.state) != "muted" \
+                else None
+            state_style = Style(color=colour, bold=True) if colour else Style(dim=True)
+            now = self.now if self.now is not None else time.time()
+            segments = [Segment(f" {row.status.label:<9}", row_style + state_style),
+                        Segment(f"{held(row.status.held_for(now)):>7}  ", row_style),
+                        Segment(row.title, row_style)]
+        else:
+            sid = row.session_id[:13] if row.session_id else ("(not Codex)" if not row.entry.is_codex
+                                                               else "(no id yet)")
+            detail = row.status.detail or row.entry.cwd
+            segments = [Segment(f"   {sid}  ", row_style + Style(dim=True)),
+                        Segment(detail, row_style + Style(dim=True, italic=True))]
+        return Strip(segments).crop_extend(0, width, row_style)
+
+    COMPONENT_CLASSES = {"session-list--cursor"}
+    DEFAULT_CSS += """
+    SessionList > .session-list--cursor { background: $primary 30%; }
+    """

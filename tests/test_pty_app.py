@@ -1,0 +1,140 @@
+"""The Sessions view driven by keys, with real programs in its panes."""
+from __future__ import annotations
+
+import os
+import shlex
+
+from codex_tui.pty.registry import load
+from codex_tui.screens.session_dialogs import QuitScreen
+from codex_tui.widgets.pty_pane import PtyPane
+from codex_tui.widgets.session_list import SessionList
+from tests.conftest import make_test_app, wait_until
+from tests.pty_helpers import pid_alive, processes_in_session
+
+YN = "printf 'Continue? [y/n] '; read a; echo \"answer=$a\"; sleep 60"
+
+
+def sessions_app(*commands: str):
+    app = make_test_app()
+    app.start_view = "sessions"
+    app.pty_open = [{"command": f"bash -c {shlex.quote(c)}", "cwd": os.getcwd()} for c in commands]
+    return app
+
+
+def state(app, index: int = 0) -> str:
+    return app.pty_hub.rows()[index].status.state
+
+
+async def test_y_from_the_list_answers_a_prompt_and_quit_asks_first():
+    app = sessions_app(YN)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: state(app) == "waiting-approval", 5, "the prompt")
+        listing = app.screen.query_one(SessionList)
+        assert listing.has_focus
+        assert "approval" in listing.render_line(0).text
+        session = app.pty_hub.rows()[0].live
+        await pilot.press("y")
+        await wait_until(pilot, lambda: any("answer=y" in line for line in session.screen_lines()), 5)
+        pid = session.pty.pid
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitScreen), 5, "the quit question")
+        await pilot.press("n")
+        await pilot.pause()
+        assert session.pty.alive()
+        await pilot.press("q")
+        await wait_until(pilot, lambda: isinstance(app.screen, QuitScreen), 5)
+        await pilot.press("y")
+    assert not pid_alive(pid) and processes_in_session(pid) == []
+    [entry] = load()[0]
+    assert entry.state == "exited-failed"          # it was killed on the way out
+
+
+async def test_enter_focuses_the_pane_keys_reach_the_program_and_ctrl_bracket_leaves():
+    app = sessions_app("read line; echo \"got[$line]\"; sleep 60")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.pty_hub.rows() and app.pty_hub.rows()[0].live is not None, 5)
+        session = app.pty_hub.rows()[0].live
+        await pilot.press("enter")
+        pane = app.screen.query_one(PtyPane)
+        assert pane.has_focus
+        await pilot.press("1", "q", "y", "enter")          # app and list keys go to the program here
+        await wait_until(pilot, lambda: any("got[1qy]" in line for line in session.screen_lines()), 5)
+        await wait_until(pilot, lambda: "got[1qy]" in pane.render_line(1).text, 5, "the pane to redraw")
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause()
+        assert app.screen.query_one(SessionList).has_focus
+        await pilot.press("k")
+        await wait_until(pilot, lambda: state(app) == "exited-failed", 5, "the kill")
+
+
+async def test_type_a_line_and_kill_from_the_list():
+    app = sessions_app("read line; echo \"got[$line]\"; sleep 60", "sleep 60")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: len(app.pty_hub.rows()) == 2, 5)
+        listing = app.screen.query_one(SessionList)
+        first = app.pty_hub.rows()[1]                      # newest first: the read is second
+        await pilot.press("down")
+        assert listing.current.key == first.key
+        await pilot.press("i")
+        await pilot.pause()
+        await pilot.press(*"hello", "enter")
+        await wait_until(pilot, lambda: any("got[hello]" in line for line in first.live.screen_lines()), 5)
+        await pilot.press("k")
+        await wait_until(pilot, lambda: not first.live.pty.alive(), 5)
+        await pilot.press("r")                             # not Codex: says why it does nothing
+        await pilot.pause()
+        assert len(app.pty_hub.rows()) == 2
+
+
+async def test_earlier_sessions_are_listed_after_a_restart():
+    app = sessions_app("echo done")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: state(app) == "exited-ok", 5)
+    again = make_test_app()
+    again.start_view = "sessions"
+    async with again.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+        rows = again.pty_hub.rows()
+        assert [r.status.state for r in rows] == ["exited-ok"] and rows[0].live is None
+
+
+def _in_tmux(tmp_path, command: str, timeout: float = 30) -> tuple[int, str]:
+    """Run `command` in a detached tmux (a real terminal) until it ends: (exit code, output)."""
+    import shutil
+    import subprocess
+    import sys
+    import time
+
+    import pytest
+
+    if shutil.which("tmux") is None:
+        pytest.skip("tmux is not installed")
+    socket, out = f"codex-tui-test-{os.getpid()}", tmp_path / "out.txt"
+    wrapped = f"cd {shlex.quote(os.getcwd())} && {command} 2>{out}.err; echo $? > {out}"
+    env = {**os.environ, "PYTHON": sys.executable}
+    subprocess.run(["tmux", "-L", socket, "new-session", "-d", "-x", "100", "-y", "30", wrapped],
+                   check=True, env=env)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not (out.exists() and out.read_text().strip()):
+            time.sleep(0.1)
+    finally:
+        subprocess.run(["tmux", "-L", socket, "kill-server"], capture_output=True)
+    err = out.with_name("out.txt.err")
+    return int(out.read_text()), err.read_text() if err.exists() else ""
+
+
+def test_open_exit_with_child_quits_when_the_program_ends(tmp_path):
+    import sys
+
+    code, err = _in_tmux(tmp_path, f"{shlex.quote(sys.executable)} -m codex_tui open --cmd 'sh -c \"echo hi; exit 0\"' "
+                                   "--exit-with-child")
+    assert code == 0, err
+
+
+def test_open_without_codex_says_what_to_do(tmp_path):
+    import sys
+
+    code, err = _in_tmux(tmp_path, f"CODEX_TUI_CODEX_BIN=/no/such/codex {shlex.quote(sys.executable)} "
+                                   "-m codex_tui open 'hello'")
+    assert code == 1 and "Codex not found" in err and "Traceback" not in err

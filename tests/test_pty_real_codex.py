@@ -1,0 +1,122 @@
+"""The real Codex TUI from npm in a pane of the app, against the fake Responses API.
+
+One scenario per release: the approval prompt is flagged, `y` from the list makes Codex
+run the command and finish the turn, the session id comes from the rollout Codex holds
+open, kill leaves no process, and `r` resumes the same session in a new pane.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+
+import pytest
+
+from tests.conftest import make_test_app, wait_until
+from tests.fakecodex.driver import codex_binary, pinned_versions
+from tests.fakecodex.pty_driver import codex_home_for, escalated, tui_env
+from tests.fakecodex.server import FakeResponses, run, say
+from tests.pty_helpers import pid_alive, processes_in_session, processes_with_marker
+
+pytestmark = pytest.mark.codex
+
+
+def need(version: str) -> str:
+    binary = codex_binary(version)
+    if binary is None:
+        if os.environ.get("CODEX_TUI_REQUIRE_CODEX") and version in pinned_versions():
+            pytest.fail(f"Codex {version} is not installed (tests/fakecodex/install_codex.sh)")
+        pytest.skip(f"Codex {version} not installed")
+    return str(binary)
+
+
+def codex_app(binary: str, home, request: dict):
+    app = make_test_app(codex_bin=binary)
+    app.start_view = "sessions"
+    app.pty_env = tui_env(home)
+    app.pty_open = [request]
+    return app
+
+
+def approval_args(version: str) -> list[str]:
+    return ["-a", "untrusted" if version == "0.58.0" else "on-request", "-s", "workspace-write"]
+
+
+def row(app, index=0):
+    return app.pty_hub.rows()[index]
+
+
+async def settle_notices(pilot, app, seconds: float = 20.0):
+    """Wait for the approval prompt; on the way, `e` past 0.58's "Press enter to continue"."""
+    async def blocked():
+        status = row(app).status
+        if status.pattern == "codex-notice":
+            await pilot.press("e")
+            await pilot.pause(0.3)
+            return False
+        return status.state == "waiting-approval"
+
+    import time
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        await pilot.pause(0.1)
+        if await blocked():
+            return
+    raise AssertionError(f"no approval prompt; screen:\n" + "\n".join(row(app).live.screen_lines()))
+
+
+@pytest.mark.parametrize("version", ["0.169.0", "0.58.0"])
+async def test_approve_finish_kill_resume(version, tmp_path):
+    binary = need(version)
+    work = tmp_path / "work"
+    work.mkdir()
+    with FakeResponses([run("touch created-by-codex.txt", **escalated(version)), say("Created it.")],
+                       fallback="Resumed and done.") as fake:
+        home = codex_home_for(tmp_path / "home", fake, work)
+        app = codex_app(binary, home, {"prompt": "Create the file please", "cwd": str(work),
+                                       "extra": approval_args(version)})
+        async with app.run_test(size=(150, 40)) as pilot:
+            await settle_notices(pilot, app)
+            first = row(app)
+            assert first.status.detail == "touch created-by-codex.txt"
+            assert "approval" in app.screen.query_one("SessionList").render_line(0).text
+            assert not (work / "created-by-codex.txt").exists()
+            await pilot.press("y")
+            await wait_until(pilot, lambda: (work / "created-by-codex.txt").exists(), 20, "the command")
+            await wait_until(pilot, lambda: row(app).status.state == "waiting-input", 20, "the turn's end")
+            await wait_until(pilot, lambda: row(app).session_id is not None, 10, "the session id")
+            session_id = row(app).session_id
+            [rollout] = (home / "sessions").rglob("rollout-*.jsonl")
+            assert session_id in rollout.name
+            pid = first.live.pty.pid
+            tree = [pid, *first.live.pty.descendants()]
+            await pilot.press("k")
+            await wait_until(pilot, lambda: row(app).status.exited, 10, "the kill")
+            assert [p for p in tree if pid_alive(p)] == [] and processes_in_session(pid) == []
+            # Codex 0.169's app-server daemon leaves the tree (setsid): it must go too.
+            assert processes_with_marker(first.live.pty.marker) == []
+            await pilot.press("r")
+            await wait_until(pilot, lambda: len(app.pty_hub.rows()) == 2, 5, "the resumed pane")
+            resumed = row(app, 0)
+            assert resumed.entry.argv[-2:] == ["resume", session_id]
+            await wait_until(pilot, lambda: row(app, 0).session_id is not None, 20, "the resumed id")
+            assert row(app, 0).session_id == session_id
+            resumed_pid, resumed_marker = resumed.live.pty.pid, resumed.live.pty.marker
+        assert not pid_alive(resumed_pid) and processes_in_session(resumed_pid) == []
+        assert processes_with_marker(resumed_marker) == []
+
+
+async def test_trust_prompt_is_flagged(tmp_path):
+    binary = need("0.169.0")
+    work = tmp_path / "repo"
+    work.mkdir()
+    subprocess.run(["git", "init", "-q", str(work)], check=True)
+    with FakeResponses([say("hi")]) as fake:
+        home = codex_home_for(tmp_path / "home", fake, work, trusted=False)
+        app = codex_app(binary, home, {"prompt": "", "cwd": str(work), "extra": []})
+        async with app.run_test(size=(150, 40)) as pilot:
+            await wait_until(pilot, lambda: row(app).status.state == "waiting-trust", 20, "the trust prompt")
+            assert row(app).status.label == "trust"
+            ok, message = row(app).live.approve(timeout=0.2)
+            assert not ok and message == "no approval prompt is on screen"   # trust is not approval
+            marker = row(app).live.pty.marker
+        assert processes_with_marker(marker) == []          # quitting the app killed everything

@@ -1,0 +1,64 @@
+"""Byte streams recorded from the real Codex TUI (tests/fixtures/pty/): the emulator
+draws what tmux draws, and the detector reads the state a person would."""
+from __future__ import annotations
+
+import pytest
+
+from codex_tui.pty.detector import BlockageDetector, Evidence, approval_menu
+from codex_tui.pty.emulator import BitttyEmulator
+from tests.pty_helpers import PTY_FIXTURES
+
+# (recording, state, detail, pattern)
+CASES = [
+    ("codex-0.169.0-approval", "waiting-approval", "touch created-by-codex.txt", "codex-exec"),
+    ("codex-0.58.0-approval", "waiting-approval", "touch created-by-codex.txt", "codex-exec"),
+    ("codex-0.169.0-trust", "waiting-trust", "", "codex-trust"),
+    ("codex-0.169.0-approve", "waiting-input", "", "composer"),   # the turn finished
+    ("codex-0.58.0-approve", "waiting-input", "", "composer"),
+]
+
+
+def screen_of(name: str) -> BitttyEmulator:
+    emulator = BitttyEmulator(100, 30)
+    emulator.feed((PTY_FIXTURES / f"{name}.bin").read_bytes())
+    return emulator
+
+
+@pytest.mark.parametrize("name", [c[0] for c in CASES])
+def test_emulator_draws_what_tmux_draws(name):
+    expected = (PTY_FIXTURES / f"{name}.tmux.txt").read_text().rstrip("\n").split("\n")
+    got = [line.rstrip() for line in screen_of(name).lines()]
+    expected = [line.rstrip() for line in expected]
+    while got and not got[-1]:
+        got.pop()
+    while expected and not expected[-1]:
+        expected.pop()
+    assert got == expected
+
+
+@pytest.mark.parametrize("name,state,detail,pattern", CASES)
+def test_detector_reads_the_recorded_screen(name, state, detail, pattern):
+    emulator = screen_of(name)
+    status = BlockageDetector().observe(Evidence(emulator.lines(), last_output_at=0.0, title=emulator.title,
+                                                 now=5.0))
+    assert (status.state, status.detail, status.pattern) == (state, detail, pattern)
+
+
+@pytest.mark.parametrize("name", ["codex-0.169.0-approval", "codex-0.58.0-approval"])
+def test_approval_menu_offers_y(name):
+    pattern, label, key = approval_menu(screen_of(name).lines())
+    assert (pattern.kind, label, key) == ("exec", "Yes, proceed", "y")
+
+
+def test_no_menu_reason():
+    assert approval_menu(screen_of("codex-0.169.0-approve").lines()) == "no approval prompt is on screen"
+
+
+def test_resize_keeps_drawing():
+    emulator = screen_of("codex-0.58.0-approve")
+    emulator.take_dirty()
+    emulator.resize(60, 20)
+    assert emulator.take_dirty() == set(range(20))
+    assert len(emulator.lines()) == 20 and all(len(line) == 60 for line in emulator.lines())
+    emulator.feed(b"\x1b[2J\x1b[Hafter resize")
+    assert emulator.lines()[0].startswith("after resize")
