@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_parser(sub)
     from codex_tui.commands import open as open_command
     open_command.add_parser(sub)
+    from codex_tui.commands import tmux
+    tmux.add_parsers(sub)
     return parser
 
 
@@ -128,6 +130,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_job(args)
         if args.command == "open":
             return run_open(args)
+        if args.command in ("status", "tmux-split"):
+            from codex_tui.commands import tmux
+
+            return tmux.run_status(args) if args.command == "status" else tmux.run_tmux_split(args)
+        if args.command in ("watch", "serve"):
+            from codex_tui import launch
+
+            return launch.run_watch(args) if args.command == "watch" else launch.run_serve(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130
