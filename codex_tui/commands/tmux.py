@@ -13,16 +13,12 @@ BLOCKED_NOW = ("waiting-approval", "waiting-trust", "silent")   # someone must a
 STATE_COLOURS = {"blocked": "red", "working": "green", "failed": "magenta", "idle": "yellow"}
 
 
-def add_parsers(sub) -> None:
-    p = sub.add_parser("status", help="one line per Codex session in tmux, with its state",
-                       description="Codex sessions running in tmux panes (every server) and their "
-                                   "states, in one fast call.")
-    p.add_argument("--json", action="store_true",
-                   help='print {"sessions": [{pid, tmux_pane, cwd, session_id, state, since, ...}]}')
-    p.add_argument("--tmux", action="store_true",
-                   help="print one short line with tmux colours, for status-right")
-    _socket_arg(p)
+STATUS_HELP = "Codex sessions running in tmux panes (every server) and their states, in one fast call."
 
+
+def add_parsers(sub) -> None:
+    add_status_args(sub.add_parser("status", help="one line per Codex session in tmux, with its state",
+                                   description=STATUS_HELP))
     p = sub.add_parser("watch", help="a compact list of Codex sessions in tmux, for a side pane",
                        description="Watch every Codex session in tmux from a narrow pane: "
                                    "y approve, d deny, e Enter, i text, k kill, g go to the pane.")
@@ -39,6 +35,26 @@ def add_parsers(sub) -> None:
     p.add_argument("--view", dest="serve_view", default="logs",
                    choices=["sessions", "logs", "jobs", "insights", "governance"],
                    help="the view the app opens on (default logs)")
+
+
+def add_status_args(p) -> None:
+    p.add_argument("--json", action="store_true",
+                   help='print {"sessions": [{pid, tmux_pane, cwd, session_id, state, since, ...}]}')
+    p.add_argument("--tmux", action="store_true",
+                   help="print one short line with tmux colours, for status-right")
+    _socket_arg(p)
+
+
+def main_status(argv: list[str]) -> int:
+    """`codex-tui status` on its own parser, so a status-line call loads nothing else."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="codex-tui status", description=STATUS_HELP)
+    add_status_args(parser)
+    try:
+        return run_status(parser.parse_args(argv))
+    except BrokenPipeError:
+        return EXIT_OK
 
 
 def _socket_arg(p) -> None:

@@ -86,6 +86,21 @@ class Tmux:
         raw = self.run("capture-pane", "-p", "-e", "-J", "-t", pane_id)
         return [strip_escapes(line) for line in raw.split("\n")[:-1] or [""]]
 
+    def capture_many(self, pane_ids: list[str]) -> dict[str, list[str]]:
+        """Several panes in one tmux call (a marker line between them): one process spawn
+        per poll instead of one per pane."""
+        if not pane_ids:
+            return {}
+        marker = f"{SEP}codex-tui-capture{SEP}"
+        args: list[str] = []
+        for pane_id in pane_ids:
+            args += ["capture-pane", "-p", "-e", "-J", "-t", pane_id, ";", "display-message", "-p", marker, ";"]
+        parts = self.run(*args[:-1]).split(marker + "\n")
+        out = {}
+        for pane_id, raw in zip(pane_ids, parts):
+            out[pane_id] = [strip_escapes(line) for line in raw.split("\n")[:-1] or [""]]
+        return out
+
     def send(self, pane_id: str, data: str) -> None:
         """Type `data`: named keys for Enter/Escape/Tab, the rest literally."""
         chunk = ""

@@ -14,6 +14,9 @@ NOT_INTERACTIVE = {"app-server", "mcp-server", "mcp", "exec", "e", "login", "log
                    "generate-ts", "help", "features"}
 
 
+LAUNCHERS = {b"node", b"nodejs", b"bun", b"MainThread"}
+
+
 @dataclass
 class Proc:
     pid: int
@@ -36,7 +39,10 @@ class ProcTable:
                 if entry.stat().st_uid != uid:
                     continue
                 stat = Path(entry.path, "stat").read_bytes()
-                argv = Path(entry.path, "cmdline").read_bytes().split(b"\0")
+                comm = stat[stat.find(b"(") + 1: stat.rfind(b")")]
+                # only a codex or a launcher's interpreter needs its command line read
+                argv = Path(entry.path, "cmdline").read_bytes().split(b"\0") \
+                    if comm in LAUNCHERS or comm.startswith(b"codex") else []
             except OSError:
                 continue
             fields = stat.rsplit(b")", 1)[1].split()

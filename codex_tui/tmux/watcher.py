@@ -84,20 +84,28 @@ class TmuxWatcher:
         now = time.time() if now is None else now
         found = discover(self.sockets)
         self.warnings = found.warnings
-        rows = []
+        due: dict[str, list[str]] = {}
         for item in found.sessions:
             track = self.tracks.get(item.key)
             if track is None:
                 track = self.tracks[item.key] = _Track(BlockageDetector(silence_s=self.silence_s))
             if item.pid is not None and self._stale(track, item.pane.activity) \
                     and now - track.captured_at >= self.capture_every:
-                try:
-                    track.screen = Tmux(item.pane.socket).capture(item.pane.pane_id)
-                except TmuxError as exc:
-                    self.warnings.append(str(exc))
-                    continue
+                due.setdefault(item.pane.socket, []).append(item.pane.pane_id)
+        screens: dict[tuple[str, str], list[str]] = {}
+        for socket, pane_ids in due.items():
+            try:
+                for pane_id, screen in Tmux(socket).capture_many(pane_ids).items():
+                    screens[socket, pane_id] = screen
+            except TmuxError as exc:
+                self.warnings.append(str(exc))
+        rows = []
+        for item in found.sessions:
+            track = self.tracks[item.key]
+            screen = screens.get((item.pane.socket, item.pane.pane_id))
+            if screen is not None:
                 self.captures += 1
-                track.captured_at, track.activity = now, item.pane.activity
+                track.screen, track.captured_at, track.activity = screen, now, item.pane.activity
             status = classify(item, track.screen, track.detector, now, track.first)
             track.first = False
             rows.append(Watched(item, status, track.screen, self._context(item)))
