@@ -46,6 +46,7 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as tmp:
         fake = Path(tmp) / "codex"
         fake.symlink_to("/bin/cat")
+        socket = ""
         subprocess.run([*tmux, "-f", "/dev/null", "new-session", "-d", "bash", "--norc"], env=env, check=True)
         try:
             for i in range(args.panes):
@@ -63,6 +64,8 @@ def main() -> int:
             line = timed([sys.executable, "-m", "codex_tui", "status", "--tmux"], args.runs)
         finally:
             subprocess.run([*tmux, "kill-server"], env=env)
+            if socket:
+                Path(socket).unlink(missing_ok=True)
     print(f"panes: {args.panes} Codex + {args.panes + 1} shells; median of {args.runs}")
     print(f"python -c pass:                 {bare * 1000:6.1f} ms")
     print(f"codex-tui status --json:        {as_json * 1000:6.1f} ms  (goal < 100 ms: "

@@ -63,6 +63,8 @@ class TmuxServer:
         for pid in pids:
             if _alive(int(pid)):
                 os.kill(int(pid), signal.SIGKILL)
+        if self.socket:                  # tmux leaves its socket file behind
+            Path(self.socket).unlink(missing_ok=True)
 
     def __enter__(self) -> "TmuxServer":
         return self
