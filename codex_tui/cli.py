@@ -6,7 +6,6 @@ import sys
 from pathlib import Path
 
 from codex_tui import __version__
-from codex_tui.commands.common import add_source_args
 
 EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
@@ -20,6 +19,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--view", choices=["sessions", "logs", "jobs", "insights", "governance"],
                         default="logs", help="the view the app opens on (default logs)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    from codex_tui.commands.common import add_source_args
 
     p = sub.add_parser("sessions", help="list Codex sessions with failures and token use")
     p.add_argument("--days", type=float, help="only sessions started in the last N days")
@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     job.add_parser(sub)
     from codex_tui.commands import open as open_command
     open_command.add_parser(sub)
+    from codex_tui.commands import tmux
+    tmux.add_parsers(sub)
     return parser
 
 
@@ -104,8 +106,13 @@ def run_open(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     from codex_tui.commands.open import split_codex_args
 
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["status"]:       # tmux runs it every few seconds: skip the other parsers
+        from codex_tui.commands.tmux import main_status
+
+        return main_status(argv[1:])
     parser = build_parser()
-    argv, codex_args = split_codex_args(list(sys.argv[1:] if argv is None else argv))
+    argv, codex_args = split_codex_args(argv)
     args = parser.parse_args(argv)
     if codex_args:
         args.codex_args = codex_args
@@ -128,6 +135,14 @@ def main(argv: list[str] | None = None) -> int:
             return run_job(args)
         if args.command == "open":
             return run_open(args)
+        if args.command in ("status", "tmux-split"):
+            from codex_tui.commands import tmux
+
+            return tmux.run_status(args) if args.command == "status" else tmux.run_tmux_split(args)
+        if args.command in ("watch", "serve"):
+            from codex_tui import launch
+
+            return launch.run_watch(args) if args.command == "watch" else launch.run_serve(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130

@@ -15,7 +15,9 @@ CORE = ["codex_tui.rollout.parse", "codex_tui.index.store", "codex_tui.index.que
         "codex_tui.governance", "codex_tui.governance.gates", "codex_tui.commands.gate",
         "codex_tui.jobs", "codex_tui.jobs.supervisor", "codex_tui.commands.job",
         "codex_tui.pty", "codex_tui.pty.hub", "codex_tui.pty.live", "codex_tui.pty.keys",
-        "codex_tui.pty.patterns", "codex_tui.commands.open"]
+        "codex_tui.pty.patterns", "codex_tui.commands.open",
+        "codex_tui.tmux", "codex_tui.tmux.watcher", "codex_tui.tmux.actions", "codex_tui.tmux.context",
+        "codex_tui.commands.tmux"]
 
 
 def test_core_imports_without_textual():

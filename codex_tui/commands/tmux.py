@@ -1,0 +1,152 @@
+"""`codex-tui status`, `tmux-split`, and the arguments of `watch` and `serve` (cli.py starts
+those two, which need Textual; this package stays free of it)."""
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import sys
+import time
+
+EXIT_OK, EXIT_ERROR = 0, 1
+BLOCKED_NOW = ("waiting-approval", "waiting-trust", "silent")   # someone must answer
+STATE_COLOURS = {"blocked": "red", "working": "green", "failed": "magenta", "idle": "yellow"}
+
+
+STATUS_HELP = "Codex sessions running in tmux panes (every server) and their states, in one fast call."
+
+
+def add_parsers(sub) -> None:
+    add_status_args(sub.add_parser("status", help="one line per Codex session in tmux, with its state",
+                                   description=STATUS_HELP))
+    p = sub.add_parser("watch", help="a compact list of Codex sessions in tmux, for a side pane",
+                       description="Watch every Codex session in tmux from a narrow pane: "
+                                   "y approve, d deny, e Enter, i text, k kill, g go to the pane.")
+    p.add_argument("--theme", dest="watch_theme", metavar="NAME", help="codex-dark or codex-light")
+    _socket_arg(p)
+
+    p = sub.add_parser("tmux-split", help="open `codex-tui watch` in a new pane beside this one")
+    p.add_argument("--width", type=int, default=44, metavar="N",
+                   help="columns for the new pane (default 44)")
+    p.add_argument("--focus", action="store_true", help="move into the new pane (default: stay here)")
+
+    p = sub.add_parser("serve", help="the app in a browser, on 127.0.0.1 with a one-time token")
+    p.add_argument("--port", type=int, default=8566, metavar="N", help="port (default 8566; 0: any free)")
+    p.add_argument("--view", dest="serve_view", default="logs",
+                   choices=["sessions", "logs", "jobs", "insights", "governance"],
+                   help="the view the app opens on (default logs)")
+
+
+def add_status_args(p) -> None:
+    p.add_argument("--json", action="store_true",
+                   help='print {"sessions": [{pid, tmux_pane, cwd, session_id, state, since, ...}]}')
+    p.add_argument("--tmux", action="store_true",
+                   help="print one short line with tmux colours, for status-right")
+    _socket_arg(p)
+
+
+def main_status(argv: list[str]) -> int:
+    """`codex-tui status` on its own parser, so a status-line call loads nothing else."""
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="codex-tui status", description=STATUS_HELP)
+    add_status_args(parser)
+    try:
+        return run_status(parser.parse_args(argv))
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _socket_arg(p) -> None:
+    p.add_argument("--socket", action="append", metavar="PATH", dest="sockets",
+                   help="only this tmux server (socket path; repeatable; default every server "
+                        "a Codex process runs under)")
+
+
+def snapshot(sockets: list[str] | None, silence_s: float | None = None) -> tuple[list, list[str]]:
+    from codex_tui.tmux.watcher import TmuxWatcher
+
+    watcher = TmuxWatcher(sockets, silence_s=silence_s or _silence(), context=False)
+    rows = watcher.poll()
+    return rows, watcher.warnings
+
+
+def _silence() -> float:
+    value = os.environ.get("CODEX_TUI_SILENCE_MINUTES")
+    try:
+        return float(value) * 60 if value else 300.0
+    except ValueError:
+        return 300.0
+
+
+def counts(rows) -> dict[str, int]:
+    out = {"blocked": 0, "working": 0, "failed": 0, "idle": 0}
+    for row in rows:
+        state = row.status.state
+        if state in BLOCKED_NOW:
+            out["blocked"] += 1
+        elif state == "working" or state == "starting":
+            out["working"] += 1
+        elif state == "exited-failed":
+            out["failed"] += 1
+        elif state == "waiting-input":
+            out["idle"] += 1
+    return out
+
+
+def tmux_line(rows) -> str:
+    """`#[fg=red]2 blocked#[default] #[fg=green]1 working#[default]`; zero counts are left out."""
+    parts = [f"#[fg={STATE_COLOURS[name]}]{n} {name}#[default]"
+             for name, n in counts(rows).items() if n]
+    return "codex " + " ".join(parts) if parts else "codex -"
+
+
+def run_status(args) -> int:
+    rows, warnings = snapshot(args.sockets)
+    for warning in warnings:
+        if not args.tmux:
+            print(f"codex-tui status: warning: {warning}", file=sys.stderr)
+    if args.json:
+        print(json.dumps({"sessions": [r.to_json() for r in rows]}))
+    elif args.tmux:
+        print(tmux_line(rows))
+    elif not rows:
+        print("No Codex sessions in tmux panes.")
+    else:
+        now = time.time()
+        for row in rows:
+            f = row.found
+            print(f"{row.status.label:<10} {_held(now - row.status.since):>6}  {f.pane.target:<12} "
+                  f"{f.repo:<20} {f.session_id or '-'}")
+    return EXIT_OK
+
+
+def run_tmux_split(args) -> int:
+    from codex_tui.tmux.client import Tmux, TmuxError, current_socket
+
+    socket = current_socket()
+    if not socket:
+        print("codex-tui tmux-split: not inside tmux (TMUX is not set); start tmux first, or run "
+              "`codex-tui watch` in any terminal", file=sys.stderr)
+        return EXIT_ERROR
+    if args.width < 20:
+        print("codex-tui tmux-split: --width must be at least 20 columns", file=sys.stderr)
+        return EXIT_ERROR
+    command = shlex.join([sys.executable, "-m", "codex_tui", "watch"])
+    flags = [] if args.focus else ["-d"]
+    try:
+        Tmux(socket).run("split-window", "-h", *flags, "-l", str(args.width), "-c", os.getcwd(),
+                         "-P", "-F", "#{pane_id}", command)
+    except TmuxError as exc:
+        print(f"codex-tui tmux-split: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    return EXIT_OK
+
+
+def _held(seconds: float) -> str:
+    seconds = int(max(0, seconds))
+    if seconds < 60:
+        return f"{seconds}s"
+    if seconds < 3600:
+        return f"{seconds // 60}m"
+    return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"

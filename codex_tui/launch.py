@@ -1,0 +1,42 @@
+"""Starting the Textual front ends that cli.py dispatches to: `watch` and `serve`.
+(Kept out of commands/, which must not import Textual.)"""
+from __future__ import annotations
+
+import sys
+
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+def run_watch(args) -> int:
+    import shutil
+
+    if shutil.which("tmux") is None:
+        print("codex-tui watch: tmux is not installed (or not on PATH)", file=sys.stderr)
+        return EXIT_ERROR
+    if not sys.stdout.isatty() or not sys.stdin.isatty():
+        print("codex-tui watch: needs a terminal; for scripts use `codex-tui status --json`",
+              file=sys.stderr)
+        return EXIT_ERROR
+    from codex_tui.commands.tmux import _silence
+    from codex_tui.screens.watch import WatchApp
+    from codex_tui.tmux.watcher import TmuxWatcher
+
+    theme = args.watch_theme or _saved_theme()
+    app = WatchApp(TmuxWatcher(args.sockets, silence_s=_silence()), theme=theme)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def _saved_theme() -> str:
+    try:
+        from codex_tui.settings import load_settings
+
+        return load_settings().theme
+    except Exception:  # noqa: BLE001 - a broken config file must not stop the side pane
+        return "codex-dark"
+
+
+def run_serve(args) -> int:
+    from codex_tui.serve import serve
+
+    return serve(args.port, args.serve_view)

@@ -1,0 +1,125 @@
+"""`codex-tui watch`: Codex sessions in tmux panes, from a side pane 30 to 60 columns wide.
+
+y approve (after the same fingerprint check as the app), d deny, e send Enter, i type a
+line, k kill, g go to the pane, q quit. Alerts name the blocked sessions.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable
+
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from codex_tui.themes import THEMES
+from codex_tui.widgets.watch_list import WatchList
+
+POLL_S = 1.0
+KEYS = "y ok d no e ⏎ i text k kill g go q"
+ALERT_STATES = ("waiting-approval", "waiting-trust", "silent")
+
+
+class WatchApp(App):
+    TITLE = "codex-tui watch"
+    CSS = """
+    #counts { height: 1; background: $panel; padding: 0 1; }
+    #alerts { height: auto; max-height: 6; color: $error; padding: 0 1; }
+    #keys { dock: bottom; height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    """
+    BINDINGS = [
+        Binding("y", "approve", "Approve"), Binding("d", "deny", "Deny"),
+        Binding("e", "send_enter", "Enter"), Binding("i", "type_line", "Text"),
+        Binding("k", "kill", "Kill"), Binding("g", "jump", "Go to pane"),
+        Binding("ctrl+t", "next_theme", "Theme", show=False), Binding("q", "quit", "Quit"),
+    ]
+
+    def __init__(self, watcher, *, theme: str = "codex-dark", poll_s: float = POLL_S,
+                 clock: Callable[[], float] | None = None) -> None:
+        super().__init__()
+        self.watcher = watcher          # anything with poll(now) -> rows and .warnings
+        self.poll_s = poll_s
+        self.clock = clock or time.time
+        for item in THEMES:
+            self.register_theme(item)
+        self.theme = theme if theme in self.available_themes else THEMES[0].name
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="counts")
+        yield WatchList(id="watch-list")
+        yield Static("", id="alerts")
+        yield Static(KEYS, id="keys")
+
+    def on_mount(self) -> None:
+        self.query_one(WatchList).focus()
+        self.refresh_rows()
+        if self.poll_s > 0:
+            self.set_interval(self.poll_s, self.refresh_rows)
+
+    # ---- polling -------------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="poll")
+    def refresh_rows(self) -> None:
+        now = self.clock()
+        rows = self.watcher.poll(now)
+        self.call_from_thread(self.show_rows, rows, now)
+
+    def show_rows(self, rows: list, now: float) -> None:
+        self.query_one(WatchList).show(rows, now)
+        blocked = sum(r.status.state in ALERT_STATES for r in rows)
+        working = sum(r.status.state == "working" for r in rows)
+        self.query_one("#counts", Static).update(
+            f"[b]{len(rows)}[/b] codex · [$error]{blocked} blocked[/] · [$success]{working} working[/]")
+        lines = [f"! {r.name}: {r.status.label}" + (f" {r.status.detail}" if r.status.detail else "")
+                 for r in rows if r.status.state in ALERT_STATES]
+        lines += [f"warning: {w}" for w in getattr(self.watcher, "warnings", [])[:2]]
+        self.query_one("#alerts", Static).update("\n".join(lines))
+
+    # ---- intervention --------------------------------------------------------------------
+    def _current(self):
+        row = self.query_one(WatchList).current
+        if row is None:
+            self.notify("No session selected", severity="warning")
+        return row
+
+    def _run(self, what: str, *args) -> None:
+        row = self._current()
+        if row is not None:
+            self._act(row, what, args)
+
+    @work(thread=True, group="act")
+    def _act(self, row, what: str, args: tuple) -> None:
+        from codex_tui.tmux import actions
+
+        ok, message = getattr(actions, what)(row, *args)
+        self.call_from_thread(self.notify, f"{row.name}: {message}" if ok else
+                              f"{row.name}: did nothing: {message}",
+                              severity="information" if ok else "warning")
+        self.call_from_thread(self.refresh_rows)
+
+    def action_approve(self) -> None:
+        self._run("approve")
+
+    def action_deny(self) -> None:
+        self._run("deny")
+
+    def action_send_enter(self) -> None:
+        self._run("send_enter")
+
+    def action_kill(self) -> None:
+        self._run("kill")
+
+    def action_jump(self) -> None:
+        self._run("jump")
+
+    def action_type_line(self) -> None:
+        from codex_tui.screens.session_dialogs import TypeLineScreen
+
+        row = self._current()
+        if row is not None:
+            self.push_screen(TypeLineScreen(row.name),
+                             lambda text: text is not None and self._act(row, "send_line", (text,)))
+
+    def action_next_theme(self) -> None:
+        names = [t.name for t in THEMES]
+        self.theme = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]

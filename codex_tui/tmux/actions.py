@@ -1,0 +1,109 @@
+"""Intervene in a Codex tmux pane as the app does in its own panes: approve (after the same
+fingerprint check), deny, Enter, a line of text, kill, and jump to the pane.
+
+Each returns (done, message) so a view can show what happened and why not.
+"""
+from __future__ import annotations
+
+import time
+
+from codex_tui.pty import patterns as P
+from codex_tui.pty.detector import WAITING_APPROVAL, approval_menu
+from codex_tui.tmux.client import Tmux, TmuxError
+from codex_tui.tmux.procs import kill_tree
+from codex_tui.tmux.watcher import Watched
+
+CONFIRM_S = 2.0
+
+
+def _screen(tmux: Tmux, row: Watched) -> list[str]:
+    return tmux.capture(row.found.pane.pane_id)
+
+
+def approve(row: Watched, timeout: float = CONFIRM_S) -> tuple[bool, str]:
+    """Press the key the menu offers for Yes, only when the prompt on screen now is the one
+    the list showed (same pattern, same command or files), then check it went away."""
+    if row.found.pid is None:
+        return False, "Codex is not running in that pane"
+    tmux = Tmux(row.found.pane.socket)
+    try:
+        screen = _screen(tmux, row)
+        menu = approval_menu(screen)
+        if isinstance(menu, str):
+            return False, menu
+        pattern, label, key = menu
+        shown = (row.status.pattern, row.status.detail)
+        now_on = (pattern.name, P.detail("\n".join(l.rstrip() for l in screen), pattern))
+        if shown != now_on:
+            return False, "the prompt changed since the list was drawn; look again, then approve"
+        tmux.send(row.found.pane.pane_id, key)
+        if _gone(tmux, row, pattern, timeout):
+            return True, f"approved: {label}"
+        return False, f"sent {key!r} for {label!r} but the menu is still on screen"
+    except TmuxError as exc:
+        return False, str(exc)
+
+
+def deny(row: Watched, timeout: float = CONFIRM_S) -> tuple[bool, str]:
+    if row.found.pid is None:
+        return False, "Codex is not running in that pane"
+    tmux = Tmux(row.found.pane.socket)
+    try:
+        text = "\n".join(l.rstrip() for l in _screen(tmux, row))
+        pattern = P.match(text)
+        if pattern is None or pattern.state != WAITING_APPROVAL:
+            return False, "no approval prompt is on screen"
+        tmux.send(row.found.pane.pane_id, P.no_key(text, pattern))
+        if _gone(tmux, row, pattern, timeout):
+            return True, "denied"
+        return False, "sent No but the menu is still on screen"
+    except TmuxError as exc:
+        return False, str(exc)
+
+
+def send_enter(row: Watched) -> tuple[bool, str]:
+    return _try(lambda t: t.send(row.found.pane.pane_id, "\r"), row, "sent Enter")
+
+
+def send_line(row: Watched, text: str) -> tuple[bool, str]:
+    """Paste the text (bracketed if Codex asked for it), then Enter."""
+    def act(tmux: Tmux) -> None:
+        if text:
+            tmux.paste(row.found.pane.pane_id, text)
+            time.sleep(0.05)      # a TUI reads a paste and the Enter as one burst otherwise
+        tmux.send(row.found.pane.pane_id, "\r")
+    return _try(act, row, "sent the line")
+
+
+def kill(row: Watched, grace: float = 2.0) -> tuple[bool, str]:
+    """End Codex and everything it started; the pane and its shell stay."""
+    if row.found.pid is None:
+        return False, "Codex is not running in that pane"
+    sent = kill_tree(list(reversed(row.found.pids)), grace)
+    return (True, "killed") if sent else (False, "it had already exited")
+
+
+def jump(row: Watched) -> tuple[bool, str]:
+    try:
+        return True, Tmux(row.found.pane.socket).jump(row.found.pane)
+    except TmuxError as exc:
+        return False, str(exc)
+
+
+def _try(action, row: Watched, done: str) -> tuple[bool, str]:
+    if row.found.pid is None:
+        return False, "Codex is not running in that pane"
+    try:
+        action(Tmux(row.found.pane.socket))
+    except TmuxError as exc:
+        return False, str(exc)
+    return True, done
+
+
+def _gone(tmux: Tmux, row: Watched, pattern, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        time.sleep(0.1)
+        if not pattern.matches("\n".join(l.rstrip() for l in _screen(tmux, row))):
+            return True
+    return False

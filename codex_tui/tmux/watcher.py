@@ -1,0 +1,135 @@
+"""Watch Codex in tmux panes: discover, capture cheaply, classify with the app's detector.
+
+Cheap by rule: a pane is captured at most once per `capture_every` seconds, and not at all
+while its window's `window_activity` has not moved since the last capture (the detector
+still re-reads the old screen, so "no output for 5 minutes" and "idle at the composer"
+follow the clock).
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field, replace
+
+from codex_tui.pty.detector import WORKING, BlockageDetector, Evidence, Status
+from codex_tui.tmux.client import Tmux, TmuxError
+from codex_tui.tmux.discover import Found, discover
+from codex_tui.pty import rollout_link
+
+CAPTURE_EVERY_S = 1.0
+
+
+@dataclass
+class Watched:
+    """One Codex session in a tmux pane, as a list row shows it."""
+
+    found: Found
+    status: Status
+    screen: list[str] = field(default_factory=list)
+    context: int | None = None       # percent of the context window in use, when known
+
+    @property
+    def key(self) -> str:
+        return self.found.key
+
+    @property
+    def name(self) -> str:
+        return self.found.repo
+
+    def to_json(self) -> dict:
+        return {"pid": self.found.pid, "tmux_pane": self.found.pane.pane_id,
+                "tmux_target": self.found.pane.target, "tmux_socket": self.found.pane.socket,
+                "cwd": self.found.cwd, "session_id": self.found.session_id,
+                "state": self.status.state, "since": self.status.since,
+                "detail": self.status.detail}
+
+
+@dataclass
+class _Track:
+    detector: BlockageDetector
+    screen: list[str] = field(default_factory=list)
+    captured_at: float = 0.0
+    activity: float = -1.0
+    first: bool = True
+
+
+def classify(found: Found, screen: list[str], detector: BlockageDetector, now: float,
+             first: bool) -> Status:
+    alive = found.pid is not None
+    status = detector.observe(Evidence(
+        screen=screen, last_output_at=found.pane.activity, alive=alive,
+        exit_code=None if alive else found.pane.dead_status, started_at=found.started_at,
+        rollout_written_at=rollout_link.written_at(found.rollout), now=now))
+    if first:
+        # The first look cannot know when the state began: the screen has been as it is
+        # since the window's last output; a working Codex has worked since it started.
+        since = found.started_at if status.state == WORKING else min(now, found.pane.activity)
+        detector.status = status = replace(status, since=since)
+    return status
+
+
+class TmuxWatcher:
+    def __init__(self, sockets: list[str] | None = None, *, silence_s: float = 300.0,
+                 capture_every: float = CAPTURE_EVERY_S, context: bool = True) -> None:
+        self.sockets = sockets
+        self.silence_s = silence_s
+        self.capture_every = capture_every
+        self.want_context = context
+        self.tracks: dict[str, _Track] = {}
+        self.gauges: dict[str, object] = {}
+        self.captures = 0                 # how many capture-pane calls so far (tests, bench)
+        self.warnings: list[str] = []
+        self.rows: list[Watched] = []
+
+    def poll(self, now: float | None = None) -> list[Watched]:
+        now = time.time() if now is None else now
+        found = discover(self.sockets)
+        self.warnings = found.warnings
+        due: dict[str, list[str]] = {}
+        for item in found.sessions:
+            track = self.tracks.get(item.key)
+            if track is None:
+                track = self.tracks[item.key] = _Track(BlockageDetector(silence_s=self.silence_s))
+            if item.pid is not None and self._stale(track, item.pane.activity) \
+                    and now - track.captured_at >= self.capture_every:
+                due.setdefault(item.pane.socket, []).append(item.pane.pane_id)
+        screens: dict[tuple[str, str], list[str]] = {}
+        for socket, pane_ids in due.items():
+            try:
+                for pane_id, screen in Tmux(socket).capture_many(pane_ids).items():
+                    screens[socket, pane_id] = screen
+            except TmuxError as exc:
+                self.warnings.append(str(exc))
+        rows = []
+        for item in found.sessions:
+            track = self.tracks[item.key]
+            screen = screens.get((item.pane.socket, item.pane.pane_id))
+            if screen is not None:
+                self.captures += 1
+                track.screen, track.captured_at, track.activity = screen, now, item.pane.activity
+            status = classify(item, track.screen, track.detector, now, track.first)
+            track.first = False
+            rows.append(Watched(item, status, track.screen, self._context(item)))
+        live = {r.key for r in rows}
+        self.tracks = {k: v for k, v in self.tracks.items() if k in live}
+        self.rows = rows
+        return rows
+
+    @staticmethod
+    def _stale(track: _Track, activity: float) -> bool:
+        # window_activity has a one-second grain: output later in the second of the last
+        # capture does not move it, so capture once more after such a second.
+        return activity != track.activity or activity >= int(track.captured_at)
+
+    def find(self, key: str) -> Watched | None:
+        return next((r for r in self.rows if r.key == key), None)
+
+    def _context(self, item: Found) -> int | None:
+        if not self.want_context or item.rollout is None:
+            return None
+        from codex_tui.tmux.context import ContextGauge
+
+        gauge = self.gauges.get(str(item.rollout))
+        if gauge is None:
+            gauge = self.gauges[str(item.rollout)] = ContextGauge(str(item.rollout))
+        return gauge.percent()
+

@@ -1,0 +1,86 @@
+"""`codex-tui watch`'s list: one line per Codex tmux session, made for 30 to 60 columns.
+
+    ● repo-name       approval  3m  72%
+glyph, name (the cwd's folder), state, time in state, context used. Line API.
+"""
+from __future__ import annotations
+
+import time
+
+from rich.segment import Segment
+from rich.style import Style
+from textual.binding import Binding
+from textual.reactive import reactive
+from textual.strip import Strip
+from textual.widget import Widget
+
+from codex_tui.widgets.session_list import STATE_CLASS, held
+
+GLYPHS = {"waiting-approval": "!", "waiting-trust": "?", "waiting-input": "›", "silent": "…",
+          "working": "●", "starting": "○", "exited-ok": "✓", "exited-failed": "✗"}
+
+
+def row_parts(row, now: float, width: int) -> tuple[str, str, str, str, str]:
+    """(glyph, name, state, held, context) cut to fit `width`."""
+    context = f"{row.context}%" if row.context is not None else "-"
+    state, spent = row.status.label, held(row.status.held_for(now))
+    name_width = max(4, width - 2 - 10 - 7 - 5)
+    name = row.name if len(row.name) <= name_width else row.name[:name_width - 1] + "…"
+    return (GLYPHS.get(row.status.state, "·"), name.ljust(name_width), f"{state[:9]:<9}",
+            f"{spent:>6}", f"{context:>5}")
+
+
+class WatchList(Widget, can_focus=True):
+    DEFAULT_CSS = """
+    WatchList { height: 1fr; }
+    WatchList > .watch-list--cursor { background: $primary 30%; }
+    """
+    COMPONENT_CLASSES = {"watch-list--cursor"}
+    BINDINGS = [Binding("up", "move(-1)", "Up", show=False),
+                Binding("down", "move(1)", "Down", show=False)]
+    cursor = reactive(0)
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.rows: list = []
+        self.now: float | None = None
+
+    @property
+    def current(self):
+        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
+
+    def show(self, rows: list, now: float | None = None) -> None:
+        key = self.current.key if self.current else None
+        self.rows, self.now = rows, now
+        keys = [r.key for r in rows]
+        if key in keys:
+            self.cursor = keys.index(key)
+        elif rows:
+            self.cursor = min(self.cursor, len(rows) - 1)
+        self.refresh()
+
+    def watch_cursor(self) -> None:
+        self.refresh()
+
+    def action_move(self, delta: int) -> None:
+        if self.rows:
+            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
+
+    def render_line(self, y: int) -> Strip:
+        width, base = self.size.width, self.rich_style
+        if y >= len(self.rows):
+            if y == 0:
+                return Strip([Segment(" No Codex in any tmux pane", base + Style(dim=True))]
+                             ).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        row = self.rows[y]
+        style = base + (self.get_component_rich_style("watch-list--cursor") if y == self.cursor else Style())
+        colour_name = STATE_CLASS.get(row.status.state, "foreground")
+        colour = None if colour_name == "muted" else self.app.theme_variables.get(colour_name)
+        state_style = Style(color=colour, bold=True) if colour else Style(dim=True)
+        now = self.now if self.now is not None else time.time()
+        glyph, name, state, spent, context = row_parts(row, now, width)
+        segments = [Segment(f" {glyph} ", style + state_style), Segment(name, style),
+                    Segment(f" {state}", style + state_style), Segment(spent, style + Style(dim=True)),
+                    Segment(context, style)]
+        return Strip(segments).crop_extend(0, width, style)

@@ -1,0 +1,126 @@
+"""tmux discovery, throttled capture, status line and tmux-split, with a real tmux server
+and a stand-in `codex` (a symlink named codex to cat: it looks like Codex to /proc)."""
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from codex_tui.commands.tmux import tmux_line
+from codex_tui.pty.detector import Status
+from codex_tui.tmux.client import strip_escapes
+from codex_tui.tmux.discover import discover
+from codex_tui.tmux.procs import is_interactive_codex
+from codex_tui.tmux.watcher import TmuxWatcher
+from tests.conftest import run_cli
+from tests.pty_helpers import wait_for
+from tests.tmux_helpers import TmuxServer
+
+
+@pytest.mark.parametrize("argv, expected", [
+    (["codex"], True),
+    (["/usr/lib/node_modules/@openai/codex/bin/codex", "-m", "gpt-5", "fix it"], True),
+    (["node", "/x/node_modules/.bin/codex", "resume", "abc"], True),
+    (["node", "/x/bin/codex.js"], True),
+    (["/x/vendor/bin/codex", "app-server", "--listen", "unix://"], False),
+    (["node", "/x/.bin/codex", "exec", "--json", "task"], False),
+    (["codex-tui", "watch"], False),
+    (["node", "server.js"], False),
+    (["bash"], False),
+    ([], False),
+])
+def test_which_processes_are_interactive_codex(argv, expected):
+    assert is_interactive_codex(argv) is expected
+
+
+def test_escapes_are_stripped_for_the_detector():
+    assert strip_escapes("\x1b[1;31m› 1. Yes\x1b[0m \x1b]0;title\x07(y)") == "› 1. Yes (y)"
+
+
+class Row:
+    def __init__(self, state: str) -> None:
+        self.status = Status(state, 0.0)
+
+
+def test_tmux_line_counts_with_colours():
+    rows = [Row(s) for s in ("waiting-approval", "silent", "working", "exited-failed",
+                             "waiting-input", "exited-ok")]
+    assert tmux_line(rows) == ("codex #[fg=red]2 blocked#[default] #[fg=green]1 working#[default] "
+                               "#[fg=magenta]1 failed#[default] #[fg=yellow]1 idle#[default]")
+    assert tmux_line([]) == "codex -"
+
+
+@pytest.fixture
+def fake_codex(tmp_path):
+    folder = tmp_path / "bin"
+    folder.mkdir()
+    (folder / "codex").symlink_to("/bin/cat")
+    return str(folder / "codex")
+
+
+def test_discovery_maps_codex_to_its_pane_and_ignores_others(tmp_path, fake_codex):
+    work = tmp_path / "repo"
+    work.mkdir()
+    with TmuxServer() as server:
+        pane = server.start([fake_codex], work)
+        server.window(["sleep", "300"], tmp_path)
+        server.window(["bash", "--norc"], tmp_path)
+        found = wait_for(lambda: discover([server.socket]).sessions, 5, what="the pane")
+        assert [(f.pane.pane_id, f.cwd, f.repo) for f in found] == [(pane, str(work), "repo")]
+        assert found[0].pane.socket == server.socket and found[0].pid in found[0].pids
+        # the TMUX variable names the server: no --socket needed
+        assert pane in [f.pane.pane_id for f in discover().sessions if f.pane.socket == server.socket]
+
+
+def test_capture_is_throttled_and_skipped_without_activity(tmp_path, fake_codex):
+    with TmuxServer() as server:
+        pane = server.start([fake_codex], tmp_path)
+        watcher = TmuxWatcher([server.socket], context=False)
+        wait_for(lambda: watcher.poll(), 5, what="the pane")
+        start = time.time()
+        first = watcher.captures
+        assert first == 1
+        watcher.poll(start + 0.3)
+        assert watcher.captures == first                    # at most once per second
+        watcher.poll(start + 2.5)                           # once more after the activity second
+        settled = watcher.captures
+        for offset in (4.0, 6.0, 8.0):
+            watcher.poll(start + offset)
+        assert watcher.captures == settled                  # window_activity did not move
+        time.sleep(1.1)
+        server.tmux("send-keys", "-t", pane, "-l", "hello tmux")
+        wait_for(lambda: "hello tmux" in server.capture(pane), 5, what="the echo")
+        time.sleep(0.2)
+        rows = watcher.poll(time.time() + 9.0)
+        assert watcher.captures == settled + 1
+        assert any("hello tmux" in line for line in rows[0].screen)
+
+
+def test_status_without_codex_in_tmux(tmp_path):
+    with TmuxServer() as server:
+        server.start(["sleep", "300"], tmp_path)
+        proc = run_cli("status", "--json", "--socket", server.socket)
+        assert proc.returncode == 0 and proc.stdout.strip() == '{"sessions": []}'
+        assert run_cli("status", "--tmux", "--socket", server.socket).stdout.strip() == "codex -"
+        assert "No Codex sessions" in run_cli("status", "--socket", server.socket).stdout
+
+
+def test_tmux_split_outside_tmux_says_so():
+    env = {k: v for k, v in os.environ.items() if not k.startswith("TMUX")}
+    proc = run_cli("tmux-split", env={"TMUX": ""} | env)
+    assert proc.returncode == 1
+    assert "not inside tmux" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_tmux_split_opens_watch_beside_the_pane(tmp_path):
+    with TmuxServer() as server:
+        pane = server.start(["sleep", "300"], tmp_path)
+        env = {"TMUX": f"{server.socket},1,0", "TMUX_PANE": pane}
+        proc = run_cli("tmux-split", "--width", "40", env=env)
+        assert proc.returncode == 0, proc.stderr
+        panes = server.tmux("list-panes", "-t", pane, "-F",
+                            "#{pane_id} #{pane_width} #{pane_active} #{pane_start_command}").splitlines()
+        assert len(panes) == 2
+        new = next(p for p in panes if not p.startswith(pane + " "))
+        assert " 40 0 " in new and "codex_tui watch" in new     # 40 columns, focus stays
