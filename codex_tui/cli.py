@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     gate.add_parser(sub)
     from codex_tui.commands import job
     job.add_parser(sub)
+    from codex_tui.commands import report
+    report.add_parser(sub)
     return parser
 
 
@@ -95,6 +97,10 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands.job import run_job
 
             return run_job(args)
+        if args.command == "report":
+            from codex_tui.commands.report import run_report
+
+            return run_report(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130
