@@ -14,7 +14,7 @@ CORE = ["codex_tui.rollout.parse", "codex_tui.index.store", "codex_tui.index.que
         "codex_tui.browse.timeline", "codex_tui.scan.health",
         "codex_tui.governance", "codex_tui.governance.gates", "codex_tui.commands.gate",
         "codex_tui.jobs", "codex_tui.jobs.supervisor", "codex_tui.commands.job",
-        "codex_tui.insights.report", "codex_tui.insights.view_text", "codex_tui.commands.report"]
+        "codex_tui.insights.report", "codex_tui.insights.text", "codex_tui.commands.report"]
 
 
 def test_core_imports_without_textual():
