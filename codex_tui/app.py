@@ -12,7 +12,7 @@ from codex_tui.settings import Settings, save_preference
 from codex_tui.themes import THEMES
 from codex_tui.widgets.view_tabs import VIEWS
 
-BUILT_VIEWS = ("logs",)
+BUILT_VIEWS = ("logs", "insights")
 
 
 def _view_screen(name: str):
@@ -21,6 +21,10 @@ def _view_screen(name: str):
             from codex_tui.screens.logs import LogsScreen
 
             return LogsScreen()
+        if name == "insights":
+            from codex_tui.screens.insights import InsightsScreen
+
+            return InsightsScreen()
         from codex_tui.screens.placeholder import PlaceholderScreen
 
         return PlaceholderScreen(name)

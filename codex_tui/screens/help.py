@@ -12,6 +12,7 @@ from textual.widgets import Static
 def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from codex_tui.app import CodexTuiApp
     from codex_tui.screens.detail import DetailScreen
+    from codex_tui.screens.insights import InsightsScreen
     from codex_tui.screens.logs import LogsScreen
     from codex_tui.screens.skills import SkillHealthScreen
     from codex_tui.widgets.session_table import SessionTable
@@ -32,6 +33,7 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
                                                              "click a header sorts")]),
         ("Session detail", keys(DetailScreen, TimelineView)),
         ("Skill health", keys(SkillHealthScreen)),
+        ("Insights", keys(InsightsScreen)),
     ]
 
 
