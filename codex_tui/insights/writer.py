@@ -49,6 +49,7 @@ def run_writer(prompt: str, workdir: Path, *, codex_bin: str | None = None,
         raise WriterError(f"{exc}; or run `codex-tui report --prepare-only` and have Codex answer "
                           "INSIGHT_PROMPT.md yourself") from None
     args = extra_args_from_env() if extra_args is None else list(extra_args)
+    workdir = Path(workdir).absolute()  # Codex runs inside it: a relative -o path would move
     last_message = workdir / ".insights.last-message.txt"
     last_message.unlink(missing_ok=True)
     argv = writer_command(binary, args, last_message)
