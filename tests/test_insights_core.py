@@ -195,3 +195,36 @@ def test_out_dir_precedence(monkeypatch, tmp_path):
     monkeypatch.setenv("INSIGHT_REPORT_USAGE_DIR", str(tmp_path / "env"))
     assert output_dir() == tmp_path / "env"
     assert output_dir(Path(tmp_path / "flag")) == tmp_path / "flag"
+
+
+def _script(tmp_path, body: str) -> str:
+    path = tmp_path / "fake-codex"
+    path.write_text("#!/bin/sh\n" + body + "\n")
+    path.chmod(0o755)
+    return str(path)
+
+
+def test_writer_sends_the_prompt_on_stdin_as_an_argv(tmp_path):
+    from codex_tui.insights.writer import run_writer
+
+    # Echo back argv and stdin: no last-message file, so the answer is stdout.
+    codex = _script(tmp_path, 'echo "ARGS: $*"; cat')
+    answer = run_writer("the prompt; $(rm -rf /) `x`", tmp_path, codex_bin=codex, extra_args=["-m", "o3"])
+    assert answer.returncode == 0
+    first, rest = answer.text.split("\n", 1)
+    assert first == (f"ARGS: exec --sandbox read-only --skip-git-repo-check --output-last-message "
+                     f"{tmp_path}/.insights.last-message.txt -m o3 -")
+    assert rest == "the prompt; $(rm -rf /) `x`"
+
+
+@pytest.mark.parametrize("stop,message", [(False, "did not answer within"), (True, "stopped before")])
+def test_writer_stops_a_codex_that_hangs(tmp_path, stop, message):
+    import time
+
+    from codex_tui.insights.writer import WriterError, run_writer
+
+    codex = _script(tmp_path, "sleep 30")
+    started = time.monotonic()
+    with pytest.raises(WriterError, match=message):
+        run_writer("p", tmp_path, codex_bin=codex, extra_args=[], timeout=1, should_stop=lambda: stop)
+    assert time.monotonic() - started < 10

@@ -107,7 +107,8 @@ def prepare(files: ReportFiles, sources: Sources, days: float | None, *, now: fl
 
 def write_insights(files: ReportFiles, *, codex_bin: str | None = None,
                    extra_args: list[str] | None = None, timeout: float | None = None,
-                   progress: Progress = lambda _: None) -> dict:
+                   progress: Progress = lambda _: None,
+                   should_stop: Callable[[], bool] = lambda: False) -> dict:
     """Step 4: Codex answers INSIGHT_PROMPT.md; the checked JSON becomes insights.generated.json.
     The raw answer is always kept in insights.raw.txt."""
     bundle = read_evidence(files)
@@ -118,7 +119,8 @@ def write_insights(files: ReportFiles, *, codex_bin: str | None = None,
     progress("Codex is writing your insights (this can take a few minutes)…")
     try:
         kwargs = {"timeout": timeout} if timeout else {}
-        answer = run_writer(prompt, files.out_dir, codex_bin=codex_bin, extra_args=extra_args, **kwargs)
+        answer = run_writer(prompt, files.out_dir, codex_bin=codex_bin, extra_args=extra_args,
+                            should_stop=should_stop, **kwargs)
     except WriterError as exc:
         raise ReportError(str(exc)) from None
     _write(files.raw_answer, answer.text.encode())

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import os
 import shlex
+import signal
 import subprocess
+import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 
 from codex_tui.jobs.control import JobError, find_codex
 from codex_tui.redact import redact
@@ -41,8 +44,10 @@ def writer_command(codex_bin: str, extra_args: list[str], last_message: Path) ->
 
 
 def run_writer(prompt: str, workdir: Path, *, codex_bin: str | None = None,
-               extra_args: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT) -> WriterAnswer:
-    """Run Codex once in `workdir` and return its final answer (not yet parsed)."""
+               extra_args: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
+               should_stop: Callable[[], bool] = lambda: False) -> WriterAnswer:
+    """Run Codex once in `workdir` and return its final answer (not yet parsed).
+    `should_stop` is polled twice a second: a view's worker passes its cancellation."""
     try:
         binary = find_codex(codex_bin)
     except JobError as exc:
@@ -54,20 +59,44 @@ def run_writer(prompt: str, workdir: Path, *, codex_bin: str | None = None,
     last_message.unlink(missing_ok=True)
     argv = writer_command(binary, args, last_message)
     try:
-        proc = subprocess.run(argv, input=prompt, capture_output=True, text=True, cwd=workdir,
-                              timeout=timeout)
-    except subprocess.TimeoutExpired:
-        raise WriterError(f"Codex did not answer within {timeout:g} s; try again, or use "
-                          "--prepare-only and answer INSIGHT_PROMPT.md in a Codex session") from None
+        # A session of its own, so stopping it (timeout, the app quitting) takes Codex's children too.
+        proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                text=True, cwd=workdir, start_new_session=True)
     except OSError as exc:
         raise WriterError(f"could not start Codex ({binary}): {exc.strerror or exc}") from None
+    deadline = time.monotonic() + timeout
+    pending: str | None = prompt   # handed over once; a retried communicate() keeps feeding it
+    while True:
+        try:
+            stdout, stderr = proc.communicate(pending, timeout=0.5)
+            break
+        except subprocess.TimeoutExpired:
+            pending = None
+            if should_stop():
+                _stop(proc)
+                raise WriterError("stopped before Codex answered") from None
+            if time.monotonic() > deadline:
+                _stop(proc)
+                raise WriterError(f"Codex did not answer within {timeout:g} s; try again, or use "
+                                  "--prepare-only and answer INSIGHT_PROMPT.md in a Codex session") from None
+        except BaseException:  # Ctrl-C: Codex is in its own session and would outlive us
+            _stop(proc)
+            raise
     text = ""
     if last_message.exists():
         text = last_message.read_text(encoding="utf-8", errors="replace")
         last_message.unlink(missing_ok=True)
     if not text.strip():
-        text = proc.stdout
-    tail = redact("\n".join(proc.stderr.strip().splitlines()[-8:]))
+        text = stdout
+    tail = redact("\n".join(stderr.strip().splitlines()[-8:]))
     if proc.returncode != 0 and not text.strip():
         raise WriterError(f"Codex exited with code {proc.returncode} and no answer:\n{tail}")
     return WriterAnswer(text, proc.returncode, tail)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except OSError:
+        proc.kill()
+    proc.communicate()

@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from textual import work
+from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
@@ -171,7 +172,8 @@ class InsightsScreen(Screen):
 
         try:
             prepare(files, self.app.settings.sources(), DAYS, now=config.now(), progress=progress)
-            write_insights(files, progress=progress)
+            worker = get_current_worker()
+            write_insights(files, progress=progress, should_stop=lambda: worker.is_cancelled)
             render(files, progress=progress)
         except ReportError as exc:
             self.app.call_from_thread(self._failed, str(exc))
