@@ -12,30 +12,21 @@ from codex_tui.settings import Settings, save_preference
 from codex_tui.themes import THEMES
 from codex_tui.widgets.view_tabs import VIEWS
 
-BUILT_VIEWS = ("sessions", "logs", "jobs", "governance")
+SCREENS_BY_VIEW = {  # mode name -> (module, Screen class), imported when first shown
+    "sessions": ("codex_tui.screens.sessions", "SessionsScreen"),
+    "logs": ("codex_tui.screens.logs", "LogsScreen"),
+    "jobs": ("codex_tui.screens.jobs", "JobsScreen"),
+    "insights": ("codex_tui.screens.insights", "InsightsScreen"),
+    "governance": ("codex_tui.screens.governance", "GovernanceScreen"),
+}
 
 
 def _view_screen(name: str):
     def build() -> Screen:
-        if name == "logs":
-            from codex_tui.screens.logs import LogsScreen
+        from importlib import import_module
 
-            return LogsScreen()
-        if name == "sessions":
-            from codex_tui.screens.sessions import SessionsScreen
-
-            return SessionsScreen()
-        if name == "jobs":
-            from codex_tui.screens.jobs import JobsScreen
-
-            return JobsScreen()
-        if name == "governance":
-            from codex_tui.screens.governance import GovernanceScreen
-
-            return GovernanceScreen()
-        from codex_tui.screens.placeholder import PlaceholderScreen
-
-        return PlaceholderScreen(name)
+        module, cls = SCREENS_BY_VIEW[name]
+        return getattr(import_module(module), cls)()
     return build
 
 
@@ -126,8 +117,7 @@ class CodexTuiApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for name, key, title in VIEWS:
-            built = "" if name in BUILT_VIEWS else " (not built yet)"
-            yield SystemCommand(f"View: {title}", f"Switch to the {title} view [{key}]{built}",
+            yield SystemCommand(f"View: {title}", f"Switch to the {title} view [{key}]",
                                 lambda name=name: self.action_view(name))
         yield SystemCommand("Keys", "Every key binding [?]", self.action_help)
         yield SystemCommand("Settings", "Show the settings in force [,]", self.action_settings)

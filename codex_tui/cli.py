@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     open_command.add_parser(sub)
     from codex_tui.commands import tmux
     tmux.add_parsers(sub)
+    from codex_tui.commands import report
+    report.add_parser(sub)
     return parser
 
 
@@ -143,6 +145,10 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui import launch
 
             return launch.run_watch(args) if args.command == "watch" else launch.run_serve(args)
+        if args.command == "report":
+            from codex_tui.commands.report import run_report
+
+            return run_report(args)
         return run_app(args)
     except KeyboardInterrupt:
         return 130

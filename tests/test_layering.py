@@ -17,7 +17,8 @@ CORE = ["codex_tui.rollout.parse", "codex_tui.index.store", "codex_tui.index.que
         "codex_tui.pty", "codex_tui.pty.hub", "codex_tui.pty.live", "codex_tui.pty.keys",
         "codex_tui.pty.patterns", "codex_tui.commands.open",
         "codex_tui.tmux", "codex_tui.tmux.watcher", "codex_tui.tmux.actions", "codex_tui.tmux.context",
-        "codex_tui.commands.tmux"]
+        "codex_tui.commands.tmux",
+        "codex_tui.insights.report", "codex_tui.insights.text", "codex_tui.commands.report"]
 
 
 def test_core_imports_without_textual():

@@ -85,6 +85,32 @@ def test_settings(snap_compare, theme, monkeypatch):
                         run_before=_after("comma"))
 
 
+async def _insights_ready(pilot) -> None:
+    status = pilot.app.screen.query_one("#insights-status")
+    await wait_until(pilot, lambda: "sessions ·" in str(status.render()), what="the insights")
+
+
 @pytest.mark.parametrize("theme", THEMES)
-def test_unbuilt_view(snap_compare, theme):
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24), run_before=_after("4"))
+def test_insights_metrics_only(snap_compare, theme):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    app = make_app(Settings(theme=theme), save_preferences=False, view="insights")
+    assert snap_compare(app, terminal_size=(120, 40), run_before=_insights_ready)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_insights_with_sections(snap_compare, theme, app_env):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+    from tests.insights_helpers import write_insights
+
+    write_insights(app_env / "usage-data")
+    app = make_app(Settings(theme=theme), save_preferences=False, view="insights")
+
+    async def scrolled(pilot) -> None:
+        await _insights_ready(pilot)
+        await pilot.press("pagedown")
+        await pilot.pause()
+
+    assert snap_compare(app, terminal_size=(120, 50), run_before=scrolled)

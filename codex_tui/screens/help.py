@@ -14,6 +14,7 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     from codex_tui.screens.detail import DetailScreen
     from codex_tui.screens.governance import GovernanceScreen
     from codex_tui.screens.jobs import JobsScreen
+    from codex_tui.screens.insights import InsightsScreen
     from codex_tui.screens.logs import LogsScreen
     from codex_tui.screens.sessions import SessionsScreen
     from codex_tui.screens.skills import SkillHealthScreen
@@ -40,6 +41,7 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
         ("Skill health", keys(SkillHealthScreen)),
         ("Jobs", keys(JobsScreen)),
         ("Governance", keys(GovernanceScreen)),
+        ("Insights", keys(InsightsScreen)),
     ]
 
 

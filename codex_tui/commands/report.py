@@ -1,0 +1,74 @@
+"""`codex-tui report`: the insight report, step by step, stopping at the first failed gate."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from codex_tui.commands.common import add_source_args, sources_from_args
+
+EXIT_OK, EXIT_ERROR = 0, 1
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("report", help="insight report: metrics, a Codex-written analysis, HTML")
+    p.add_argument("--days", type=float, default=7.0, help="how far back to look (default 7)")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--prepare-only", action="store_true",
+                      help="write the evidence and INSIGHT_PROMPT.md, then stop")
+    mode.add_argument("--render-only", action="store_true",
+                      help="render report.html from the files already in the output folder")
+    p.add_argument("--no-open", action="store_true", help="do not open the report in a browser")
+    p.add_argument("--out", type=Path, metavar="DIR",
+                   help="output folder (default $INSIGHT_REPORT_USAGE_DIR, else $CODEX_HOME/usage-data)")
+    p.add_argument("--codex-bin", metavar="PATH",
+                   help="the Codex CLI (default $CODEX_TUI_CODEX_BIN, else codex on PATH)")
+    # Extra `codex exec` arguments (a test provider, a model); also $CODEX_TUI_REPORT_CODEX_ARGS.
+    p.add_argument("--codex-arg", action="append", dest="codex_args", metavar="ARG",
+                   help=argparse.SUPPRESS)
+    p.add_argument("--timeout", type=float, help=argparse.SUPPRESS)
+    add_source_args(p)
+
+
+def run_report(args) -> int:
+    from codex_tui.insights.report import (ReportError, ReportFiles, output_dir, prepare, render,
+                                           write_insights)
+
+    files = ReportFiles(output_dir(args.out))
+    if args.days is not None and args.days <= 0:
+        print("codex-tui report: --days must be a positive number", file=sys.stderr)
+        return EXIT_ERROR
+
+    def progress(text: str) -> None:
+        print(f"codex-tui report: {text}", file=sys.stderr, flush=True)
+
+    try:
+        if not args.render_only:
+            prepare(files, sources_from_args(args), args.days, use_cache=not args.no_cache,
+                    progress=progress)
+            print(f"EVIDENCE={files.evidence}")
+            print(f"PROMPT={files.prompt}")
+            if args.prepare_only:
+                progress("prepared; have Codex answer INSIGHT_PROMPT.md into "
+                         f"{files.insights.name}, then run with --render-only")
+                return EXIT_OK
+            write_insights(files, codex_bin=args.codex_bin, extra_args=args.codex_args,
+                           timeout=args.timeout, progress=progress)
+            print(f"INSIGHTS={files.insights}")
+        render(files, progress=progress)
+    except ReportError as exc:
+        print(f"codex-tui report: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    print(f"REPORT_URL={files.url}", flush=True)
+    if not args.no_open:
+        open_in_browser(files.url)
+    return EXIT_OK
+
+
+def open_in_browser(url: str) -> bool:
+    import webbrowser
+
+    try:
+        return webbrowser.open(url)
+    except webbrowser.Error:
+        return False

@@ -1,0 +1,167 @@
+"""report.html: one self-contained page (inline CSS and SVG, no scripts, nothing fetched).
+
+Everything from sessions or from Codex's answer is redacted and HTML-escaped here; the
+only markup is ours.
+"""
+from __future__ import annotations
+
+from html import escape
+
+from codex_tui.insights.charts import _number, bar_chart, column_chart
+from codex_tui.insights.schema import TITLES
+from codex_tui.redact import redact
+
+METRIC_SECTIONS = (("metrics-tools", "Tools"), ("metrics-tokens", "Tokens by day"),
+                   ("metrics-errors", "Errors by kind"), ("metrics-repos", "Sessions by repo"))
+
+CSS = """
+:root { color-scheme: light dark; --bg: #fbfbfa; --fg: #1d1f21; --muted: #5f6670; --card: #ffffff;
+  --line: #dde1e6; --bar: #2f6fdf; --accent: #0b7a5a; --warn: #b5531a; }
+@media (prefers-color-scheme: dark) {
+  :root { --bg: #15171a; --fg: #e6e6e3; --muted: #9aa3ad; --card: #1e2126; --line: #333a42;
+    --bar: #6ea0ff; --accent: #4fd1a5; --warn: #f0a060; } }
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--bg); color: var(--fg);
+  font: 15px/1.55 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; }
+main { max-width: 920px; margin: 0 auto; padding: 32px 20px 64px; }
+h1 { font-size: 1.8rem; margin: 0 0 4px; } h2 { font-size: 1.25rem; margin: 0 0 12px; }
+h3 { font-size: 1rem; margin: 14px 0 4px; }
+.sub { color: var(--muted); margin: 0 0 24px; }
+section { background: var(--card); border: 1px solid var(--line); border-radius: 10px;
+  padding: 18px 22px; margin: 0 0 18px; break-inside: avoid; }
+.stats { display: grid; grid-template-columns: repeat(auto-fit, minmax(130px, 1fr)); gap: 10px; }
+.stat { border: 1px solid var(--line); border-radius: 8px; padding: 8px 12px; }
+.stat b { display: block; font-size: 1.35rem; } .stat span { color: var(--muted); font-size: .85rem; }
+.grid { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
+@media (max-width: 760px) { .grid { grid-template-columns: 1fr; } }
+.chart .bar { fill: var(--bar); } .chart .label, .chart .value { fill: var(--fg); font-size: 15px; }
+.chart .value { fill: var(--muted); } .chart .axis { stroke: var(--line); }
+pre.prompt { white-space: pre-wrap; background: var(--bg); border: 1px dashed var(--accent);
+  border-radius: 6px; padding: 10px 12px; user-select: all; font: 13px/1.5 ui-monospace, monospace; }
+.why, .muted { color: var(--muted); }
+.priority { display: inline-block; font-size: .75rem; text-transform: uppercase; padding: 0 6px;
+  border-radius: 4px; border: 1px solid var(--warn); color: var(--warn); margin-right: 6px; }
+ul { padding-left: 20px; } li { margin: 3px 0; }
+.fun { border-color: var(--accent); }
+@media print { body { background: #fff; color: #000; } section { border-color: #bbb; }
+  main { padding: 0; } .chart .bar { fill: #444; } }
+"""
+
+
+def render_page(metrics: dict, insights: dict) -> str:
+    meta = insights.get("metadata", {})
+    title = _text(meta.get("title") or "Your Codex usage")
+    parts = [f"<h1>{title}</h1>",
+             f'<p class="sub">{_text(meta.get("period", ""))} · generated {_text(metrics["window"]["now"])}'
+             f" by codex-tui; narrative written by Codex from your local session logs.</p>",
+             _stats(metrics), _section("at_a_glance", _glance(insights["at_a_glance"])),
+             _metric_charts(metrics)]
+    parts += [
+        _section("project_areas", _items(insights["project_areas"], "name", "description")),
+        _section("interaction_style", _summary_list(insights["interaction_style"], "patterns")),
+        _section("what_works", _items(insights["what_works"])),
+        _section("friction_analysis",
+                 "<h3>On Codex's side</h3>" + _items(insights["friction_analysis"]["codex_side"]) +
+                 "<h3>On your side</h3>" + _items(insights["friction_analysis"]["user_side"])),
+        _section("prompting_help", _prompts(insights["prompting_help"])),
+        _section("suggestions",
+                 "<h3>For your AGENTS.md</h3>" + _agents(insights["suggestions"]["agents_md"]) +
+                 "<h3>For your workflow</h3>" + _items(insights["suggestions"]["workflow"])),
+        _section("on_the_horizon", _items(insights["on_the_horizon"])),
+        _section("actionable_fixes", _fixes(insights["actionable_fixes"])),
+        _section("fun_ending", f"<p><b>{_text(insights['fun_ending']['headline'])}</b></p>"
+                               f"<p>{_text(insights['fun_ending']['detail'])}</p>", css="fun"),
+        _section("metadata", "<h3>Limitations</h3>" + _list(meta.get("limitations", []))),
+    ]
+    body = "\n".join(parts)
+    return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="color-scheme" content="light dark"><title>{title}</title>'
+            f"<style>{CSS}</style></head>\n<body><main>\n{body}\n</main></body></html>\n")
+
+
+def _stats(metrics: dict) -> str:
+    timing = metrics["timing"]
+    first = timing["first_token"]["median_ms"]
+    turn = timing["turn_duration"]["median_ms"]
+    cells = [("sessions", metrics["sessions"]), ("turns", metrics["turns"]),
+             ("active days", metrics["active_days"]), ("commands", metrics["commands"]["total"]),
+             ("failed commands", metrics["commands"]["failed"]),
+             ("tokens", _number(metrics["tokens"]["total"]["total"])),
+             ("most at once", metrics["parallel"]["max_concurrent"]),
+             ("first token (median)", f"{first / 1000:.1f} s" if first is not None else "–"),
+             ("turn (median)", f"{turn / 1000:.1f} s" if turn is not None else "–")]
+    stats = "".join(f'<div class="stat"><b>{_text(str(v))}</b><span>{k}</span></div>' for k, v in cells)
+    return f'<section id="metrics-summary"><h2>Your numbers</h2><div class="stats">{stats}</div></section>'
+
+
+def _metric_charts(metrics: dict) -> str:
+    repos = {name: row["sessions"] for name, row in metrics["repos"].items()}
+    days = [(row["day"], row["total"]) for row in metrics["tokens"]["by_day"]]
+    charts = {"metrics-tools": bar_chart(_clean(metrics["tools"]), "Tool calls by tool"),
+              "metrics-tokens": column_chart(days, "Tokens by day"),
+              "metrics-errors": bar_chart(_clean(metrics["errors"]["by_kind"]), "Errors by kind"),
+              "metrics-repos": bar_chart(_clean(repos), "Sessions by repo")}
+    cells = [f'<div id="{key}"><h2>{title}</h2>{charts[key]}</div>' for key, title in METRIC_SECTIONS]
+    parallel = metrics["parallel"]
+    note = (f'<p class="muted">Parallel use: at most {parallel["max_concurrent"]} session(s) at once; '
+            f'{parallel["sessions_overlapping"]} overlapped another, for '
+            f'{parallel["overlap_seconds"] / 60:.1f} min in all. Skills used: '
+            f'{_text(", ".join(f"{k} ({v})" for k, v in metrics["skills"].items()) or "none detected")}.</p>')
+    return f'<section id="metrics"><div class="grid">{"".join(cells)}</div>{note}</section>'
+
+
+def _section(key: str, inner: str, css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    return f'<section id="{key}"{cls}><h2>{TITLES[key]}</h2>{inner}</section>'
+
+
+def _glance(glance: dict) -> str:
+    return f"<p>{_text(glance['summary'])}</p>{_list(glance['highlights'])}"
+
+
+def _summary_list(section: dict, key: str) -> str:
+    return f"<p>{_text(section['summary'])}</p>{_list(section[key])}"
+
+
+def _items(items: list[dict], head: str = "title", body: str = "description") -> str:
+    if not items:
+        return '<p class="muted">Nothing to report from this evidence.</p>'
+    return "".join(f"<h3>{_text(i[head])}</h3><p>{_text(i[body])}</p>" for i in items)
+
+
+def _prompts(items: list[dict]) -> str:
+    if not items:
+        return '<p class="muted">No prompting help from this evidence.</p>'
+    return "".join(f"<h3>{_text(i['situation'])}</h3><pre class=\"prompt\">{_text(i['prompt'])}</pre>"
+                   f'<p class="why">{_text(i["why"])}</p>' for i in items)
+
+
+def _agents(items: list[dict]) -> str:
+    if not items:
+        return '<p class="muted">No AGENTS.md suggestions from this evidence.</p>'
+    return "<ul>" + "".join(f'<li><code>{_text(i["text"])}</code> <span class="why">— {_text(i["why"])}'
+                            f"</span></li>" for i in items) + "</ul>"
+
+
+def _fixes(items: list[dict]) -> str:
+    if not items:
+        return '<p class="muted">No fixes needed from this evidence.</p>'
+    order = {"high": 0, "medium": 1, "low": 2}
+    ranked = sorted(items, key=lambda i: order.get(str(i.get("priority", "")).lower(), 3))
+    return "".join(f'<h3><span class="priority">{_text(i["priority"])}</span>{_text(i["title"])}</h3>'
+                   f"<p>{_text(i['description'])}</p>" for i in ranked)
+
+
+def _list(values: list[str]) -> str:
+    if not values:
+        return '<p class="muted">None.</p>'
+    return "<ul>" + "".join(f"<li>{_text(v)}</li>" for v in values) + "</ul>"
+
+
+def _clean(counts: dict) -> dict:
+    return {redact(str(k)): v for k, v in counts.items()}
+
+
+def _text(value) -> str:
+    return escape(redact(str(value)))

@@ -1,0 +1,190 @@
+"""The report's steps, each a gate: metrics -> evidence -> prompt -> Codex writer -> HTML.
+
+`codex-tui report` and the Insights view both call these. A step that fails raises
+`ReportError` with a message the user can act on, and nothing after it runs.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from codex_tui import config
+from codex_tui.config import Sources
+from codex_tui.insights import evidence as evidence_mod
+from codex_tui.insights.evidence import redact_all
+from codex_tui.insights.metrics import compute_metrics
+from codex_tui.insights.page import render_page
+from codex_tui.insights.prompt import build_prompt
+from codex_tui.insights.schema import InvalidAnswer, extract_json, validate
+from codex_tui.insights.writer import WriterError, run_writer
+
+OUT_DIR_ENV = "INSIGHT_REPORT_USAGE_DIR"
+Progress = Callable[[str], None]
+
+
+class ReportError(Exception):
+    """A failed gate: the message says what failed, where, and what to do next."""
+
+
+@dataclass(frozen=True)
+class ReportFiles:
+    out_dir: Path
+
+    @property
+    def evidence(self) -> Path:
+        return self.out_dir / "insight-evidence.json"
+
+    @property
+    def prompt(self) -> Path:
+        return self.out_dir / "INSIGHT_PROMPT.md"
+
+    @property
+    def insights(self) -> Path:
+        return self.out_dir / "insights.generated.json"
+
+    @property
+    def raw_answer(self) -> Path:
+        return self.out_dir / "insights.raw.txt"
+
+    @property
+    def html(self) -> Path:
+        return self.out_dir / "report.html"
+
+    @property
+    def url(self) -> str:
+        return self.html.resolve().as_uri()
+
+
+def output_dir(explicit: Path | None = None) -> Path:
+    """`--out`, else $INSIGHT_REPORT_USAGE_DIR, else $CODEX_HOME/usage-data (the one place under
+    CODEX_HOME codex-tui writes, and only for this report)."""
+    if explicit:
+        return Path(explicit).expanduser()
+    value = os.environ.get(OUT_DIR_ENV)
+    return Path(value).expanduser() if value else config.codex_home() / "usage-data"
+
+
+def collect(sources: Sources, days: float | None, *, now: float | None = None,
+            use_cache: bool = True) -> tuple[dict, list]:
+    """Step 1: the metrics and the parsed sessions behind them (newest first)."""
+    from codex_tui.index.query import load_sessions
+
+    now = config.now() if now is None else now
+    try:
+        selection = load_sessions(sources, days, use_cache=use_cache, now=now)
+    except OSError as exc:
+        raise ReportError(f"could not read the session logs: {exc}") from None
+    sessions = selection.full_sessions()
+    skills = {summary["path"]: summary.get("skills") or [] for summary in selection.sessions}
+    metrics = compute_metrics(sessions, days=days, now=now, skills=skills)
+    if metrics["sessions"] == 0:
+        roots = ", ".join(str(r) for r in sources.roots())
+        window = f"in the last {days:g} day(s)" if days is not None else "at all"
+        raise ReportError(f"no Codex sessions {window} under {roots}: run Codex for a few sessions "
+                          "first, or widen --days")
+    return metrics, sessions
+
+
+def prepare(files: ReportFiles, sources: Sources, days: float | None, *, now: float | None = None,
+            use_cache: bool = True, max_bytes: int = evidence_mod.MAX_EVIDENCE_BYTES,
+            progress: Progress = lambda _: None) -> dict:
+    """Steps 1-3: metrics, insight-evidence.json and INSIGHT_PROMPT.md. Returns the evidence."""
+    now = config.now() if now is None else now
+    progress("Measuring your sessions…")
+    metrics, sessions = collect(sources, days, now=now, use_cache=use_cache)
+    progress(f"{metrics['sessions']} sessions, {metrics['turns']} turns: writing the evidence…")
+    bundle = evidence_mod.build_evidence(metrics, sessions, now=now, max_bytes=max_bytes)
+    _write(files.evidence, evidence_mod.to_bytes(bundle))
+    prompt = build_prompt(bundle)
+    if not prompt.strip():
+        raise ReportError("the prompt came out empty (a bug): please report it")
+    _write(files.prompt, prompt.encode())
+    return bundle
+
+
+def write_insights(files: ReportFiles, *, codex_bin: str | None = None,
+                   extra_args: list[str] | None = None, timeout: float | None = None,
+                   progress: Progress = lambda _: None,
+                   should_stop: Callable[[], bool] = lambda: False) -> dict:
+    """Step 4: Codex answers INSIGHT_PROMPT.md; the checked JSON becomes insights.generated.json.
+    The raw answer is always kept in insights.raw.txt."""
+    bundle = read_evidence(files)
+    try:
+        prompt = files.prompt.read_text(encoding="utf-8")
+    except OSError:
+        raise ReportError(f"{files.prompt} is missing: run `codex-tui report --prepare-only` first") from None
+    progress("Codex is writing your insights (this can take a few minutes)…")
+    try:
+        kwargs = {"timeout": timeout} if timeout else {}
+        answer = run_writer(prompt, files.out_dir, codex_bin=codex_bin, extra_args=extra_args,
+                            should_stop=should_stop, **kwargs)
+    except WriterError as exc:
+        raise ReportError(str(exc)) from None
+    _write(files.raw_answer, answer.text.encode())
+    progress("Checking Codex's answer…")
+    try:
+        insights = validate(extract_json(answer.text))
+    except InvalidAnswer as exc:
+        details = "".join(f"\n  - {p}" for p in exc.problems[:12])
+        raise ReportError(f"{exc}{details}\nThe raw answer is in {files.raw_answer}; nothing was "
+                          f"rendered. Fix it into {files.insights.name} and run `codex-tui report "
+                          "--render-only`, or run the report again.") from None
+    insights = redact_all(insights)
+    known = insights["metadata"]["limitations"]
+    known += [note for note in bundle.get("limitations", []) if note not in known]
+    _write(files.insights, json.dumps(insights, indent=2, ensure_ascii=False).encode() + b"\n")
+    return insights
+
+
+def render(files: ReportFiles, progress: Progress = lambda _: None) -> Path:
+    """Step 5: report.html from the evidence's metrics and the checked insights."""
+    bundle = read_evidence(files)
+    insights = read_insights(files)
+    if insights is None:
+        raise ReportError(f"{files.insights} is missing: run `codex-tui report` to have Codex write it")
+    progress("Rendering report.html…")
+    _write(files.html, render_page(bundle["metrics"], insights).encode())
+    return files.html
+
+
+def read_evidence(files: ReportFiles) -> dict:
+    try:
+        bundle = json.loads(files.evidence.read_text(encoding="utf-8"))
+    except OSError:
+        raise ReportError(f"{files.evidence} is missing: run `codex-tui report --prepare-only` first") from None
+    except ValueError as exc:
+        raise ReportError(f"{files.evidence} is not valid JSON ({exc}): run `codex-tui report "
+                          "--prepare-only` to write it again") from None
+    if not isinstance(bundle, dict) or "metrics" not in bundle:
+        raise ReportError(f"{files.evidence} has no metrics: run `codex-tui report --prepare-only` again")
+    return bundle
+
+
+def read_insights(files: ReportFiles) -> dict | None:
+    """The saved insights, checked again (the user may have edited them); None when absent."""
+    try:
+        text = files.insights.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        raise ReportError(f"cannot read {files.insights}: {exc.strerror or exc}") from None
+    try:
+        return redact_all(validate(extract_json(text)))
+    except InvalidAnswer as exc:
+        details = "".join(f"\n  - {p}" for p in exc.problems[:12])
+        raise ReportError(f"{files.insights}: {exc}{details}") from None
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Write whole or not at all: a reader never sees half a file."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        partial = path.with_name(path.name + ".partial")
+        partial.write_bytes(data)
+        partial.replace(path)
+    except OSError as exc:
+        raise ReportError(f"cannot write {path}: {exc.strerror or exc}; pick another folder with "
+                          f"--out or ${OUT_DIR_ENV}") from None

@@ -1,0 +1,44 @@
+"""A valid Codex answer for the insight report, and helpers to put it where the report looks."""
+from __future__ import annotations
+
+import json
+
+from tests.fakecodex.scenarios import FAKE_OPENAI_KEY
+
+
+def sample_insights() -> dict:
+    return {
+        "metadata": {"title": "Your week with Codex", "period": "2026-11-15 to 2026-11-22",
+                     "limitations": ["Only a handful of sessions: patterns are tentative."]},
+        "at_a_glance": {"summary": "You ran short, focused sessions and most of them finished.",
+                        "highlights": ["Most failures were missing paths.",
+                                       "You reuse one working folder for everything."]},
+        "project_areas": [{"name": "work", "description": "Every session ran in one folder."}],
+        "interaction_style": {"summary": "You give one clear instruction per session.",
+                              "patterns": ["Short prompts", "Few follow-ups"]},
+        "what_works": [{"title": "Small tasks", "description": "Single-step asks finish quickly."}],
+        "friction_analysis": {
+            "codex_side": [{"title": "Sandbox denials",
+                            "description": "Writes outside the workspace were blocked."}],
+            "user_side": [{"title": "Paths that do not exist",
+                           "description": "Several prompts pointed at folders that were missing."}]},
+        "prompting_help": [{"situation": "When you are not sure where a file is",
+                            "prompt": "Find the file that holds the settings and show me its path "
+                                      "before you change anything.",
+                            "why": "Codex looks first instead of guessing a path."}],
+        "suggestions": {"agents_md": [{"text": "Run the tests with python3 -m pytest -q.",
+                                       "why": "Codex guessed the test command twice."}],
+                        "workflow": [{"title": "Say the folder",
+                                      "description": "Name the folder you mean in the first prompt."}]},
+        "on_the_horizon": [{"title": "Background jobs",
+                            "description": "Hand long refactors to codex-tui job and check back."}],
+        "actionable_fixes": [{"title": "Create the missing config", "priority": "high",
+                              "description": f"The key {FAKE_OPENAI_KEY} should never be pasted."}],
+        "fun_ending": {"headline": "31 sessions, zero coffee breaks",
+                       "detail": "Codex kept going even when the folders did not exist."},
+    }
+
+
+def write_insights(out_dir, insights: dict | None = None) -> None:
+    out_dir.mkdir(parents=True, exist_ok=True)
+    (out_dir / "insights.generated.json").write_text(json.dumps(insights or sample_insights()))
