@@ -13,9 +13,9 @@ from codex_tui.screens.watch import WatchApp
 from codex_tui.tmux.watcher import TmuxWatcher
 from tests.conftest import run_cli, wait_until
 from tests.fakecodex.pty_driver import codex_home_for, escalated, tui_env
-from tests.fakecodex.server import run, say
+from tests.fakecodex.server import FakeResponses, run, say
 from tests.test_pty_real_codex import need
-from tests.tmux_helpers import TitleSafeFake, TmuxServer, kill_daemons_under
+from tests.tmux_helpers import TmuxServer, kill_daemons_under
 
 pytestmark = pytest.mark.codex
 
@@ -41,7 +41,7 @@ async def test_status_and_watch_approve_in_tmux(tmp_path):
     binary = need("0.169.0")
     work = tmp_path / "work"
     work.mkdir()
-    with TitleSafeFake([run("touch created-in-tmux.txt", **escalated("0.169.0")), say("Created it.")]) as fake:
+    with FakeResponses([run("touch created-in-tmux.txt", **escalated("0.169.0")), say("Created it.")]) as fake:
         home = codex_home_for(tmp_path / "home", fake, work)
         server = TmuxServer(tui_env(home))
         try:

@@ -1,5 +1,4 @@
-"""A private tmux server per test (`tmux -L NAME`, killed in teardown) and a fake Responses
-API that answers Codex 0.169's side request for a thread title without using up a reply."""
+"""A private tmux server per test (`tmux -L NAME`, killed in teardown)."""
 from __future__ import annotations
 
 import os
@@ -10,18 +9,6 @@ import time
 import uuid
 from pathlib import Path
 
-from tests.fakecodex.server import FakeResponses, say
-
-
-class TitleSafeFake(FakeResponses):
-    """0.169 asks for a title (a request with no tools) in parallel with the first turn;
-    whichever comes first would take the scripted reply."""
-
-    def next_reply(self, body: dict):
-        if not body.get("tools"):
-            with self._lock:
-                return 999, say("Create the file")
-        return super().next_reply(body)
 
 
 class TmuxServer:

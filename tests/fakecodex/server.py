@@ -67,6 +67,7 @@ class FakeResponses:
         self.replies = list(replies or [])
         self.fallback = fallback
         self.requests: list[dict] = []
+        self.side_requests: list[dict] = []   # title requests, answered outside the script
         self.other_requests: list[str] = []
         self._lock = threading.Lock()
         self._count = 0
@@ -95,6 +96,12 @@ class FakeResponses:
             self.replies.extend(replies)
 
     def next_reply(self, body: dict) -> tuple[int, Reply]:
+        if not body.get("tools"):
+            # Codex 0.169's TUI asks for a thread title (a request without tools) alongside the
+            # first turn; answering it from the script would steal that turn's reply.
+            with self._lock:
+                self.side_requests.append(body)
+                return 999, say("Session title")
         with self._lock:
             self.requests.append(body)
             self._count += 1
