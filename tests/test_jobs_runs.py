@@ -53,6 +53,9 @@ def test_list_runs_live_state_newest_first(tmp_path):
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)",
                                 runs.SUPERVISOR_MODULE])
     try:
+        deadline = time.monotonic() + 10   # a loaded machine may take a moment to show it
+        while not runs.pid_alive(sleeper.pid, runs.SUPERVISOR_MODULE) and time.monotonic() < deadline:
+            time.sleep(0.05)
         old = runs.iso(time.time() - 3600)
         _fake_run(tmp_path, "20261122-040506-1", {"started_at": old, "task": "a"},
                   {"success": True, "failure_class": "environmental", "duration_s": 3.5,
