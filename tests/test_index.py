@@ -164,3 +164,16 @@ def test_one_changed_file_rereads_only_that_file_now_and_nothing_later(tmp_path,
     again = SessionIndex(tmp_path / "cache", resumable_seconds=0)
     again.refresh(paths)
     assert again.stats.parsed == 0 and again.stats.unchanged == len(paths)
+
+
+def test_search_text_is_kept_apart_from_summaries_and_survives_a_warm_start(tmp_path, codex_home):
+    paths = find_rollouts(Sources([codex_home / "sessions"]))
+    cold = SessionIndex(tmp_path / "cache")
+    cold.refresh(paths)
+    texts = {p: cold.search_text(p) for p in paths}
+    assert any("nosuchtool-xyz" in t for t in texts.values())
+    warm = SessionIndex(tmp_path / "cache")
+    warm.refresh(paths)
+    assert warm.stats.parsed == 0
+    assert {p: warm.search_text(p) for p in paths} == texts
+    assert all("search_text" not in warm.summary(p) for p in paths)

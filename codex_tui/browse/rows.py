@@ -60,7 +60,7 @@ def local_when(started: str, tz=None) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def row_from_summary(summary: dict, home: str | None = None, tz=None) -> LogRow:
+def row_from_summary(summary: dict, home: str | None = None, tz=None, search: str = "") -> LogRow:
     kinds: dict[str, int] = {}
     for failure in summary.get("failures", ()):
         kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
@@ -77,7 +77,7 @@ def row_from_summary(summary: dict, home: str | None = None, tz=None) -> LogRow:
         failed=summary.get("failed_commands", 0), tokens=(summary.get("tokens") or {}).get("total", 0),
         status=status, kinds=ordered, errors=len(summary.get("errors", ())),
         skills=tuple(summary.get("skills", ())),
-        haystack=summary.get("search_text") or f"{cwd}\n{prompt}".lower(),
+        haystack=search or f"{cwd}\n{prompt}".lower(),
         problem=problem_of(ordered, status),
         context_pct=context_percent(summary),
     )

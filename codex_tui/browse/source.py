@@ -53,7 +53,8 @@ class LogSource:
             if known is not None and known[0] == key:
                 row = known[1]
             else:
-                row = row_from_summary(orjson.loads(selection.summary_bytes(path)), home)
+                row = row_from_summary(orjson.loads(selection.summary_bytes(path)), home,
+                                       search=index.search_text(path))
             cache[path] = (key, row)
             rows.append(row)
         self._rows = cache

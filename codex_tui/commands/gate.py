@@ -6,11 +6,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from codex_tui.commands.common import add_source_args, print_json, short_path, sources_from_args
-from codex_tui.governance.checks import FAIL, OK, WARN
-from codex_tui.governance.gates import EXIT_ERROR, GateReport, build_gate_report
-from codex_tui.governance.git_state import GitError
 
-STYLES = {OK: ("green", "✔"), WARN: ("yellow", "▲"), FAIL: ("red", "✖")}
+# The governance package is imported when `gate` runs, not when the CLI builds its parser.
+STYLES = {"ok": ("green", "✔"), "warn": ("yellow", "▲"), "fail": ("red", "✖")}
 
 
 def add_parser(sub) -> None:
@@ -26,6 +24,9 @@ def add_parser(sub) -> None:
 
 
 def run_gate(args) -> int:
+    from codex_tui.governance.gates import EXIT_ERROR, build_gate_report
+    from codex_tui.governance.git_state import GitError
+
     try:
         report = build_gate_report(args.repo.expanduser() if args.repo else None, args.session,
                                    refresh_pr=args.refresh_pr, sources=sources_from_args(args),
@@ -43,7 +44,7 @@ def run_gate(args) -> int:
     return report.exit_code
 
 
-def print_report(report: GateReport) -> None:
+def print_report(report) -> None:
     from rich.console import Console
     from rich.markup import escape
     from rich.table import Table

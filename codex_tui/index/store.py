@@ -19,7 +19,7 @@ import orjson
 
 from codex_tui.index.parsers import ParserStore
 
-INDEX_VERSION = 6
+INDEX_VERSION = 7
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
@@ -59,6 +59,11 @@ class SessionIndex:
         self._blob = b""                       # summaries.bin: summaries joined by commas
         self._view = memoryview(self._blob)
         self._fresh: dict[str, bytes] = {}     # summaries made in this process
+        # search.bin: each session's search text (for the Logs view), kept apart from the
+        # summaries so `sessions --json` does not copy it; read only when first asked for.
+        self._search: bytes | None = None
+        self._search_size = -1
+        self._fresh_search: dict[str, bytes] = {}
         self._parsers = ParserStore(self._folder() / "parsers" if cache_dir is not None else None)
         self.stats = RefreshStats()
         self._load()
@@ -130,6 +135,27 @@ class SessionIndex:
             return None
         return self._blob
 
+    def search_text(self, path: str) -> str:
+        fresh = self._fresh_search.get(path)
+        if fresh is not None:
+            return fresh.decode()
+        if self._search is None:
+            self._search = self._read_search()
+        entry = self.entries[path]
+        at = entry.get("s_at", -1)
+        if at < 0 or at + entry.get("s_len", 0) > len(self._search):
+            return ""
+        return self._search[at: at + entry["s_len"]].decode()
+
+    def _read_search(self) -> bytes:
+        files = self._files()
+        try:
+            data = files[2].read_bytes() if files is not None else b""
+        except OSError:
+            data = b""
+        # A missing or mismatched file: the Logs view searches prompts only until a change.
+        return data if len(data) == self._search_size else b""
+
     def summary(self, path: str) -> dict:
         return orjson.loads(self.summary_bytes(path))
 
@@ -149,23 +175,24 @@ class SessionIndex:
             return list(pool.map(parse, paths, chunksize=8))
 
     def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: ParserStore) -> None:
-        data, meta, parser = result
+        data, meta, parser, search = result
         if parser is not None:
             parsers.put(path, parser)
         else:
             parsers.drop(path)
         self._fresh[path] = data
+        self._fresh_search[path] = search
         self.entries[path] = {"size": key[0], "mtime_ns": key[1], "meta": meta}
 
     # ---- persistence -----------------------------------------------------------------------
     def _folder(self) -> Path:
         return self.cache_dir / f"index-v{INDEX_VERSION}"
 
-    def _files(self) -> tuple[Path, Path] | None:
+    def _files(self) -> tuple[Path, Path, Path] | None:
         if self.cache_dir is None:
             return None
         base = self._folder()
-        return base / "index.json", base / "summaries.bin"
+        return base / "index.json", base / "summaries.bin", base / "search.bin"
 
     def _load(self) -> None:
         files = self._files()
@@ -177,6 +204,7 @@ class SessionIndex:
             if data.get("version") != INDEX_VERSION or data.get("blob_size") != len(blob):
                 return
             self.entries, self._blob = data["files"], blob
+            self._search_size = data.get("search_size", -1)
         except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
             self.entries, self._blob = {}, b""  # a broken cache is rebuilt, never fatal
         self._view = memoryview(self._blob)
@@ -186,14 +214,21 @@ class SessionIndex:
         order = sorted(self.entries, key=lambda p: (self.entries[p]["meta"]["started"] or "", p),
                        reverse=True)
         chunks, at = [], 0
+        searches, s_at = [], 0
         entries = {}
         for path in order:
             entry = entries[path] = self.entries[path]
             data = self.summary_bytes(path)
+            search = self.search_text(path).encode()
             entry["at"], entry["len"] = at, len(data)
+            entry["s_at"], entry["s_len"] = s_at, len(search)
             chunks.append(data)
+            searches.append(search)
             at += len(data) + 1
+            s_at += len(search)
         self.entries = entries
+        self._search = b"".join(searches)
+        self._fresh_search = {}
         self._blob = b",".join(chunks)
         self._view = memoryview(self._blob)
         self._fresh = {}
@@ -202,21 +237,25 @@ class SessionIndex:
             return
         files[0].parent.mkdir(parents=True, exist_ok=True)
         _atomic_write(files[1], self._blob)
+        _atomic_write(files[2], self._search)
         self._parsers.save()
+        self._search_size = len(self._search)
         _atomic_write(files[0], orjson.dumps({"version": INDEX_VERSION, "blob_size": len(self._blob),
+                                              "search_size": len(self._search),
                                               "files": self.entries}))
 
 
-def _summarize(parser, resumable_seconds: float) -> tuple[bytes, dict, object]:
-    """(summary JSON, index metadata, the parser if worth keeping) for one parsed file.
+def _summarize(parser, resumable_seconds: float) -> tuple[bytes, dict, object, bytes]:
+    """(summary JSON, index metadata, the parser if worth keeping, search text) for one file.
     Runs in the worker process, so only small results cross back to the parent."""
     from codex_tui.index.summary import summarize
 
     mtime = os.stat(parser.session.path).st_mtime
     summary = summarize(parser.session, mtime)
+    search = summary.pop("search_text").encode()
     recent = time.time() - _last_activity(parser.session.ended_at, mtime) < resumable_seconds \
         and not parser.session.path.endswith(".zst")
-    return orjson.dumps(summary), _meta(summary), parser if recent else None
+    return orjson.dumps(summary), _meta(summary), parser if recent else None, search
 
 
 def _last_activity(ended_at: str | None, mtime: float) -> float:
