@@ -15,12 +15,12 @@ from textual.widgets import Footer, Static
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.timeline import build_timeline
 from codex_tui.widgets.timeline_view import TimelineView
+from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 
 class DetailScreen(Screen):
     DEFAULT_CSS = """
-    DetailScreen #detail-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     DetailScreen TimelineView { margin: 0 1; }
     """
     BINDINGS = [
@@ -37,7 +37,7 @@ class DetailScreen(Screen):
     def compose(self) -> ComposeResult:
         yield ViewTabs("logs", note=f"› {self.row.repo}")
         yield TimelineView(id="timeline")
-        yield Static(self._reading_text(), id="detail-status")
+        yield StatusLine(self._reading_text(), id="detail-status")
         yield Footer()
 
     def _reading_text(self) -> str:

@@ -13,6 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 MARKS = {"ok": ("✔", "success"), "warn": ("▲", "warning"), "fail": ("✖", "error")}
@@ -21,7 +22,6 @@ MARKS = {"ok": ("✔", "success"), "warn": ("▲", "warning"), "fail": ("✖", "
 class GovernanceScreen(Screen):
     DEFAULT_CSS = """
     GovernanceScreen VerticalScroll { margin: 1 1 0 1; }
-    GovernanceScreen #gov-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
         Binding("r", "recheck", "Re-check"),
@@ -38,7 +38,7 @@ class GovernanceScreen(Screen):
         with VerticalScroll():
             yield Static("", id="gov-checks")
             yield Static("", id="gov-git")
-        yield Static("Checking…", id="gov-status")
+        yield StatusLine("Checking…", id="gov-status")
         yield Footer()
 
     def on_mount(self) -> None:

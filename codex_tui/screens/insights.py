@@ -17,6 +17,7 @@ from textual.widgets import Footer, Label, Markdown, ProgressBar, Sparkline, Sta
 
 from codex_tui import config
 from codex_tui.widgets.insight_charts import bar_table, short_number, stats_table
+from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 DAYS = 7.0          # the report's default window
@@ -25,7 +26,6 @@ GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
 
 class InsightsScreen(Screen):
     DEFAULT_CSS = """
-    InsightsScreen #insights-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     InsightsScreen #insights-progress { height: 1; padding: 0 1; display: none; }
     InsightsScreen.-busy #insights-progress { display: block; }
     InsightsScreen VerticalScroll { padding: 0 1; }
@@ -51,7 +51,7 @@ class InsightsScreen(Screen):
 
     def compose(self) -> ComposeResult:
         yield ViewTabs("insights")
-        yield Static("Measuring your sessions…", id="insights-status")
+        yield StatusLine("Measuring your sessions…", id="insights-status")
         yield ProgressBar(total=GENERATE_STEPS, show_eta=False, id="insights-progress")
         with VerticalScroll():
             yield Static("", id="stats")

@@ -15,6 +15,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 
 from codex_tui import config
 from codex_tui.browse.rows import format_tokens
+from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 REFRESH_SECONDS = 1.0
@@ -26,7 +27,6 @@ class JobsScreen(Screen):
     DEFAULT_CSS = """
     JobsScreen DataTable { height: 1fr; margin: 1 1 0 1; }
     JobsScreen #job-detail { height: 2fr; margin: 0 1; border-top: solid $panel; }
-    JobsScreen #jobs-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
         Binding("n", "new_job", "New job"),
@@ -50,7 +50,7 @@ class JobsScreen(Screen):
         yield table
         with VerticalScroll(id="job-detail"):
             yield Static("", id="job-text")
-        yield Static("Reading runs…", id="jobs-status")
+        yield StatusLine("Reading runs…", id="jobs-status")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -15,6 +15,7 @@ from codex_tui.browse import filters
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
 from codex_tui.widgets.session_table import SessionTable
+from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 RANGES = (("Any time", ""), ("Last 24 hours", "24h"), ("Last 7 days", "7d"), ("Last 30 days", "30d"))
@@ -56,7 +57,7 @@ class LogsScreen(Screen):
             yield Select([], prompt="Skill: any", id="skill", compact=True)
             yield Select(RANGES[1:], prompt="Any time", id="range", compact=True)
         yield SessionTable(id="sessions")
-        yield Static("Loading sessions…", id="logs-status")
+        yield StatusLine("Loading sessions…", id="logs-status")
         yield Footer()
 
     def on_mount(self) -> None:

@@ -22,6 +22,7 @@ from codex_tui.pty.notify import Notifier
 from codex_tui.pty.process import PtyStartError
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
+from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 TICK_S = 0.25          # state refresh: blocked states show within this (goal: 1 s)
@@ -33,7 +34,6 @@ class SessionsScreen(Screen):
     SessionsScreen.zoomed #side { display: none; }
     SessionsScreen #detail { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
     SessionsScreen #empty { width: 1fr; height: 1fr; content-align: center middle; color: $text-muted; }
-    SessionsScreen #sessions-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     """
     BINDINGS = [
         Binding("n", "new", "New"),
@@ -63,7 +63,7 @@ class SessionsScreen(Screen):
                 yield SessionList(id="session-list")
                 yield Static("", id="detail")
             yield PtyPane(id="pane")
-        yield Static("n new session · enter into the pane, ctrl+] back", id="sessions-status")
+        yield StatusLine("n new session · enter into the pane, ctrl+] back", id="sessions-status")
         yield Footer()
 
     def on_mount(self) -> None:

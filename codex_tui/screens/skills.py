@@ -9,6 +9,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, Static
 
 from codex_tui import config
+from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 PRESETS = (1.0, 7.0, 30.0)
@@ -19,7 +20,6 @@ class SkillHealthScreen(Screen):
     SkillHealthScreen #days-row { height: 1; margin: 1 1 0 1; }
     SkillHealthScreen #days-row Label { width: auto; margin-right: 1; }
     SkillHealthScreen #days { width: 10; }
-    SkillHealthScreen #skills-status { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
     SkillHealthScreen VerticalScroll { margin: 1 1 0 1; }
     """
     BINDINGS = [
@@ -39,7 +39,7 @@ class SkillHealthScreen(Screen):
             yield Input(_days_text(self.days), id="days", compact=True, type="number")
         with VerticalScroll():
             yield Markdown("", id="report")
-        yield Static("", id="skills-status")
+        yield StatusLine("", id="skills-status")
         yield Footer()
 
     def on_mount(self) -> None:
