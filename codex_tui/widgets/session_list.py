@@ -5,13 +5,10 @@ import time
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
 from textual.message import Message
-from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
-from codex_tui.pty.hub import Row
+from codex_tui.widgets.keyed_rows import KeyedRowList
 
 STATE_CLASS = {"waiting-approval": "error", "waiting-trust": "warning", "waiting-input": "accent",
                "silent": "warning", "exited-failed": "error", "exited-ok": "muted",
@@ -27,51 +24,22 @@ def held(seconds: float) -> str:
     return f"{seconds // 3600}h{seconds % 3600 // 60:02d}m"
 
 
-class SessionList(Widget, can_focus=True):
+class SessionList(KeyedRowList):
+    """Two lines per session (rows are pty.hub.Row); posts Selected when the cursor moves."""
+
     DEFAULT_CSS = """
     SessionList { height: 1fr; }
     SessionList:focus { background-tint: $foreground 4%; }
     """
-    BINDINGS = [Binding("up", "move(-1)", "Up", show=False), Binding("down", "move(1)", "Down", show=False)]
-    cursor = reactive(0)
 
     class Selected(Message):
         def __init__(self, key: str | None) -> None:
             super().__init__()
             self.key = key
 
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.rows: list[Row] = []
-        self.now: float | None = None      # pinned by tests for stable pictures
-
-    @property
-    def current(self) -> Row | None:
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-
-    def show(self, rows: list[Row], now: float | None = None) -> None:
-        key = self.current.key if self.current else None
-        self.rows = rows
-        self.now = now
-        keys = [r.key for r in rows]
-        if key in keys:
-            self.cursor = keys.index(key)
-        elif rows:
-            self.cursor = min(self.cursor, len(rows) - 1)
-        self.refresh()
-
-    def select_key(self, key: str) -> None:
-        for i, row in enumerate(self.rows):
-            if row.key == key:
-                self.cursor = i
-
-    def watch_cursor(self, _old: int, _new: int) -> None:
-        self.refresh()
+    def watch_cursor(self) -> None:
+        super().watch_cursor()
         self.post_message(self.Selected(self.current.key if self.current else None))
-
-    def action_move(self, delta: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
 
     def render_line(self, y: int) -> Strip:
         width = self.size.width

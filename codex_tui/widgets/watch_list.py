@@ -9,11 +9,9 @@ import time
 
 from rich.segment import Segment
 from rich.style import Style
-from textual.binding import Binding
-from textual.reactive import reactive
 from textual.strip import Strip
-from textual.widget import Widget
 
+from codex_tui.widgets.keyed_rows import KeyedRowList
 from codex_tui.widgets.session_list import STATE_CLASS, held
 
 GLYPHS = {"waiting-approval": "!", "waiting-trust": "?", "waiting-input": "›", "silent": "…",
@@ -30,41 +28,12 @@ def row_parts(row, now: float, width: int) -> tuple[str, str, str, str, str]:
             f"{spent:>6}", f"{context:>5}")
 
 
-class WatchList(Widget, can_focus=True):
+class WatchList(KeyedRowList):
     DEFAULT_CSS = """
     WatchList { height: 1fr; }
     WatchList > .watch-list--cursor { background: $primary 30%; }
     """
     COMPONENT_CLASSES = {"watch-list--cursor"}
-    BINDINGS = [Binding("up", "move(-1)", "Up", show=False),
-                Binding("down", "move(1)", "Down", show=False)]
-    cursor = reactive(0)
-
-    def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.rows: list = []
-        self.now: float | None = None
-
-    @property
-    def current(self):
-        return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
-
-    def show(self, rows: list, now: float | None = None) -> None:
-        key = self.current.key if self.current else None
-        self.rows, self.now = rows, now
-        keys = [r.key for r in rows]
-        if key in keys:
-            self.cursor = keys.index(key)
-        elif rows:
-            self.cursor = min(self.cursor, len(rows) - 1)
-        self.refresh()
-
-    def watch_cursor(self) -> None:
-        self.refresh()
-
-    def action_move(self, delta: int) -> None:
-        if self.rows:
-            self.cursor = max(0, min(len(self.rows) - 1, self.cursor + delta))
 
     def render_line(self, y: int) -> Strip:
         width, base = self.size.width, self.rich_style
