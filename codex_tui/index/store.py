@@ -136,16 +136,19 @@ class SessionIndex:
         return self._blob
 
     def search_text(self, path: str) -> str:
+        return self._search_bytes(path).decode()
+
+    def _search_bytes(self, path: str) -> bytes:
         fresh = self._fresh_search.get(path)
         if fresh is not None:
-            return fresh.decode()
+            return fresh
         if self._search is None:
             self._search = self._read_search()
         entry = self.entries[path]
         at = entry.get("s_at", -1)
         if at < 0 or at + entry.get("s_len", 0) > len(self._search):
-            return ""
-        return self._search[at: at + entry["s_len"]].decode()
+            return b""
+        return self._search[at: at + entry["s_len"]]
 
     def _read_search(self) -> bytes:
         files = self._files()
@@ -219,7 +222,7 @@ class SessionIndex:
         for path in order:
             entry = entries[path] = self.entries[path]
             data = self.summary_bytes(path)
-            search = self.search_text(path).encode()
+            search = self._search_bytes(path)
             entry["at"], entry["len"] = at, len(data)
             entry["s_at"], entry["s_len"] = s_at, len(search)
             chunks.append(data)
