@@ -52,13 +52,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def run_app(args) -> int:
+def _settings_or_say_why():
+    """The user's settings, or None after saying what is wrong with the config file."""
     from codex_tui.settings import SettingsError, load_settings
 
     try:
-        settings = load_settings()
+        return load_settings()
     except SettingsError as exc:
         print(f"codex-tui: {exc}", file=sys.stderr)
+        return None
+
+
+def run_app(args) -> int:
+    settings = _settings_or_say_why()
+    if settings is None:
         return EXIT_ERROR
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         print("codex-tui: the app needs a terminal; for scripts use a subcommand "
@@ -84,12 +91,9 @@ def run_app(args) -> int:
 def run_open(args) -> int:
     """`codex-tui open`: the app on the Sessions view with the new pane running."""
     from codex_tui.commands.open import check
-    from codex_tui.settings import SettingsError, load_settings
 
-    try:
-        settings = load_settings()
-    except SettingsError as exc:
-        print(f"codex-tui: {exc}", file=sys.stderr)
+    settings = _settings_or_say_why()
+    if settings is None:
         return EXIT_ERROR
     request, error = check(args, settings)
     if error:
