@@ -18,7 +18,6 @@ from codex_tui.index.query import load_sessions
 class Loaded:
     rows: list[LogRow]
     warnings: list[str] = field(default_factory=list)
-    parsed: int = 0          # files read in this refresh (new, appended or changed)
     text: TextIndex | None = None
 
     def __post_init__(self) -> None:
@@ -58,8 +57,7 @@ class LogSource:
             cache[path] = (key, row)
             rows.append(row)
         self._rows = cache
-        stats = selection.stats
-        return Loaded(rows, list(selection.warnings), stats.parsed + stats.appended)
+        return Loaded(rows, list(selection.warnings))
 
     def watch_paths(self) -> list[Path]:
         """Existing folders to watch: each root, or its nearest existing parent."""
