@@ -109,3 +109,70 @@ async def test_job_started_from_the_form_runs_real_codex_and_opens_in_logs(tmp_p
             await pilot.press("l")
             assert app.current_mode == "logs"
             assert app.screen.query_one("#search").value == run_info.session_id
+
+
+FIXED_STATE_DIR = "/tmp/codex-tui-test-jobs-state"   # the runs folder is on screen
+
+
+def jobs_runs_dir() -> Path:
+    """Three finished runs whose logs are real `codex exec --json` output of Codex 0.169."""
+    from codex_tui.jobs import runs
+
+    shutil.rmtree(FIXED_STATE_DIR, ignore_errors=True)
+    runs_dir = Path(FIXED_STATE_DIR) / "runs"
+    exec_json = Path(__file__).parent / "fixtures" / "exec-json" / "0.169.0"
+    cases = [
+        ("20261122-110000-1", "ok", "List the files and say hello",
+         {"success": True, "failure_class": "none", "exit_code": 0, "duration_s": 12.0,
+          "token_usage": {"total": 2851}, "session_id": "01a20161-0000-7000-8000-000000000001"}),
+        ("20261122-100000-1", "model_error", "Refactor the parser module",
+         {"success": False, "failure_class": "real", "exit_code": 1, "duration_s": 4.0,
+          "evidence": ["turn.failed line 4: high demand"], "review_run_id": "20261122-100010-1",
+          "token_usage": {"total": 1297}, "session_id": "01a20161-0000-7000-8000-000000000002"}),
+        ("20261122-090000-1", "long", "Run the long build",
+         {"success": False, "killed": True, "failure_class": "real", "exit_code": -15,
+          "duration_s": 30.0, "token_usage": {"total": 0}}),
+    ]
+    for run_id, scenario, task, summary in cases:
+        runs.log_path(runs_dir, run_id).parent.mkdir(parents=True, exist_ok=True)
+        runs.log_path(runs_dir, run_id).write_bytes((exec_json / f"{scenario}.jsonl").read_bytes())
+        runs.write_json_atomic(runs.meta_path(runs_dir, run_id),
+                               {"run_id": run_id, "repo": "/tmp/codex-tui-fixture/work", "task": task,
+                                "started_at": runs.iso(PINNED_NOW - 3600)})
+        runs.write_json_atomic(runs.summary_path(runs_dir, run_id), summary)
+    return runs_dir
+
+
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
+def test_jobs_snapshot(snap_compare, theme, monkeypatch):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", FIXED_STATE_DIR)
+    jobs_runs_dir()
+
+    async def ready(pilot) -> None:
+        await wait_until(pilot, lambda: len(pilot.app.screen.runs) == 3, what="the runs")
+
+    app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
+    assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
+
+
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
+def test_new_job_form_snapshot(snap_compare, theme, monkeypatch):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", FIXED_STATE_DIR)
+    monkeypatch.chdir(governance_repo(dirty=False))
+    jobs_runs_dir()
+
+    async def ready(pilot) -> None:
+        await wait_until(pilot, lambda: len(pilot.app.screen.runs) == 3, what="the runs")
+        await pilot.press("n")
+        await pilot.pause()
+
+    app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
+    assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
