@@ -49,6 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     tmux.add_parsers(sub)
     from codex_tui.commands import report
     report.add_parser(sub)
+    from codex_tui.commands import approvals
+    approvals.add_parsers(sub)
     return parser
 
 
@@ -149,6 +151,11 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui import launch
 
             return launch.run_watch(args) if args.command == "watch" else launch.run_serve(args)
+        if args.command in ("pending", "approve", "deny"):
+            from codex_tui.commands import approvals
+
+            return approvals.run_pending(args) if args.command == "pending" \
+                else approvals.run_answer(args)
         if args.command == "report":
             from codex_tui.commands.report import run_report
 

@@ -16,9 +16,12 @@ from codex_tui.pty import patterns as P
 STARTING, WORKING, WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, SILENT, EXITED_OK, EXITED_FAILED = (
     "starting", "working", "waiting-approval", "waiting-trust", "waiting-input", "silent",
     "exited-ok", "exited-failed")
-STATES = (STARTING, WORKING, WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, SILENT, EXITED_OK,
-          EXITED_FAILED)
-BLOCKED = (WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, SILENT)
+# Only the app-server (0.169+) tells these apart: a request_user_input question, a turn
+# waiting on the model, and a quiet program whose processes use the CPU.
+WAITING_ANSWER, WAITING_MODEL, BUSY = "waiting-answer", "waiting-model", "busy"
+STATES = (STARTING, WORKING, WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, WAITING_ANSWER,
+          WAITING_MODEL, BUSY, SILENT, EXITED_OK, EXITED_FAILED)
+BLOCKED = (WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, WAITING_ANSWER, SILENT)
 EXITED = (EXITED_OK, EXITED_FAILED)
 IDLE_AFTER_S = 1.0     # a composer with no output for this long is waiting for input
 DEFAULT_SILENCE_S = 300.0
@@ -58,7 +61,8 @@ class Status:
     @property
     def label(self) -> str:
         """The short form for a list: "approval" for any approval wait."""
-        return {WAITING_APPROVAL: "approval", WAITING_TRUST: "trust", WAITING_INPUT: "input"}.get(
+        return {WAITING_APPROVAL: "approval", WAITING_TRUST: "trust", WAITING_INPUT: "input",
+                WAITING_ANSWER: "question", WAITING_MODEL: "model"}.get(
             self.state, self.state)
 
     def held_for(self, now: float | None = None) -> float:

@@ -1,0 +1,71 @@
+"""Blocking, short-lived use of the daemons for the CLI (`status`, `pending`, `approve`,
+`deny`): connect to each home's daemon, read, act, disconnect. Bounded in time: a daemon
+that does not answer costs at most `timeout` seconds and is reported, never hung on."""
+from __future__ import annotations
+
+import asyncio
+import re
+from pathlib import Path
+from typing import Awaitable, Callable, TypeVar
+
+from codex_tui.appserver.daemon import DaemonWatch
+from codex_tui.appserver.rpc import RpcError
+from codex_tui.appserver.transport import TransportClosed
+
+T = TypeVar("T")
+THREAD_ID = re.compile(r"^[0-9a-fA-F][0-9a-fA-F-]{7,35}$")   # a UUID or an unambiguous prefix
+
+
+def valid_thread_id(text: str) -> bool:
+    return bool(THREAD_ID.match(text or ""))
+
+
+async def connect_all(homes: list[Path], timeout: float = 2.0,
+                      with_pending: bool = False) -> list[DaemonWatch]:
+    """A connected (or, with `why` set, unreachable) watch per home."""
+    watches = [DaemonWatch(home) for home in homes]
+
+    async def one(watch: DaemonWatch) -> None:
+        try:
+            await asyncio.wait_for(watch.connect(timeout), timeout + 1.0)
+            if with_pending:
+                for thread in watch.sessions():
+                    if thread.status.flags:
+                        await watch.wait_pending(thread.id, timeout=1.5)
+        except (TransportClosed, RpcError, asyncio.TimeoutError, OSError) as exc:
+            watch.connected, watch.why = False, str(exc) or "the daemon did not answer in time"
+
+    await asyncio.gather(*(one(w) for w in watches))
+    return watches
+
+
+async def close_all(watches: list[DaemonWatch]) -> None:
+    for watch in watches:
+        await watch.stop()
+
+
+def with_daemons(homes: list[Path], act: Callable[[list[DaemonWatch]], Awaitable[T]],
+                 with_pending: bool = False, timeout: float = 2.0) -> T:
+    async def main() -> T:
+        watches = await connect_all(homes, timeout, with_pending)
+        try:
+            return await act(watches)
+        finally:
+            await close_all(watches)
+    return asyncio.run(main())
+
+
+def find_thread(watches: list[DaemonWatch], text: str) -> tuple[DaemonWatch | None, str | None, str]:
+    """(watch, thread id, "") for a thread id or unique prefix, else (None, None, why)."""
+    if not valid_thread_id(text):
+        return None, None, f"{text!r} is not a session id (a UUID such as 01a2331b-1c48-...)"
+    hits = [(w, t.id) for w in watches for t in w.threads.values() if t.id.startswith(text.lower())]
+    if len(hits) == 1:
+        return hits[0][0], hits[0][1], ""
+    if len(hits) > 1:
+        return None, None, f"{text} matches {len(hits)} sessions; give more of the id"
+    reachable = [w for w in watches if w.connected]
+    if not reachable:
+        return None, None, "no Codex app-server daemon is reachable: " + \
+            "; ".join(w.why for w in watches)
+    return None, None, f"no loaded Codex session has the id {text}"

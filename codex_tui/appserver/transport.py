@@ -1,0 +1,88 @@
+"""How JSON-RPC text reaches the daemon. One small seam, so a later transport (the daemon
+of another machine, through `ssh HOST codex app-server proxy`) only adds a class."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Protocol
+
+SOCKET_PARTS = ("app-server-control", "app-server-control.sock")
+MAX_MESSAGE = 64 * 1024 * 1024      # a thread/read of a long session can be large
+
+
+class TransportClosed(Exception):
+    """The other end went away (the daemon exited or restarted)."""
+
+
+class Transport(Protocol):
+    async def send(self, text: str) -> None: ...
+    async def recv(self) -> str: ...
+    async def close(self) -> None: ...
+
+
+def control_socket(codex_home: Path) -> Path:
+    return Path(codex_home).joinpath(*SOCKET_PARTS)
+
+
+def why_unreachable(codex_home: Path) -> str | None:
+    """None when a daemon socket exists for `codex_home`, else a sentence saying why not."""
+    path = control_socket(codex_home)
+    if not path.exists() and not path.is_symlink():
+        return (f"no app-server daemon for {codex_home} (no {path.name}; Codex before 0.169, "
+                "--no-daemon, or no Codex TUI has started yet)")
+    if not path.exists():
+        return f"the daemon socket {path} points nowhere (the daemon has exited)"
+    return None
+
+
+class UnixSocketTransport:
+    """A WebSocket over the daemon's Unix control socket (the `websockets` library)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self._ws = None
+
+    @property
+    def name(self) -> str:
+        return str(self.path)
+
+    async def open(self, timeout: float = 2.0) -> None:
+        from websockets.asyncio.client import unix_connect
+
+        try:
+            self._ws = await unix_connect(str(self.path), uri="ws://localhost/",
+                                          open_timeout=timeout, max_size=MAX_MESSAGE,
+                                          ping_interval=None, compression=None)
+        except (OSError, TimeoutError) as exc:
+            raise TransportClosed(f"cannot connect to {self.path}: "
+                                  f"{getattr(exc, 'strerror', None) or exc}") from None
+        except Exception as exc:       # a handshake the daemon refused
+            raise TransportClosed(f"the daemon at {self.path} refused the connection: {exc}") from None
+
+    async def send(self, text: str) -> None:
+        from websockets.exceptions import ConnectionClosed
+
+        if self._ws is None:
+            raise TransportClosed("not connected")
+        try:
+            await self._ws.send(text)
+        except ConnectionClosed as exc:
+            raise TransportClosed(f"the daemon closed the connection ({exc})") from None
+
+    async def recv(self) -> str:
+        from websockets.exceptions import ConnectionClosed
+
+        if self._ws is None:
+            raise TransportClosed("not connected")
+        try:
+            data = await self._ws.recv()
+        except ConnectionClosed as exc:
+            raise TransportClosed(f"the daemon closed the connection ({exc})") from None
+        return data if isinstance(data, str) else data.decode("utf-8", "replace")
+
+    async def close(self) -> None:
+        if self._ws is not None:
+            try:
+                await self._ws.close()
+            except Exception:
+                pass
+            self._ws = None
