@@ -136,7 +136,7 @@ class DaemonWatch:
         self._subscribed.add(thread_id)
         try:
             await self._request("thread/resume", {"threadId": thread_id, "excludeTurns": True})
-        except RpcError:
+        except (RpcError, TransportClosed):
             self._subscribed.discard(thread_id)
 
     async def _request(self, method: str, params: dict | None = None, timeout: float = 5.0) -> Any:

@@ -2,6 +2,7 @@
 of another machine, through `ssh HOST codex app-server proxy`) only adds a class."""
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Protocol
 
@@ -34,6 +35,17 @@ def why_unreachable(codex_home: Path) -> str | None:
     return None
 
 
+def short_path(path: Path) -> tuple[str, int | None]:
+    """A path to the socket that fits AF_UNIX's 108 bytes: the symlink's target (Codex
+    links into a short /tmp folder), or else /proc/self/fd/N/NAME through an O_PATH handle
+    on its folder. Returns (path, the handle to close after connecting, or None)."""
+    real = os.path.realpath(path)
+    if len(real.encode()) < 100:
+        return real, None
+    holder = os.open(os.path.dirname(real), os.O_PATH)
+    return f"/proc/self/fd/{holder}/{os.path.basename(real)}", holder
+
+
 class UnixSocketTransport:
     """A WebSocket over the daemon's Unix control socket (the `websockets` library)."""
 
@@ -48,8 +60,9 @@ class UnixSocketTransport:
     async def open(self, timeout: float = 2.0) -> None:
         from websockets.asyncio.client import unix_connect
 
+        target, holder = short_path(self.path)
         try:
-            self._ws = await unix_connect(str(self.path), uri="ws://localhost/",
+            self._ws = await unix_connect(target, uri="ws://localhost/",
                                           open_timeout=timeout, max_size=MAX_MESSAGE,
                                           ping_interval=None, compression=None)
         except (OSError, TimeoutError) as exc:
@@ -57,6 +70,9 @@ class UnixSocketTransport:
                                   f"{getattr(exc, 'strerror', None) or exc}") from None
         except Exception as exc:       # a handshake the daemon refused
             raise TransportClosed(f"the daemon at {self.path} refused the connection: {exc}") from None
+        finally:
+            if holder is not None:
+                os.close(holder)
 
     async def send(self, text: str) -> None:
         from websockets.exceptions import ConnectionClosed

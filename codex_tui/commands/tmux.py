@@ -8,8 +8,10 @@ import shlex
 import sys
 import time
 
+from codex_tui.sanitize import safe
+
 EXIT_OK, EXIT_ERROR = 0, 1
-BLOCKED_NOW = ("waiting-approval", "waiting-trust", "silent")   # someone must answer
+BLOCKED_NOW = ("waiting-approval", "waiting-trust", "waiting-answer", "silent")   # someone must answer
 STATE_COLOURS = {"blocked": "red", "working": "green", "failed": "magenta", "idle": "yellow"}
 
 
@@ -63,12 +65,32 @@ def _socket_arg(p) -> None:
                         "a Codex process runs under)")
 
 
-def snapshot(sockets: list[str] | None, silence_s: float | None = None) -> tuple[list, list[str]]:
+def snapshot(sockets: list[str] | None, silence_s: float | None = None,
+             watches: list | None = None) -> tuple[list, list[str]]:
     from codex_tui.tmux.watcher import TmuxWatcher
 
-    watcher = TmuxWatcher(sockets, silence_s=silence_s or _silence(), context=False)
+    watches = daemons() if watches is None else watches
+    watcher = TmuxWatcher(sockets, silence_s=silence_s or _silence(), context=False,
+                          daemons=lambda: watches)
     rows = watcher.poll()
     return rows, watcher.warnings
+
+
+def daemons() -> list:
+    """Every known CODEX_HOME's daemon, read once (exact states; empty before 0.169)."""
+    from codex_tui.appserver.homes import known_homes
+    from codex_tui.appserver.oneshot import with_daemons
+
+    async def keep(watches):
+        return watches
+    return with_daemons(known_homes(), keep, timeout=1.0)
+
+
+def daemons_json(watches: list) -> list[dict]:
+    return [{"codex_home": str(w.codex_home), "connected": w.connected, "why": w.why or None,
+             "cli_version": w.cli_version or None,
+             "rate_limits": w.rate_limits.to_json() if w.rate_limits.known else None}
+            for w in watches]
 
 
 def _silence() -> float:
@@ -102,22 +124,26 @@ def tmux_line(rows) -> str:
 
 
 def run_status(args) -> int:
-    rows, warnings = snapshot(args.sockets)
+    watches = daemons()
+    rows, warnings = snapshot(args.sockets, watches=watches)
     for warning in warnings:
         if not args.tmux:
             print(f"codex-tui status: warning: {warning}", file=sys.stderr)
     if args.json:
-        print(json.dumps({"sessions": [r.to_json() for r in rows]}))
+        print(json.dumps({"sessions": [r.to_json() for r in rows],
+                          "daemons": daemons_json(watches)}))
     elif args.tmux:
         print(tmux_line(rows))
     elif not rows:
-        print("No Codex sessions in tmux panes.")
+        print("No Codex sessions in tmux panes or app-server daemons.")
     else:
         now = time.time()
         for row in rows:
             f = row.found
-            print(f"{row.status.label:<10} {_held(now - row.status.since):>6}  {f.pane.target:<12} "
-                  f"{f.repo:<20} {f.session_id or '-'}")
+            where = f.pane.target if f is not None else row.location
+            sid = f.session_id if f is not None else row.thread.id
+            print(f"{row.status.label:<10} {_held(now - row.status.since):>6}  {safe(where):<12} "
+                  f"{safe(row.name):<20} {sid or '-'}  [{row.source}]")
     return EXIT_OK
 
 

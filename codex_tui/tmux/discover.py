@@ -27,6 +27,7 @@ class Found:
     codex_home: Path | None = None
     rollout: Path | None = None
     session_id: str | None = None
+    argv: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -74,7 +75,8 @@ def discover(sockets: list[str] | None = None, *, table: ProcTable | None = None
                 continue
             found.append(Found(pane, pid, cwd_of(pid), table.started_at(pid),
                                [pid, *table.descendants(pid)],
-                               rollout_link.codex_home_of(env) if env else None))
+                               rollout_link.codex_home_of(env) if env else None,
+                               argv=tuple(table.procs[pid].argv)))
         for pane in panes:
             if pane.dead and is_interactive_codex(pane.start_command.strip('"').split()):
                 found.append(Found(pane, None, pane.current_path, pane.activity))

@@ -10,6 +10,9 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field, replace
 
+from pathlib import Path
+from typing import Callable
+
 from codex_tui.pty.detector import WORKING, BlockageDetector, Evidence, Status
 from codex_tui.tmux.client import Tmux, TmuxError
 from codex_tui.tmux.discover import Found, discover
@@ -26,6 +29,7 @@ class Watched:
     status: Status
     screen: list[str] = field(default_factory=list)
     context: int | None = None       # percent of the context window in use, when known
+    thread: object = None            # the daemon's Thread for this pane, when it has one
 
     @property
     def key(self) -> str:
@@ -35,12 +39,60 @@ class Watched:
     def name(self) -> str:
         return self.found.repo
 
+    @property
+    def source(self) -> str:
+        """Where the state comes from: the app-server (exact) or the screen (a guess)."""
+        return "app-server" if self.thread is not None else "screen"
+
+    @property
+    def location(self) -> str:
+        return f"tmux {self.found.pane.target}"
+
     def to_json(self) -> dict:
+        thread = self.thread
         return {"pid": self.found.pid, "tmux_pane": self.found.pane.pane_id,
                 "tmux_target": self.found.pane.target, "tmux_socket": self.found.pane.socket,
                 "cwd": self.found.cwd, "session_id": self.found.session_id,
+                "thread_id": thread.id if thread is not None else None,
                 "state": self.status.state, "since": self.status.since,
-                "detail": self.status.detail}
+                "detail": self.status.detail, "state_source": self.source,
+                "location": self.location, "rollout": str(self.found.rollout or "") or None,
+                "parent_thread_id": thread.parent_id if thread is not None else None}
+
+
+@dataclass
+class ThreadRow:
+    """A loaded thread of a daemon that is in no tmux pane: a plain terminal, an editor, a
+    job, or a subagent. Its state is exact; there is no screen to act on."""
+
+    thread: object
+    status: Status
+    context: int | None = None
+    found: None = None
+    screen: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"thread|{self.thread.id}"
+
+    @property
+    def name(self) -> str:
+        base = self.thread.cwd.rstrip("/").rsplit("/", 1)[-1] or self.thread.cwd or "?"
+        return f"↳ {self.thread.nickname or base}" if self.thread.parent_id else base
+
+    source = "app-server"
+
+    @property
+    def location(self) -> str:
+        return "subagent" if self.thread.parent_id else "another terminal"
+
+    def to_json(self) -> dict:
+        t = self.thread
+        return {"pid": None, "tmux_pane": None, "tmux_target": None, "tmux_socket": None,
+                "cwd": t.cwd, "session_id": t.id, "thread_id": t.id, "state": self.status.state,
+                "since": self.status.since, "detail": self.status.detail,
+                "state_source": self.source, "location": self.location, "rollout": t.path,
+                "parent_thread_id": t.parent_id}
 
 
 @dataclass
@@ -69,7 +121,9 @@ def classify(found: Found, screen: list[str], detector: BlockageDetector, now: f
 
 class TmuxWatcher:
     def __init__(self, sockets: list[str] | None = None, *, silence_s: float = 300.0,
-                 capture_every: float = CAPTURE_EVERY_S, context: bool = True) -> None:
+                 capture_every: float = CAPTURE_EVERY_S, context: bool = True,
+                 daemons: Callable[[], list] | None = None) -> None:
+        self.daemons = daemons            # () -> [DaemonWatch]: exact states where there are any
         self.sockets = sockets
         self.silence_s = silence_s
         self.capture_every = capture_every
@@ -109,6 +163,7 @@ class TmuxWatcher:
             status = classify(item, track.screen, track.detector, now, track.first)
             track.first = False
             rows.append(Watched(item, status, track.screen, self._context(item)))
+        rows += self._exact(rows)
         live = {r.key for r in rows}
         self.tracks = {k: v for k, v in self.tracks.items() if k in live}
         self.rows = rows
@@ -119,6 +174,34 @@ class TmuxWatcher:
         # window_activity has a one-second grain: output later in the second of the last
         # capture does not move it, so capture once more after such a second.
         return activity != track.activity or activity >= int(track.captured_at)
+
+    def _exact(self, rows: list[Watched]) -> list:
+        """Give each pane its daemon thread and exact state; return rows for the threads in
+        no pane. Nothing changes for releases with no daemon (0.58 and older)."""
+        if self.daemons is None:
+            return []
+        from codex_tui.appserver.attach import Proc, attach
+        from codex_tui.appserver.feed import exact_status, pending_of, session_threads
+
+        watches = self.daemons()
+        threads = session_threads(watches)
+        if not threads:
+            return []
+        procs = [Proc(r.key, r.found.cwd, r.found.started_at, str(r.found.codex_home or ""),
+                      r.found.argv) for r in rows if r.found.pid is not None]
+        given = attach(procs, threads)
+        for row in rows:
+            thread = given.get(row.key)
+            if thread is None:
+                continue
+            row.thread = thread
+            row.found.session_id = thread.id
+            row.found.rollout = Path(thread.path) if thread.path else row.found.rollout
+            row.status = exact_status(thread, pending_of(watches, thread.id))
+        taken = {t.id for t in given.values()}
+        return [ThreadRow(t, exact_status(t, pending_of(watches, t.id))) for t in threads
+                if t.id not in taken and (t.parent_id is None or t.parent_id in taken
+                                          or any(t.parent_id == o.id for o in threads))]
 
     def find(self, key: str) -> Watched | None:
         return next((r for r in self.rows if r.key == key), None)
