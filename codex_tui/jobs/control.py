@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codex_tui.jobs import runs
+from codex_tui.pty import shared_daemon
 
 DEFAULT_MAX_REVIEWS = 1
 REVIEW_TASK = ("Review what failed in the previous turn and fix it. Check the result yourself "
@@ -147,7 +148,8 @@ def runs_session_from_log(run: runs.RunInfo) -> str | None:
 
 
 def kill_run(runs_dir: Path, run_id: str, grace_s: float = 5.0, wait_summary_s: float = 15.0) -> dict:
-    """SIGTERM to Codex's process group (and any descendants that left it), SIGKILL after
+    """SIGTERM to Codex's process group (and any descendants that left it, but never an
+    app-server daemon nor what runs under it: pty/shared_daemon.py), SIGKILL after
     `grace_s`; the run is recorded as killed (class real) and is not reviewed."""
     runs_dir = Path(runs_dir)
     run = runs.load_run(runs_dir, run_id)
@@ -159,7 +161,8 @@ def kill_run(runs_dir: Path, run_id: str, grace_s: float = 5.0, wait_summary_s: 
     pgid = run.meta.get("pid")
     sent = []
     if pgid:
-        family = descendants(pgid)
+        spared = shared_daemon.spared()
+        family = [p for p in descendants(pgid) if p not in spared]
         sent += _signal_all(pgid, family, signal.SIGTERM)
         deadline = time.monotonic() + grace_s
         while time.monotonic() < deadline and _any_alive(pgid, family):

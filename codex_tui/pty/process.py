@@ -1,8 +1,10 @@
 """A child program on a pseudo-terminal: start, read, write, resize, kill, reap.
 
 The child is a session leader (its own process group) with the PTY as its controlling
-terminal, so a kill can reach everything it started. Reads never block. Nothing here
-knows about Textual or asyncio: callers poll `read()` or register `fd` with their loop.
+terminal, so a kill can reach everything it started, except Codex's shared app-server
+daemon and what runs under it (shared_daemon.py says why). Reads never block. Nothing
+here knows about Textual or asyncio: callers poll `read()` or register `fd` with their
+loop.
 """
 from __future__ import annotations
 
@@ -15,6 +17,8 @@ import subprocess
 import termios
 import time
 from pathlib import Path
+
+from codex_tui.pty import shared_daemon
 
 KILL_GRACE_S = 2.0
 MARKER = "CODEX_TUI_PTY"   # in every child's environment: finds daemons that left the tree
@@ -48,8 +52,8 @@ class PtySession:
         full_env.setdefault("TERM", "xterm-256color")
         full_env.setdefault("COLORTERM", "truecolor")
         full_env["COLUMNS"], full_env["LINES"] = str(self.cols), str(self.rows)
-        # Codex 0.169 starts an app-server daemon that calls setsid and is re-parented to
-        # init: neither the process group nor the tree finds it, but it keeps this variable.
+        # Helpers that call setsid and are re-parented to init keep this variable, so a
+        # kill still finds them (Codex's app-server daemon too, which kill then spares).
         self.marker = f"{MARKER}={os.getpid()}-{id(self):x}-{time.monotonic_ns()}".encode()
         full_env[MARKER] = self.marker.decode().split("=", 1)[1]
         try:
@@ -132,13 +136,15 @@ class PtySession:
         return self.poll() is None
 
     def descendants(self) -> list[int]:
-        """Every live process the child started: its session, its process tree, and any
-        process carrying this session's marker in its environment (detached daemons)."""
+        """Every live process the child started that a kill may end: its session, its
+        process tree, and any process carrying this session's marker in its environment
+        (detached helpers), but never a Codex app-server daemon nor anything below it."""
         return _session_and_tree(self.pid, self.marker)
 
     def kill(self, grace: float = KILL_GRACE_S) -> int | None:
-        """SIGTERM to the child's group and its whole tree, SIGKILL to whatever is left
-        after `grace` seconds; reaps the child. Returns the exit code."""
+        """SIGTERM to the child's group and its whole tree (less the app-server daemon:
+        see `descendants`), SIGKILL to whatever is left after `grace` seconds; reaps the
+        child. Returns the exit code."""
         targets = set(self.descendants())
         if self.alive():
             targets.add(self.pid)
@@ -197,20 +203,25 @@ def _exists(pid: int) -> bool:
 
 def _session_and_tree(root: int, marker: bytes | None = None) -> list[int]:
     """Live processes in `root`'s session or below it in the tree, or with `marker` in
-    their environment (not `root` itself)."""
+    their environment (not `root` itself), less Codex's app-server daemons and everything
+    below them (see shared_daemon.py: they serve every Codex on the CODEX_HOME)."""
     parents: dict[int, int] = {}
     found: set[int] = set()
+    daemons: set[int] = set()
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
         try:
-            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
-        except (OSError, IndexError):
+            stat = Path(entry.path, "stat").read_bytes()
+        except OSError:
             continue
+        fields = stat.rsplit(b")", 1)[1].split()
         pid = int(entry.name)
-        if fields[0] in ("Z", "X"):
+        if fields[0] in (b"Z", b"X"):
             continue
         parents[pid] = int(fields[1])
+        if pid != root and shared_daemon.is_daemon(pid, stat):
+            daemons.add(pid)
         if int(fields[3]) == root and pid != root:     # same session id
             found.add(pid)
         elif marker is not None and pid != root and _has_marker(pid, marker):
@@ -222,6 +233,8 @@ def _session_and_tree(root: int, marker: bytes | None = None) -> list[int]:
             if ppid == parent and pid not in found and pid != root:
                 found.add(pid)
                 frontier.append(pid)
+    if daemons:
+        found -= shared_daemon.below(parents, daemons)
     return sorted(found)
 
 
@@ -234,6 +247,7 @@ def _has_marker(pid: int, marker: bytes) -> bool:
 
 
 def _signal_all(group: int, pids: set[int], sig: int) -> None:
+    # The daemon is never in the child's group: it calls setsid as it starts.
     try:
         os.killpg(group, sig)
     except OSError:

@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from codex_tui.pty import shared_daemon
+
 # `codex <sub>` that is not the interactive TUI: a daemon, a one-shot or a helper.
 NOT_INTERACTIVE = {"app-server", "mcp-server", "mcp", "exec", "e", "login", "logout", "completion",
                    "debug", "apply", "a", "cloud", "sandbox", "proto", "responses-api-proxy",
@@ -103,16 +105,8 @@ def boot_time() -> float:
 
 
 def is_interactive_codex(argv: list[str]) -> bool:
-    if not argv:
-        return False
-    name = os.path.basename(argv[0])
-    rest = argv[1:]
-    if name in ("node", "nodejs", "bun") and rest:
-        script = rest[0]
-        if not (os.path.basename(script) in ("codex", "codex.js") or script.endswith("/bin/codex.js")):
-            return False
-        rest = rest[1:]
-    elif name != "codex":
+    rest = shared_daemon.codex_args(argv)
+    if rest is None or shared_daemon.is_app_server(argv):
         return False
     sub = next((a for a in rest if not a.startswith("-")), None)
     # an option's value (`-m gpt-5`) can look like a subcommand; only known names count
@@ -146,19 +140,29 @@ def cwd_of(pid: int) -> str:
 
 
 def kill_tree(pids: list[int], grace: float = 2.0) -> list[int]:
-    """SIGTERM to `pids`, SIGKILL to those left after `grace`; the pids that were signalled."""
+    """SIGTERM to `pids`, SIGKILL to those left after `grace`; the pids that were signalled.
+    Codex's app-server daemons and everything below them are never signalled, even when
+    listed (pty/shared_daemon.py says why)."""
+    spared = shared_daemon.spared()
     sent = []
     for pid in pids:
+        if pid in spared:
+            continue
         try:
             os.kill(pid, signal.SIGTERM)
             sent.append(pid)
         except OSError:
             pass
+    for pid in sent:            # one stopped by `stop` acts on SIGTERM only once continued
+        try:
+            os.kill(pid, signal.SIGCONT)
+        except OSError:
+            pass
     deadline = time.monotonic() + grace
-    while time.monotonic() < deadline and any(_alive(p) for p in sent):
+    while time.monotonic() < deadline and any(alive(p) for p in sent):
         time.sleep(0.05)
     for pid in sent:
-        if _alive(pid):
+        if alive(pid):
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
@@ -166,7 +170,23 @@ def kill_tree(pids: list[int], grace: float = 2.0) -> list[int]:
     return sent
 
 
-def _alive(pid: int) -> bool:
+def stop(pids: list[int]) -> list[int]:
+    """SIGSTOP to `pids` (never a daemon, as for kill_tree): they can no longer write to
+    their terminal; `kill_tree` continues them. The pids that were stopped."""
+    spared = shared_daemon.spared()
+    stopped = []
+    for pid in pids:
+        if pid not in spared:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+                stopped.append(pid)
+            except OSError:
+                pass
+    return stopped
+
+
+def alive(pid: int) -> bool:
+    """Running (not a zombie)."""
     try:
         state = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
     except (OSError, IndexError):
