@@ -41,8 +41,12 @@ class SessionHub:
     def __init__(self, *, codex_bin: str = "codex", silence_s: float = 300.0,
                  on_change: Callable[[LiveSession], None] | None = None,
                  notifier: Notifier | None = None, env: dict | None = None,
-                 save_registry: bool = True) -> None:
+                 save_registry: bool = True,
+                 interrupt: Callable[[LiveSession], None] | None = None) -> None:
         self.codex_bin = codex_bin
+        # Called before a session is killed (kill, close): a chance to end its turn through
+        # Codex's own protocol first. Its failure never stops the kill.
+        self.interrupt = interrupt
         self.silence_s = silence_s
         self.env = env
         self.notifier = notifier or Notifier()
@@ -140,6 +144,7 @@ class SessionHub:
         session = self.live.get(key)
         if session is None or not session.pty.alive():
             return "it is not running"
+        self._interrupt(session)
         code = session.kill()
         return f"killed (exit {code})"
 
@@ -149,6 +154,8 @@ class SessionHub:
             return
         self._closed = True
         for session in list(self.live.values()):
+            if session.pty.alive():
+                self._interrupt(session)
             try:
                 session.close()
             except OSError:
@@ -161,6 +168,14 @@ class SessionHub:
         self.pump.stop()
         self._save()
         atexit.unregister(self.close)
+
+    def _interrupt(self, session: LiveSession) -> None:
+        if self.interrupt is None:
+            return
+        try:
+            self.interrupt(session)
+        except Exception:  # noqa: BLE001 - an interrupt that fails must not keep the pane alive
+            pass
 
     def _save(self) -> None:
         if not self.save_registry:
