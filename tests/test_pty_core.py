@@ -157,3 +157,20 @@ def test_detector_since_moves_only_on_change():
     assert detector.observe(Evidence(["ok"], last_output_at=12, now=200)).state == "silent"
     done = detector.observe(Evidence(["ok"], last_output_at=12, alive=False, exit_code=-9, now=201))
     assert (done.state, done.detail) == ("exited-failed", "killed by signal 9")
+
+
+async def test_the_interrupt_hook_runs_before_kill_and_close_and_cannot_stop_them():
+    from codex_tui.pty.hub import SessionHub
+
+    seen: list[tuple[str, bool]] = []
+
+    def interrupt(session):
+        seen.append((session.launch.key, session.pty.alive()))
+        raise RuntimeError("the daemon is not answering")
+
+    hub = SessionHub(save_registry=False, interrupt=interrupt)
+    first, second = hub.start_command("sleep 300"), hub.start_command("sleep 300")
+    assert hub.kill(first.launch.key).startswith("killed")
+    assert seen == [(first.launch.key, True)] and not first.pty.alive()
+    hub.close()
+    assert seen[1:] == [(second.launch.key, True)] and not second.pty.alive()
