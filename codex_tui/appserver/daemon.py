@@ -31,12 +31,14 @@ def default_transport(codex_home: Path):
 class DaemonWatch:
     def __init__(self, codex_home: Path | str, *, on_change: Callable[["DaemonWatch"], None] | None = None,
                  transport_factory: Callable[[Path], Any] = default_transport,
-                 clock: Callable[[], float] = time.time, version: str = "0") -> None:
+                 clock: Callable[[], float] = time.time, version: str = "0",
+                 record: list | None = None) -> None:
         self.codex_home = Path(codex_home)
         self.on_change = on_change or (lambda watch: None)
         self.transport_factory = transport_factory
         self.clock = clock
         self.version = version
+        self.record = record                              # raw traffic, for recorded fixtures
         self.threads: dict[str, Thread] = {}
         self.pending: dict[str, list[Pending]] = {}      # thread id -> its open requests
         self.rate_limits = RateLimits()
@@ -78,7 +80,7 @@ class DaemonWatch:
             raise TransportClosed(why)
         transport = self.transport_factory(self.codex_home)
         await transport.open(timeout)
-        self.conn = Connection(transport, self._on_message)
+        self.conn = Connection(transport, self._on_message, record=self.record)
         info = await self.conn.start(self.version)
         agent = str((info or {}).get("userAgent") or "")
         self.cli_version = agent.split("/", 1)[1].split()[0] if "/" in agent else ""
@@ -112,12 +114,11 @@ class DaemonWatch:
                 break
         results = await asyncio.gather(*(self._read(i) for i in ids), return_exceptions=True)
         now = self.clock()
-        threads = {}
         for result in results:
-            if isinstance(result, Thread):
+            # a thread/started or status notification that came while we read is newer
+            if isinstance(result, Thread) and result.id not in self.threads:
                 result.since = result.updated_at or now
-                threads[result.id] = result
-        self.threads = threads
+                self.threads[result.id] = result
         await self._subscribe_waiting()
 
     async def _read(self, thread_id: str) -> Thread | None:
