@@ -21,9 +21,25 @@ def run_watch(args) -> int:
     from codex_tui.screens.watch import WatchApp
     from codex_tui.tmux.watcher import TmuxWatcher
 
+    from codex_tui.appserver.feed import DaemonFeed
+
     theme = args.watch_theme or _saved_theme()
-    app = WatchApp(TmuxWatcher(args.sockets, silence_s=_silence()), theme=theme)
-    app.run()
+    feed = DaemonFeed()
+    app = WatchApp(TmuxWatcher(args.sockets, silence_s=_silence(), daemons=feed.snapshot),
+                   theme=theme)
+
+    def changed() -> None:
+        # a state change the daemon reports shows at once, not at the next poll
+        try:
+            app.call_from_thread(app.refresh_rows)
+        except RuntimeError:
+            pass              # the app is not running (yet, or any more)
+    feed.on_change = changed
+    feed.start()
+    try:
+        app.run()
+    finally:
+        feed.stop()
     return app.return_code or EXIT_OK
 
 
