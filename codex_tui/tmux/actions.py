@@ -5,15 +5,20 @@ Each returns (done, message) so a view can show what happened and why not.
 """
 from __future__ import annotations
 
+import os
 import time
 
 from codex_tui.pty import patterns as P
 from codex_tui.pty.detector import WAITING_APPROVAL, approval_menu
 from codex_tui.tmux.client import Tmux, TmuxError
-from codex_tui.tmux.procs import kill_tree
+from codex_tui.tmux.procs import alive, kill_tree, stop
 from codex_tui.tmux.watcher import Watched
 
 CONFIRM_S = 2.0
+# Leave the alternate screen, mouse reporting (1000/1002/1003 and SGR 1006) and bracketed
+# paste off, cursor shown, pop the kitty keyboard flags, plain colours.
+TERMINAL_RESET = (b"\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[?2004l"
+                  b"\x1b[?25h\x1b[<u\x1b[0m")
 
 
 def _screen(tmux: Tmux, row: Watched) -> list[str]:
@@ -76,11 +81,47 @@ def send_line(row: Watched, text: str) -> tuple[bool, str]:
 
 
 def kill(row: Watched, grace: float = 2.0) -> tuple[bool, str]:
-    """End Codex and everything it started; the pane and its shell stay."""
+    """End Codex and everything it started (never the shared app-server daemon, see
+    pty/shared_daemon.py); the pane and its shell stay, with the pane's terminal restored."""
     if row.found.pid is None:
         return False, "Codex is not running in that pane"
-    sent = kill_tree(list(reversed(row.found.pids)), grace)
+    top, below = row.found.pids[0], list(reversed(row.found.pids[1:]))
+    if not alive(top):
+        return False, "it had already exited"   # the pane may run something else by now
+    # Freeze the writers under the launcher first, so the reset lands after Codex's last
+    # frame and the shell's prompt after the reset. Not the top process: the pane's shell
+    # waits on it and would take a stopped job back ("Stopped"), prompt and all.
+    stop(below)
+    restore_terminal(row.found.pane)
+    sent = kill_tree([*below, top], grace)
+    if _alternate_on(row.found.pane):      # the top process was the writer: reset once more
+        restore_terminal(row.found.pane)
     return (True, "killed") if sent else (False, "it had already exited")
+
+
+def restore_terminal(pane) -> bool:
+    """What a TUI that exits cleanly writes on its way out, written to the pane's tty
+    (tmux shows what arrives there as the pane's output). tmux has no command for it:
+    `send-keys -R` resets the modes but leaves the alternate screen on."""
+    try:
+        fd = os.open(pane.pane_tty, os.O_WRONLY | os.O_NOCTTY | os.O_NONBLOCK)
+    except OSError:
+        return False                     # the pane closed with its program
+    try:
+        os.write(fd, TERMINAL_RESET)
+        return True
+    except OSError:
+        return False
+    finally:
+        os.close(fd)
+
+
+def _alternate_on(pane) -> bool:
+    try:
+        return Tmux(pane.socket).run("display-message", "-p", "-t", pane.pane_id,
+                                     "#{alternate_on}").strip() == "1"
+    except TmuxError:
+        return False
 
 
 def jump(row: Watched) -> tuple[bool, str]:
