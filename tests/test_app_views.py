@@ -176,3 +176,33 @@ def test_new_job_form_snapshot(snap_compare, theme, monkeypatch):
 
     app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
     assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
+
+
+async def test_jobs_kill_asks_first(tmp_path):
+    """`k` on a running job asks; n keeps it, y kills it. A stand-in Codex (answers
+    --version, then sleeps) makes a real detached run without needing Codex."""
+    from codex_tui.jobs import JobRequest, default_runs_dir, runs, start_run
+    from codex_tui.screens.session_dialogs import ConfirmKillScreen
+
+    codex = tmp_path / "codex"
+    codex.write_text('#!/bin/sh\n[ "$1" = --version ] && { echo "codex-cli 0.171.0"; exit 0; }\nexec sleep 300\n')
+    codex.chmod(0o755)
+    (tmp_path / "repo").mkdir()
+    started = start_run(JobRequest(repo=tmp_path / "repo", task="wait", codex_bin=str(codex), max_reviews=0))
+    meta = runs.meta_path(default_runs_dir(), started.run_id)
+    app = make_test_app()
+    async with app.run_test(size=(140, 40)) as pilot:
+        await pilot.press("3")
+        jobs = app.screen
+        await wait_until(pilot, lambda: bool(jobs.runs) and jobs.runs[0].state == "running" and
+                         (runs.read_json(meta) or {}).get("pid"), 20, "the running job")
+        pid = runs.read_json(meta)["pid"]
+        await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmKillScreen), 5, "the question")
+        await pilot.press("n")
+        await pilot.pause(0.3)
+        assert runs.pid_alive(pid)
+        await pilot.press("k", "y")
+        await wait_until(pilot, lambda: runs.read_json(runs.summary_path(default_runs_dir(), started.run_id)),
+                         20, "the kill")
+    assert runs.read_json(runs.summary_path(default_runs_dir(), started.run_id))["killed"] is True

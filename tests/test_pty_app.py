@@ -5,7 +5,7 @@ import os
 import shlex
 
 from codex_tui.pty.registry import load
-from codex_tui.screens.session_dialogs import QuitScreen
+from codex_tui.screens.session_dialogs import ConfirmKillScreen, QuitScreen
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
 from tests.conftest import make_test_app, wait_until
@@ -64,6 +64,11 @@ async def test_enter_focuses_the_pane_keys_reach_the_program_and_ctrl_bracket_le
         await pilot.pause()
         assert app.screen.query_one(SessionList).has_focus
         await pilot.press("k")
+        await wait_until(pilot, lambda: isinstance(app.screen, ConfirmKillScreen), 5, "the question")
+        await pilot.press("n")                             # no: it keeps running
+        await pilot.pause(0.2)
+        assert session.pty.alive()
+        await pilot.press("k", "y")
         await wait_until(pilot, lambda: state(app) == "exited-failed", 5, "the kill")
 
 
@@ -79,7 +84,7 @@ async def test_type_a_line_and_kill_from_the_list():
         await pilot.pause()
         await pilot.press(*"hello", "enter")
         await wait_until(pilot, lambda: any("got[hello]" in line for line in first.live.screen_lines()), 5)
-        await pilot.press("k")
+        await pilot.press("k", "y")
         await wait_until(pilot, lambda: not first.live.pty.alive(), 5)
         await pilot.press("r")                             # not Codex: says why it does nothing
         await pilot.pause()

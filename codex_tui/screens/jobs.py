@@ -191,9 +191,12 @@ class JobsScreen(Screen):
         self.app.call_from_thread(self.notify, f"Resumed as {run.run_id}", timeout=4)
 
     def action_kill(self) -> None:
+        from codex_tui.screens.session_dialogs import ConfirmKillScreen
+
         run = self.current
         if run is not None and run.state == "running":
-            self._kill(run.run_id)
+            run_id = run.run_id
+            self.app.push_screen(ConfirmKillScreen(run_id), lambda yes: yes and self._kill(run_id))
         elif run is not None:
             self.notify(f"{run.run_id} is not running ({run.state}).")
 

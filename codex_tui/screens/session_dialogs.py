@@ -1,15 +1,19 @@
-"""Small dialogs of the Sessions view: new session, type a line, confirm quit."""
+"""Small dialogs of the Sessions view (type a line and confirm kill also serve Jobs and
+watch): new session, type a line, confirm kill, confirm quit."""
 from __future__ import annotations
 
 import os
 import shlex
 
+from rich.markup import escape
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
+
+from codex_tui.sanitize import safe
 
 DIALOG_CSS = """
 {name} {{ align: center middle; }}
@@ -118,6 +122,27 @@ class QuitScreen(ModalScreen[bool]):
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "yes")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class ConfirmKillScreen(ModalScreen[bool]):
+    """`k` asks first: a kill cannot be undone. Small enough for watch's 30-column pane."""
+
+    DEFAULT_CSS = """
+    ConfirmKillScreen { align: center middle; }
+    ConfirmKillScreen > Static { width: auto; max-width: 100%; height: auto; border: round $error;
+                                 background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("y", "answer(True)", "Kill"), Binding("escape,n", "answer(False)", "Keep")]
+
+    def __init__(self, name: str) -> None:
+        super().__init__()
+        self.target = name
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"[b]Kill {escape(safe(self.target, newlines=False))}?[/b]\ny kill · n/esc keep")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -1,7 +1,7 @@
 """The Sessions view: live Codex (or any program) panes, each with a state you can trust.
 
 The list on the left drives everything without entering a pane: y approve, d deny,
-e send Enter, i type a line, k kill, r resume, p poke, n new. enter focuses the pane;
+e send Enter, i type a line, k kill (asks first), r resume, p poke, n new. enter focuses the pane;
 ctrl+] comes back. The app's quit asks first while sessions run (see app.action_quit).
 """
 from __future__ import annotations
@@ -222,14 +222,18 @@ class SessionsScreen(Screen):
         self.app.push_screen(TypeLineScreen(row.title), send)
 
     def action_kill(self) -> None:
+        from codex_tui.screens.session_dialogs import ConfirmKillScreen
+
         row = self._selected()
-        if row is not None:
-            self._kill(row.live, row.title)
+        if row is None:
+            return
+        key, title = row.key, row.title
+        self.app.push_screen(ConfirmKillScreen(title), lambda yes: yes and self._kill(key, title))
 
     @work(thread=True, group="kill")
-    def _kill(self, session: LiveSession, title: str) -> None:
-        code = session.kill()
-        self.app.call_from_thread(self.notify, f"{title}: killed (exit {code})")
+    def _kill(self, key: str, title: str) -> None:
+        message = self.hub.kill(key)    # the hub's kill: its interrupt hook runs first
+        self.app.call_from_thread(self.notify, f"{title}: {message}")
 
     def action_resume(self) -> None:
         row = self._selected(need_live=False)

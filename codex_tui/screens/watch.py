@@ -1,7 +1,7 @@
 """`codex-tui watch`: Codex sessions in tmux panes, from a side pane 30 to 60 columns wide.
 
 y approve (after the same fingerprint check as the app), d deny, e send Enter, i type a
-line, k kill, g go to the pane, q quit. Alerts name the blocked sessions.
+line, k kill (asks y/n first), g go to the pane, q quit. Alerts name the blocked sessions.
 """
 from __future__ import annotations
 
@@ -107,7 +107,12 @@ class WatchApp(App):
         self._run("send_enter")
 
     def action_kill(self) -> None:
-        self._run("kill")
+        from codex_tui.screens.session_dialogs import ConfirmKillScreen
+
+        row = self._current()
+        if row is not None:
+            self.push_screen(ConfirmKillScreen(f"{row.name} ({row.found.pane.target})"),
+                             lambda yes: yes and self._act(row, "kill", ()))
 
     def action_jump(self) -> None:
         self._run("jump")
