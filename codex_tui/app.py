@@ -54,10 +54,19 @@ class CodexTuiApp(App):
         self.theme = settings.theme if settings.theme in self.available_themes else THEMES[0].name
 
     def on_mount(self) -> None:
+        from codex_tui.exit_signals import exit_on_signals
+
+        exit_on_signals(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.switch_mode(self.start_view)
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=8)
+
+    def on_unmount(self) -> None:
+        # The Sessions view closes its hub as it unmounts; this covers any other way out.
+        hub = getattr(self, "pty_hub", None)
+        if hub is not None:
+            hub.close()
 
     def _theme_changed(self, theme) -> None:
         if self.save_preferences and theme.name != self.settings.theme:

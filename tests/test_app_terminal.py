@@ -1,4 +1,5 @@
-"""The app in a real terminal: tmux runs `codex-tui`, we read the screen and quit with `q`."""
+"""The app in a real terminal: tmux runs `codex-tui`, we read the screen and quit with `q`,
+SIGTERM or SIGHUP."""
 from __future__ import annotations
 
 import os
@@ -77,3 +78,31 @@ def test_broken_config_file_is_a_clear_error(tmp_path, monkeypatch):
     (config / "config.toml").write_text("theme = [unclosed\n")
     proc = run_cli(env={"CODEX_TUI_CONFIG_DIR": str(config)})
     assert proc.returncode == 1 and "config.toml" in proc.stderr and "not valid TOML" in proc.stderr
+
+
+@pytest.mark.parametrize("front, sig", [("app", "SIGTERM"), ("app", "SIGHUP"),
+                                        ("watch", "SIGTERM"), ("watch", "SIGHUP")])
+def test_a_signal_quits_like_q_and_restores_the_terminal(front, sig, app_env, tmp_path):
+    import signal
+
+    socket = f"codex-tui-test-{uuid.uuid4().hex[:8]}"
+    env_args = [f"{k}={v}" for k, v in os.environ.items()
+                if k.startswith(("CODEX_", "TZ")) or k in ("HOME", "PATH")]
+    marker, pid_file = tmp_path / "exit-code", tmp_path / "pid"
+    args = "" if front == "app" else "watch --socket /nonexistent/tmux-socket"
+    command = (f"env {' '.join(env_args)} PYTHONPATH={REPO} sh -c 'echo $$ > {pid_file}; "
+               f"exec {sys.executable} -m codex_tui {args}'; echo $? > {marker}; sleep 30")
+    tmux(socket, "new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command)
+    try:
+        ready = (lambda t: "Search" in t) if front == "app" else (lambda t: "blocked" in t)
+        screen_when(socket, ready)
+        assert tmux(socket, "display-message", "-p", "-t", "app", "#{alternate_on}").strip() == "1"
+        os.kill(int(pid_file.read_text()), getattr(signal, sig))
+        deadline = time.monotonic() + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.read_text().strip() == str(128 + getattr(signal, sig))
+        assert tmux(socket, "display-message", "-p", "-t", "app",
+                    "#{alternate_on}#{mouse_any_flag}").strip() == "00"
+    finally:
+        tmux(socket, "kill-server")

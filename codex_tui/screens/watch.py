@@ -52,6 +52,9 @@ class WatchApp(App):
         yield Static(KEYS, id="keys")
 
     def on_mount(self) -> None:
+        from codex_tui.exit_signals import exit_on_signals
+
+        exit_on_signals(self)
         self.query_one(WatchList).focus()
         self.refresh_rows()
         if self.poll_s > 0:
