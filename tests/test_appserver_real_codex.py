@@ -109,7 +109,9 @@ async def test_status_gives_each_pane_its_own_thread_and_lists_a_bare_terminal(t
                 proc = cli(home, "status", "--json", "--socket", server.socket)
                 assert proc.returncode == 0, proc.stderr
                 report = json.loads(proc.stdout)
-                by_pane = {s["tmux_pane"]: s for s in report["sessions"]}
+                # other CODEX_HOMEs on this machine (other tests' Codex) are listed too: keep ours
+                mine = [s for s in report["sessions"] if s["cwd"] == str(work)]
+                by_pane = {s["tmux_pane"]: s for s in mine}
                 assert by_pane[older]["thread_id"] == first.id
                 assert by_pane[newer]["thread_id"] == second.id
                 assert by_pane[older]["session_id"] == first.id
@@ -118,7 +120,8 @@ async def test_status_gives_each_pane_its_own_thread_and_lists_a_bare_terminal(t
                 outside = by_pane[None]
                 assert outside["thread_id"] == third.id and outside["location"] == "another terminal"
                 assert outside["state"] == "waiting-input"
-                assert [d["connected"] for d in report["daemons"]] == [True]
+                [ours] = [d for d in report["daemons"] if d["codex_home"] == str(home)]
+                assert ours["connected"] and ours["cli_version"] == "0.171.0"
         finally:
             if bare is not None:
                 bare.close()

@@ -35,6 +35,18 @@ def _num(value: Any) -> float | None:
     return float(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else None
 
 
+def _uuid7_time(ident: str) -> float | None:
+    """The creation time in a UUIDv7 thread id, to the millisecond (createdAt has whole
+    seconds, too coarse to order two sessions started in the same second)."""
+    hexdigits = ident.replace("-", "")
+    if len(hexdigits) != 32 or hexdigits[12] != "7":
+        return None
+    try:
+        return int(hexdigits[:12], 16) / 1000.0
+    except ValueError:
+        return None
+
+
 @dataclass
 class ThreadStatus:
     type: str = "notLoaded"                  # idle | active | systemError | notLoaded
@@ -100,7 +112,7 @@ class Thread:
             parent_id=_str(raw.get("parentThreadId")), forked_from=_str(raw.get("forkedFromId")),
             nickname=_str(raw.get("agentNickname")), ephemeral=raw.get("ephemeral") is True,
             source=_str(raw.get("threadSource")) or "", model=_str(raw.get("model")) or "",
-            created_at=_num(raw.get("createdAt")) or 0.0, updated_at=_num(raw.get("updatedAt")) or 0.0,
+            created_at=_uuid7_time(raw["id"]) or _num(raw.get("createdAt")) or 0.0, updated_at=_num(raw.get("updatedAt")) or 0.0,
             since=now, codex_home=codex_home)
 
     @property
