@@ -163,6 +163,11 @@ class Pending:
         command = params.get("command")
         if isinstance(command, list):
             command = " ".join(str(c) for c in command)
+        actions = params.get("commandActions")
+        parsed = [a.get("command") for a in actions if isinstance(a, dict)] \
+            if isinstance(actions, list) else []
+        if parsed and all(isinstance(c, str) for c in parsed):
+            command = " && ".join(parsed)     # what the TUI shows, without the bash -lc wrapper
         offered = params.get("availableDecisions")
         decisions = offered if isinstance(offered, list) and offered else DEFAULT_DECISIONS.get(kind, [])
         questions = params.get("questions")

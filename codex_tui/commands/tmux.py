@@ -83,7 +83,7 @@ def daemons() -> list:
 
     async def keep(watches):
         return watches
-    return with_daemons(known_homes(), keep, timeout=1.0)
+    return with_daemons(known_homes(), keep, timeout=1.0, with_pending=True)
 
 
 def daemons_json(watches: list) -> list[dict]:

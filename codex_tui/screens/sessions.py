@@ -6,6 +6,8 @@ ctrl+] comes back. The app's quit asks first while sessions run (see app.action_
 """
 from __future__ import annotations
 
+from codex_tui.appserver.interrupt import interrupt_live
+
 import sys
 import time
 
@@ -73,7 +75,8 @@ class SessionsScreen(Screen):
                               on_change=self.query_one(PtyPane).session_changed,
                               notifier=Notifier(self._write_terminal, getattr(app, "pty_notify_cmd", None)),
                               env=getattr(app, "pty_env", None),
-                              save_registry=getattr(app, "pty_save_registry", True))
+                              save_registry=getattr(app, "pty_save_registry", True),
+                              interrupt=interrupt_live)
         app.pty_hub = self.hub
         if self.hub.warning:
             self.notify(self.hub.warning, severity="warning")

@@ -94,7 +94,14 @@ class WatchApp(App):
     def _act(self, row, what: str, args: tuple) -> None:
         from codex_tui.tmux import actions
 
-        ok, message = getattr(actions, what)(row, *args)
+        thread = getattr(row, "thread", None)
+        if thread is not None and what in ("approve", "deny"):
+            ok, message = _answer(thread, what)        # exact, through Codex's own daemon
+        elif row.found is None:
+            ok, message = False, ("it runs in no tmux pane; y and d answer it, or use "
+                                  f"codex-tui approve {thread.id if thread else ''}")
+        else:
+            ok, message = getattr(actions, what)(row, *args)
         self.call_from_thread(self.notify, f"{row.name}: {message}" if ok else
                               f"{row.name}: did nothing: {message}",
                               severity="information" if ok else "warning")
@@ -131,3 +138,16 @@ class WatchApp(App):
     def action_next_theme(self) -> None:
         names = [t.name for t in THEMES]
         self.theme = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
+
+
+def _answer(thread, what: str) -> tuple[bool, str]:
+    from pathlib import Path
+
+    from codex_tui.appserver.oneshot import with_daemons
+
+    async def act(watches):
+        watch = watches[0]
+        if not watch.connected:
+            return False, watch.why
+        return await watch.answer(thread.id, what)
+    return with_daemons([Path(thread.codex_home)], act)
