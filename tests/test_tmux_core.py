@@ -2,6 +2,8 @@
 and a stand-in `codex` (a symlink named codex to cat: it looks like Codex to /proc)."""
 from __future__ import annotations
 
+import json
+
 import os
 import time
 
@@ -101,7 +103,7 @@ def test_status_without_codex_in_tmux(tmp_path):
     with TmuxServer() as server:
         server.start(["sleep", "300"], tmp_path)
         proc = run_cli("status", "--json", "--socket", server.socket)
-        assert proc.returncode == 0 and proc.stdout.strip() == '{"sessions": []}'
+        assert proc.returncode == 0 and json.loads(proc.stdout)["sessions"] == []
         assert run_cli("status", "--tmux", "--socket", server.socket).stdout.strip() == "codex -"
         assert "No Codex sessions" in run_cli("status", "--socket", server.socket).stdout
 
