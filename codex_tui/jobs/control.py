@@ -168,7 +168,8 @@ def kill_run(runs_dir: Path, run_id: str, grace_s: float = 5.0, wait_summary_s: 
         while time.monotonic() < deadline and _any_alive(pgid, family):
             time.sleep(0.1)
         if _any_alive(pgid, family):
-            sent += _signal_all(pgid, family, signal.SIGKILL)
+            spared = shared_daemon.spared()       # one seen before its exec may be one now
+            sent += _signal_all(pgid, [p for p in family if p not in spared], signal.SIGKILL)
     summary = _wait_for_summary(runs_dir, run_id, run.meta, wait_summary_s)
     killed = bool(summary and summary.get("killed"))   # it may have finished on its own first
     return {"run_id": run_id, "killed": killed, "signals": sent,

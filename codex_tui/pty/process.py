@@ -139,7 +139,7 @@ class PtySession:
         """Every live process the child started that a kill may end: its session, its
         process tree, and any process carrying this session's marker in its environment
         (detached helpers), but never a Codex app-server daemon nor anything below it."""
-        return _session_and_tree(self.pid, self.marker)
+        return sorted(_family(self.pid, self.marker)[0])
 
     def kill(self, grace: float = KILL_GRACE_S) -> int | None:
         """SIGTERM to the child's group and its whole tree (less the app-server daemon:
@@ -152,7 +152,9 @@ class PtySession:
         deadline = time.monotonic() + grace
         while time.monotonic() < deadline:
             self._drain()
-            targets = {p for p in targets if _exists(p)} | set(self.descendants())
+            found, spared = _family(self.pid, self.marker)
+            # A target seen between its fork and its exec may have become a daemon since.
+            targets = {p for p in targets if _exists(p) and p not in spared} | found
             if self.poll() is not None:
                 targets.discard(self.pid)
             if not targets:
@@ -201,10 +203,11 @@ def _exists(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def _session_and_tree(root: int, marker: bytes | None = None) -> list[int]:
-    """Live processes in `root`'s session or below it in the tree, or with `marker` in
-    their environment (not `root` itself), less Codex's app-server daemons and everything
-    below them (see shared_daemon.py: they serve every Codex on the CODEX_HOME)."""
+def _family(root: int, marker: bytes | None = None) -> tuple[set[int], set[int]]:
+    """(found, spared): live processes in `root`'s session or below it in the tree, or
+    with `marker` in their environment (not `root` itself), less Codex's app-server
+    daemons and everything below them (see shared_daemon.py: they serve every Codex on
+    the CODEX_HOME); and those daemons with everything below them."""
     parents: dict[int, int] = {}
     found: set[int] = set()
     daemons: set[int] = set()
@@ -233,9 +236,8 @@ def _session_and_tree(root: int, marker: bytes | None = None) -> list[int]:
             if ppid == parent and pid not in found and pid != root:
                 found.add(pid)
                 frontier.append(pid)
-    if daemons:
-        found -= shared_daemon.below(parents, daemons)
-    return sorted(found)
+    spared = shared_daemon.below(parents, daemons) if daemons else set()
+    return found - spared, spared
 
 
 def _has_marker(pid: int, marker: bytes) -> bool:

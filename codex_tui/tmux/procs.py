@@ -161,8 +161,9 @@ def kill_tree(pids: list[int], grace: float = 2.0) -> list[int]:
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and any(alive(p) for p in sent):
         time.sleep(0.05)
+    spared = shared_daemon.spared()    # one caught between its fork and exec may be one now
     for pid in sent:
-        if alive(pid):
+        if alive(pid) and pid not in spared:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:
