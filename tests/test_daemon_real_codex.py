@@ -10,6 +10,7 @@ that the daemon lives and the second Codex still answers a new prompt.
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sys
@@ -42,14 +43,17 @@ def socket_of(home: Path) -> Path:
 
 
 def daemons_of(home: Path) -> list[int]:
-    """The daemon serving this CODEX_HOME: its `app-server --listen` process. (Its
-    `daemon pid-update-loop` helper is left out: Codex itself replaces it at times.)"""
-    found = []
-    for pid in shared_daemon.spared():
-        argv = shared_daemon.argv_of(pid)
-        if argv and argv[0].startswith(str(home)) and argv[1:3] == ["app-server", "--listen"]:
-            found.append(pid)
-    return sorted(found)
+    """The daemon serving this CODEX_HOME, as Codex records it in daemon.pid, once it runs
+    and listens. (Not every `app-server --listen` process: under load a second one can
+    start, lose the startup lock and exit; nor the `daemon pid-update-loop` helper, which
+    Codex replaces at times.)"""
+    try:
+        pid = json.loads((home / "app-server-daemon" / "daemon.pid").read_text())["pid"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    argv = shared_daemon.argv_of(pid)
+    alive = pid_alive(pid) and argv[:1] and argv[0].startswith(str(home))
+    return [pid] if alive and argv[1:3] == ["app-server", "--listen"] else []
 
 
 def started_by_codex_tui(pids: list[int]) -> bool:
@@ -67,6 +71,13 @@ def pane_codex(home: Path) -> list[int]:
                 and pid_alive(pid):
             found.append(pid)
     return found
+
+
+def left_behind(pids: list[int]) -> list[int]:
+    """Those of `pids` still running that are not the daemon or below it (one seen between
+    its fork and its exec may have become a daemon process since)."""
+    spared = shared_daemon.spared()
+    return [p for p in pids if pid_alive(p) and p not in spared]
 
 
 def answered(server: TmuxServer, pane: str, fake: FakeResponses, count: int, text: str) -> None:
@@ -117,7 +128,7 @@ async def test_hub_kill_spares_the_daemon_another_codex_uses(tmp_path):
             pane = second_codex(server, binary, work, fake)
             tree = [first.pty.pid, *first.pty.descendants()]
             assert hub.kill(first.launch.key).startswith("killed")
-            assert [p for p in tree if pid_alive(p)] == []
+            assert left_behind(tree) == []
             assert all(pid_alive(p) for p in daemons)
             ask(server, pane, fake, "second question", "second answer")
         finally:
@@ -158,7 +169,7 @@ def test_the_app_ends_its_panes_restores_the_terminal_and_spares_the_daemon(how,
             assert exit_file.read_text().strip() == str(expected)
             assert server.tmux("display", "-p", "-t", app_pane,
                                "#{alternate_on} #{mouse_any_flag}").strip() == "0 0"
-            assert [p for p in in_panes if pid_alive(p)] == []
+            assert left_behind(in_panes) == []
             assert all(pid_alive(p) for p in daemons)
             ask(server, pane, fake, "second question", "second answer")
         finally:
