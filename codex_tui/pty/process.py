@@ -21,7 +21,7 @@ from pathlib import Path
 from codex_tui.pty import shared_daemon
 
 KILL_GRACE_S = 2.0
-MARKER = "CODEX_TUI_PTY"   # in every child's environment: finds daemons that left the tree
+MARKER = "CODEX_TUI_PTY"   # in every child's environment: finds helpers that left the tree
 READ_CHUNK = 65536
 
 
@@ -216,9 +216,9 @@ def _family(root: int, marker: bytes | None = None) -> tuple[set[int], set[int]]
             continue
         try:
             stat = Path(entry.path, "stat").read_bytes()
-        except OSError:
+            fields = stat.rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
             continue
-        fields = stat.rsplit(b")", 1)[1].split()
         pid = int(entry.name)
         if fields[0] in (b"Z", b"X"):
             continue

@@ -92,10 +92,10 @@ def spared() -> set[int]:
             continue
         try:
             stat = Path(entry.path, "stat").read_bytes()
-        except OSError:
+            fields = stat.rsplit(b")", 1)[1].split()
+        except (OSError, IndexError):
             continue
         pid = int(entry.name)
-        fields = stat.rsplit(b")", 1)[1].split()
         if fields[0] in (b"Z", b"X"):
             continue
         parents[pid] = int(fields[1])
