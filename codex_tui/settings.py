@@ -30,6 +30,9 @@ class Settings:
     dev_root: str = ""               # "" = ~/dev
     skills_root: str = ""            # "" = ~/dev/agent-skills
     sessions_roots: list[str] = field(default_factory=list)  # [] = $CODEX_HOME's
+    # whose app-server daemons the Sessions view follows; [] = $CODEX_HOME and every
+    # CODEX_HOME a running Codex of this user names
+    codex_homes: list[str] = field(default_factory=list)
     origin: dict[str, str] = field(default_factory=dict, compare=False)   # field -> default|file|env
     warnings: list[str] = field(default_factory=list, compare=False)
 

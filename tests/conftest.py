@@ -49,6 +49,8 @@ def isolated_dirs(tmp_path, monkeypatch):
     for name in ("CODEX_TUI_THEME", "CODEX_TUI_DAYS", "CODEX_TUI_SILENCE_MINUTES", "CODEX_TUI_CODEX_BIN"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("CODEX_HOME", str(tmp_path / "codex-home-unused"))
+    # the app follows only this test's daemon, not other tests' Codex on the machine
+    monkeypatch.setenv("CODEX_TUI_CODEX_HOMES", "/tmp/codex-tui-test-no-daemon")
     monkeypatch.setenv("CODEX_TUI_DEV_ROOT", str(tmp_path / "dev-unused"))
     monkeypatch.delenv("CODEX_TUI_NOW", raising=False)
     yield
@@ -85,6 +87,7 @@ SCENARIOS = {s.name: s for s in sc.SCENARIOS}
 
 # ---- the app ---------------------------------------------------------------------------------
 PINNED_NOW = 1795348800.0          # 2026-11-22T12:00:00Z, a few hours after the fixtures ran
+NO_DAEMON_HOME = "/tmp/codex-tui-test-no-daemon"   # never created: "no daemon" on screen
 FIXED_CONFIG_DIR = "/tmp/codex-tui-test-config"   # shown on the settings screen: keep it constant
 
 
@@ -110,6 +113,8 @@ def make_test_app(**settings):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
+    # follow only the test's own daemon (the hub's CODEX_HOME), not other tests' Codex
+    settings.setdefault("codex_homes", [NO_DAEMON_HOME])
     return make_app(Settings(**settings), save_preferences=False)
 
 

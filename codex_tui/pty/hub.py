@@ -30,6 +30,9 @@ class Row:
     session_id: str | None
     live: LiveSession | None
     entry: registry.Entry
+    thread: object = None         # the daemon's thread (appserver.model.Thread), when known
+    location: str = ""            # where a thread in no pane of ours runs ("tmux main:1.0", ...)
+    pane: object = None           # that tmux pane (tmux.client.Pane), for g
 
 
 def codex_argv(codex_bin: str, prompt: str = "", extra: list[str] | None = None) -> list[str]:

@@ -146,3 +146,24 @@ class ConfirmKillScreen(ModalScreen[bool]):
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question (open a thread in a pane, interrupt a turn codex-tui did not start)."""
+
+    DEFAULT_CSS = """
+    ConfirmScreen { align: center middle; }
+    ConfirmScreen > Static { width: auto; max-width: 100%; height: auto; border: round $accent;
+                             background: $surface; padding: 0 1; }
+    """
+    BINDINGS = [Binding("y,enter", "answer(True)", "Yes"), Binding("escape,n", "answer(False)", "No")]
+
+    def __init__(self, question: str) -> None:
+        super().__init__()
+        self.question = question
+
+    def compose(self) -> ComposeResult:
+        yield Static(f"[b]{escape(safe(self.question, newlines=False))}[/b]\ny yes · n/esc no")
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)

@@ -6,18 +6,20 @@ ctrl+] comes back. The app's quit asks first while sessions run (see app.action_
 """
 from __future__ import annotations
 
-from codex_tui.appserver.interrupt import interrupt_live
-
 import sys
 import time
 
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.css.query import NoMatches
+from textual.message import Message
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from codex_tui.appserver.interrupt import interrupt_live
+from codex_tui.appserver.live_rows import LiveRows
 from codex_tui.pty.hub import SessionHub
 from codex_tui.pty.live import LiveSession
 from codex_tui.pty.notify import Notifier
@@ -26,6 +28,10 @@ from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
+
+class DaemonChanged(Message, bubble=False):
+    """A daemon reported a change (posted from the feed's thread)."""
+
 
 TICK_S = 0.25          # state refresh: blocked states show within this (goal: 1 s)
 
@@ -48,6 +54,7 @@ class SessionsScreen(Screen):
         Binding("p", "poke", "Poke"),
         Binding("enter", "enter_pane", "Into pane"),
         Binding("z", "zoom", "Zoom pane"),
+        Binding("g", "jump", "Go to tmux pane"),
     ]
 
     def __init__(self) -> None:
@@ -57,6 +64,11 @@ class SessionsScreen(Screen):
         self._exiting = False
         self._shown: list = []
         self._detail = None
+        self.feed = None                  # the daemons followed (appserver.feed.DaemonFeed)
+        self.live_rows = LiveRows()
+        self.rows: list = []
+        self._tick_queued = False
+        self._rate = ""
 
     def compose(self) -> ComposeResult:
         yield ViewTabs("sessions")
@@ -84,10 +96,51 @@ class SessionsScreen(Screen):
         for request in getattr(app, "pty_open", []) or []:
             self._open(request)
         self.query_one(SessionList).focus()
+        self._follow_daemons(settings)
         self.set_interval(TICK_S, self.tick)
+        self.set_interval(2.0, self._locate)
         self.tick()
 
+    def _follow_daemons(self, settings) -> None:
+        from pathlib import Path
+
+        from codex_tui.appserver.feed import DaemonFeed
+        from codex_tui.appserver.homes import known_homes
+        from codex_tui.pty.rollout_link import codex_home_of
+
+        mine = codex_home_of(self.hub.env)
+        chosen = [Path(h).expanduser() for h in settings.codex_homes]
+
+        def homes() -> list:
+            return [mine, *chosen] if chosen else known_homes(extra=[mine])
+        def changed() -> None:
+            # from the feed's thread (post_message is thread-safe): one tick soon, however
+            # many notifications came
+            if not self._tick_queued:
+                self._tick_queued = True
+                self.post_message(DaemonChanged())
+        self.feed = DaemonFeed(homes, on_change=changed).start()
+
+    def on_daemon_changed(self, message: "DaemonChanged") -> None:
+        self._tick_queued = False
+        try:
+            self.tick()
+        except NoMatches:
+            pass                  # the screen is going away
+
+    def _locate(self) -> None:
+        from codex_tui.appserver.live_rows import hub_procs
+
+        if self.feed is not None and self.hub is not None:
+            self._find_locations(hub_procs(self.hub.rows()))
+
+    @work(thread=True, exclusive=True, group="locate", exit_on_error=False)
+    def _find_locations(self, own: list) -> None:
+        self.live_rows.find_locations(self.feed.snapshot(), own)
+
     def on_unmount(self) -> None:
+        if self.feed is not None:
+            self.feed.stop()
         if self.hub is not None:
             self.hub.close()
 
@@ -98,9 +151,15 @@ class SessionsScreen(Screen):
             return
         changed = hub.tick()
         listing = self.query_one(SessionList)
-        rows = hub.rows()
-        shown = [(r.key, r.status.state, r.status.detail, int(r.status.held_for()), r.session_id)
-                 for r in rows]
+        watches = self.feed.snapshot() if self.feed is not None else []
+        rows = self.rows = self.live_rows.merge(hub.rows(), watches)
+        for row in self.live_rows.newly_blocked(rows):    # a thread in another terminal
+            from codex_tui.pty.notify import event
+            hub.notifier.send(event("blocked", row.key, row.title, row.status.state,
+                                    row.status.detail, row.session_id, row.entry.cwd))
+        self._show_rate(watches)
+        shown = [(r.key, r.status.state, r.status.detail, int(r.status.held_for()), r.session_id,
+                  r.location) for r in rows]
         if shown != self._shown:         # a redraw at most once a second when nothing happens
             self._shown = shown
             listing.show(rows)
@@ -131,8 +190,12 @@ class SessionsScreen(Screen):
         row = self.query_one(SessionList).current
         text = ""
         if row is not None:
+            from codex_tui.sanitize import safe
+
             sid = row.session_id or "no session id yet"
-            text = f"{row.entry.cwd}\n{' '.join(row.entry.argv)[:120]}\nid: {sid}"
+            where = row.location or ("codex-tui pane" if row.live else "")
+            source = "app-server" if row.thread is not None else "screen"
+            text = safe(f"{row.entry.cwd}\n{where} · state from the {source}\nid: {sid}")
         if text != self._detail:          # an update costs a layout: only when it changed
             self._detail = text
             self.query_one("#detail", Static).update(text)
@@ -183,19 +246,41 @@ class SessionsScreen(Screen):
             return None
         return row
 
+    def _show_rate(self, watches: list) -> None:
+        from codex_tui.screens.thread_actions import rate_line
+
+        text = rate_line(watches) if watches else ""
+        if text != self._rate:
+            self._rate = text
+            self.query_one("#sessions-status", StatusLine).update(
+                f"{text} · n new · enter into the pane, ctrl+] back" if text else
+                "n new session · enter into the pane, ctrl+] back")
+
+    def _answerable(self):
+        row = self.query_one(SessionList).current
+        if row is not None and row.live is None and row.thread is not None:
+            return row               # a thread in another terminal: the protocol answers it
+        return self._selected()
+
     def action_approve(self) -> None:
-        row = self._selected()
+        row = self._answerable()
         if row is not None:
-            self._intervene(row.live, "approve", row.title)
+            self._intervene(row, "approve")
 
     def action_deny(self) -> None:
-        row = self._selected()
+        row = self._answerable()
         if row is not None:
-            self._intervene(row.live, "deny", row.title)
+            self._intervene(row, "deny")
 
     @work(thread=True, group="intervene")
-    def _intervene(self, session: LiveSession, what: str, title: str) -> None:
-        ok, message = getattr(session, what)()
+    def _intervene(self, row, what: str) -> None:
+        from codex_tui.screens.thread_actions import answer
+
+        title = row.title
+        result = answer(self.feed, row, what)       # exact, through the daemon, when it can
+        if result is None and row.live is None:
+            result = (False, "nothing is waiting for an answer there")
+        ok, message = result if result is not None else getattr(row.live, what)()
         self.app.call_from_thread(self.notify, f"{title}: {message}" if ok else
                                   f"{title}: did nothing: {message}",
                                   severity="information" if ok else "warning")
@@ -227,11 +312,37 @@ class SessionsScreen(Screen):
     def action_kill(self) -> None:
         from codex_tui.screens.session_dialogs import ConfirmKillScreen
 
+        current = self.query_one(SessionList).current
+        if current is not None and current.live is None and current.thread is not None:
+            # not started by codex-tui: its process is not ours to end; stop its turn only
+            from codex_tui.screens.session_dialogs import ConfirmScreen
+
+            self.app.push_screen(ConfirmScreen(f"Interrupt the turn of {current.title}? "
+                                               "(codex-tui did not start it: its process stays)"),
+                                 lambda yes: yes and self._interrupt(current))
+            return
         row = self._selected()
         if row is None:
             return
         key, title = row.key, row.title
         self.app.push_screen(ConfirmKillScreen(title), lambda yes: yes and self._kill(key, title))
+
+    @work(thread=True, group="kill")
+    def _interrupt(self, row) -> None:
+        from codex_tui.screens.thread_actions import interrupt
+
+        ok, message = interrupt(self.feed, row)
+        self.app.call_from_thread(self.notify, f"{row.title}: {message}",
+                                  severity="information" if ok else "warning")
+
+    def action_jump(self) -> None:
+        from codex_tui.screens.thread_actions import jump
+
+        row = self.query_one(SessionList).current
+        if row is None:
+            return
+        ok, message = jump(row)
+        self.notify(f"{row.title}: {message}", severity="information" if ok else "warning")
 
     @work(thread=True, group="kill")
     def _kill(self, key: str, title: str) -> None:
@@ -253,10 +364,26 @@ class SessionsScreen(Screen):
 
     def action_enter_pane(self) -> None:
         pane = self.query_one(PtyPane)
+        row = self.query_one(SessionList).current
+        if row is not None and row.live is None and row.thread is not None:
+            self._offer_resume(row)
+            return
         if pane.session is None:
             self.notify("No live pane here: n starts a session", severity="warning")
             return
         pane.focus()
+
+    def _offer_resume(self, row) -> None:
+        from codex_tui.appserver.oneshot import valid_thread_id
+        from codex_tui.screens.session_dialogs import ConfirmScreen
+
+        thread_id = row.thread.id
+        if not valid_thread_id(thread_id):
+            self.notify("its id is not a session id; not resumed", severity="warning")
+            return
+        request = {"cwd": row.entry.cwd or None, "extra": ["resume", thread_id]}
+        self.app.push_screen(ConfirmScreen(f"Open {row.title} here (codex resume {thread_id[:8]}…)?"),
+                             lambda yes: yes and self._open(request))
 
     def action_zoom(self) -> None:
         self.toggle_class("zoomed")

@@ -32,5 +32,22 @@ class SettingsScreen(ModalScreen):
         with VerticalScroll():
             yield Static("[b]Settings[/b]   (esc closes)\n")
             yield Static(table)
+            yield Static(daemon_lines(settings), markup=False)
             yield Static(f"\nFile: {settings_file()}\nThe theme you pick (ctrl+t or the command "
                          "palette) is saved there.", markup=False)
+
+
+def daemon_lines(settings) -> str:
+    """Whose app-server daemons the Sessions view follows, and why one cannot be used."""
+    from pathlib import Path
+
+    from codex_tui.appserver.homes import known_homes
+    from codex_tui.appserver.transport import why_unreachable
+    from codex_tui.sanitize import safe
+
+    homes = [Path(h).expanduser() for h in settings.codex_homes] or known_homes()
+    lines = ["", "Codex app-server daemons (exact session states, 0.169+):"]
+    for home in homes:
+        why = why_unreachable(home)
+        lines.append(f"  {safe(home)}: {'socket present' if why is None else safe(why)}")
+    return "\n".join(lines)

@@ -95,6 +95,13 @@ _BOOT: list[float] = []
 
 def boot_time() -> float:
     if not _BOOT:
+        try:
+            # /proc/stat's btime has whole seconds; now - uptime is finer, and start times
+            # are compared with thread creation times to the millisecond
+            _BOOT.append(time.time() - float(Path("/proc/uptime").read_text().split()[0]))
+            return _BOOT[0]
+        except (OSError, ValueError, IndexError):
+            pass
         for line in Path("/proc/stat").read_text().splitlines():
             if line.startswith("btime "):
                 _BOOT.append(float(line.split()[1]))

@@ -1,0 +1,119 @@
+"""One list of live sessions for the Sessions view: codex-tui's own panes, with their state
+and session id taken from the daemon when it has their thread, plus every other loaded
+thread of every known daemon (a tmux pane, a plain terminal, an editor, a subagent).
+
+State comes, in order, from the app-server (exact), else the pane's screen and process
+(releases with no daemon). Plain Python: the view only draws what `merge` returns.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+
+from codex_tui.appserver.attach import Proc, attach, children_of
+from codex_tui.appserver.feed import exact_status, pending_of, session_threads
+from codex_tui.pty import registry
+from codex_tui.pty.detector import BLOCKED
+from codex_tui.pty.hub import Row
+from codex_tui.pty.rollout_link import codex_home_of
+
+
+def hub_procs(rows: list[Row]) -> list[Proc]:
+    out = []
+    for row in rows:
+        live = row.live
+        if live is None or not row.entry.is_codex or not live.pty.alive():
+            continue
+        out.append(Proc(row.key, live.launch.cwd, live.pty.started_at, str(codex_home_of(live.env)),
+                        tuple(live.launch.argv)))
+    return out
+
+
+def thread_title(thread) -> str:
+    mark = "⑂ " if thread.forked_from else ""
+    if thread.parent_id:
+        return f"  ↳ {thread.nickname or thread.title}"
+    return mark + thread.title
+
+
+class LiveRows:
+    """Keeps what is needed between ticks: tmux locations (found off the UI loop) and the
+    last exact state of each thread, so a change can notify."""
+
+    def __init__(self) -> None:
+        self.locations: dict[str, tuple[str, object]] = {}   # thread id -> (label, pane)
+        self.states: dict[str, str] = {}
+
+    def merge(self, hub_rows: list[Row], watches: list) -> list[Row]:
+        threads = session_threads(watches)
+        if not threads:
+            return hub_rows
+        given = attach(hub_procs(hub_rows), threads)
+        rows = []
+        for row in hub_rows:
+            thread = given.get(row.key)
+            if thread is None:
+                rows.append(row)
+                continue
+            if row.live is not None:
+                row.live.session_id = thread.id       # the daemon's id, not a folder guess
+            row.entry.session_id = thread.id
+            rows.append(replace(row, status=exact_status(thread, pending_of(watches, thread.id)),
+                                session_id=thread.id, thread=thread))
+        taken = {t.id for t in given.values()}
+        kids = children_of(threads)
+        others = [t for t in threads if t.id not in taken and t.parent_id is None]
+        for thread in sorted(others, key=lambda t: -t.created_at):
+            rows.append(self._row(thread, watches))
+        out = []
+        for row in rows:       # subagents right under their parent, wherever it is listed
+            out.append(row)
+            if row.thread is not None:
+                out += [self._row(kid, watches) for kid in kids.get(row.thread.id, [])]
+        return out
+
+    def _row(self, thread, watches) -> Row:
+        label, pane = self.locations.get(thread.id, ("subagent" if thread.parent_id
+                                                     else "in another terminal", None))
+        entry = registry.Entry(key=f"thread|{thread.id}", argv=["codex", "resume", thread.id],
+                               cwd=thread.cwd, title=thread_title(thread), is_codex=True,
+                               started_at=thread.created_at, session_id=thread.id,
+                               state=thread.status.state, since=thread.since)
+        return Row(entry.key, entry.title, exact_status(thread, pending_of(watches, thread.id)),
+                   thread.id, None, entry, thread=thread, location=label, pane=pane)
+
+    def newly_blocked(self, rows: list[Row]) -> list[Row]:
+        """Rows whose exact state just became one that needs a person (for notices)."""
+        out = []
+        seen = {}
+        for row in rows:
+            if row.thread is None:
+                continue
+            state = row.status.state
+            seen[row.thread.id] = state
+            if state in BLOCKED and self.states.get(row.thread.id) != state and row.live is None:
+                out.append(row)
+        self.states = seen
+        return out
+
+    def find_locations(self, watches: list, own: list[Proc] = ()) -> None:
+        """Which tmux pane each thread runs in (tmux and /proc: call it off the UI loop).
+        `own` are codex-tui's own panes: paired in the same pass, so that no tmux process
+        takes a thread that is theirs (process start times from /proc can be a second off)."""
+        from codex_tui.tmux.discover import discover
+
+        threads = session_threads(watches)
+        if not threads:
+            self.locations = {}
+            return
+        found = [f for f in discover(link_rollouts=False).sessions if f.pid is not None]
+        procs = [Proc(f.key, f.cwd, f.started_at, str(f.codex_home or ""), f.argv) for f in found]
+        procs += list(own)
+        given = attach(procs, threads)
+        by_key = {f.key: f for f in found}
+        self.locations = {t.id: (f"in tmux {by_key[k].pane.target}", by_key[k].pane)
+                          for k, t in given.items() if k in by_key}
+
+
+def held_since(row: Row, now: float | None = None) -> float:
+    return (time.time() if now is None else now) - row.status.since

@@ -1,0 +1,58 @@
+"""The Sessions view's answers for sessions whose thread the daemon holds: approve, deny and
+interrupt through Codex's own protocol (for any terminal), jump to their tmux pane, and the
+rate-limit line. Blocking calls here run in the screen's worker threads."""
+from __future__ import annotations
+
+import time
+
+
+def answer(feed, row, what: str) -> tuple[bool, str] | None:
+    """Answer the thread's pending request; None when the daemon has nothing waiting for
+    this row (then the screen path, with its fingerprint check, is the fallback)."""
+    thread = row.thread
+    if feed is None or thread is None or not thread.status.flags:
+        return None
+    return feed.call(thread.id, lambda watch, tid: watch.answer(tid, what))
+
+
+def interrupt(feed, row) -> tuple[bool, str]:
+    if feed is None or row.thread is None:
+        return False, "its thread is not known to any daemon"
+    return feed.call(row.thread.id, lambda watch, tid: watch.interrupt(tid))
+
+
+def jump(row) -> tuple[bool, str]:
+    from codex_tui.tmux.client import Tmux, TmuxError
+
+    pane = row.pane
+    if pane is None:
+        return False, "it is not in a tmux pane codex-tui can see"
+    try:
+        return True, Tmux(pane.socket).jump(pane)
+    except TmuxError as exc:
+        return False, str(exc)
+
+
+def _window(window) -> str:
+    if window is None:
+        return ""
+    span = window.window_minutes
+    name = ("5h" if span == 300 else "weekly" if span == 10080 else
+            f"{int(span // 60)}h" if span else "limit")
+    resets = time.strftime(" (resets %H:%M)", time.localtime(window.resets_at)) \
+        if window.resets_at else ""
+    return f"{name} {window.used_percent:.0f}%{resets}"
+
+
+def rate_line(watches: list) -> str:
+    """`rate limits: 5h 42% (resets 14:00) · weekly 10%`, or why there are none."""
+    for watch in watches:
+        limits = watch.rate_limits
+        if watch.connected and limits.known:
+            parts = [p for p in (_window(limits.primary), _window(limits.secondary)) if p]
+            return "rate limits: " + " · ".join(parts)
+    up = [w for w in watches if w.connected]
+    if not up:
+        return "no app-server daemon: states from the screen (, shows why)"
+    threads = sum(len(w.sessions()) for w in up)
+    return f"{threads} Codex thread{'s' * (threads != 1)} from the app-server · no rate limits reported"

@@ -1,0 +1,74 @@
+"""The Sessions view with real Codex 0.171 and its daemon: codex-tui's own pane and a Codex
+in a plain tmux pane (one CODEX_HOME) show exact states from the app-server, at 160x45 and
+80x24; the tmux one is listed with where it runs, and `y` on it approves through the
+protocol. The view is woken by the daemon's notifications (DaemonChanged messages)."""
+from __future__ import annotations
+
+import asyncio
+import time
+
+import pytest
+
+from codex_tui.screens.sessions import DaemonChanged, SessionsScreen
+from tests.appserver_helpers import socket_appears
+from tests.conftest import wait_until
+from tests.fakecodex.pty_driver import codex_home_for, escalated, tui_env
+from tests.fakecodex.server import FakeResponses, run, say
+from tests.test_pty_real_codex import codex_app, need
+from tests.tmux_helpers import TmuxServer, kill_daemons_under
+
+pytestmark = pytest.mark.codex
+
+
+def screen_of(app) -> SessionsScreen:
+    return next(s for s in app.screen_stack if isinstance(s, SessionsScreen))
+
+
+@pytest.mark.parametrize("size", [(160, 45), (80, 24)])
+async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, size):
+    binary = need("0.171.0")
+    work = tmp_path / "work"
+    work.mkdir()
+    replies = [say("Pane ready."), run("touch from-tmux.txt", **escalated("0.171.0")), say("Done.")]
+    with FakeResponses(replies) as fake:
+        home = codex_home_for(tmp_path / "home", fake, work)
+        server = TmuxServer(tui_env(home))
+        woken: list[float] = []
+        try:
+            app = codex_app(binary, home, {"prompt": "hello from the pane", "cwd": str(work)})
+
+            def hook(message) -> None:
+                if isinstance(message, DaemonChanged):
+                    woken.append(time.monotonic())
+            async with app.run_test(size=size, message_hook=hook) as pilot:
+                await socket_appears(home)
+                screen = screen_of(app)
+                await wait_until(pilot, lambda: any(r.thread is not None and r.live is not None
+                                                    and r.status.state == "waiting-input"
+                                                    for r in screen.rows), 40, "the pane's thread")
+                own = next(r for r in screen.rows if r.live is not None)
+                assert own.session_id == own.thread.id and own.status.pattern == "app-server"
+                server.start([binary, "-a", "on-request", "-s", "workspace-write",
+                              "make the file from tmux"], work)
+                await wait_until(pilot, lambda: any(r.live is None and r.thread is not None
+                                                    and r.status.state == "waiting-approval"
+                                                    for r in screen.rows), 40, "the tmux approval")
+                seen_at = time.monotonic()
+                assert woken, "the view was not woken by the daemon"
+                other = next(r for r in screen.rows if r.live is None)
+                assert other.status.detail == "touch from-tmux.txt"
+                assert other.thread.id != own.thread.id
+                listing = screen.query_one("SessionList")
+                index = next(i for i, r in enumerate(listing.rows) if r.key == other.key)
+                assert "approval" in listing.render_line(2 * index).text
+                await wait_until(pilot, lambda: screen.live_rows.locations.get(other.thread.id), 10,
+                                 "the tmux location")
+                listing.cursor = index
+                await pilot.pause(0.1)
+                await pilot.press("y")
+                await wait_until(pilot, lambda: (work / "from-tmux.txt").exists(), 20,
+                                 "Codex to run the approved command")
+                assert woken[-1] >= seen_at        # the end of the turn came as a notification too
+        finally:
+            server.close()
+            kill_daemons_under(home)
