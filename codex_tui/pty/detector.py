@@ -40,6 +40,7 @@ class Evidence:
     any_output: bool = True
     rollout_written_at: float | None = None  # the session's rollout file mtime, if known
     now: float | None = None
+    cpu_busy: bool | None = None             # its processes used the CPU lately (None: unknown)
 
 
 @dataclass
@@ -111,9 +112,14 @@ class BlockageDetector:
         quiet_since = max(ev.last_output_at, ev.rollout_written_at or 0.0)
         quiet = now - quiet_since
         if not ev.any_output:
-            return (SILENT if quiet >= self.silence_s else STARTING), "", "", ""
+            if quiet < self.silence_s:
+                return STARTING, "", "", ""
+            return (BUSY, "no output, using the CPU", "", "") if ev.cpu_busy else \
+                (SILENT, "no output, no CPU: likely hung", "", "")
         if quiet >= self.silence_s:
-            return SILENT, "no output", "", ""
+            if ev.cpu_busy:
+                return BUSY, "no output, using the CPU", "", ""
+            return SILENT, "no output, no CPU: likely hung", "", ""
         at_composer = bool(P.COMPOSER.search(text)) and bool(P.COMPOSER_FOOTERS.search(text))
         if at_composer and not P.WORKING.search(text) and now - ev.last_output_at >= IDLE_AFTER_S:
             return WAITING_INPUT, "", "composer", "prompt"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from codex_tui.pty import rollout_link
 from codex_tui.pty.detector import BlockageDetector, Evidence, Status, approval_menu
+from codex_tui.pty.cpu import CpuWatch
 from codex_tui.pty.emulator import BitttyEmulator, Emulator
 from codex_tui.pty.process import PtySession
 from codex_tui.pty.replies import DEFAULT_BG, DEFAULT_FG, answer_queries
@@ -50,6 +51,7 @@ class LiveSession:
         self.rollout_path = None
         self._text_cache: tuple[int, list[str]] = (-1, [])
         self._last_link_check = 0.0
+        self.cpu = CpuWatch()
         self.colours = (DEFAULT_FG, DEFAULT_BG)   # what we tell the program its terminal's colours are
 
     # ---- reading (reader thread) ---------------------------------------------------------
@@ -84,11 +86,18 @@ class LiveSession:
             self._learn_session_id(now)
         with self.lock:
             title = self.emulator.title
+        quiet = now - max(self.pty.last_output_at, rollout_link.written_at(self.rollout_path) or 0.0)
+        busy = None
+        if quiet >= self.detector.silence_s and self.pty.exit_code is None:
+            busy = self.cpu.busy(lambda: [self.pty.pid, *self.pty.descendants()])
+        else:
+            self.cpu.reset()
         evidence = Evidence(screen=self.screen_lines(), last_output_at=self.pty.last_output_at,
                             alive=self.pty.exit_code is None, exit_code=self.pty.exit_code,
                             title=title, started_at=self.pty.started_at,
                             any_output=self.pty.bytes_read > 0,
-                            rollout_written_at=rollout_link.written_at(self.rollout_path), now=now)
+                            rollout_written_at=rollout_link.written_at(self.rollout_path), now=now,
+                            cpu_busy=busy)
         return self.detector.observe(evidence)
 
     def _learn_session_id(self, now: float) -> None:

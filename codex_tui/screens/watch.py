@@ -18,7 +18,7 @@ from codex_tui.widgets.watch_list import WatchList
 
 POLL_S = 1.0
 KEYS = "y ok d no e ⏎ i text k kill g go q"
-ALERT_STATES = ("waiting-approval", "waiting-trust", "silent")
+ALERT_STATES = ("waiting-approval", "waiting-trust", "waiting-answer", "silent")
 
 
 class WatchApp(App):

@@ -102,15 +102,20 @@ class _Track:
     captured_at: float = 0.0
     activity: float = -1.0
     first: bool = True
+    cpu: object = None
 
 
 def classify(found: Found, screen: list[str], detector: BlockageDetector, now: float,
-             first: bool) -> Status:
+             first: bool, cpu=None) -> Status:
     alive = found.pid is not None
+    written = rollout_link.written_at(found.rollout)
+    busy = None
+    if cpu is not None and alive and now - max(found.pane.activity, written or 0.0) >= detector.silence_s:
+        busy = cpu.busy(lambda: list(found.pids))    # busy or hung: only asked when quiet
     status = detector.observe(Evidence(
         screen=screen, last_output_at=found.pane.activity, alive=alive,
         exit_code=None if alive else found.pane.dead_status, started_at=found.started_at,
-        rollout_written_at=rollout_link.written_at(found.rollout), now=now))
+        rollout_written_at=written, now=now, cpu_busy=busy))
     if first:
         # The first look cannot know when the state began: the screen has been as it is
         # since the window's last output; a working Codex has worked since it started.
@@ -160,7 +165,10 @@ class TmuxWatcher:
             if screen is not None:
                 self.captures += 1
                 track.screen, track.captured_at, track.activity = screen, now, item.pane.activity
-            status = classify(item, track.screen, track.detector, now, track.first)
+            if track.cpu is None:
+                from codex_tui.pty.cpu import CpuWatch
+                track.cpu = CpuWatch()
+            status = classify(item, track.screen, track.detector, now, track.first, track.cpu)
             track.first = False
             rows.append(Watched(item, status, track.screen, self._context(item)))
         rows += self._exact(rows)

@@ -12,7 +12,8 @@ from codex_tui.widgets.keyed_rows import KeyedRowList
 
 STATE_CLASS = {"waiting-approval": "error", "waiting-trust": "warning", "waiting-input": "accent",
                "silent": "warning", "exited-failed": "error", "exited-ok": "muted",
-               "working": "success", "starting": "muted"}
+               "working": "success", "starting": "muted", "waiting-answer": "error",
+               "busy": "success", "waiting-model": "accent"}
 
 
 def held(seconds: float) -> str:

@@ -15,7 +15,8 @@ from codex_tui.widgets.keyed_rows import KeyedRowList
 from codex_tui.widgets.session_list import STATE_CLASS, held
 
 GLYPHS = {"waiting-approval": "!", "waiting-trust": "?", "waiting-input": "›", "silent": "…",
-          "working": "●", "starting": "○", "exited-ok": "✓", "exited-failed": "✗"}
+          "working": "●", "starting": "○", "exited-ok": "✓", "exited-failed": "✗",
+          "waiting-answer": "?", "busy": "◆", "waiting-model": "◌"}
 
 
 def row_parts(row, now: float, width: int) -> tuple[str, str, str, str, str]:
