@@ -140,8 +140,8 @@ async def test_a_daemon_restart_is_survived(tmp_path):
             server.start(tui(binary, "before the restart"), work)
             await socket_appears(home)
             async with Following(home) as daemon:
-                await daemon.until(lambda w: w.connected and idle(w),
-                                   what="the first session")
+                before = {t.id for t in (await daemon.until(lambda w: w.connected and idle(w),
+                                                           what="the first session"))}
                 server.close()
                 kill_daemons_under(home)      # this test's own daemon, under its CODEX_HOME
                 await daemon.until(lambda w: not w.connected, what="the watch to see the loss")
@@ -149,7 +149,7 @@ async def test_a_daemon_restart_is_survived(tmp_path):
                 server = TmuxServer(tui_env(home))
                 server.start(tui(binary, "after the restart"), work)
                 [thread] = await daemon.until(
-                    lambda w: w.connected and [t for t in w.sessions() if t.preview == "after the restart"],
+                    lambda w: w.connected and [t for t in w.sessions() if t.id not in before],
                     timeout=40, what="the reconnect and the new session")
                 assert thread.path and os.path.exists(thread.path)
         finally:

@@ -174,6 +174,8 @@ class DaemonWatch:
                 thread.status, thread.since = status, now
                 if not any(f in status.flags for f in WAITING_FLAGS):
                     self.pending.pop(thread_id, None)
+                if status.type == "idle" and not thread.preview:
+                    self._spawn(self._adopt(thread_id))   # its first prompt is known by now
                 self._changed()
             if any(f in status.flags for f in WAITING_FLAGS):
                 self._spawn(self.subscribe(thread_id))
@@ -216,6 +218,9 @@ class DaemonWatch:
         except (TransportClosed, RpcError):
             return
         if thread is not None:
+            known = self.threads.get(thread.id)
+            if known is not None:          # keep what notifications told us since
+                thread.status, thread.since, thread.turn_id = known.status, known.since, known.turn_id
             self.threads[thread.id] = thread
             self._changed()
 

@@ -253,7 +253,7 @@ class SessionsScreen(Screen):
         if text != self._rate:
             self._rate = text
             self.query_one("#sessions-status", StatusLine).update(
-                f"{text} · n new · enter into the pane, ctrl+] back" if text else
+                text if text else
                 "n new session · enter into the pane, ctrl+] back")
 
     def _answerable(self):

@@ -55,4 +55,4 @@ def rate_line(watches: list) -> str:
     if not up:
         return "no app-server daemon: states from the screen (, shows why)"
     threads = sum(len(w.sessions()) for w in up)
-    return f"{threads} Codex thread{'s' * (threads != 1)} from the app-server · no rate limits reported"
+    return f"{threads} Codex thread{'s' * (threads != 1)} from the app-server · no rate limits known"
