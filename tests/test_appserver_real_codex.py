@@ -155,3 +155,31 @@ async def test_a_daemon_restart_is_survived(tmp_path):
         finally:
             server.close()
             kill_daemons_under(home)
+
+
+async def test_rate_limits_reach_status_from_what_codex_recorded(tmp_path):
+    """The fake API sends Codex's rate-limit headers; Codex records them in its rollout
+    (the daemon sends its own rate-limit notices only to subscribed clients)."""
+    binary = need("0.171.0")
+    work = tmp_path / "work"
+    work.mkdir()
+    headers = {"x-codex-primary-used-percent": "42", "x-codex-primary-window-minutes": "300",
+               "x-codex-primary-reset-at": "1796170000", "x-codex-secondary-used-percent": "7",
+               "x-codex-secondary-window-minutes": "10080", "x-codex-secondary-reset-at": "1796500000"}
+    with FakeResponses([say("hi")], headers=headers) as fake:
+        home = codex_home_for(tmp_path / "home", fake, work)
+        server = TmuxServer(tui_env(home))
+        try:
+            server.start(tui(binary, "say hi"), work)
+            await socket_appears(home)
+            async with Following(home) as daemon:
+                await daemon.until(lambda w: idle(w), what="the turn's end")
+            report = json.loads(cli(home, "status", "--json", "--socket", server.socket).stdout)
+            limits = report["rate_limits"]
+            assert limits["source"] == "rollout"
+            assert limits["primary"] == {"used_percent": 42.0, "window_minutes": 300.0,
+                                         "resets_at": 1796170000.0}
+            assert limits["secondary"]["used_percent"] == 7.0
+        finally:
+            server.close()
+            kill_daemons_under(home)

@@ -188,3 +188,31 @@ def test_every_method_used_is_in_the_release_schema(version, tmp_path):
     assert notifications <= methods("ServerNotification.json")
     from codex_tui.appserver.model import REQUEST_KINDS
     assert set(REQUEST_KINDS) <= methods("ServerRequest.json")
+
+
+def test_rate_limits_from_a_rollout_when_there_is_no_daemon(tmp_path):
+    from codex_tui.appserver.model import rollout_rate_limits
+
+    # the shapes Codex writes in token_count events: resets_at (newer), resets_in_seconds (older)
+    path = tmp_path / "rollout.jsonl"
+    lines = [
+        {"type": "event_msg", "payload": {"type": "token_count", "rate_limits": {
+            "primary": {"used_percent": 10.0, "window_minutes": 300, "resets_in_seconds": 600}}}},
+        "not json",
+        {"type": "event_msg", "payload": {"type": "token_count", "rate_limits": {
+            "primary": {"used_percent": 42.0, "window_minutes": 300, "resets_at": 1796160000},
+            "secondary": {"used_percent": 7.5, "window_minutes": 10080, "resets_at": 1796500000}}}},
+        {"type": "event_msg", "payload": {"type": "token_count", "rate_limits": {
+            "primary": None, "secondary": None}}},
+    ]
+    path.write_text("".join((l if isinstance(l, str) else json.dumps(l)) + "\n" for l in lines))
+    limits = rollout_rate_limits(path)
+    assert limits.known and limits.source == "rollout"
+    assert limits.primary.used_percent == 42.0 and limits.primary.resets_at == 1796160000
+    assert limits.secondary.window_minutes == 10080
+    path.write_text(json.dumps(lines[0]) + "\n")
+    older = rollout_rate_limits(path)
+    assert older.primary.used_percent == 10.0
+    assert abs(older.primary.resets_at - (path.stat().st_mtime + 600)) < 1
+    from codex_tui.screens.thread_actions import rate_line
+    assert rate_line([], [path]).startswith("rate limits: 5h 10%")

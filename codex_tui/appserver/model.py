@@ -256,3 +256,45 @@ class RateLimits:
         return {"primary": self.primary.to_json() if self.primary else None,
                 "secondary": self.secondary.to_json() if self.secondary else None,
                 "source": self.source}
+
+
+def rollout_window(raw: Any, written_at: float) -> RateWindow | None:
+    """A rollout's `token_count.rate_limits.primary|secondary` (snake_case; `resets_at` in
+    newer releases, `resets_in_seconds` counted from the line's time in older ones)."""
+    if not isinstance(raw, dict) or _num(raw.get("used_percent")) is None:
+        return None
+    resets = _num(raw.get("resets_at"))
+    if resets is None and _num(raw.get("resets_in_seconds")) is not None:
+        resets = written_at + (_num(raw.get("resets_in_seconds")) or 0.0)
+    return RateWindow(_num(raw["used_percent"]) or 0.0, _num(raw.get("window_minutes")), resets)
+
+
+def rollout_rate_limits(path, tail_bytes: int = 262144) -> RateLimits:
+    """The newest rate limits a rollout recorded (for releases with no daemon); reads only
+    the file's tail. Unknown (not `known`) when it recorded none."""
+    import json
+    import os
+
+    try:
+        with open(path, "rb") as fh:
+            size = fh.seek(0, os.SEEK_END)
+            fh.seek(max(0, size - tail_bytes))
+            lines = fh.read().splitlines()
+        written = os.stat(path).st_mtime
+    except OSError:
+        return RateLimits()
+    for line in reversed(lines):
+        if b'"rate_limits"' not in line:
+            continue
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        payload = record.get("payload") if isinstance(record, dict) else None
+        limits = payload.get("rate_limits") if isinstance(payload, dict) else None
+        if isinstance(limits, dict):
+            found = RateLimits(rollout_window(limits.get("primary"), written),
+                               rollout_window(limits.get("secondary"), written), "rollout")
+            if found.known:
+                return found
+    return RateLimits()

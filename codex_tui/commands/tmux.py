@@ -86,6 +86,23 @@ def daemons() -> list:
     return with_daemons(known_homes(), keep, timeout=1.0, with_pending=True)
 
 
+def rate_limits(watches: list, rows: list) -> dict | None:
+    """The account's windows: from a daemon, else the newest rollout that recorded them
+    (releases with no daemon)."""
+    for watch in watches:
+        if watch.connected and watch.rate_limits.known:
+            return watch.rate_limits.to_json()
+    from codex_tui.appserver.model import rollout_rate_limits
+
+    paths = [r.found.rollout for r in rows if r.found is not None and r.found.rollout]
+    for path in sorted(paths, key=lambda p: os.path.getmtime(p) if os.path.exists(p) else 0,
+                       reverse=True):
+        limits = rollout_rate_limits(path)
+        if limits.known:
+            return limits.to_json()
+    return None
+
+
 def daemons_json(watches: list) -> list[dict]:
     return [{"codex_home": str(w.codex_home), "connected": w.connected, "why": w.why or None,
              "cli_version": w.cli_version or None,
@@ -131,7 +148,8 @@ def run_status(args) -> int:
             print(f"codex-tui status: warning: {warning}", file=sys.stderr)
     if args.json:
         print(json.dumps({"sessions": [r.to_json() for r in rows],
-                          "daemons": daemons_json(watches)}))
+                          "daemons": daemons_json(watches),
+                          "rate_limits": rate_limits(watches, rows)}))
     elif args.tmux:
         print(tmux_line(rows))
     elif not rows:

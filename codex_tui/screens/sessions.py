@@ -69,6 +69,7 @@ class SessionsScreen(Screen):
         self.rows: list = []
         self._tick_queued = False
         self._rate = ""
+        self._rate_at = -10.0
 
     def compose(self) -> ComposeResult:
         yield ViewTabs("sessions")
@@ -249,7 +250,13 @@ class SessionsScreen(Screen):
     def _show_rate(self, watches: list) -> None:
         from codex_tui.screens.thread_actions import rate_line
 
-        text = rate_line(watches) if watches else ""
+        if time.monotonic() - self._rate_at < 2.0:
+            return                  # a rollout's tail is read at most every 2 s
+        self._rate_at = time.monotonic()
+        rollouts = [r.thread.path if r.thread is not None else r.live.rollout_path
+                    for r in self.rows if (r.thread is not None and r.thread.path)
+                    or (r.live is not None and r.live.rollout_path)][:8]
+        text = rate_line(watches, rollouts) if watches or rollouts else ""
         if text != self._rate:
             self._rate = text
             self.query_one("#sessions-status", StatusLine).update(

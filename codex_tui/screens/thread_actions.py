@@ -44,13 +44,23 @@ def _window(window) -> str:
     return f"{name} {window.used_percent:.0f}%{resets}"
 
 
-def rate_line(watches: list) -> str:
-    """`rate limits: 5h 42% (resets 14:00) · weekly 10%`, or why there are none."""
+def _limits_text(limits) -> str:
+    parts = [p for p in (_window(limits.primary), _window(limits.secondary)) if p]
+    return "rate limits: " + " · ".join(parts)
+
+
+def rate_line(watches: list, rollouts: list = ()) -> str:
+    """`rate limits: 5h 42% (resets 14:00) · weekly 10%`, or why there are none. The
+    daemon's windows first, else the newest of `rollouts` that recorded some."""
     for watch in watches:
-        limits = watch.rate_limits
-        if watch.connected and limits.known:
-            parts = [p for p in (_window(limits.primary), _window(limits.secondary)) if p]
-            return "rate limits: " + " · ".join(parts)
+        if watch.connected and watch.rate_limits.known:
+            return _limits_text(watch.rate_limits)
+    from codex_tui.appserver.model import rollout_rate_limits
+
+    for path in rollouts:
+        limits = rollout_rate_limits(path)
+        if limits.known:
+            return _limits_text(limits) + " (from the rollout)"
     up = [w for w in watches if w.connected]
     if not up:
         return "no app-server daemon: states from the screen (, shows why)"

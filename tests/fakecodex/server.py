@@ -63,8 +63,10 @@ def shell_call_arguments(tool_names: list[str], command: str) -> tuple[str, dict
 class FakeResponses:
     """Serve a scripted list of replies; record every request body."""
 
-    def __init__(self, replies: list[Reply] | None = None, fallback: str = "Done."):
+    def __init__(self, replies: list[Reply] | None = None, fallback: str = "Done.",
+                 headers: dict[str, str] | None = None):
         self.replies = list(replies or [])
+        self.headers = dict(headers or {})   # sent with every stream (e.g. x-codex-primary-*)
         self.fallback = fallback
         self.requests: list[dict] = []
         self.side_requests: list[dict] = []   # title requests, answered outside the script
@@ -174,6 +176,8 @@ class FakeResponses:
                 self.send_response(200)
                 self.send_header("Content-Type", "text/event-stream")
                 self.send_header("Content-Length", str(len(payload)))
+                for name, value in fake.headers.items():
+                    self.send_header(name, value)
                 self.end_headers()
                 self.wfile.write(payload)
 
