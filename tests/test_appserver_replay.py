@@ -216,3 +216,19 @@ def test_rate_limits_from_a_rollout_when_there_is_no_daemon(tmp_path):
     assert abs(older.primary.resets_at - (path.stat().st_mtime + 600)) < 1
     from codex_tui.screens.thread_actions import rate_line
     assert rate_line([], [path]).startswith("rate limits: 5h 10%")
+
+
+def test_liveness_decides_only_where_a_daemon_answered(tmp_path):
+    from codex_tui.appserver.liveness import Liveness
+
+    home = tmp_path / "home"
+    rollout = home / "sessions" / "2026" / "12" / "01" / "rollout-x.jsonl"
+    rollout.parent.mkdir(parents=True)
+    rollout.write_text("")
+    known = Liveness(paths={str(rollout.resolve())}, exact_homes=[str(home.resolve())])
+    other = Liveness(paths=set(), exact_homes=[str(home.resolve())])
+    assert known.decides(str(rollout), "cli", "0.171.0") and known.is_live(str(rollout))
+    assert other.decides(str(rollout), "vscode", "0.169.0") and not other.is_live(str(rollout))
+    assert not other.decides(str(rollout), "exec", "0.171.0")      # exec: file time decides
+    assert not other.decides(str(rollout), "cli", "0.58.0")        # no daemon in that release
+    assert not Liveness(exact_homes=[str(tmp_path / "elsewhere")]).decides(str(rollout), "cli", "0.171.0")

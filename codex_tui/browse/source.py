@@ -35,11 +35,13 @@ class LogSource:
         self._index = None
         self._rows: dict[str, tuple] = {}   # path -> ((size, mtime_ns, status), row)
 
-    def load(self) -> Loaded:
+    def load(self, liveness=None) -> Loaded:
         """All selected sessions as rows. Rows of files unchanged since the last call are
-        reused, so a refresh after one rollout grew costs little more than the file scan."""
+        reused, so a refresh after one rollout grew costs little more than the file scan.
+        `liveness` (appserver.liveness.Liveness) decides "live" exactly where it can."""
         selection = load_sessions(self.sources, self.days, self.use_cache, now=config.now(),
                                   index=self._index)
+        selection.liveness = liveness
         index = self._index = selection.index
         home = str(Path.home())
         rows: list[LogRow] = []

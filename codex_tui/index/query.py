@@ -28,10 +28,19 @@ class Selection:
     now: float
     stats: RefreshStats
     warnings: list[str] = field(default_factory=list)
+    liveness: object = None      # appserver.liveness.Liveness: exact, where it can decide
 
     def status(self, path: str) -> str:
         meta = self.index.meta(path)
-        if meta["status"] == "in_progress" and self.now - meta["mtime"] > LIVE_SECONDS:
+        if meta["status"] != "in_progress":
+            return meta["status"]
+        if self.liveness is not None:
+            summary = orjson.loads(self.index.summary_bytes(path))
+            if self.liveness.decides(path, summary.get("source") or "",
+                                     summary.get("cli_version") or ""):
+                # the daemon knows: live only while its thread works or a Codex holds it
+                return "in_progress" if self.liveness.is_live(path) else "incomplete"
+        if self.now - meta["mtime"] > LIVE_SECONDS:
             return "incomplete"  # nothing written for a while and no end recorded
         return meta["status"]
 

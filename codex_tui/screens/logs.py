@@ -81,7 +81,7 @@ class LogsScreen(Screen):
         try:
             while self._wanted:
                 self._wanted = False
-                loaded = self.app.log_source.load()
+                loaded = self.app.log_source.load(self._liveness())
                 self._to_ui(self._show_loaded, loaded)
         except Exception as exc:  # noqa: BLE001 - show it, keep the app alive
             self._to_ui(self._show_error, f"Could not read sessions: {exc}")
@@ -89,6 +89,18 @@ class LogsScreen(Screen):
             self._refreshing = False
             if self._wanted:   # asked again between the last pass and now
                 self._to_ui(self.request_refresh)
+
+    def _liveness(self):
+        """What the daemons say is live (None: keep the file-time rule)."""
+        from pathlib import Path
+
+        from codex_tui.appserver.liveness import live_now
+
+        homes = [Path(h).expanduser() for h in self.app.settings.codex_homes] or None
+        try:
+            return live_now(homes)
+        except OSError:
+            return None
 
     def _to_ui(self, callback, *args) -> None:
         try:

@@ -1,0 +1,68 @@
+"""Which sessions are live right now, by evidence rather than by how recently their file
+was written: a session is live while its thread is loaded and working (or held by a running
+Codex process), or while a Codex process holds its rollout open. Sessions whose CODEX_HOME
+has no reachable daemon, and `codex exec` sessions, keep the file-time rule (their process
+may not hold the file open)."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+DAEMON_SINCE = (0, 169)
+
+
+@dataclass
+class Liveness:
+    paths: set[str] = field(default_factory=set)       # rollouts known to be live
+    exact_homes: list[str] = field(default_factory=list)   # homes whose daemon answered
+
+    def decides(self, path: str, source: str, version: str) -> bool:
+        """True when this session's liveness is known exactly (else the caller guesses)."""
+        if source == "exec" or _version(version) < DAEMON_SINCE:
+            return False
+        real = os.path.realpath(path)
+        return any(real.startswith(home + os.sep) for home in self.exact_homes)
+
+    def is_live(self, path: str) -> bool:
+        return os.path.realpath(path) in self.paths
+
+
+def _version(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(p) for p in (text or "0").split(".")[:2])
+    except ValueError:
+        return (0,)
+
+
+def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
+    from codex_tui.appserver.attach import Proc, attach
+    from codex_tui.appserver.feed import session_threads
+    from codex_tui.appserver.homes import known_homes
+    from codex_tui.appserver.oneshot import with_daemons
+    from codex_tui.pty import rollout_link
+    from codex_tui.pty.shared_daemon import codex_args, is_app_server
+    from codex_tui.tmux.procs import ProcTable, cwd_of, environ
+
+    table = ProcTable()
+    out = Liveness()
+    codex = [pid for pid, p in table.procs.items()
+             if codex_args(p.argv) is not None and not is_app_server(p.argv)]
+    for pid in codex:
+        held = rollout_link.open_rollout([pid])
+        if held is not None:
+            out.paths.add(os.path.realpath(held))
+
+    async def read(watches):
+        return watches
+    watches = with_daemons(homes if homes is not None else known_homes(table), read, timeout=timeout)
+    threads = session_threads(watches)
+    out.exact_homes = [os.path.realpath(w.codex_home) for w in watches if w.connected]
+    procs = [Proc(str(pid), cwd_of(pid), table.started_at(pid),
+                  str(rollout_link.codex_home_of(environ(pid))), tuple(table.procs[pid].argv))
+             for pid in table.codex_pids()]
+    held = {t.id for t in attach(procs, threads).values()}
+    for thread in threads:
+        if thread.path and (thread.status.type == "active" or thread.id in held):
+            out.paths.add(os.path.realpath(thread.path))
+    return out
