@@ -5,6 +5,8 @@ protocol. The view is woken by the daemon's notifications (DaemonChanged message
 from __future__ import annotations
 
 import asyncio
+import json
+import sys
 import time
 
 import pytest
@@ -36,6 +38,10 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
         woken: list[float] = []
         try:
             app = codex_app(binary, home, {"prompt": "hello from the pane", "cwd": str(work)})
+            notices = tmp_path / "notices.jsonl"
+            recorder = tmp_path / "record.py"
+            recorder.write_text("import sys\nopen(sys.argv[1], 'a').write(sys.stdin.read())\n")
+            app.pty_notify_cmd = f"{sys.executable} {recorder} {notices}"
 
             def hook(message) -> None:
                 if isinstance(message, DaemonChanged):
@@ -65,6 +71,12 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
                                  "the tmux location")
                 listing.cursor = index
                 await pilot.pause(0.1)
+                await wait_until(pilot, lambda: notices.exists() and other.thread.id in
+                                 notices.read_text(), 10, "a notice for the thread in tmux")
+                notice = [json.loads(line) for line in notices.read_text().splitlines()
+                          if other.thread.id in line][0]
+                assert notice["event"] == "blocked" and notice["state"] == "waiting-approval"
+                assert notice["detail"] == "touch from-tmux.txt"
                 await pilot.press("y")
                 await wait_until(pilot, lambda: (work / "from-tmux.txt").exists(), 20,
                                  "Codex to run the approved command")

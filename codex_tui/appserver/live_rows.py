@@ -13,7 +13,10 @@ from dataclasses import replace
 from codex_tui.appserver.attach import Proc, attach, children_of
 from codex_tui.appserver.feed import exact_status, pending_of, session_threads
 from codex_tui.pty import registry
-from codex_tui.pty.detector import BLOCKED
+from codex_tui.pty.detector import WAITING_ANSWER, WAITING_APPROVAL
+
+NOTIFY_STATES = (WAITING_APPROVAL, WAITING_ANSWER)   # a person must answer (idle is not news)
+DETAIL_WAIT_S = 2.0
 from codex_tui.pty.hub import Row
 from codex_tui.pty.rollout_link import codex_home_of
 
@@ -42,7 +45,7 @@ class LiveRows:
 
     def __init__(self) -> None:
         self.locations: dict[str, tuple[str, object]] = {}   # thread id -> (label, pane)
-        self.states: dict[str, str] = {}
+        self.states: dict[str, tuple] = {}     # thread id -> the wait already notified
 
     def merge(self, hub_rows: list[Row], watches: list) -> list[Row]:
         threads = session_threads(watches)
@@ -82,18 +85,24 @@ class LiveRows:
         return Row(entry.key, entry.title, exact_status(thread, pending_of(watches, thread.id)),
                    thread.id, None, entry, thread=thread, location=label, pane=pane)
 
-    def newly_blocked(self, rows: list[Row]) -> list[Row]:
-        """Rows whose exact state just became one that needs a person (for notices)."""
-        out = []
-        seen = {}
+    def newly_blocked(self, rows: list[Row], now: float | None = None) -> list[Row]:
+        """Rows of threads in no pane of ours that just began to wait on a person (for
+        notices): once per wait, as soon as the daemon has sent what it asks (or after
+        DETAIL_WAIT_S without it)."""
+        now = time.time() if now is None else now
+        out, seen = [], {}
         for row in rows:
-            if row.thread is None:
+            if row.thread is None or row.live is not None:
                 continue
-            state = row.status.state
-            seen[row.thread.id] = state
-            if state in BLOCKED and self.states.get(row.thread.id) != state and row.live is None:
+            key = (row.status.state, row.status.since)
+            told = self.states.get(row.thread.id)
+            if row.status.state in NOTIFY_STATES:
+                if told == key or not (row.status.detail or now - row.status.since >= DETAIL_WAIT_S):
+                    seen[row.thread.id] = told
+                    continue
                 out.append(row)
-        self.states = seen
+                seen[row.thread.id] = key
+        self.states = {k: v for k, v in seen.items() if v is not None}
         return out
 
     def find_locations(self, watches: list, own: list[Proc] = ()) -> None:
