@@ -29,9 +29,17 @@ class DaemonFeed:
         self.loop: asyncio.AbstractEventLoop | None = None
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
+        self._running: set[str] = set()
 
     def start(self) -> "DaemonFeed":
         if self._thread is None:
+            try:
+                first = self.homes()
+            except OSError:
+                first = []
+            for home in first:        # known at once, so the first frame says the same thing
+                self.watches.setdefault(os.path.realpath(home), DaemonWatch(
+                    home, on_change=lambda w: self.on_change(), version=self.version))
             self._thread = threading.Thread(target=self._main, name="codex-daemons", daemon=True)
             self._thread.start()
             self._started.wait(2.0)
@@ -57,9 +65,11 @@ class DaemonFeed:
             for home in homes:
                 key = os.path.realpath(home)
                 if key not in self.watches:
-                    watch = DaemonWatch(home, on_change=lambda w: self.on_change(), version=self.version)
-                    self.watches[key] = watch
-                    asyncio.get_running_loop().create_task(watch.run())
+                    self.watches[key] = DaemonWatch(home, on_change=lambda w: self.on_change(),
+                                                    version=self.version)
+                if key not in self._running:
+                    self._running.add(key)
+                    asyncio.get_running_loop().create_task(self.watches[key].run())
             await asyncio.sleep(RESCAN_HOMES_S)
 
     def stop(self) -> None:

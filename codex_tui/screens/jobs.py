@@ -96,7 +96,7 @@ class JobsScreen(Screen):
                      run.failure_class or "")
             if same_rows:
                 for column, value in zip(table.columns, cells):
-                    table.update_cell(run.run_id, column, value)
+                    table.update_cell(run.run_id, column, value, update_width=True)
             else:
                 if number == 0:
                     table.clear()

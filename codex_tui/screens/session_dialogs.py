@@ -127,27 +127,6 @@ class QuitScreen(ModalScreen[bool]):
         self.dismiss(value)
 
 
-class ConfirmKillScreen(ModalScreen[bool]):
-    """`k` asks first: a kill cannot be undone. Small enough for watch's 30-column pane."""
-
-    DEFAULT_CSS = """
-    ConfirmKillScreen { align: center middle; }
-    ConfirmKillScreen > Static { width: auto; max-width: 100%; height: auto; border: round $error;
-                                 background: $surface; padding: 0 1; }
-    """
-    BINDINGS = [Binding("y", "answer(True)", "Kill"), Binding("escape,n", "answer(False)", "Keep")]
-
-    def __init__(self, name: str) -> None:
-        super().__init__()
-        self.target = name
-
-    def compose(self) -> ComposeResult:
-        yield Static(f"[b]Kill {escape(safe(self.target, newlines=False))}?[/b]\ny kill · n/esc keep")
-
-    def action_answer(self, value: bool) -> None:
-        self.dismiss(value)
-
-
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question (open a thread in a pane, interrupt a turn codex-tui did not start)."""
 
@@ -155,15 +134,30 @@ class ConfirmScreen(ModalScreen[bool]):
     ConfirmScreen { align: center middle; }
     ConfirmScreen > Static { width: auto; max-width: 100%; height: auto; border: round $accent;
                              background: $surface; padding: 0 1; }
+    ConfirmScreen.danger > Static { border: round $error; }
     """
     BINDINGS = [Binding("y,enter", "answer(True)", "Yes"), Binding("escape,n", "answer(False)", "No")]
+    KEYS = "y yes · n/esc no"
 
     def __init__(self, question: str) -> None:
         super().__init__()
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]{escape(safe(self.question, newlines=False))}[/b]\ny yes · n/esc no")
+        yield Static(f"[b]{escape(safe(self.question, newlines=False))}[/b]\n{self.KEYS}")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)
+
+
+class ConfirmKillScreen(ConfirmScreen):
+    """`k` asks first: a kill cannot be undone. Small enough for watch's 30-column pane;
+    only `y` kills (Enter, pressed out of habit, does not)."""
+
+    BINDINGS = [Binding("y", "answer(True)", "Kill"), Binding("escape,n", "answer(False)", "Keep")]
+    KEYS = "y kill · n/esc keep"
+
+    def __init__(self, name: str) -> None:
+        super().__init__(f"Kill {name}?")
+        self.target = name
+        self.add_class("danger")

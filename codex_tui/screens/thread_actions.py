@@ -63,6 +63,6 @@ def rate_line(watches: list, rollouts: list = ()) -> str:
             return _limits_text(limits) + " (from the rollout)"
     up = [w for w in watches if w.connected]
     if not up:
-        return "no app-server daemon: states from the screen (, shows why)"
+        return "no app-server daemon: states from the screen (press , for why)"
     threads = sum(len(w.sessions()) for w in up)
     return f"{threads} Codex thread{'s' * (threads != 1)} from the app-server · no rate limits known"
