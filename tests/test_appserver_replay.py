@@ -232,3 +232,13 @@ def test_liveness_decides_only_where_a_daemon_answered(tmp_path):
     assert not other.decides(str(rollout), "exec", "0.171.0")      # exec: file time decides
     assert not other.decides(str(rollout), "cli", "0.58.0")        # no daemon in that release
     assert not Liveness(exact_homes=[str(tmp_path / "elsewhere")]).decides(str(rollout), "cli", "0.171.0")
+
+
+def test_an_ended_jobs_session_is_not_live():
+    from codex_tui.appserver.liveness import Liveness
+
+    sid = "01a2336a-885b-7bb1-8b74-c148b631b459"
+    path = f"/x/sessions/2026/12/01/rollout-2026-12-01T21-02-29-{sid}.jsonl"
+    assert Liveness(ended={sid}).job_ended(path)
+    assert not Liveness(ended={"01a2336a-0000-7bb1-8b74-c148b631b459"}).job_ended(path)
+    assert not Liveness().job_ended(path)

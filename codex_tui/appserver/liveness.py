@@ -16,6 +16,13 @@ DAEMON_SINCE = (0, 169)
 class Liveness:
     paths: set[str] = field(default_factory=set)       # rollouts known to be live
     exact_homes: list[str] = field(default_factory=list)   # homes whose daemon answered
+    ended: set[str] = field(default_factory=set)       # session ids of jobs that have ended
+
+    def job_ended(self, path: str) -> bool:
+        """The session of a `codex-tui job` run that is over (killed, failed, done)."""
+        from codex_tui.pty.rollout_link import session_id
+
+        return bool(self.ended) and session_id(path) in self.ended
 
     def decides(self, path: str, source: str, version: str) -> bool:
         """True when this session's liveness is known exactly (else the caller guesses)."""
@@ -65,4 +72,15 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
     for thread in threads:
         if thread.path and (thread.status.type == "active" or thread.id in held):
             out.paths.add(os.path.realpath(thread.path))
+    out.ended = ended_job_sessions()
     return out
+
+
+def ended_job_sessions() -> set[str]:
+    from codex_tui.jobs.runs import list_runs
+
+    try:
+        runs = list_runs()
+    except OSError:
+        return set()
+    return {r.session_id for r in runs if r.state != "running" and r.session_id}

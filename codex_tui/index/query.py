@@ -35,6 +35,8 @@ class Selection:
         if meta["status"] != "in_progress":
             return meta["status"]
         if self.liveness is not None:
+            if self.liveness.job_ended(path):
+                return "incomplete"     # its job was killed or ended without closing the turn
             summary = orjson.loads(self.index.summary_bytes(path))
             if self.liveness.decides(path, summary.get("source") or "",
                                      summary.get("cli_version") or ""):

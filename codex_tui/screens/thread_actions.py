@@ -66,3 +66,10 @@ def rate_line(watches: list, rollouts: list = ()) -> str:
         return "no app-server daemon: states from the screen (press , for why)"
     threads = sum(len(w.sessions()) for w in up)
     return f"{threads} Codex thread{'s' * (threads != 1)} from the app-server · no rate limits known"
+
+
+def rate_short(watches: list, rollouts: list = ()) -> str:
+    """The windows alone (`5h 42% (resets 14:00) · weekly 7%`), or "" when none is known."""
+    text = rate_line(watches, rollouts)
+    return text[len("rate limits: "):].replace(" (from the rollout)", "") \
+        if text.startswith("rate limits: ") else ""

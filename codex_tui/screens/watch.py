@@ -65,17 +65,32 @@ class WatchApp(App):
     def refresh_rows(self) -> None:
         now = self.clock()
         rows = self.watcher.poll(now)
-        self.call_from_thread(self.show_rows, rows, now)
+        self.call_from_thread(self.show_rows, rows, now, self._rate(rows))
 
-    def show_rows(self, rows: list, now: float) -> None:
+    def _rate(self, rows: list) -> str:
+        """`5h 42% · weekly 7%` when known (the daemon's, else the newest rollout's)."""
+        from codex_tui.screens.thread_actions import rate_short
+
+        daemons = getattr(self.watcher, "daemons", None)
+        rollouts = [r.found.rollout for r in rows if r.found is not None and r.found.rollout][:4]
+        return rate_short(daemons() if daemons else [], rollouts)
+
+    def show_rows(self, rows: list, now: float, rate: str = "") -> None:
+        from rich.markup import escape
+
+        from codex_tui.sanitize import safe
+
         self.query_one(WatchList).show(rows, now)
         blocked = sum(r.status.state in ALERT_STATES for r in rows)
         working = sum(r.status.state == "working" for r in rows)
         self.query_one("#counts", Static).update(
-            f"[b]{len(rows)}[/b] codex · [$error]{blocked} blocked[/] · [$success]{working} working[/]")
-        lines = [f"! {r.name}: {r.status.label}" + (f" {r.status.detail}" if r.status.detail else "")
+            f"[b]{len(rows)}[/b] codex · [$error]{blocked} blocked[/] · [$success]{working} working[/]"
+            + (f" · {escape(rate)}" if rate else ""))
+        lines = [escape(safe(f"! {r.name}: {r.status.label}" + (f" {r.status.detail}" if r.status.detail
+                                                              else ""), newlines=False))
                  for r in rows if r.status.state in ALERT_STATES]
-        lines += [f"warning: {w}" for w in getattr(self.watcher, "warnings", [])[:2]]
+        lines += [escape(safe(f"warning: {w}", newlines=False))
+                  for w in getattr(self.watcher, "warnings", [])[:2]]
         self.query_one("#alerts", Static).update("\n".join(lines))
 
     # ---- intervention --------------------------------------------------------------------
