@@ -153,10 +153,20 @@ def test_jobs_snapshot(snap_compare, theme, monkeypatch):
     jobs_runs_dir()
 
     async def ready(pilot) -> None:
-        await wait_until(pilot, lambda: len(pilot.app.screen.runs) == 3, what="the runs")
+        await wait_until(pilot, lambda: runs_laid_out(pilot.app), what="the runs in the table")
 
     app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
     assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
+
+
+def runs_laid_out(app) -> bool:
+    """The three runs are in the table."""
+    from textual.widgets import DataTable
+
+    screen = app.screen
+    if len(getattr(screen, "runs", [])) != 3:
+        return False
+    return screen.query_one(DataTable).row_count == 3
 
 
 @pytest.mark.usefixtures("app_env")
@@ -170,7 +180,7 @@ def test_new_job_form_snapshot(snap_compare, theme, monkeypatch):
     jobs_runs_dir()
 
     async def ready(pilot) -> None:
-        await wait_until(pilot, lambda: len(pilot.app.screen.runs) == 3, what="the runs")
+        await wait_until(pilot, lambda: runs_laid_out(pilot.app), what="the runs in the table")
         await pilot.press("n")
         await pilot.pause()
 

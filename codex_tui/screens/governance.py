@@ -1,6 +1,10 @@
 """The Governance view: stop gates for the selected session's repo (or the current folder)."""
 from __future__ import annotations
 
+from rich.style import Style
+
+from codex_tui.widgets.theme_colour import colour_of
+
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -104,7 +108,7 @@ class GovernanceScreen(Screen):
         checks.add_column(ratio=1)
         for check in report.checks:
             mark, colour = MARKS.get(check.level, ("?", "foreground"))
-            style = getattr(theme, colour, None) or ""
+            style = Style(color=colour_of(getattr(theme, colour, None)))
             label = check.label + ("  [stop]" if check.stop else "")
             checks.add_row(Text(mark, style=style), Text(label, style=style), Text(check.evidence))
         heading = Text()
@@ -112,7 +116,7 @@ class GovernanceScreen(Screen):
         heading.append(f"{report.repo}  ·  branch {report.git.branch or '(detached)'}  ·  {verdict}\n",
                        style="bold")
         if report.pr.paused:
-            heading.append(report.pr.message + "\n", style=getattr(theme, "warning", "") or "")
+            heading.append(report.pr.message + "\n", style=Style(color=colour_of(theme.warning)))
         if report.session_note:
             heading.append(report.session_note + "\n", style="dim")
         self.query_one("#gov-checks", Static).update(_stack(heading, checks))

@@ -1,6 +1,8 @@
 """The Jobs view: detached `codex exec` runs with live state, log tail and summary."""
 from __future__ import annotations
 
+from codex_tui.widgets.theme_colour import colour_of
+
 import json
 import shlex
 from pathlib import Path
@@ -11,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
+from rich.style import Style
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Static
 
 from codex_tui import config
@@ -46,7 +49,10 @@ class JobsScreen(Screen):
     def compose(self) -> ComposeResult:
         yield ViewTabs("jobs")
         table = DataTable(id="runs", cursor_type="row", zebra_stripes=False)
-        table.add_columns("Run", "State", "Repo", "Task", "Time", "Tokens", "Class")
+        # fixed widths: auto-sized columns were measured on a later refresh, so a first
+        # frame (and a snapshot) could show them cut to their headers ("succe")
+        for label, width in COLUMNS:
+            table.add_column(label, width=width)
         yield table
         with VerticalScroll(id="job-detail"):
             yield Static("", id="job-text")
@@ -88,15 +94,15 @@ class JobsScreen(Screen):
         for number, run in enumerate(runs):
             duration = run.duration_s(now)
             usage = run.token_usage or {}
-            colour = getattr(theme, STATE_COLOURS.get(run.state, ""), None) or ""
-            cells = (run.run_id, Text(run.state, style=f"bold {colour}".strip()),
-                     _tail(str(run.meta.get("repo", "")), 24), _one_line(run.meta.get("task", ""), 40),
+            colour = colour_of(getattr(theme, STATE_COLOURS.get(run.state, ""), None))
+            cells = (run.run_id, Text(run.state, style=Style(bold=True, color=colour)),
+                     _tail(str(run.meta.get("repo", "")), 20), _one_line(run.meta.get("task", ""), 30),
                      f"{duration:.0f}s" if duration is not None else "",
                      format_tokens(usage.get("total_tokens") or usage.get("total") or 0),
                      run.failure_class or "")
             if same_rows:
                 for column, value in zip(table.columns, cells):
-                    table.update_cell(run.run_id, column, value, update_width=True)
+                    table.update_cell(run.run_id, column, value)
             else:
                 if number == 0:
                     table.clear()
@@ -285,6 +291,10 @@ class NewJobScreen(ModalScreen):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+COLUMNS = (("Run", 17), ("State", 9), ("Repo", 20), ("Task", 30), ("Time", 6), ("Tokens", 7),
+           ("Class", 13))      # 102 + padding: fits 120 columns; narrower terminals scroll
 
 
 def _one_line(text: str, width: int) -> str:

@@ -9,6 +9,7 @@ from textual.message import Message
 from textual.strip import Strip
 
 from codex_tui.widgets.keyed_rows import KeyedRowList
+from codex_tui.widgets.theme_colour import theme_colour
 
 STATE_CLASS = {"waiting-approval": "error", "waiting-trust": "warning", "waiting-input": "accent",
                "silent": "warning", "exited-failed": "error", "exited-ok": "muted",
@@ -56,9 +57,8 @@ class SessionList(KeyedRowList):
         row_style = base + (self.get_component_rich_style("session-list--cursor")
                             if selected else Style())
         if part == 0:
-            colour = self.app.theme_variables.get(STATE_CLASS.get(row.status.state, "foreground"),
-                                                  None) if STATE_CLASS.get(row.status.state) != "muted" \
-                else None
+            colour = theme_colour(self.app, STATE_CLASS.get(row.status.state, "foreground")) \
+                if STATE_CLASS.get(row.status.state) != "muted" else None
             state_style = Style(color=colour, bold=True) if colour else Style(dim=True)
             now = self.now if self.now is not None else time.time()
             segments = [Segment(f" {row.status.label:<9}", row_style + state_style),

@@ -12,6 +12,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from codex_tui.widgets.keyed_rows import KeyedRowList
+from codex_tui.widgets.theme_colour import theme_colour
 from codex_tui.widgets.session_list import STATE_CLASS, held
 
 GLYPHS = {"waiting-approval": "!", "waiting-trust": "?", "waiting-input": "›", "silent": "…",
@@ -46,7 +47,7 @@ class WatchList(KeyedRowList):
         row = self.rows[y]
         style = base + (self.get_component_rich_style("watch-list--cursor") if y == self.cursor else Style())
         colour_name = STATE_CLASS.get(row.status.state, "foreground")
-        colour = None if colour_name == "muted" else self.app.theme_variables.get(colour_name)
+        colour = None if colour_name == "muted" else theme_colour(self.app, colour_name)
         state_style = Style(color=colour, bold=True) if colour else Style(dim=True)
         now = self.now if self.now is not None else time.time()
         glyph, name, state, spent, context = row_parts(row, now, width)
