@@ -29,3 +29,32 @@ def test_a_cpu_loop_is_busy_and_a_sleep_is_silent(tmp_path):
     finally:
         loop.close()
         sleeper.close()
+
+
+def test_a_quiet_working_thread_says_whether_a_command_runs_or_the_model_is_awaited(tmp_path):
+    """From the rollout Codex writes: a call with no output yet is a running command; a
+    turn whose calls are all answered waits on the model."""
+    import json
+    import os
+
+    from codex_tui.appserver.feed import exact_status
+    from codex_tui.appserver.model import Thread
+    from codex_tui.pty.detector import WAITING_MODEL, WORKING
+
+    def rollout(name: str, items: list[dict]):
+        path = tmp_path / name
+        path.write_text("".join(json.dumps({"type": "response_item", "payload": i}) + "\n"
+                                for i in items))
+        os.utime(path, (time.time() - 600, time.time() - 600))     # quiet for ten minutes
+        return path
+
+    running = rollout("a.jsonl", [{"type": "message"}, {"type": "function_call", "call_id": "c1"}])
+    waiting = rollout("b.jsonl", [{"type": "function_call", "call_id": "c1"},
+                                  {"type": "function_call_output", "call_id": "c1"}])
+    active = {"type": "active", "activeFlags": []}
+    one = Thread.parse({"id": "t1", "status": active, "path": str(running)})
+    two = Thread.parse({"id": "t2", "status": active, "path": str(waiting)})
+    assert exact_status(one, [], silence_s=300).state == WORKING
+    assert "command" in exact_status(one, [], silence_s=300).detail
+    assert exact_status(two, [], silence_s=300).state == WAITING_MODEL
+    assert exact_status(two, [], silence_s=3600).state == WORKING     # not quiet long enough

@@ -118,10 +118,20 @@ def pending_of(watches: list[DaemonWatch], thread_id: str) -> list[Pending]:
     return list(watch.pending.get(thread_id, [])) if watch else []
 
 
-def exact_status(thread: Thread, pending: list[Pending]):
-    """The detector's Status for a thread, from the daemon: no guessing from the screen."""
-    from codex_tui.pty.detector import Status
+def exact_status(thread: Thread, pending: list[Pending], silence_s: float = 300.0,
+                 now: float | None = None):
+    """The detector's Status for a thread, from the daemon: no guessing from the screen. A
+    working thread quiet for `silence_s` says why (a command running, or the model)."""
+    import time
+
+    from codex_tui.appserver.quiet import quiet_reason
+    from codex_tui.pty.detector import WORKING, Status
 
     detail = pending[0].summary if pending else ""
     kind = pending[0].kind if pending else ""
-    return Status(thread.status.state, thread.since, detail, "app-server", kind)
+    state = thread.status.state
+    if state == WORKING and not pending:
+        reason = quiet_reason(thread.path, time.time() if now is None else now, silence_s)
+        if reason is not None:
+            state, detail = reason
+    return Status(state, thread.since, detail, "app-server", kind)

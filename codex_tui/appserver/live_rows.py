@@ -43,7 +43,8 @@ class LiveRows:
     """Keeps what is needed between ticks: tmux locations (found off the UI loop) and the
     last exact state of each thread, so a change can notify."""
 
-    def __init__(self) -> None:
+    def __init__(self, silence_s: float = 300.0) -> None:
+        self.silence_s = silence_s
         self.locations: dict[str, tuple[str, object]] = {}   # thread id -> (label, pane)
         self.states: dict[str, tuple] = {}     # thread id -> the wait already notified
 
@@ -61,7 +62,8 @@ class LiveRows:
             if row.live is not None:
                 row.live.session_id = thread.id       # the daemon's id, not a folder guess
             row.entry.session_id = thread.id
-            rows.append(replace(row, status=exact_status(thread, pending_of(watches, thread.id)),
+            rows.append(replace(row, status=exact_status(thread, pending_of(watches, thread.id),
+                                                         self.silence_s),
                                 session_id=thread.id, thread=thread))
         taken = {t.id for t in given.values()}
         kids = children_of(threads)
@@ -82,7 +84,8 @@ class LiveRows:
                                cwd=thread.cwd, title=thread_title(thread), is_codex=True,
                                started_at=thread.created_at, session_id=thread.id,
                                state=thread.status.state, since=thread.since)
-        return Row(entry.key, entry.title, exact_status(thread, pending_of(watches, thread.id)),
+        return Row(entry.key, entry.title,
+                   exact_status(thread, pending_of(watches, thread.id), self.silence_s),
                    thread.id, None, entry, thread=thread, location=label, pane=pane)
 
     def newly_blocked(self, rows: list[Row], now: float | None = None) -> list[Row]:

@@ -84,6 +84,7 @@ class SessionsScreen(Screen):
     def on_mount(self) -> None:
         app = self.app
         settings = app.settings
+        self.live_rows = LiveRows(settings.silence_minutes * 60)
         self.hub = SessionHub(codex_bin=settings.codex_bin, silence_s=settings.silence_minutes * 60,
                               on_change=self.query_one(PtyPane).session_changed,
                               notifier=Notifier(self._write_terminal, getattr(app, "pty_notify_cmd", None)),

@@ -205,11 +205,11 @@ class TmuxWatcher:
             row.thread = thread
             row.found.session_id = thread.id
             row.found.rollout = Path(thread.path) if thread.path else row.found.rollout
-            row.status = exact_status(thread, pending_of(watches, thread.id))
+            row.status = exact_status(thread, pending_of(watches, thread.id), self.silence_s)
         taken = {t.id for t in given.values()}
         if self.sockets is not None:
             return []          # --socket: only those tmux servers' panes
-        return [ThreadRow(t, exact_status(t, pending_of(watches, t.id))) for t in threads
+        return [ThreadRow(t, exact_status(t, pending_of(watches, t.id), self.silence_s)) for t in threads
                 if t.id not in taken and (t.parent_id is None or t.parent_id in taken
                                           or any(t.parent_id == o.id for o in threads))]
 
