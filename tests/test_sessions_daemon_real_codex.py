@@ -77,7 +77,9 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
                           if other.thread.id in line][0]
                 assert notice["event"] == "blocked" and notice["state"] == "waiting-approval"
                 assert notice["detail"] == "touch from-tmux.txt"
-                await pilot.press("y")
+                assert "offers: accept" in str(screen.query_one("#detail").render())
+                # y accepts once; Y accepts for the session (0.171: the execpolicy amendment)
+                await pilot.press("y" if size == (160, 45) else "Y")
                 await wait_until(pilot, lambda: (work / "from-tmux.txt").exists(), 20,
                                  "Codex to run the approved command")
                 assert woken[-1] >= seen_at        # the end of the turn came as a notification too

@@ -46,6 +46,7 @@ class SessionsScreen(Screen):
     BINDINGS = [
         Binding("n", "new", "New"),
         Binding("y", "approve", "Approve"),
+        Binding("Y", "approve_session", "Approve for the session", show=False),
         Binding("d", "deny", "Deny"),
         Binding("e", "send_enter", "Send Enter"),
         Binding("i", "type_line", "Type a line"),
@@ -76,7 +77,7 @@ class SessionsScreen(Screen):
         with Horizontal():
             with Vertical(id="side"):
                 yield SessionList(id="session-list")
-                yield Static("", id="detail")
+                yield Static("", id="detail", markup=False)   # foreign text: never markup
             yield PtyPane(id="pane")
         yield StatusLine("n new session · enter into the pane, ctrl+] back", id="sessions-status")
         yield Footer()
@@ -189,15 +190,9 @@ class SessionsScreen(Screen):
         return 0 if all(c == 0 for c in codes) else 1
 
     def _show_detail(self) -> None:
-        row = self.query_one(SessionList).current
-        text = ""
-        if row is not None:
-            from codex_tui.sanitize import safe
+        from codex_tui.screens.thread_actions import detail_text
 
-            sid = row.session_id or "no session id yet"
-            where = row.location or ("codex-tui pane" if row.live else "")
-            source = "app-server" if row.thread is not None else "screen"
-            text = safe(f"{row.entry.cwd}\n{where} · state from the {source}\nid: {sid}")
+        text = detail_text(self.query_one(SessionList).current, self.feed)
         if text != self._detail:          # an update costs a layout: only when it changed
             self._detail = text
             self.query_one("#detail", Static).update(text)
@@ -275,6 +270,11 @@ class SessionsScreen(Screen):
         if row is not None:
             self._intervene(row, "approve")
 
+    def action_approve_session(self) -> None:
+        row = self._answerable()
+        if row is not None:
+            self._intervene(row, "approve-session")
+
     def action_deny(self) -> None:
         row = self._answerable()
         if row is not None:
@@ -288,6 +288,8 @@ class SessionsScreen(Screen):
         result = answer(self.feed, row, what)       # exact, through the daemon, when it can
         if result is None and row.live is None:
             result = (False, "nothing is waiting for an answer there")
+        if result is None and what == "approve-session":
+            result = (False, "only Codex 0.169+ offers that, through its daemon")
         ok, message = result if result is not None else getattr(row.live, what)()
         self.app.call_from_thread(self.notify, f"{title}: {message}" if ok else
                                   f"{title}: did nothing: {message}",

@@ -73,3 +73,23 @@ def rate_short(watches: list, rollouts: list = ()) -> str:
     text = rate_line(watches, rollouts)
     return text[len("rate limits: "):].replace(" (from the rollout)", "") \
         if text.startswith("rate limits: ") else ""
+
+
+def detail_text(row, feed) -> str:
+    """The panel under the Sessions list: folder, where it runs and where its state comes
+    from, its id, and what a pending request offers. Foreign text: sanitised."""
+    from codex_tui.sanitize import safe
+
+    if row is None:
+        return ""
+    sid = row.session_id or "no session id yet"
+    where = row.location or ("codex-tui pane" if row.live else "")
+    source = "app-server" if row.thread is not None else "screen"
+    asks = ""
+    if row.thread is not None and feed is not None:
+        from codex_tui.appserver.feed import pending_of
+
+        waiting = pending_of(feed.snapshot(), row.thread.id)
+        if waiting:
+            asks = f"\noffers: {', '.join(waiting[0].decision_names())} (y, Y, d)"
+    return safe(f"{row.entry.cwd}\n{where} · state from the {source}\nid: {sid}{asks}")
