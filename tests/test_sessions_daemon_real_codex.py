@@ -86,3 +86,37 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
         finally:
             server.close()
             kill_daemons_under(home)
+
+
+async def test_a_subagent_nests_under_its_parent(tmp_path):
+    """0.171's multi_agent tools: the fake model asks for spawn_agent; the child thread
+    (parentThreadId set) is listed right under its parent, and status names its parent."""
+    from tests.fakecodex.server import spawn
+    from tests.test_appserver_real_codex import cli
+
+    binary = need("0.171.0")
+    work = tmp_path / "work"
+    work.mkdir()
+    with FakeResponses([spawn("count to three"), say("child done"), say("parent done")]) as fake:
+        home = codex_home_for(tmp_path / "home", fake, work)
+        server = TmuxServer(tui_env(home))
+        try:
+            server.start([binary, "-a", "on-request", "-s", "workspace-write", "spawn a helper"], work)
+            await socket_appears(home)
+            app = codex_app(binary, home, {"command": "sleep 60", "cwd": str(work)})
+            async with app.run_test(size=(120, 30)) as pilot:
+                screen = screen_of(app)
+                await wait_until(pilot, lambda: any(r.thread is not None and r.thread.parent_id
+                                                    for r in screen.rows), 40, "the subagent")
+                keys = [r.key for r in screen.rows]
+                child = next(r for r in screen.rows if r.thread is not None and r.thread.parent_id)
+                parent = next(r for r in screen.rows if r.thread is not None
+                              and r.thread.id == child.thread.parent_id)
+                assert keys.index(child.key) == keys.index(parent.key) + 1
+                assert child.title.strip().startswith("↳") and child.thread.source == "subagent"
+            report = json.loads(cli(home, "status", "--json").stdout)
+            [listed] = [s for s in report["sessions"] if s["thread_id"] == child.thread.id]
+            assert listed["parent_thread_id"] == parent.thread.id and listed["location"] == "subagent"
+        finally:
+            server.close()
+            kill_daemons_under(home)

@@ -24,6 +24,7 @@ class Reply:
     extra_args: dict = field(default_factory=dict)  # merged into each shell call's arguments
     delay: float = 0.0       # seconds to wait before answering (to interrupt a turn)
     drop: bool = False       # send response.created, then close: a broken stream
+    calls: list = field(default_factory=list)   # raw tool calls: (name, arguments, namespace)
 
 
 def say(text: str, delay: float = 0.0) -> Reply:
@@ -32,6 +33,11 @@ def say(text: str, delay: float = 0.0) -> Reply:
 
 def run(*commands: str, text: str | None = None, **extra_args) -> Reply:
     return Reply(say=text, run=list(commands), extra_args=extra_args)
+
+
+def spawn(message: str) -> Reply:
+    """Ask Codex (0.171's multi_agent_v1 tools) to start a subagent with `message`."""
+    return Reply(calls=[("spawn_agent", {"message": message}, "multi_agent_v1")])
 
 
 def error(status: int = 500) -> Reply:
@@ -205,6 +211,12 @@ def _items(number: int, reply: Reply, tools: list[str]) -> list[dict]:
         args.update(_adapt_extra(name, reply.extra_args))
         items.append({"type": "function_call", "id": f"fc_{number}_{i}", "call_id": f"call_{number}_{i}",
                       "name": name, "arguments": json.dumps(args)})
+    for i, (name, args, namespace) in enumerate(reply.calls):
+        item = {"type": "function_call", "id": f"fc_{number}_x{i}", "call_id": f"call_{number}_x{i}",
+                "name": name, "arguments": json.dumps(args)}
+        if namespace:
+            item["namespace"] = namespace
+        items.append(item)
     return items
 
 
