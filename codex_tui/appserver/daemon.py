@@ -42,7 +42,6 @@ class DaemonWatch:
         self.threads: dict[str, Thread] = {}
         self.pending: dict[str, list[Pending]] = {}      # thread id -> its open requests
         self.rate_limits = RateLimits()
-        self.rate_limits_note = ""
         self.connected = False
         self.why = "not connected yet"                    # why there is no live state
         self.cli_version = ""

@@ -126,6 +126,3 @@ class LiveRows:
         self.locations = {t.id: (f"in tmux {by_key[k].pane.target}", by_key[k].pane)
                           for k, t in given.items() if k in by_key}
 
-
-def held_since(row: Row, now: float | None = None) -> float:
-    return (time.time() if now is None else now) - row.status.since

@@ -46,7 +46,7 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
     from codex_tui.appserver.attach import Proc, attach
     from codex_tui.appserver.feed import session_threads
     from codex_tui.appserver.homes import known_homes
-    from codex_tui.appserver.oneshot import with_daemons
+    from codex_tui.appserver.oneshot import read_all
     from codex_tui.pty import rollout_link
     from codex_tui.pty.shared_daemon import codex_args, is_app_server
     from codex_tui.tmux.procs import ProcTable, cwd_of, environ
@@ -60,9 +60,7 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
         if held is not None:
             out.paths.add(os.path.realpath(held))
 
-    async def read(watches):
-        return watches
-    watches = with_daemons(homes if homes is not None else known_homes(table), read, timeout=timeout)
+    watches = read_all(homes if homes is not None else known_homes(table), timeout=timeout)
     threads = session_threads(watches)
     out.exact_homes = [os.path.realpath(w.codex_home) for w in watches if w.connected]
     procs = [Proc(str(pid), cwd_of(pid), table.started_at(pid),

@@ -75,8 +75,6 @@ class ThreadStatus:
             return EXITED_FAILED
         return "not-loaded"
 
-    def to_json(self) -> dict:
-        return {"type": self.type, "activeFlags": list(self.flags)}
 
 
 @dataclass
@@ -123,14 +121,6 @@ class Thread:
     @property
     def title(self) -> str:
         return self.name or self.preview or self.id[:8]
-
-    def to_json(self) -> dict:
-        return {"thread_id": self.id, "status": self.status.to_json(), "state": self.status.state,
-                "since": self.since, "rollout": self.path, "cwd": self.cwd,
-                "cli_version": self.cli_version, "preview": self.preview, "name": self.name,
-                "parent_thread_id": self.parent_id, "forked_from_id": self.forked_from,
-                "agent_nickname": self.nickname, "model": self.model, "turn_id": self.turn_id,
-                "codex_home": self.codex_home, "tokens": self.tokens}
 
 
 @dataclass
@@ -272,17 +262,30 @@ def rollout_window(raw: Any, written_at: float) -> RateWindow | None:
 def rollout_rate_limits(path, tail_bytes: int = 262144) -> RateLimits:
     """The newest rate limits a rollout recorded (for releases with no daemon); reads only
     the file's tail. Unknown (not `known`) when it recorded none."""
-    import json
     import os
 
     try:
+        stat = os.stat(path)
+        known = _RATE_SEEN.get(str(path))
+        if known is not None and known[0] == (stat.st_mtime_ns, stat.st_size):
+            return known[1]          # the Sessions view asks every 2 s: read each change once
         with open(path, "rb") as fh:
-            size = fh.seek(0, os.SEEK_END)
-            fh.seek(max(0, size - tail_bytes))
+            fh.seek(max(0, stat.st_size - tail_bytes))
             lines = fh.read().splitlines()
-        written = os.stat(path).st_mtime
+        written = stat.st_mtime
     except OSError:
         return RateLimits()
+    found = _newest_limits(lines, written)
+    _RATE_SEEN[str(path)] = ((stat.st_mtime_ns, stat.st_size), found)
+    return found
+
+
+_RATE_SEEN: dict[str, tuple[tuple[int, int], "RateLimits"]] = {}
+
+
+def _newest_limits(lines: list[bytes], written: float) -> RateLimits:
+    import json
+
     for line in reversed(lines):
         if b'"rate_limits"' not in line:
             continue

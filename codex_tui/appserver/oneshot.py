@@ -55,6 +55,14 @@ def with_daemons(homes: list[Path], act: Callable[[list[DaemonWatch]], Awaitable
     return asyncio.run(main())
 
 
+def read_all(homes: list[Path], timeout: float = 2.0, with_pending: bool = False) -> list[DaemonWatch]:
+    """Each home's daemon read once (threads, and their requests with `with_pending`),
+    then disconnected: what `status` and the Logs view's liveness need."""
+    async def keep(watches: list[DaemonWatch]) -> list[DaemonWatch]:
+        return watches
+    return with_daemons(homes, keep, with_pending, timeout)
+
+
 def find_thread(watches: list[DaemonWatch], text: str) -> tuple[DaemonWatch | None, str | None, str]:
     """(watch, thread id, "") for a thread id or unique prefix, else (None, None, why)."""
     if not valid_thread_id(text):

@@ -27,7 +27,6 @@ def _last_kind(path: str) -> str:
             lines = fh.read().splitlines()
     except OSError:
         return ""
-    kind = "other"
     pending: set[str] = set()
     for line in lines:
         if b'"response_item"' not in line:

@@ -79,11 +79,9 @@ def snapshot(sockets: list[str] | None, silence_s: float | None = None,
 def daemons() -> list:
     """Every known CODEX_HOME's daemon, read once (exact states; empty before 0.169)."""
     from codex_tui.appserver.homes import known_homes
-    from codex_tui.appserver.oneshot import with_daemons
+    from codex_tui.appserver.oneshot import read_all
 
-    async def keep(watches):
-        return watches
-    return with_daemons(known_homes(), keep, timeout=1.0, with_pending=True)
+    return read_all(known_homes(), timeout=1.0, with_pending=True)
 
 
 def rate_limits(watches: list, rows: list) -> dict | None:

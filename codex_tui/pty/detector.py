@@ -112,18 +112,20 @@ class BlockageDetector:
         quiet_since = max(ev.last_output_at, ev.rollout_written_at or 0.0)
         quiet = now - quiet_since
         if not ev.any_output:
-            if quiet < self.silence_s:
-                return STARTING, "", "", ""
-            return (BUSY, "no output, using the CPU", "", "") if ev.cpu_busy else \
-                (SILENT, "no output, no CPU: likely hung", "", "")
+            return _quiet(ev) if quiet >= self.silence_s else (STARTING, "", "", "")
         if quiet >= self.silence_s:
-            if ev.cpu_busy:
-                return BUSY, "no output, using the CPU", "", ""
-            return SILENT, "no output, no CPU: likely hung", "", ""
+            return _quiet(ev)
         at_composer = bool(P.COMPOSER.search(text)) and bool(P.COMPOSER_FOOTERS.search(text))
         if at_composer and not P.WORKING.search(text) and now - ev.last_output_at >= IDLE_AFTER_S:
             return WAITING_INPUT, "", "composer", "prompt"
         return WORKING, "", "", ""
+
+
+def _quiet(ev: Evidence) -> tuple[str, str, str, str]:
+    """Quiet past the threshold: busy when its processes use the CPU, else likely hung."""
+    if ev.cpu_busy:
+        return BUSY, "no output, using the CPU", "", ""
+    return SILENT, "no output, no CPU: likely hung", "", ""
 
 
 def approval_menu(screen: list[str], patterns: tuple = P.PATTERNS) -> tuple[P.ScreenPattern, str, str] | str:

@@ -211,17 +211,7 @@ def _family(root: int, marker: bytes | None = None) -> tuple[set[int], set[int]]
     parents: dict[int, int] = {}
     found: set[int] = set()
     daemons: set[int] = set()
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = Path(entry.path, "stat").read_bytes()
-            fields = stat.rsplit(b")", 1)[1].split()
-        except (OSError, IndexError):
-            continue
-        pid = int(entry.name)
-        if fields[0] in (b"Z", b"X"):
-            continue
+    for pid, stat, fields in shared_daemon.live_stats():
         parents[pid] = int(fields[1])
         if pid != root and shared_daemon.is_daemon(pid, stat):
             daemons.add(pid)

@@ -78,15 +78,13 @@ def is_daemon(pid: int, stat: bytes) -> bool:
     return comm.startswith(CANDIDATE_COMMS) and is_app_server(argv_of(pid))
 
 
-def spared() -> set[int]:
-    """Every live app-server daemon process and everything below it, from /proc now
-    (empty where there is no /proc)."""
-    parents: dict[int, int] = {}
-    daemons: set[int] = set()
+def live_stats():
+    """(pid, raw stat, fields after the command name) of every live process in /proc now;
+    nothing where there is no /proc. Zombies and processes that vanish are skipped."""
     try:
         entries = list(os.scandir("/proc"))
     except OSError:
-        return set()
+        return
     for entry in entries:
         if not entry.name.isdigit():
             continue
@@ -95,9 +93,16 @@ def spared() -> set[int]:
             fields = stat.rsplit(b")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        pid = int(entry.name)
-        if fields[0] in (b"Z", b"X"):
-            continue
+        if fields and fields[0] not in (b"Z", b"X"):
+            yield int(entry.name), stat, fields
+
+
+def spared() -> set[int]:
+    """Every live app-server daemon process and everything below it, from /proc now
+    (empty where there is no /proc)."""
+    parents: dict[int, int] = {}
+    daemons: set[int] = set()
+    for pid, stat, fields in live_stats():
         parents[pid] = int(fields[1])
         if is_daemon(pid, stat):
             daemons.add(pid)

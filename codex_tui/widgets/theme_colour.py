@@ -11,13 +11,7 @@ from textual.color import Color, ColorParseError
 
 def theme_colour(app, name: str) -> RichColor | None:
     """The named colour of `app`'s theme (`error`, `success`, ...), or None when unknown."""
-    value = app.theme_variables.get(name)
-    if not value:
-        return None
-    try:
-        return Color.parse(value).rich_color
-    except ColorParseError:
-        return None
+    return colour_of(app.theme_variables.get(name))
 
 
 def colour_of(value: str | None) -> RichColor | None:
