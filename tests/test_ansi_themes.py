@@ -41,3 +41,16 @@ async def test_session_rows_render_in_ansi_themes(theme):
         assert theme_colour(app, "error") is not None
     assert colour_of("ansi_red") is not None and colour_of("#ff0000") is not None
     assert colour_of("not a colour") is None
+
+
+async def test_session_rows_show_escapes_instead_of_obeying_them():
+    hostile = row("waiting-approval")
+    hostile.title = "fix \x1b]52;c;ZXZpbA==\x07 it"
+    hostile.status.detail = "rm \x1b[2J -rf"
+    app = ListApp("textual-dark")
+    async with app.run_test(size=(80, 8)) as pilot:
+        listing = app.query_one(SessionList)
+        listing.show([hostile])
+        await pilot.pause()
+        lines = listing.render_line(0).text + listing.render_line(1).text
+        assert "\x1b" not in lines and "␛]52" in lines and "␛[2J" in lines

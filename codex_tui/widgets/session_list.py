@@ -8,6 +8,7 @@ from rich.style import Style
 from textual.message import Message
 from textual.strip import Strip
 
+from codex_tui.sanitize import safe
 from codex_tui.widgets.keyed_rows import KeyedRowList
 from codex_tui.widgets.theme_colour import theme_colour
 
@@ -63,13 +64,13 @@ class SessionList(KeyedRowList):
             now = self.now if self.now is not None else time.time()
             segments = [Segment(f" {row.status.label:<9}", row_style + state_style),
                         Segment(f"{held(row.status.held_for(now)):>7}  ", row_style),
-                        Segment(row.title, row_style)]
+                        Segment(safe(row.title, newlines=False), row_style)]
         else:
             sid = row.session_id[:13] if row.session_id else ("(not Codex)" if not row.entry.is_codex
                                                                else "(no id yet)")
             detail = row.status.detail or row.entry.cwd
             segments = [Segment(f"   {sid}  ", row_style + Style(dim=True)),
-                        Segment(detail, row_style + Style(dim=True, italic=True))]
+                        Segment(safe(detail, newlines=False), row_style + Style(dim=True, italic=True))]
         return Strip(segments).crop_extend(0, width, row_style)
 
     COMPONENT_CLASSES = {"session-list--cursor"}
