@@ -33,7 +33,7 @@ def hub_procs(rows: list[Row]) -> list[Proc]:
 
 
 def thread_title(thread) -> str:
-    mark = "⑂ " if thread.forked_from else ""
+    mark = "(fork) " if thread.forked_from else ""    # plain text: ⑂ is missing from many fonts
     if thread.parent_id:
         return f"  ↳ {thread.nickname or thread.title}"
     return mark + thread.title
