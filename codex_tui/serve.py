@@ -3,7 +3,9 @@
 The printed URL carries a one-time token. Its first use sets a cookie with a session secret
 (HttpOnly, SameSite=Strict) and spends the token; every later request (the page's static
 files, the websocket that drives the app) needs that cookie. Anything else gets 403, and a
-Host header that is not this address gets 403 too (no DNS rebinding).
+Host header that is not this address gets 403 too (no DNS rebinding), as does any request
+whose Origin is not this address: a page on another 127.0.0.1 port is same-site, so
+SameSite=Strict alone would let it open the socket with the cookie.
 """
 from __future__ import annotations
 
@@ -31,11 +33,19 @@ def make_server(port: int, view: str = "logs"):
     token, session = secrets.token_urlsafe(24), secrets.token_urlsafe(32)
     used: list[bool] = []
     allowed_hosts = {f"{HOST}:{port}", f"localhost:{port}"}
+    allowed_origins = {f"http://{host}" for host in allowed_hosts}
 
     @web.middleware
     async def require_token(request, handler):
         if request.host not in allowed_hosts:
             raise web.HTTPForbidden(text="codex-tui serve: unexpected Host header")
+        origin = request.headers.get("Origin")
+        # A page on another local port is same-site, so its socket would carry the cookie:
+        # only the served origin may open the socket (browsers always send Origin there).
+        if origin is not None and origin not in allowed_origins:
+            raise web.HTTPForbidden(text="codex-tui serve: request from another origin")
+        if origin is None and request.headers.get("Upgrade", "").lower() == "websocket":
+            raise web.HTTPForbidden(text="codex-tui serve: a websocket needs its Origin")
         if request.cookies.get(COOKIE) == session:
             return await handler(request)
         if request.path == "/" and secrets.compare_digest(request.query.get("token", ""), token):

@@ -3,10 +3,6 @@ or times on screen), its keys on a row that is not Codex any more, and `serve`'s
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -16,7 +12,7 @@ from codex_tui.screens.watch import WatchApp
 from codex_tui.tmux.client import Pane
 from codex_tui.tmux.discover import Found
 from codex_tui.tmux.watcher import Watched
-from tests.conftest import REPO
+from tests.serve_helpers import get, served  # noqa: F401 - served is a fixture
 
 NOW = 1795348800.0
 THEME_NAMES = ("codex-dark", "codex-light")
@@ -73,33 +69,6 @@ async def test_keys_on_a_dead_pane_say_why():
         await pilot.pause(0.3)
         messages = [n.message for n in app._notifications]
         assert any("did nothing: Codex is not running in that pane" in m for m in messages), messages
-
-
-@pytest.fixture
-def served():
-    proc = subprocess.Popen([sys.executable, "-m", "codex_tui", "serve", "--port", "0"], cwd=REPO,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        line = proc.stdout.readline()
-        match = re.search(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)", line)
-        assert match, line
-        yield match.group(1), match.group(3)
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
-
-
-def get(url: str, cookie: str | None = None) -> tuple[int, str, str | None]:
-    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:
-            return response.status, response.read().decode(errors="replace"), response.headers.get("Set-Cookie")
-    except urllib.error.HTTPError as exc:
-        return exc.code, exc.read().decode(errors="replace"), None
 
 
 def test_serve_needs_the_one_time_token(served):
