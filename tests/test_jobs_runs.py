@@ -96,7 +96,7 @@ def test_failing_hook_is_logged_and_events_are_redacted(tmp_path):
 
 def test_codex_command_is_an_argv_list():
     argv = control.codex_command("/bin/codex", "-x; rm -rf /", "m1", "sid-1", ["-c", "a=b"])
-    assert argv == ["/bin/codex", "exec", "--json", "-m", "m1", "-c", "a=b", "resume", "sid-1",
+    assert argv == ["/bin/codex", "exec", "--json", "--model=m1", "-c", "a=b", "resume", "sid-1",
                     "--", "-x; rm -rf /"]
 
 
@@ -111,18 +111,19 @@ def test_verify_checks_changed_files_and_tests(tmp_path):
     (repo / "bad.sh").write_text("if then fi\n")
     (repo / "ok.sh").write_text("echo ok\n")
     runs_dir = tmp_path / "runs"
-    _fake_run(runs_dir, "r1", {"repo": str(repo), "started_at": runs.iso(start - 1)},
+    _fake_run(runs_dir, "20261122-040509-1", {"repo": str(repo), "started_at": runs.iso(start - 1)},
               {"ended_at": runs.iso(time.time() + 1), "success": True})
-    run = runs.load_run(runs_dir, "r1")
+    run = runs.load_run(runs_dir, "20261122-040509-1")
     report = verify_run(run, syntax=True, tests=f"{sys.executable} -c 'import sys; sys.exit(3)'")
     assert report["changed_files"] == ["bad.py", "bad.sh", "good.py", "ok.sh"]
     assert {s["path"]: s["ok"] for s in report["syntax"]} == \
         {"bad.py": False, "bad.sh": False, "good.py": True, "ok.sh": True}
     assert report["tests"]["exit_code"] == 3 and report["ok"] is False
-    assert json.loads(runs.verify_path(runs_dir, "r1").read_text())["ok"] is False
-    proc = run_cli("job", "verify", "r1", "--runs-dir", str(runs_dir), "--run-tests", "true", "--json")
+    assert json.loads(runs.verify_path(runs_dir, "20261122-040509-1").read_text())["ok"] is False
+    proc = run_cli("job", "verify", "20261122-040509-1", "--runs-dir", str(runs_dir), "--run-tests", "true",
+                   "--json")
     assert proc.returncode == 0 and json.loads(proc.stdout)["tests"]["ok"] is True
-    proc = run_cli("job", "verify", "r1", "--runs-dir", str(runs_dir), "--syntax-check")
+    proc = run_cli("job", "verify", "20261122-040509-1", "--runs-dir", str(runs_dir), "--syntax-check")
     assert proc.returncode == 2 and "BAD bad.py" in proc.stdout
 
 

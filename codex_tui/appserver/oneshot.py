@@ -4,20 +4,20 @@ that does not answer costs at most `timeout` seconds and is reported, never hung
 from __future__ import annotations
 
 import asyncio
-import re
 from pathlib import Path
 from typing import Awaitable, Callable, TypeVar
 
 from codex_tui.appserver.daemon import DaemonWatch
 from codex_tui.appserver.rpc import RpcError
 from codex_tui.appserver.transport import TransportClosed
+from codex_tui.ids import is_thread_ref
 
 T = TypeVar("T")
-THREAD_ID = re.compile(r"^[0-9a-fA-F][0-9a-fA-F-]{7,35}$")   # a UUID or an unambiguous prefix
 
 
 def valid_thread_id(text: str) -> bool:
-    return bool(THREAD_ID.match(text or ""))
+    """A UUID or an unambiguous hex prefix of one (codex_tui/ids.py)."""
+    return is_thread_ref(text)
 
 
 async def connect_all(homes: list[Path], timeout: float = 2.0,

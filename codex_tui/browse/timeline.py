@@ -9,6 +9,7 @@ import textwrap
 from dataclasses import dataclass, field
 
 from codex_tui.browse.rows import format_tokens, local_when
+from codex_tui.ids import resume_command
 from codex_tui.rollout.model import Session
 
 FOLD_LINES = 6          # output longer than this is folded to its first lines
@@ -101,8 +102,7 @@ def build_timeline(session: Session, tz=None) -> Timeline:
             blocks.append(Block("failure", f"✗ {failure.kind}: {failure.excerpt}", failure=True))
     if not session.turns:
         blocks.append(Block("error", "This rollout has no turns yet."))
-    resume = f"codex resume {session.id}" if session.id else ""
-    return Timeline(blocks, resume)
+    return Timeline(blocks, resume_command(session.id))
 
 
 def _command_facts(command) -> str:

@@ -6,6 +6,7 @@ import sys
 import time
 from pathlib import Path
 
+from codex_tui import ids
 from codex_tui.commands.common import print_json
 from codex_tui.redact import redact
 
@@ -86,6 +87,10 @@ def run_job(args) -> int:
     handler = {"run": _run, "list": _list, "show": _show, "tail": _tail, "kill": _kill,
                "resume": _resume, "verify": _verify}[args.job_command]
     try:
+        run_id = getattr(args, "run_id", None)
+        if run_id is not None and not ids.is_run_id(run_id):
+            raise jobs.JobError(f"{run_id!r} is not a run id (YYYYMMDD-HHMMSS-N, see "
+                                f"`codex-tui job list`)")
         return handler(args, runs_dir)
     except jobs.JobError as exc:
         print(f"codex-tui job {args.job_command}: {exc}", file=sys.stderr)

@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codex_tui import ids
 from codex_tui.jobs import runs
 from codex_tui.pty import shared_daemon
 
@@ -56,11 +57,21 @@ def codex_command(codex_bin: str, task: str, model: str | None, resume_session_i
     """`codex exec --json [-m M] EXTRA [resume SID] -- TASK` (`--` keeps a task like "-x" a prompt)."""
     argv = [codex_bin, "exec", "--json"]
     if model:
-        argv += ["-m", model]
+        argv.append(f"--model={model}")   # one token: a value can never become an option
     argv += list(extra_args)
     if resume_session_id:
         argv += ["resume", resume_session_id]
     return argv + ["--", task]
+
+
+def check_request(request: JobRequest) -> None:
+    """Refuse values that Codex would read as options or that are not what they claim."""
+    if request.resume_session_id is not None and not ids.is_session_id(request.resume_session_id):
+        raise JobError(f"--resume {request.resume_session_id!r}: not a Codex session id "
+                       f"(a UUID such as 0199a213-81c0-7800-8aa1-bbab2a035a53)")
+    if request.model is not None and not ids.is_model(request.model):
+        raise JobError(f"--model {request.model!r}: not a model name (letters, digits and ._:/@+-, "
+                       f"not starting with -)")
 
 
 def create_run(runs_dir: Path, request: JobRequest, *, review_of: str | None = None,
@@ -71,6 +82,7 @@ def create_run(runs_dir: Path, request: JobRequest, *, review_of: str | None = N
         raise JobError(f"--repo {request.repo}: not a folder")
     if not request.task.strip():
         raise JobError("--task is empty: say what Codex should do")
+    check_request(request)
     codex_bin = find_codex(request.codex_bin)
     runs_dir = Path(runs_dir)
     now = time.time()

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from codex_tui import config
+from codex_tui import config, ids
 
 PREFIX = "codex-run-"
 RUNNING, SUCCEEDED, FAILED, KILLED, LOST = "running", "succeeded", "failed", "killed", "lost"
@@ -216,6 +216,8 @@ def live_state(meta: dict, summary: dict | None) -> str:
 
 
 def load_run(runs_dir: Path, run_id: str) -> RunInfo | None:
+    if not ids.is_run_id(run_id):
+        return None   # not one of ours: never a path outside the runs dir
     runs_dir = Path(runs_dir)
     if not log_path(runs_dir, run_id).exists() and not meta_path(runs_dir, run_id).exists():
         return None
@@ -229,8 +231,8 @@ def list_runs(runs_dir: Path | None = None) -> list[RunInfo]:
     runs_dir = Path(runs_dir or default_runs_dir())
     if not runs_dir.is_dir():
         return []
-    ids = {p.name[len(PREFIX):-len(".log")] for p in runs_dir.glob(f"{PREFIX}*.log")}
-    runs = [r for r in (load_run(runs_dir, i) for i in ids) if r is not None]
+    found = {p.name[len(PREFIX):-len(".log")] for p in runs_dir.glob(f"{PREFIX}*.log")}
+    runs = [r for r in (load_run(runs_dir, i) for i in found) if r is not None]
     runs.sort(key=_sort_key, reverse=True)
     return runs
 

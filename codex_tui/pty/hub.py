@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from typing import Callable
 
+from codex_tui import ids
 from codex_tui.pty import registry
 from codex_tui.pty.detector import BLOCKED, EXITED, Status
 from codex_tui.pty.live import Launch, LiveSession
@@ -36,8 +37,9 @@ class Row:
 
 
 def codex_argv(codex_bin: str, prompt: str = "", extra: list[str] | None = None) -> list[str]:
+    """`codex EXTRA -- PROMPT`: after `--` a prompt such as `--version` stays a prompt."""
     argv = [*shlex.split(codex_bin), *(extra or [])]
-    return argv + [prompt] if prompt else argv
+    return argv + ["--", prompt] if prompt else argv
 
 
 class SessionHub:
@@ -97,6 +99,8 @@ class SessionHub:
             return "only Codex sessions can be resumed"
         if not session_id:
             return "its Codex session id is not known yet (Codex opens its rollout after the first prompt)"
+        if not ids.is_session_id(session_id):
+            return "its session id is not a Codex session id (a UUID): not resumed"
         argv = [*shlex.split(self.codex_bin), "resume", session_id]
         return self.start(Launch(argv, entry.cwd, title=f"resume {session_id[:8]}", is_codex=True), **size)
 

@@ -15,6 +15,7 @@ import threading
 from typing import Callable
 
 from codex_tui.redact import redact
+from codex_tui.sanitize import visible
 
 HOOK_TIMEOUT_S = 10.0
 
@@ -29,6 +30,12 @@ def terminal_sequences(message: str) -> str:
     """Bell, then OSC 9 (iTerm2, Windows Terminal, kitty...) and OSC 777 (VTE, foot...)."""
     safe = "".join(ch for ch in message if ch.isprintable() and ch not in "\x1b\x07;")[:200]
     return f"\a\x1b]9;{safe}\x1b\\\x1b]777;notify;codex-tui;{safe}\x1b\\"
+
+
+def tmux_literal(message: str) -> str:
+    """`message` for `tmux display-message`, which expands formats: `#(cmd)` in a prompt
+    would run cmd, so every # is doubled; controls are shown, not sent."""
+    return visible(message, newlines=False)[:200].replace("#", "##")
 
 
 class Notifier:
@@ -47,7 +54,7 @@ class Notifier:
             except Exception as exc:  # noqa: BLE001 - never let a notice break the app
                 self.errors.append(f"terminal notice: {exc}")
         if self.environ.get("TMUX"):
-            self._run(["tmux", "display-message", message[:200]], None)
+            self._run(["tmux", "display-message", "--", tmux_literal(message)], None)
         if self.notify_cmd:
             try:
                 argv = shlex.split(self.notify_cmd)

@@ -94,7 +94,7 @@ class DetailScreen(Screen):
     def action_copy_resume(self) -> None:
         command = self.query_one(TimelineView).timeline.resume_command
         if not command:
-            self.notify("This rollout has no session id to resume.", severity="warning")
+            self.notify("This rollout has no session id (a UUID) to resume.", severity="warning")
             return
         self.app.copy_to_clipboard(command)
         self.notify(f"Copied: {command}", timeout=4)

@@ -384,11 +384,11 @@ class SessionsScreen(Screen):
         pane.focus()
 
     def _offer_resume(self, row) -> None:
-        from codex_tui.appserver.oneshot import valid_thread_id
+        from codex_tui.ids import is_session_id
         from codex_tui.screens.session_dialogs import ConfirmScreen
 
         thread_id = row.thread.id
-        if not valid_thread_id(thread_id):
+        if not is_session_id(thread_id):
             self.notify("its id is not a session id; not resumed", severity="warning")
             return
         request = {"cwd": row.entry.cwd or None, "extra": ["resume", thread_id]}
