@@ -92,6 +92,8 @@ CRAFTED = [
     (["error: unexpected argument '--foo' found"], Exit(code=2), ("real", "error_line", "--foo")),
     ([STARTED], Exit(code=1), ("real", "nonzero_exit", "exit code 1")),
     ([STARTED, '{"type":"turn.started"}'], Exit(code=0), ("real", "no_completion", "exit code 0")),
+    ([STARTED, '{"type":"turn.started"}'], Exit(code=None, supervisor_lost=True),
+     ("real", "lost_no_completion", "the supervisor was gone")),
     ([STARTED, DONE], Exit(code=1), ("real", "completed_nonzero_exit", "exit code 1")),
     (["bash: /home/u/.bashrc: line 3: syntax error near unexpected token `fi'", STARTED, DONE],
      Exit(code=0), ("environmental", "completed_with_noise", "syntax error near unexpected")),

@@ -69,7 +69,8 @@ def test_list_runs_live_state_newest_first(tmp_path):
     finally:
         sleeper.kill()
         sleeper.wait()
-    assert got == [("20261122-040508-1", "running"), ("20261122-040507-1", "lost"),
+    # supervisor and Codex gone, no summary: judged from the (empty) log, never left lost
+    assert got == [("20261122-040508-1", "running"), ("20261122-040507-1", "failed"),
                    ("20261122-040506-10", "running"), ("20261122-040506-2", "killed"),
                    ("20261122-040506-1", "succeeded")]
     done = runs.load_run(tmp_path, "20261122-040506-1")

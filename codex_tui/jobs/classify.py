@@ -144,6 +144,7 @@ class Exit:
     signal: str | None = None   # e.g. "SIGTERM" when a signal ended it
     killed_by_user: bool = False
     start_error: str | None = None
+    supervisor_lost: bool = False   # the supervisor died: the exit code is not known
 
 
 @dataclass(frozen=True)
@@ -174,6 +175,10 @@ RULES: tuple[Rule, ...] = (
          lambda f, e: None if f.completed else _last(f.error_lines)),
     Rule("nonzero_exit", REAL, False, "a non-zero exit and no completion",
          lambda f, e: None if f.completed or not e.code else f"exit code {e.code} without completion"),
+    Rule("lost_no_completion", REAL, False,
+         "the supervisor died, Codex has ended, and the log shows no completion",
+         lambda f, e: None if f.completed or not e.supervisor_lost else
+         "the supervisor was gone and the log shows no completed turn"),
     Rule("no_completion", REAL, False, "exit 0 but no evidence the turn completed",
          lambda f, e: None if f.completed else f"exit code {e.code} but no turn.completed, "
                                                 f"task_complete or tokens-used line"),

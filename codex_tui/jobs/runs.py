@@ -88,6 +88,23 @@ def write_json_atomic(path: Path, obj: dict) -> None:
     os.replace(tmp, path)
 
 
+def write_json_new(path: Path, obj: dict) -> bool:
+    """Write `path` only if it does not exist yet, whole or not at all (a hard link of a
+    finished temp file); False when another writer got there first."""
+    path = Path(path)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.new")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
+    try:
+        os.link(tmp, path)
+        return True
+    except FileExistsError:
+        return False
+    finally:
+        os.unlink(tmp)
+
+
 def read_json(path: Path) -> dict | None:
     try:
         data = json.loads(Path(path).read_text())
@@ -199,8 +216,9 @@ def _round(value: float | None) -> float | None:
 
 
 def live_state(meta: dict, summary: dict | None) -> str:
-    """From the summary when there is one; else running while the supervisor lives, else lost
-    (the supervisor died without writing a summary)."""
+    """From the summary when there is one; else running while the supervisor lives (or,
+    with the supervisor gone, while Codex still does), else lost (both are gone and no
+    summary was written: load_run then judges it from the log)."""
     if summary:
         if summary.get("killed"):
             return KILLED
@@ -209,6 +227,8 @@ def live_state(meta: dict, summary: dict | None) -> str:
         return RUNNING   # the launcher has made the id but not yet written the meta
     if pid_alive(meta.get("supervisor_pid"), must_contain=SUPERVISOR_MODULE):
         return RUNNING
+    if pid_alive(meta.get("pid"), must_contain="exec"):
+        return RUNNING   # the supervisor died (kill -9) but Codex goes on: judged once it ends
     started = parse_iso(meta.get("started_at"))
     if not meta.get("supervisor_pid") and started is not None and time.time() - started < STARTUP_S:
         return RUNNING   # launched; the supervisor has not written its pid yet
@@ -223,7 +243,15 @@ def load_run(runs_dir: Path, run_id: str) -> RunInfo | None:
         return None
     meta = read_json(meta_path(runs_dir, run_id)) or {}
     summary = read_json(summary_path(runs_dir, run_id))
-    return RunInfo(run_id, runs_dir, meta, summary, live_state(meta, summary))
+    state = live_state(meta, summary)
+    if state == LOST and meta:
+        # Its supervisor is gone and so is Codex: judge the run from what Codex left, as
+        # the supervisor would have (jobs/supervisor.py), instead of leaving it lost.
+        from codex_tui.jobs.supervisor import rejudge_lost
+
+        summary = rejudge_lost(runs_dir, run_id, meta)
+        state = live_state(meta, summary)
+    return RunInfo(run_id, runs_dir, meta, summary, state)
 
 
 def list_runs(runs_dir: Path | None = None) -> list[RunInfo]:

@@ -183,6 +183,33 @@ def write_summary_without_supervisor(runs_dir: Path, run_id: str, killed: bool =
     return summary
 
 
+def rejudge_lost(runs_dir: Path, run_id: str, meta: dict) -> dict:
+    """The summary of a run whose supervisor died (kill -9, a reboot) while Codex went on:
+    judged from its log and rollout like any other run, with the exit code unknown. The
+    first reader to judge it writes the summary and sends the event; others read that."""
+    log = runs.log_path(runs_dir, run_id)
+    facts = classify.scan_log(log)
+    verdict = classify.classify(facts, classify.Exit(code=None, supervisor_lost=True))
+    started = meta.get("started_ts") or runs.parse_iso(meta.get("started_at")) or time.time()
+    try:
+        ended = max(started, log.stat().st_mtime)     # Codex's last word in its log
+    except OSError:
+        ended = time.time()
+    summary = build_summary(run_id, meta, facts, verdict, classify.Exit(code=None), started, ended, None)
+    summary["rejudged"] = "the supervisor was gone: judged from the log and the rollout"
+    path = runs.summary_path(runs_dir, run_id)
+    if not runs.write_json_new(path, summary):
+        return runs.read_json(path) or summary
+    runs.append_log(runs_dir, run_id, "judged after the supervisor was gone: "
+                    + ("succeeded" if verdict.success else f"failed ({verdict.rule})"))
+    Notifier(runs_dir, meta.get("notify_cmd"), meta.get("event_stream")).emit(
+        "completed" if verdict.success else "failed", run_id,
+        **{k: summary[k] for k in ("session_id", "success", "failure_class", "evidence", "exit_code",
+                                   "duration_s", "token_usage", "review_run_id", "review_of")},
+        summary_file=str(path), rejudged=True)
+    return summary
+
+
 def codex_version(codex_bin: str) -> str | None:
     """`codex --version` ("codex-cli 0.58.0") -> "0.58.0"; None if it does not answer."""
     try:
