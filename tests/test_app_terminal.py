@@ -60,7 +60,7 @@ def test_no_terminal_says_to_use_a_subcommand():
     assert proc.returncode == 1 and "needs a terminal" in proc.stderr
 
 
-def test_unknown_theme_is_a_clear_error(monkeypatch):
+def test_unknown_theme_is_a_clear_error(monkeypatch, capsys):
     from codex_tui.cli import main
 
     class Tty:
@@ -70,6 +70,8 @@ def test_unknown_theme_is_a_clear_error(monkeypatch):
     monkeypatch.setattr(sys, "stdin", Tty())
     monkeypatch.setattr(sys.stdout, "isatty", lambda: True)
     assert main(["--theme", "no-such-theme"]) == 1
+    err = capsys.readouterr().err
+    assert "no-such-theme" in err and "codex-dark" in err     # names the theme and the choices
 
 
 def test_broken_config_file_is_a_clear_error(tmp_path, monkeypatch):

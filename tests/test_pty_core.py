@@ -38,9 +38,10 @@ def test_yes_no_prompt_is_flagged_and_approved():
 
 
 def test_approve_refuses_without_a_menu_and_sends_nothing():
-    session = live("read line; echo \"got[$line]\"; sleep 5")
+    session = live("echo ready; read line; echo \"got[$line]\"; sleep 5")
     try:
-        wait_for(lambda: session.pty.bytes_read == 0 or True, pump=session.pump)
+        wait_for(lambda: any("ready" in line for line in session.screen_lines()), pump=session.pump,
+                 what="the program to start")
         ok, message = session.approve(timeout=0.3)
         assert not ok and message == "no approval prompt is on screen"
         session.send_line("hello")

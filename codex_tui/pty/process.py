@@ -162,6 +162,12 @@ class PtySession:
             time.sleep(0.02)
         if targets:
             _signal_all(self.pid, targets, signal.SIGKILL)
+            # SIGKILL is sent, not yet done: return only once they are gone (or 2 s on),
+            # so a caller that looks right after sees no process left.
+            deadline = time.monotonic() + 2.0
+            while time.monotonic() < deadline and any(_exists(p) for p in targets if p != self.pid):
+                self._drain()
+                time.sleep(0.01)
         try:
             self._proc.wait(timeout=grace + 1)
         except subprocess.TimeoutExpired:
