@@ -1,8 +1,11 @@
 """Filtering and sorting the Logs table: plain functions over LogRow lists.
 
 The search box takes free text plus facet tokens: `repo:NAME`, `version:0.58`,
-`skill:NAME`, `kind:missing_path`, `status:live`, `since:7d` or `since:2026-11-01`,
-`until:2026-11-20`, and `is:failed`. Everything else must appear in the session's text.
+`model:NAME`, `id:PREFIX`, `skill:NAME`, `kind:missing_path`, `status:live` (or the
+`--json` name, `status:in_progress`), `since:7d` or `since:2026-11-01`, `until:2026-11-20`
+(a date means that whole day), and `is:failed`. A facet given twice matches either value
+(`kind:a kind:b`). Everything else must appear in the session's text; a `name:value` token
+whose name is no facet is reported as not understood, never silently matched against nothing.
 """
 from __future__ import annotations
 
@@ -11,20 +14,28 @@ from bisect import bisect_right
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta, timezone
 
-from codex_tui.browse.rows import LogRow
+from codex_tui.browse.rows import STATUS_LABELS, LogRow
 
-FACETS = ("repo", "version", "skill", "kind", "status", "since", "until")
+# Facets whose values are alternatives (OR), matched by the function beside each.
+CHOICE_FACETS = ("repo", "version", "model", "id", "skill", "kind", "status")
+FACETS = (*CHOICE_FACETS, "since", "until")
+# What `status:` accepts: the Logs labels, the --json names, and short forms.
+STATUS_NAMES = {**{label: label for label in STATUS_LABELS.values()}, **STATUS_LABELS,
+                "done": "ok", "running": "live", "progress": "live", "fail": "failed"}
+_FACET_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]*$")
 
 
 @dataclass(frozen=True)
 class LogFilter:
     words: tuple[str, ...] = ()
     failed_only: bool = False
-    repo: str = ""
-    version: str = ""
-    skill: str = ""
-    kind: str = ""
-    status: str = ""
+    repo: tuple[str, ...] = ()       # each facet: any one of these values
+    version: tuple[str, ...] = ()
+    model: tuple[str, ...] = ()
+    id: tuple[str, ...] = ()
+    skill: tuple[str, ...] = ()
+    kind: tuple[str, ...] = ()
+    status: tuple[str, ...] = ()     # STATUS_LABELS values
     since: str = ""        # ISO UTC bound, inclusive
     until: str = ""        # ISO UTC bound, exclusive
     errors: tuple[str, ...] = field(default=(), compare=False)  # tokens that could not be read
@@ -42,31 +53,44 @@ class LogFilter:
 
 
 def parse_query(text: str, now: datetime | None = None, base: LogFilter | None = None) -> LogFilter:
-    """The search box's text on top of `base` (the facet widgets' choices)."""
+    """The search box's text on top of `base` (the facet widgets' choices): a facet typed
+    in the box replaces the widget's choice for that facet."""
     base = base or LogFilter()
     values: dict = {}
+    choices: dict[str, list[str]] = {}
     words: list[str] = []
     errors: list[str] = []
     for token in text.split():
         name, sep, value = token.partition(":")
         name = name.lower()
-        if sep and name == "is" and value.lower() == "failed":
+        if not sep or not _FACET_TOKEN.match(name) or value.startswith("/"):
+            words.append(token.lower())          # free text (a URL, a path:line, ...)
+        elif name == "is" and value.lower() == "failed":
             values["failed_only"] = True
-        elif sep and name in FACETS and value:
-            if name in ("since", "until"):
-                bound = date_bound(value, now)
-                if bound is None:
+        elif name in CHOICE_FACETS and value:
+            if name == "status":
+                value = STATUS_NAMES.get(value.lower(), "")
+                if not value:
                     errors.append(token)
                     continue
-                value = bound
-            values[name] = value
+            if value not in choices.setdefault(name, []):
+                choices[name].append(value)
+        elif name in ("since", "until") and value:
+            bound = date_bound(value, now, end_of_day=name == "until")
+            if bound is None:
+                errors.append(token)
+                continue
+            values[name] = bound
         else:
-            words.append(token.lower())
+            errors.append(token)                  # foo:bar, is:nonsense, kind: (no value)
+    values.update({name: tuple(found) for name, found in choices.items()})
     return replace(base, words=tuple(words), errors=tuple(errors), **values)
 
 
-def date_bound(value: str, now: datetime | None = None) -> str | None:
-    """`7d`, `12h`, `2w` (ago) or an ISO date -> an ISO UTC timestamp string."""
+def date_bound(value: str, now: datetime | None = None, end_of_day: bool = False) -> str | None:
+    """`7d`, `12h`, `2w` (ago) or an ISO date -> an ISO UTC timestamp string. With
+    `end_of_day`, a plain date (no time) gives the start of the next day, so an
+    exclusive `until:` bound takes in the whole of that day."""
     now = now or datetime.now(timezone.utc)
     match = re.fullmatch(r"(\d+(?:\.\d+)?)([hdw])", value.lower())
     if match:
@@ -77,6 +101,8 @@ def date_bound(value: str, now: datetime | None = None) -> str | None:
             moment = datetime.fromisoformat(value)
         except ValueError:
             return None
+        if end_of_day and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            moment += timedelta(days=1)
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=timezone.utc)
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
@@ -85,15 +111,19 @@ def date_bound(value: str, now: datetime | None = None) -> str | None:
 def matches(row: LogRow, f: LogFilter) -> bool:
     if f.failed_only and row.problem is None:
         return False
-    if f.repo and f.repo.lower() not in row.repo.lower():
+    if f.repo and not any(value.lower() in row.repo.lower() for value in f.repo):
         return False
-    if f.version and not row.version.startswith(f.version):
+    if f.version and not any(row.version.startswith(value) for value in f.version):
         return False
-    if f.skill and f.skill not in row.skills:
+    if f.model and not any(value.lower() in row.model.lower() for value in f.model):
         return False
-    if f.kind and f.kind not in row.kinds:
+    if f.id and not any(row.id.lower().startswith(value.lower()) for value in f.id):
         return False
-    if f.status and row.status != f.status:
+    if f.skill and not any(value in row.skills for value in f.skill):
+        return False
+    if f.kind and not any(value in row.kinds for value in f.kind):
+        return False
+    if f.status and row.status not in f.status:
         return False
     if f.since and row.started < f.since:
         return False

@@ -148,11 +148,14 @@ class LogsScreen(Screen):
             select = self.query_one(f"#{name}", Select)
             return "" if select.is_blank() else str(select.value)
 
+        def one(name: str) -> tuple[str, ...]:
+            return (chosen(name),) if chosen(name) else ()
+
         now = datetime.fromtimestamp(config.now(), timezone.utc)
         since = filters.date_bound(chosen("range"), now) if chosen("range") else ""
         return filters.LogFilter(failed_only=self.query_one("#failed-only", Checkbox).value,
-                                 repo=chosen("repo"), version=chosen("version"),
-                                 skill=chosen("skill"), since=since or "")
+                                 repo=one("repo"), version=one("version"),
+                                 skill=one("skill"), since=since or "")
 
     def apply_filter(self) -> None:
         """Filter the rows again after the search box or a facet changed."""
