@@ -7,14 +7,26 @@ from codex_tui.rollout.model import Failure
 from codex_tui.scan.skills import Skill
 
 _QUOTED_PATH = re.compile(r"""['"‘’]?((?:~|/)[^\s'"‘’:]+)""")
+# Where an error names the file it could not find, most specific first. The first path in
+# the text is often the program (`/usr/bin/python3: can't open file '/x/run.py'`), not the
+# missing file.
+_NAMED_MISSING = (
+    re.compile(r"""can't open file ['"‘]((?:~|/)[^'"’]+)['"’]"""),
+    re.compile(r"""cannot (?:access|open|stat|read) ['"‘]((?:~|/)[^'"’]+)['"’]"""),
+    re.compile(r"""['"‘]?((?:~|/)[^\s'"‘’:]+)['"’]?: (?:\[Errno 2\] )?No such file or directory"""),
+    re.compile(r"""(?:No such file or directory|not found)[:,]? ['"‘]((?:~|/)[^'"’]+)['"’]"""),
+    re.compile(r"""['"‘]((?:~|/)[^'"’\s]+)['"’]"""),
+)
 _MISSING_MODULE = re.compile(r"No module named '?([\w.]+)|ModuleNotFoundError|ImportError")
 _NOT_FOUND_NAME = re.compile(r"(?:^|[:\s])([\w.+-]+): (?:command )?not found")
 
 
 def suggest(skill: Skill, failure: Failure) -> str | None:
     """One fix pattern for one failure, or None where no pattern fits."""
+    if failure.environmental:
+        return None   # the machine's fault, not the skill's: nothing to fix in the skill
     text = failure.excerpt
-    path = _path_in(text)
+    path = _missing_path(text) if failure.kind == "missing_path" else _path_in(text)
     if failure.kind == "missing_path" and path and path.startswith("~"):
         return f"`~` not expanded in `{path}`: it was quoted or passed without a shell; " \
                "use an absolute path or $HOME"
@@ -47,3 +59,13 @@ def suggest(skill: Skill, failure: Failure) -> str | None:
 def _path_in(text: str) -> str | None:
     match = _QUOTED_PATH.search(text)
     return match.group(1).rstrip(".,") if match else None
+
+
+def _missing_path(text: str) -> str | None:
+    """The file the error says is missing; else the last path in the text."""
+    for pattern in _NAMED_MISSING:
+        match = pattern.search(text)
+        if match:
+            return match.group(1).rstrip(".,")
+    found = _QUOTED_PATH.findall(text)
+    return found[-1].rstrip(".,") if found else None

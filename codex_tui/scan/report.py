@@ -41,6 +41,13 @@ def build_report(sessions: list[Session], attribution: Attribution, *, days: flo
         issue = {"kind": failure.kind, "command": failure.command, "exit_code": failure.exit_code,
                  "evidence": failure.excerpt, "session_id": session_id, "line": failure.line,
                  "environmental": failure.environmental}
+        if failure.environmental:
+            # the machine's fault (a tool the skill does not own, a flaky network): shown
+            # apart, never counted as the skill's issue nor given a skill fix
+            entry["environmental_count"] += 1
+            if len(entry["environmental"]) < max_samples:
+                entry["environmental"].append(issue)
+            continue
         entry["issue_count"] += 1
         if len(entry["issues"]) < max_samples:
             entry["issues"].append(issue)
@@ -61,7 +68,7 @@ def build_report(sessions: list[Session], attribution: Attribution, *, days: flo
 
 def _skill_entry(skill) -> dict:
     return {"path": skill.path, "system": skill.system, "invocations": 0, "sessions": [],
-            "issue_count": 0, "issues": [], "fixes": []}
+            "issue_count": 0, "issues": [], "fixes": [], "environmental_count": 0, "environmental": []}
 
 
 def to_markdown(report: dict) -> str:
@@ -72,10 +79,12 @@ def to_markdown(report: dict) -> str:
     if not skills:
         out += ["No skill was invoked in this period.", ""]
     else:
-        out += ["| skill | kind | invocations | sessions | issues |", "|---|---|---:|---:|---:|"]
+        out += ["| skill | kind | invocations | sessions | issues | environment |",
+                "|---|---|---:|---:|---:|---:|"]
         for name, s in skills.items():
             kind = "system" if s["system"] else "personal"
-            out.append(f"| {name} | {kind} | {s['invocations']} | {len(s['sessions'])} | {s['issue_count']} |")
+            out.append(f"| {name} | {kind} | {s['invocations']} | {len(s['sessions'])} | {s['issue_count']} "
+                       f"| {s['environmental_count']} |")
         out.append("")
     out += ["## Skills with issues", ""]
     if not report["skills_with_issues"]:
@@ -90,6 +99,9 @@ def to_markdown(report: dict) -> str:
                     "  ```", f"  $ {_one_line(issue['command'])}", f"  {_one_line(issue['evidence'])}", "  ```"]
         if s["fixes"]:
             out += ["", "Suggested fixes (not applied):"] + [f"- {fix}" for fix in s["fixes"]]
+        if s["environmental_count"]:
+            out += ["", f"Also {s['environmental_count']} failure(s) of the environment, not the skill "
+                        f"(no fix suggested): " + ", ".join(sorted({i['kind'] for i in s['environmental']}))]
         out.append("")
     if report["unattributed_failures"]:
         out += ["## Other failures (no skill involved)", ""]
