@@ -16,8 +16,9 @@ FIXTURE_CASES = {
     ("0.58.0", "ok", 0): ("none", "completed"),
     ("0.169.0", "ok", 0): ("none", "completed"),
     ("0.20.0", "ok", 0): ("none", "completed"),
-    ("0.169.0", "failures", 0): ("none", "completed"),      # failed commands, finished turn
-    ("0.20.0", "failures", 0): ("none", "completed"),
+    # the turn finished, but its last commands failed and none succeeded after them
+    ("0.169.0", "failures", 0): ("real", "completed_commands_failed"),
+    ("0.20.0", "failures", 0): ("none", "completed"),       # its text output has no exit codes
     ("0.58.0", "model_error", 1): ("real", "turn_failed"),
     ("0.169.0", "model_error", 1): ("real", "turn_failed"),
     ("0.58.0", "stream_drop", 1): ("real", "turn_failed"),
@@ -26,10 +27,10 @@ FIXTURE_CASES = {
     ("0.169.0", "stream_error", 0): ("none", "completed"),
     ("0.58.0", "interrupted", 0): ("real", "no_completion"),  # exit 0 lies
     ("0.169.0", "interrupted", 130): ("real", "nonzero_exit"),
-    ("0.169.0", "multi_turn", 0): ("none", "completed"),
+    ("0.169.0", "multi_turn", 0): ("real", "completed_commands_failed"),   # ends on `ls missing-dir`
     ("0.58.0", "long", 0): ("none", "completed"),
     ("0.169.0", "sandbox", 0): ("none", "completed"),
-    ("0.58.0", "timeout", 0): ("none", "completed"),
+    ("0.58.0", "timeout", 0): ("real", "completed_commands_failed"),       # its one command timed out
     ("0.169.0", "fork", 0): ("none", "completed"),
 }
 
@@ -113,6 +114,26 @@ CRAFTED = [
     ([STARTED, "[codex-tui] notify hook failed (started): error: boom", DONE], Exit(code=0),
      ("none", "completed", "turn.completed")),
 ]
+
+
+def _command(command: str, code: int) -> str:
+    return json.dumps({"type": "item.completed", "item": {"type": "command_execution", "command": command,
+                                                          "exit_code": code, "status": "completed"}})
+
+
+def test_a_command_that_succeeds_after_the_failures_keeps_the_run_good():
+    facts = _facts(STARTED, _command("pytest", 1), _command("pytest", 0), DONE)
+    verdict = classify(facts, Exit(code=0))
+    assert verdict.rule == "completed" and facts.failed_commands == ["`pytest` exit 1"]
+    assert verdict.evidence == ["turn.completed line 4"]              # once, not twice
+
+
+def test_failed_commands_are_listed_and_decide():
+    facts = scan_log(EXEC_JSON / "0.169.0" / "failures.jsonl")
+    verdict = classify(facts, Exit(code=0))
+    assert len(facts.failed_commands) == 4 and "4 failed command(s)" in verdict.evidence[0]
+    assert "`cat /nonexistent/config.yaml` exit 1" in facts.failed_commands[0]
+    assert any(line.startswith("completion: turn.completed") for line in verdict.evidence)
 
 
 @pytest.mark.parametrize("lines,exit,expected", CRAFTED)

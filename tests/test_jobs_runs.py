@@ -161,3 +161,11 @@ def test_failed_codex_start_is_a_real_failure_without_review(tmp_path):
     summary = wait_summary(runs.summary_path(tmp_path / "r", run_id), 20)
     assert (summary["failure_class"], summary["rule"], summary["review_run_id"]) == \
         ("real", "nonzero_exit", None)
+
+
+def test_one_duration_format_for_the_list_and_the_app():
+    from codex_tui.commands.job import _duration
+
+    assert [runs.format_duration(x) for x in (None, 1.7, 9.96, 17.4, 59.6, 125)] == \
+        ["-", "1.7s", "10.0s", "17s", "1m00s", "2m05s"]
+    assert _duration(1.7) == runs.format_duration(1.7)

@@ -168,13 +168,14 @@ def _list(args, runs_dir: Path) -> int:
     if not items:
         print(f"no runs in {runs_dir}")
         return EXIT_OK
-    print(f"{'run':20} {'state':9} {'class':13} {'duration':>8} {'tokens':>8}  task")
+    print(f"{'run':20} {'state':9} {'class':13} {'duration':>8} {'tokens':>8} {'failed':>6}  task")
     for r in items:
         row = _row(r)
         tokens = (row["token_usage"] or {}).get("total")
         review = f" (review of {row['review_of']})" if row["review_of"] else ""
         print(f"{r.run_id:20} {row['state']:9} {row['failure_class'] or '-':13} "
-              f"{_duration(row['duration_s']):>8} {tokens if tokens is not None else '-':>8}  "
+              f"{_duration(row['duration_s']):>8} {tokens if tokens is not None else '-':>8} "
+              f"{row['failed_commands'] if row['failed_commands'] is not None else '-':>6}  "
               f"{(row['task'] or '').splitlines()[0][:60] if row['task'] else ''}{review}")
     return EXIT_OK
 
@@ -187,10 +188,9 @@ def _row(run) -> dict:
 
 
 def _duration(seconds) -> str:
-    if seconds is None:
-        return "-"
-    seconds = int(seconds)
-    return f"{seconds // 60}m{seconds % 60:02d}s" if seconds >= 60 else f"{seconds}s"
+    from codex_tui.jobs.runs import format_duration
+
+    return format_duration(seconds)
 
 
 def _load(runs_dir: Path, run_id: str):
@@ -217,6 +217,10 @@ def _show(args, runs_dir: Path) -> int:
         print("tokens: " + ", ".join(f"{k} {v:,}" for k, v in summary["token_usage"].items()))
     for line in summary.get("evidence") or []:
         print(f"evidence: {line}")
+    if summary.get("failed_command_count"):
+        print(f"failed commands: {summary['failed_command_count']}")
+        for line in summary.get("failed_commands") or []:
+            print(f"  {line}")
     return EXIT_OK
 
 

@@ -43,6 +43,8 @@ class LogFacts:
     usage: dict | None = None                                 # last turn.completed usage
     tokens_used: int = 0                                      # from "tokens used" lines
     commands: int = 0
+    failed_commands: list[str] = field(default_factory=list)  # "`cmd` exit N", in order
+    failed_since_success: int = 0                             # failed commands after the last good one
     line_count: int = 0
     _partial: bytes = b""
 
@@ -114,6 +116,13 @@ class LogFacts:
             self.warnings.append(_clip(str(item.get("message") or "")))
         elif item.get("type") == "command_execution" and kind == "item.completed":
             self.commands += 1
+            code = item.get("exit_code")
+            if (isinstance(code, int) and code != 0) or item.get("status") == "failed":
+                command = " ".join(_script(str(item.get("command") or "?")).split())
+                self.failed_commands.append(_clip(f"`{command}` exit {code}"))
+                self.failed_since_success += 1
+            else:
+                self.failed_since_success = 0
             # `bash -lc` reads the login profile, so its noise lands in every command's output.
             for out_line in str(item.get("aggregated_output") or "").splitlines():
                 if NOISE.search(out_line):
@@ -182,6 +191,10 @@ RULES: tuple[Rule, ...] = (
     Rule("no_completion", REAL, False, "exit 0 but no evidence the turn completed",
          lambda f, e: None if f.completed else f"exit code {e.code} but no turn.completed, "
                                                 f"task_complete or tokens-used line"),
+    Rule("completed_commands_failed", REAL, False,
+         "the turn completed, but its last commands failed and none succeeded after them",
+         lambda f, e: f"{f.failed_since_success} failed command(s) and none succeeded after: "
+                      f"{f.failed_commands[-1]}" if f.completed and f.failed_since_success else None),
     Rule("completed_nonzero_exit", REAL, False, "the turn completed but Codex exited non-zero",
          lambda f, e: f"exit code {e.code} after completion" if e.code else None),
     Rule("completed_with_noise", ENVIRONMENTAL, True,
@@ -213,7 +226,7 @@ def classify(facts: LogFacts, exit: Exit) -> Verdict:
 def _context(facts: LogFacts, rule: Rule) -> list[str]:
     """Further lines worth showing beside the deciding one (all redacted)."""
     extra = []
-    if facts.completed:
+    if facts.completed and rule.name != "completed":     # there it is the evidence itself
         extra.append(f"completion: {facts.completions[-1]}")
     if rule.failure_class != REAL and facts.error_events:
         extra.append(f"recovered from: {facts.error_events[-1]}")
@@ -236,6 +249,18 @@ def scan_log(path, chunk: int = 1 << 20) -> LogFacts:
     except OSError:
         pass
     return facts.finish()
+
+
+def _script(command: str) -> str:
+    """`/bin/bash -lc 'cat x'` (how Codex runs a command) -> `cat x`."""
+    import shlex
+
+    from codex_tui.rollout.commands import argv_text
+
+    try:
+        return argv_text(shlex.split(command)) or command
+    except ValueError:
+        return command
 
 
 def _message(obj) -> str | None:

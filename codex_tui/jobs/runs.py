@@ -206,9 +206,20 @@ class RunInfo:
                 "session_id": self.session_id, "failure_class": self.failure_class,
                 "success": (self.summary or {}).get("success"),
                 "token_usage": self.token_usage, "review_of": self.meta.get("review_of"),
+                "failed_commands": (self.summary or {}).get("failed_command_count"),
                 "review_run_id": (self.summary or {}).get("review_run_id"),
                 "log_file": str(self.log_file), "meta_file": str(self.meta_file),
                 "summary_file": str(self.summary_file), "meta": self.meta, "summary": self.summary}
+
+
+def format_duration(seconds: float | None) -> str:
+    """How every view and `job list` show a run's duration: 1.7s, 17s, 2m05s."""
+    if seconds is None:
+        return "-"
+    if seconds < 10:
+        return f"{seconds:.1f}s"
+    whole = int(seconds + 0.5)
+    return f"{whole // 60}m{whole % 60:02d}s" if whole >= 60 else f"{whole}s"
 
 
 def _round(value: float | None) -> float | None:

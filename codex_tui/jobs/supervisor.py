@@ -142,7 +142,8 @@ def build_summary(run_id: str, meta: dict, facts: classify.LogFacts, verdict: cl
         "started_at": runs.iso(started), "ended_at": runs.iso(ended),
         "duration_s": round(ended - started, 3), "review_run_id": review_id,
         "review_of": meta.get("review_of"), "rollout_file": rollout, "session_verified": verified,
-        "commands": facts.commands, "warnings": [redact(w) for w in facts.warnings[-5:]],
+        "commands": facts.commands, "failed_commands": facts.failed_commands[-10:],
+        "failed_command_count": len(facts.failed_commands), "warnings": [redact(w) for w in facts.warnings[-5:]],
         "codex_version": meta.get("codex_version"),
     }
 

@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 
 from codex_tui import config
 from codex_tui.browse.rows import format_tokens
+from codex_tui.jobs.runs import format_duration
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
@@ -97,7 +98,7 @@ class JobsScreen(Screen):
             colour = colour_of(getattr(theme, STATE_COLOURS.get(run.state, ""), None))
             cells = (run.run_id, Text(run.state, style=Style(bold=True, color=colour)),
                      _tail(str(run.meta.get("repo", "")), 20), _one_line(run.meta.get("task", ""), 30),
-                     f"{duration:.0f}s" if duration is not None else "",
+                     format_duration(duration) if duration is not None else "",
                      format_tokens(usage.get("total_tokens") or usage.get("total") or 0),
                      run.failure_class or "")
             if same_rows:
