@@ -151,15 +151,20 @@ def problem(kind: str | None, payload: dict, where: str = "$.payload") -> str | 
     `type`), or None when it fits or its kind has no Struct (nothing is read from it)."""
     if kind == "event_msg":
         event = payload.get("type")
-        if not isinstance(event, (str, type(None))):
-            return f"Expected `str | null`, got `{type(event).__name__}` - at `{where}.type`"
+        if event.__class__ is not str:
+            if event is None:
+                return None
+            return f"Expected `str`, got `{type(event).__name__}` - at `{where}.type`"
         schema = EVENTS.get(event)
     else:
         schema = ENVELOPES.get(kind)
     if schema is None:
         return None
     try:
-        msgspec.convert(payload, schema, strict=True)
+        _convert(payload, schema, strict=True)
     except msgspec.ValidationError as exc:
         return str(exc).replace("`$", f"`{where}", 1)
     return None
+
+
+_convert = msgspec.convert
