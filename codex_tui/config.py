@@ -58,6 +58,7 @@ class Sources:
     sessions_roots: list[Path] = field(default_factory=list)   # empty: CODEX_HOME's
     dev_root: Path | None = None
     dev_depth: int = 4
+    max_rollout_bytes: int = 1 << 30   # a larger rollout is reported, not read (max_rollout_mb)
 
     def roots(self) -> list[Path]:
         if self.sessions_roots:

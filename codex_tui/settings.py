@@ -33,6 +33,9 @@ class Settings:
     # whose app-server daemons the Sessions view follows; [] = $CODEX_HOME and every
     # CODEX_HOME a running Codex of this user names
     codex_homes: list[str] = field(default_factory=list)
+    # a rollout larger than this is reported and not read (a runaway file, a wrong symlink);
+    # 0 = no limit
+    max_rollout_mb: float = 1024.0
     origin: dict[str, str] = field(default_factory=dict, compare=False)   # field -> default|file|env
     warnings: list[str] = field(default_factory=list, compare=False)
 
@@ -41,7 +44,10 @@ class Settings:
         if self.dev_sessions:
             dev_root = Path(self.dev_root).expanduser() if self.dev_root else config.default_dev_root()
         return config.Sources(sessions_roots=[Path(p).expanduser() for p in self.sessions_roots],
-                              dev_root=dev_root)
+                              dev_root=dev_root, max_rollout_bytes=self.max_rollout_bytes())
+
+    def max_rollout_bytes(self) -> int:
+        return int(self.max_rollout_mb * 1048576) if self.max_rollout_mb else 1 << 62
 
     def skills_path(self) -> Path:
         return Path(self.skills_root).expanduser() if self.skills_root else config.default_skills_root()

@@ -28,6 +28,7 @@ def test_every_fixture_parses_cleanly_with_its_prompts(version, scenario):
         session = parse_file(str(path))
         assert session.id and session.id in path.name
         assert session.unknown_lines == 0 and session.corrupt_lines == []
+        assert session.invalid_lines == [], session.invalid_reason   # the schema fits every release
         assert session.started_at and session.started_at.startswith("20")
         if version != "0.20.0":
             assert session.cli_version == version

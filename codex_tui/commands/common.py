@@ -16,7 +16,19 @@ def sources_from_args(args) -> Sources:
         dev_root = None
     else:
         dev_root = args.dev_root or config.default_dev_root()
-    return Sources(sessions_roots=list(args.sessions_root), dev_root=dev_root)
+    return Sources(sessions_roots=list(args.sessions_root), dev_root=dev_root,
+                   max_rollout_bytes=_max_rollout_bytes())
+
+
+def _max_rollout_bytes() -> int:
+    """The max_rollout_mb setting (config.toml or CODEX_TUI_MAX_ROLLOUT_MB). A config file
+    the app would refuse keeps the default here: the headless commands never needed it."""
+    from codex_tui.settings import Settings, SettingsError, load_settings
+
+    try:
+        return load_settings().max_rollout_bytes()
+    except SettingsError:
+        return Settings().max_rollout_bytes()
 
 
 def print_json(obj) -> None:

@@ -23,15 +23,27 @@ def find_rollouts(sources: Sources) -> list[str]:
 
 
 def _walk_sessions(root: str, found: dict[str, str]) -> None:
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if d not in _SKIP_DIRS]
-        for name in filenames:
-            if not name.startswith("rollout-") or not name.endswith(_SUFFIXES):
+    """Regular files only: a FIFO named like a rollout would block its reader, and a symlink
+    to a device (/dev/zero) never ends. `is_file()` follows symlinks, stat-free otherwise."""
+    try:
+        entries = list(os.scandir(root))
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                if name not in _SKIP_DIRS:
+                    _walk_sessions(entry.path, found)
                 continue
-            path = os.path.join(dirpath, name)
-            key = path[:-4] if name.endswith(".zst") else path
-            if key not in found or not name.endswith(".zst"):
-                found[key] = path
+            if not name.startswith("rollout-") or not name.endswith(_SUFFIXES) or not entry.is_file():
+                continue
+        except OSError:
+            continue
+        path = entry.path
+        key = path[:-4] if name.endswith(".zst") else path
+        if key not in found or not name.endswith(".zst"):
+            found[key] = path
 
 
 def find_dev_session_dirs(dev_root: Path, max_depth: int) -> list[str]:

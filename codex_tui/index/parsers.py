@@ -1,44 +1,73 @@
-"""Resumable parser state, one small pickle per rollout, loaded only when needed.
+"""Resumable parser state, one small file per rollout, loaded only when needed.
 
 One file per rollout means a refresh after one session grew writes one small file, not
-the state of every recent session (a single pickle of them took 0.3 s on 3,000 sessions).
+the state of every recent session. Each file is data, never code: a magic tag, a checksum
+and `RolloutParser.to_state()` (versioned, typed msgpack). A file that fails any check is
+dropped and its rollout read again whole.
 """
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 import tempfile
 from pathlib import Path
+
+MAGIC = b"codex-tui parser state\n"
+_DIGEST = 16
+
+
+def pack(state: bytes) -> bytes:
+    return MAGIC + hashlib.blake2b(state, digest_size=_DIGEST).digest() + state
+
+
+def unpack(data: bytes) -> bytes:
+    """The state inside a stored file; ValueError when the tag or checksum is wrong."""
+    head = len(MAGIC) + _DIGEST
+    if not data.startswith(MAGIC) or len(data) < head:
+        raise ValueError("not a codex-tui parser state file")
+    state = data[head:]
+    if hashlib.blake2b(state, digest_size=_DIGEST).digest() != data[len(MAGIC):head]:
+        raise ValueError("checksum mismatch")
+    return state
 
 
 class ParserStore:
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self._loaded: dict[str, object | None] = {}
+        self._loaded: dict[str, object] = {}    # path -> parser, its state bytes, or None
         self._changed: set[str] = set()
         self._dropped: set[str] = set()
         self.touched = False        # whether anything was read from disk
+        self.broken = 0             # stored states that failed a check (read again whole)
 
     def get(self, path: str):
-        if path in self._loaded:
-            return self._loaded[path]
-        parser = None
-        if self.folder is not None:
-            self.touched = True
-            try:
+        """The parser to go on reading `path` with, or None (read it whole)."""
+        from codex_tui.rollout.parse import RolloutParser
+
+        known = self._loaded.get(path, b"")
+        if known is None or isinstance(known, RolloutParser):
+            return known
+        parser, state = None, known
+        try:
+            if not state and self.folder is not None:
+                self.touched = True
                 with open(self._file(path), "rb") as handle:
-                    parser = pickle.load(handle)
-            except FileNotFoundError:
-                pass
-            except Exception:  # noqa: BLE001 - any unpickling problem means: read the file again
-                parser = None
-            if parser is not None and getattr(parser.session, "path", None) != path:
-                parser = None
+                    state = unpack(handle.read())
+            if state:
+                parser = RolloutParser.from_state(state)
+                if parser.session.path != path:
+                    raise ValueError("state of another rollout")
+        except FileNotFoundError:
+            parser = None
+        except (OSError, ValueError):
+            parser = None
+            self.broken += 1
+            self.drop(path)
         self._loaded[path] = parser
         return parser
 
     def put(self, path: str, parser) -> None:
+        """Keep a parser, or its `resume_state()` bytes (decoded only if asked for)."""
         self._loaded[path] = parser
         self._changed.add(path)
         self._dropped.discard(path)
@@ -52,7 +81,9 @@ class ParserStore:
         if self.folder is not None:
             self.folder.mkdir(parents=True, exist_ok=True)
             for path in self._changed:
-                _atomic_pickle(self._file(path), self._loaded[path])
+                value = self._loaded[path]
+                state = value if isinstance(value, bytes) else value.resume_state()
+                _atomic_write(self._file(path), pack(state))
             for path in self._dropped:
                 try:
                     os.unlink(self._file(path))
@@ -62,14 +93,14 @@ class ParserStore:
         self._dropped.clear()
 
     def _file(self, path: str) -> Path:
-        return self.folder / (hashlib.sha1(path.encode()).hexdigest()[:24] + ".pickle")
+        return self.folder / (hashlib.sha1(path.encode()).hexdigest()[:24] + ".state")
 
 
-def _atomic_pickle(target: Path, obj) -> None:
+def _atomic_write(target: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
     try:
         with os.fdopen(fd, "wb") as handle:
-            pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            handle.write(data)
         os.replace(tmp, target)
     except BaseException:
         try:

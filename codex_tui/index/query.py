@@ -125,20 +125,39 @@ def load_sessions(sources: Sources, days: float | None = None, use_cache: bool =
     Pass the `index` of an earlier call to refresh it in memory (a long-running view)."""
     now = time.time() if now is None else now
     if index is None:
-        index = SessionIndex(config.cache_dir() if use_cache else None)
+        index = SessionIndex(config.cache_dir() if use_cache else None,
+                             max_bytes=sources.max_rollout_bytes)
+    index.max_bytes = sources.max_rollout_bytes
     paths = index.refresh(find_rollouts(sources))
     cutoff = cutoff_iso(days, now)
     keyed = [(_started(index.meta(p)), p) for p in paths]
     chosen = [p for started, p in sorted(keyed, reverse=True) if cutoff is None or started >= cutoff]
     warnings = [f"{path}: unreadable: {why}" for path, why in index.stats.unreadable]
     for path in chosen:
-        for line in index.meta(path)["corrupt"]:
-            warnings.append(f"{path}:{line}: corrupt JSON line skipped")
-    return Selection(index, chosen, now, index.stats, warnings)
+        warnings += line_warnings(path, index.meta(path))
+    return Selection(index, chosen, now, index.stats, index.notes + warnings)
+
+
+def line_warnings(path: str, meta: dict) -> list[str]:
+    """One warning per file and kind of bad line, with where the first one is."""
+    result = []
+    for lines, count, what in ((meta["corrupt"], meta["corrupt_count"], "corrupt JSON"),
+                               (meta["invalid"], meta["invalid_count"], "invalid")):
+        if not count:
+            continue
+        shown = ", ".join(map(str, lines[:5])) + (", …" if count > 5 else "")
+        text = f"{path}:{lines[0]}: {count} {what} line{'s' if count > 1 else ''} skipped (line"
+        text += f"{'s' if count > 1 else ''} {shown})"
+        if what == "invalid" and meta["invalid_reason"]:
+            text += f": {meta['invalid_reason']}"
+        result.append(text)
+    return result
 
 
 def print_warnings(selection: Selection, limit: int = 20) -> None:
-    for warning in selection.warnings[:limit]:
-        print(f"codex-tui: warning: {warning}", file=sys.stderr)
+    from codex_tui.sanitize import safe
+
+    for warning in selection.warnings[:limit]:   # paths and reasons come from the files
+        print(f"codex-tui: warning: {safe(warning, newlines=False)}", file=sys.stderr)
     if len(selection.warnings) > limit:
         print(f"codex-tui: warning: … and {len(selection.warnings) - limit} more", file=sys.stderr)

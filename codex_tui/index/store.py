@@ -4,22 +4,27 @@ Three files: `index.json` (small per-file metadata: enough to select, sort and t
 sessions), `summaries.bin` (each session's summary as JSON bytes, written once and
 copied straight to `--json` output), and `parsers/` (resumable parser state per recent
 rollout, see parsers.py, so an appended rollout is read from where the index stopped).
+The cache is data only, checked whole on load (cachefile.py); a broken one is rebuilt
+with a one-line note, and an unwritable cache dir means running without a cache.
 """
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from functools import partial
 import time
+from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
 import orjson
 
+from codex_tui.index.cachefile import BrokenCache, checksum, load_index
 from codex_tui.index.parsers import ParserStore
+from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
@@ -44,16 +49,20 @@ def _meta(summary: dict) -> dict:
     return {"started": summary["started_at"], "status": summary["status"], "mtime": summary["mtime"],
             "tokens": summary["tokens"], "turns": summary["turns"], "commands": summary["commands"],
             "failed": summary["failed_commands"], "kinds": kinds, "skipped": summary["skipped_lines"],
-            "corrupt": summary["corrupt_lines"]}
+            "corrupt": summary["corrupt_lines"], "corrupt_count": summary["corrupt_count"],
+            "invalid": summary["invalid_lines"], "invalid_count": summary["invalid_count"],
+            "invalid_reason": summary["invalid_reason"]}
 
 
 class SessionIndex:
     """Summaries of every rollout, re-reading only what changed since the last refresh."""
 
     def __init__(self, cache_dir: Path | None, workers: int | None = None,
-                 resumable_seconds: float = RESUMABLE_SECONDS):
+                 resumable_seconds: float = RESUMABLE_SECONDS, max_bytes: int = DEFAULT_MAX_BYTES):
         self.cache_dir = cache_dir
         self.resumable_seconds = resumable_seconds
+        self.max_bytes = max_bytes             # a larger rollout is reported, not read
+        self.notes: list[str] = []             # what went wrong with the cache, one line each
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.entries: dict[str, dict] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
         self._blob = b""                       # summaries.bin: summaries joined by commas
@@ -63,6 +72,7 @@ class SessionIndex:
         # summaries so `sessions --json` does not copy it; read only when first asked for.
         self._search: bytes | None = None
         self._search_size = -1
+        self._search_crc = -1
         self._fresh_search: dict[str, bytes] = {}
         self._parsers = ParserStore(self._folder() / "parsers" if cache_dir is not None else None)
         self.stats = RefreshStats()
@@ -78,6 +88,12 @@ class SessionIndex:
                 st = os.stat(path)
             except OSError as exc:
                 stats.unreadable.append((path, exc.strerror or str(exc)))
+                continue
+            if not stat.S_ISREG(st.st_mode):
+                stats.unreadable.append((path, "not a regular file"))
+                continue
+            if st.st_size > self.max_bytes:
+                stats.unreadable.append((path, limit_text(self.max_bytes)))
                 continue
             wanted[path] = (st.st_size, st.st_mtime_ns)
         todo_append, todo_full = [], []
@@ -102,18 +118,23 @@ class SessionIndex:
                     todo_full.append(path)
                     continue
                 try:
-                    parser.feed_file()
+                    parser.feed_file(self.max_bytes)
                 except OSError as exc:
                     stats.unreadable.append((path, exc.strerror or str(exc)))
                     continue
                 stats.appended += 1
-                self._store(path, wanted[path], _summarize(parser, self.resumable_seconds), parsers)
+                self._store(path, wanted[path], _summarize(parser, self.resumable_seconds), parsers,
+                            parser)
             for path, result, error in self._parse_many(todo_full):
                 if error:
                     stats.unreadable.append((path, error))
                     continue
                 stats.parsed += 1
                 self._store(path, wanted[path], result, parsers)
+            if parsers.broken:
+                self._note(f"{parsers.broken} stored parser states failed their checks; "
+                           "those rollouts were read again whole")
+                parsers.broken = 0
             self._save()
         self.stats = stats
         return [p for p in wanted if p in self.entries]
@@ -157,7 +178,9 @@ class SessionIndex:
         except OSError:
             data = b""
         # A missing or mismatched file: the Logs view searches prompts only until a change.
-        return data if len(data) == self._search_size else b""
+        if len(data) != self._search_size or checksum(data) != self._search_crc:
+            return b""
+        return data
 
     def summary(self, path: str) -> dict:
         return orjson.loads(self.summary_bytes(path))
@@ -167,7 +190,8 @@ class SessionIndex:
 
     # ---- parsing ---------------------------------------------------------------------------
     def _parse_many(self, paths: list[str]) -> list[tuple[str, object, str | None]]:
-        parse = partial(_parse_one, resumable_seconds=self.resumable_seconds)
+        parse = partial(_parse_one, resumable_seconds=self.resumable_seconds,
+                        max_bytes=self.max_bytes)
         if len(paths) < _PARALLEL_MIN_FILES or self.workers < 2:
             return [parse(p) for p in paths]
         from concurrent.futures import ProcessPoolExecutor
@@ -177,10 +201,11 @@ class SessionIndex:
         with ProcessPoolExecutor(self.workers) as pool:
             return list(pool.map(parse, paths, chunksize=8))
 
-    def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: ParserStore) -> None:
-        data, meta, parser, search = result
-        if parser is not None:
-            parsers.put(path, parser)
+    def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: ParserStore,
+               parser=None) -> None:
+        data, meta, state, search = result
+        if state is not None:
+            parsers.put(path, parser if parser is not None else state)
         else:
             parsers.drop(path)
         self._fresh[path] = data
@@ -197,19 +222,22 @@ class SessionIndex:
         base = self._folder()
         return base / "index.json", base / "summaries.bin", base / "search.bin"
 
+    def _note(self, text: str) -> None:
+        self.notes.append(f"cache {self._folder()}: {text}")
+
     def _load(self) -> None:
         files = self._files()
         if files is None or not files[0].exists():
             return
         try:
-            data = orjson.loads(files[0].read_bytes())
             blob = files[1].read_bytes()
-            if data.get("version") != INDEX_VERSION or data.get("blob_size") != len(blob):
-                return
-            self.entries, self._blob = data["files"], blob
-            self._search_size = data.get("search_size", -1)
-        except (OSError, orjson.JSONDecodeError, KeyError, TypeError, AttributeError):
-            self.entries, self._blob = {}, b""  # a broken cache is rebuilt, never fatal
+            data = load_index(files[0].read_bytes(), blob, INDEX_VERSION)
+        except (OSError, BrokenCache) as exc:
+            why = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+            self._note(f"unreadable ({why[:200]}); rebuilt")
+            return
+        self.entries, self._blob = data["files"], blob
+        self._search_size, self._search_crc = data["search_size"], data["search_crc"]
         self._view = memoryview(self._blob)
 
     def _save(self) -> None:
@@ -235,17 +263,23 @@ class SessionIndex:
         self._blob = b",".join(chunks)
         self._view = memoryview(self._blob)
         self._fresh = {}
+        self._search_size, self._search_crc = len(self._search), checksum(self._search)
         files = self._files()
         if files is None:
             return
-        files[0].parent.mkdir(parents=True, exist_ok=True)
-        _atomic_write(files[1], self._blob)
-        _atomic_write(files[2], self._search)
-        self._parsers.save()
-        self._search_size = len(self._search)
-        _atomic_write(files[0], orjson.dumps({"version": INDEX_VERSION, "blob_size": len(self._blob),
-                                              "search_size": len(self._search),
-                                              "files": self.entries}))
+        try:
+            files[0].parent.mkdir(parents=True, exist_ok=True)
+            _atomic_write(files[1], self._blob)
+            _atomic_write(files[2], self._search)
+            self._parsers.save()
+            _atomic_write(files[0], orjson.dumps({
+                "version": INDEX_VERSION, "blob_size": len(self._blob),
+                "blob_crc": checksum(self._blob), "search_size": self._search_size,
+                "search_crc": self._search_crc, "files": self.entries}))
+        except OSError as exc:
+            self._note(f"cannot be written ({exc.strerror or exc}); running without a cache")
+            self.cache_dir = None
+            self._parsers.folder = None
 
 
 def _summarize(parser, resumable_seconds: float) -> tuple[bytes, dict, object, bytes]:
@@ -258,7 +292,8 @@ def _summarize(parser, resumable_seconds: float) -> tuple[bytes, dict, object, b
     search = summary.pop("search_text").encode()
     recent = time.time() - _last_activity(parser.session.ended_at, mtime) < resumable_seconds \
         and not parser.session.path.endswith(".zst")
-    return orjson.dumps(summary), _meta(summary), parser if recent else None, search
+    state = parser.resume_state() if recent else None   # bytes: all that crosses processes
+    return orjson.dumps(summary), _meta(summary), state, search
 
 
 def _last_activity(ended_at: str | None, mtime: float) -> float:
@@ -271,11 +306,12 @@ def _last_activity(ended_at: str | None, mtime: float) -> float:
     return mtime
 
 
-def _parse_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS):
+def _parse_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS,
+               max_bytes: int = DEFAULT_MAX_BYTES):
     from codex_tui.rollout.parse import RolloutParser
 
     try:
-        parser = RolloutParser(path, keep_output=False).feed_file()
+        parser = RolloutParser(path, keep_output=False).feed_file(max_bytes)
         return path, _summarize(parser, resumable_seconds), None
     except OSError as exc:
         return path, None, exc.strerror or str(exc)

@@ -11,8 +11,9 @@ from codex_tui.redact import redact
 # Tool names that run a shell command, across releases.
 SHELL_TOOLS = frozenset({"shell", "container.exec", "exec_command", "shell_command", "local_shell"})
 
-_EXIT_RE = re.compile(r"(?:Process exited with code|Exit code:?)\s*(-?\d+)")
-_WALL_RE = re.compile(r"Wall time:\s*([0-9.]+)\s*seconds")
+# Bounded numbers: a 5,000-digit "exit code" or "Wall time: 1.2.3" is no value, not a crash.
+_EXIT_RE = re.compile(r"(?:Process exited with code|Exit code:?)\s*(-?\d{1,10})(?!\d)")
+_WALL_RE = re.compile(r"Wall time:\s*(\d{1,12}(?:\.\d{1,12})?)\s*seconds")
 _OUTPUT_MARK = "\nOutput:\n"
 _TRUNCATION_MARKS = ("tokens truncated", "chars truncated", "[... omitted", "Total output lines:",
                      "…truncated", "output truncated")
@@ -58,7 +59,8 @@ def parse_output(raw) -> tuple[int | None, float | None, str, bool]:
     if isinstance(raw, dict):  # some releases store {"content": ..., "success": ...}
         raw = raw.get("content") or raw.get("output") or ""
     if isinstance(raw, list):  # content items
-        raw = "\n".join(part.get("text", "") for part in raw if isinstance(part, dict))
+        raw = "\n".join(part["text"] for part in raw
+                        if isinstance(part, dict) and isinstance(part.get("text"), str))
     if not isinstance(raw, str):
         return None, None, "", False
     text = raw
@@ -70,7 +72,8 @@ def parse_output(raw) -> tuple[int | None, float | None, str, bool]:
         except orjson.JSONDecodeError:
             obj = None
         if isinstance(obj, dict) and "output" in obj:
-            meta = obj.get("metadata") or {}
+            meta = obj.get("metadata")
+            meta = meta if isinstance(meta, dict) else {}
             exit_code = _maybe_int(meta.get("exit_code"))
             duration = _maybe_float(meta.get("duration_seconds"))
             text = str(obj.get("output") or "")
@@ -131,13 +134,17 @@ def _looks_truncated(text: str) -> bool:
 
 def _maybe_int(value) -> int | None:
     try:
-        return None if value is None else int(value)
-    except (TypeError, ValueError):
+        result = None if value is None else int(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    return result if result is None or -(2 ** 31) <= result <= 2 ** 32 else None
 
 
 def _maybe_float(value) -> float | None:
     try:
-        return None if value is None else float(value)
-    except (TypeError, ValueError):
+        result = None if value is None else float(value)
+    except (TypeError, ValueError, OverflowError):
         return None
+    if result != result or result in (float("inf"), float("-inf")):
+        return None   # NaN or infinite: no duration
+    return result

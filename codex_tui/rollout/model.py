@@ -123,7 +123,9 @@ class Session:
     compactions: int = 0
     tool_calls: dict[str, int] = field(default_factory=dict)   # tool name -> calls
     unknown_lines: int = 0
-    corrupt_lines: list[int] = field(default_factory=list)
+    corrupt_lines: list[int] = field(default_factory=list)   # not JSON
+    invalid_lines: list[int] = field(default_factory=list)   # JSON of the wrong shape (schema.py)
+    invalid_reason: str = ""                                 # why the first of them was refused
     lines: int = 0
 
     @property

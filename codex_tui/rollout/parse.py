@@ -1,20 +1,22 @@
 """Build a normalised Session from rollout lines of any Codex release.
 
-`RolloutParser` is resumable: feed it lines, pickle it, and feed it the lines appended
-later. Release quirks live here and are listed in docs/FORMATS.md.
+`RolloutParser` is resumable: feed it a file, save `to_state()` (plain msgpack), and
+later feed it the lines appended since, from `from_state()`. Release quirks live here and are listed in docs/FORMATS.md.
 """
 from __future__ import annotations
 
 import re
 
+import msgspec
 import orjson
 
 from codex_tui.redact import redact
 from codex_tui.rollout import commands as cmds
+from codex_tui.rollout import schema
 from codex_tui.rollout.model import (ABORTED, COMPLETED, FAILED, IN_PROGRESS, Command, Failure,
                                      Session, TokenUsage, Turn)
 from codex_tui.rollout.prefilter import HEAD, REPEATS, TYPE, skippable
-from codex_tui.rollout.reader import open_rollout
+from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, ZST_SUFFIX, read_rollout
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
                             "compacted", "world_state", "token_usage_record"})
@@ -45,7 +47,6 @@ class RolloutParser:
         self.next_line = 1
         self._calls: dict[str, int] = {}      # call_id -> index in session.commands
         self._calls_done: set[str] = set()    # call_ids whose result came from an event
-        self._joined_last = False             # the last line was read before its newline
         self._last_repeat: dict[bytes, bytes] = {}
         self._turn_from_task = False          # current turn opened by task_started, no prompt yet
         self._task_events = False             # this release writes task_started/task_complete
@@ -53,25 +54,23 @@ class RolloutParser:
         self._prev_total: TokenUsage | None = None
         self._replaying = False               # inside a fork's copy of its parent's history
         self._sandboxed = False               # the current turn runs commands in a sandbox
+        # The state before a last line that had no newline yet (see feed_file), or None.
+        self._before_tail: bytes | None = None
 
     # ---- reading -------------------------------------------------------------------------
-    def feed_file(self) -> "RolloutParser":
-        """Read the lines added since the last call (the whole file the first time)."""
+    def feed_file(self, max_bytes: int = DEFAULT_MAX_BYTES) -> "RolloutParser":
+        """Read the lines added since the last call (the whole file the first time).
+        OSError when the file is not a regular file or is larger than `max_bytes`."""
         path = self.session.path
-        if path.endswith(".zst"):
+        zst = path.endswith(ZST_SUFFIX)
+        if zst:
             self.__init__(path, self.keep_output)  # compressed archives: always read whole
-            with open_rollout(path) as handle:
-                data = handle.read()
-        else:
-            with open(path, "rb") as handle:
-                handle.seek(self.offset)
-                data = handle.read()
-        if self._joined_last and data.startswith(b"\n"):
-            data = data[1:]  # the newline that ended a line we already read without it
-            self.offset += 1
-        self._joined_last = False
+        elif self._before_tail is not None:
+            # The last line was read before its newline: go back to the state before it,
+            # so it is read again whole, exactly as a fresh read of the same bytes would.
+            self._restore(self._before_tail)
+        data = read_rollout(path, self.offset, max_bytes)
         end = data.rfind(b"\n") + 1
-        rest = data[end:]
         number = self.next_line
         start = 0
         while start < end:  # in slices: one split of a 100 MB file would hold the GIL too long
@@ -79,63 +78,132 @@ class RolloutParser:
             if stop <= start:  # a single line longer than a slice
                 stop = data.find(b"\n", start) + 1
             for line in data[start:stop - 1].split(b"\n"):
-                self._line(line, number, True)
+                self._line(line, number)
                 number += 1
             start = stop
         self.offset += end
-        if rest.strip() and self._line(rest, number, False):
-            # A last line without its newline yet, but whole JSON: keep it, and skip the
-            # newline the writer adds next. Anything else is simply not written yet.
-            self.offset += len(rest)
-            self._joined_last = True
-            number += 1
         self.next_line = number
         self.session.lines = number - 1
+        rest = data[end:]
+        if rest.strip():
+            self._tail(rest, number, keep_state=not zst)
         return self
 
-    def _line(self, line: bytes, number: int, complete: bool) -> bool:
-        """Handle one line; False only for an unfinished last line (read again later)."""
+    def _tail(self, rest: bytes, number: int, keep_state: bool) -> None:
+        """A last line without its newline: counted when it is whole JSON (a writer may end
+        a file without one), else simply not written yet. It goes through the same steps as
+        any line, and the state before it is kept, to read it again when the file grows."""
+        try:
+            obj = orjson.loads(rest)
+        except orjson.JSONDecodeError:
+            return
+        if not isinstance(obj, dict):
+            return
+        if keep_state:
+            before = self.to_state()
+        self._line(rest, number, obj)
+        if keep_state:
+            self._before_tail = before
+        self.session.lines = number
+
+    def _line(self, line: bytes, number: int, obj=None) -> None:
         head = line[:HEAD]
         if skippable(head):
-            return True
+            return
         at = head.find(TYPE, 14) + len(TYPE)
         if head.startswith(REPEATS, at):
             key = head[at:at + 12]
             body = line[at:]
             if self._last_repeat.get(key) == body:
-                return True  # the same token_count or turn_context again: nothing new
+                return  # the same token_count or turn_context again: nothing new
             self._last_repeat[key] = body
         if self._calls_done and _WEAK_OUTPUT in head:
             match = _CALL_ID_RE.search(head)
             if match and match.group(1).decode() in self._calls_done:
-                return True  # 0.169+ gave this command's result in an item_completed event
-        try:
-            obj = orjson.loads(line)
-        except orjson.JSONDecodeError:
-            if not complete:
-                return False
-            if line.strip():
-                self.session.corrupt_lines.append(number)
-            return True
-        if isinstance(obj, dict):
-            self.feed(obj, number)
-        else:
+                return  # 0.169+ gave this command's result in an item_completed event
+        if obj is None:
+            try:
+                obj = orjson.loads(line)
+            except orjson.JSONDecodeError:
+                if line.strip():
+                    self.session.corrupt_lines.append(number)
+                return
+        if not isinstance(obj, dict):
             self.session.corrupt_lines.append(number)
-        return True
+            return
+        try:
+            self.feed(obj, number)
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError,
+                RecursionError) as exc:  # a shape the schema let through: still one line
+            self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+
+    def _invalid(self, line: int, why: str) -> None:
+        """A line of the wrong shape: skipped, counted, and the first reason kept."""
+        s = self.session
+        s.invalid_lines.append(line)
+        if not s.invalid_reason:
+            s.invalid_reason = why
+
+    # ---- resumable state -----------------------------------------------------------------
+    def to_state(self) -> bytes:
+        """Everything needed to go on reading later, as plain versioned msgpack: no code."""
+        return _STATE_ENCODER.encode(ParserState(
+            version=STATE_VERSION, session=self.session, keep_output=self.keep_output,
+            offset=self.offset, next_line=self.next_line, calls=self._calls,
+            calls_done=sorted(self._calls_done), last_repeat=list(self._last_repeat.items()),
+            turn_from_task=self._turn_from_task, task_events=self._task_events,
+            token_events=self._token_events, prev_total=self._prev_total,
+            replaying=self._replaying, sandboxed=self._sandboxed, before_tail=self._before_tail))
+
+    def resume_state(self) -> bytes:
+        """The state to store: the one before an unfinished last line, if there is one."""
+        return self._before_tail if self._before_tail is not None else self.to_state()
+
+    @classmethod
+    def from_state(cls, data: bytes) -> "RolloutParser":
+        """The parser `to_state` saved; ValueError for anything not exactly that."""
+        parser = cls.__new__(cls)
+        parser._restore(data)
+        return parser
+
+    def _restore(self, data: bytes) -> None:
+        try:
+            state = _STATE_DECODER.decode(data)
+        except msgspec.DecodeError as exc:   # ValidationError is one of these
+            raise ValueError(f"parser state: {exc}") from None
+        if state.version != STATE_VERSION:
+            raise ValueError(f"parser state version {state.version}, expected {STATE_VERSION}")
+        self.session, self.keep_output = state.session, state.keep_output
+        self.offset, self.next_line = state.offset, state.next_line
+        self._calls, self._calls_done = state.calls, set(state.calls_done)
+        self._last_repeat = dict(state.last_repeat)
+        self._turn_from_task, self._task_events = state.turn_from_task, state.task_events
+        self._token_events, self._prev_total = state.token_events, state.prev_total
+        self._replaying, self._sandboxed = state.replaying, state.sandboxed
+        self._before_tail = state.before_tail
 
     # ---- dispatch ------------------------------------------------------------------------
     def feed(self, obj: dict, line: int) -> None:
         kind = obj.get("type")
         payload = obj.get("payload")
         ts = obj.get("timestamp")
-        if kind in ENVELOPE_TYPES and isinstance(payload, dict):
+        if not isinstance(kind, (str, type(None))):
+            return self._invalid(line, _expected("str", kind, "$.type"))
+        if not isinstance(ts, (str, type(None))):
+            return self._invalid(line, _expected("str", ts, "$.timestamp"))
+        if kind in ENVELOPE_TYPES:
+            if not isinstance(payload, dict):
+                return self._invalid(line, _expected("object", payload, "$.payload"))
+            why = schema.problem(kind, payload)
+            if why:
+                return self._invalid(line, why)
             if self._replaying and kind != "session_meta":
                 # Releases that copy the parent's lines into a fork: they end where the
                 # fork's own activity (stamped after the fork was made) begins.
-                if not (isinstance(ts, str) and self.session.started_at and ts > self.session.started_at):
+                if not (ts and self.session.started_at and ts > self.session.started_at):
                     return
                 self._replaying = False
-            if isinstance(ts, str):
+            if ts:
                 if self.session.started_at is None:
                     self.session.started_at = ts
                 self.session.ended_at = ts
@@ -143,10 +211,16 @@ class RolloutParser:
             if handler:
                 handler(self, payload, line, ts)
         elif kind in LEGACY_ITEM_TYPES:
+            why = schema.problem("response_item", obj, "$")
+            if why:
+                return self._invalid(line, why)
             self.on_response_item(obj, line, None)
         elif "record_type" in obj:
             pass  # 0.2x state snapshots carry nothing we report
         elif kind is None and line == 1 and "id" in obj:
+            why = schema.problem("session_meta", obj, "$")
+            if why:
+                return self._invalid(line, why)
             self.on_session_meta(obj, line, None)  # 0.2x: bare meta on the first line
         else:
             self.session.unknown_lines += 1
@@ -386,8 +460,41 @@ class RolloutParser:
         if last.total or last.input:
             self.session.tokens.add(last)
         else:
-            self.session.tokens.add(total.minus(prev) if prev else total)
+            step = total.minus(prev) if prev else total
+            if min(step.input, step.cached_input, step.output, step.reasoning, step.total) < 0:
+                step = total  # the running total restarted: never subtract usage
+            self.session.tokens.add(step)
         self.session.last_usage = last
+
+
+STATE_VERSION = 1
+
+
+class ParserState(msgspec.Struct):
+    """`RolloutParser.to_state()`: plain data, decoded with every field's type checked."""
+    version: int
+    session: Session
+    keep_output: bool
+    offset: int
+    next_line: int
+    calls: dict[str, int]
+    calls_done: list[str]
+    last_repeat: list[tuple[bytes, bytes]]
+    turn_from_task: bool
+    task_events: bool
+    token_events: bool
+    prev_total: TokenUsage | None
+    replaying: bool
+    sandboxed: bool
+    before_tail: bytes | None
+
+
+_STATE_ENCODER = msgspec.msgpack.Encoder()
+_STATE_DECODER = msgspec.msgpack.Decoder(ParserState)
+
+
+def _expected(kind: str, value, where: str) -> str:
+    return f"Expected `{kind}`, got `{type(value).__name__}` - at `{where}`"
 
 
 def _message_text(content) -> str:

@@ -1,0 +1,188 @@
+"""Bad rollouts lose nothing: a wrongly typed line is one skipped, reported line; impossible
+token counts are refused; FIFOs and devices are never opened; a half-written last line
+reads the same cached as fresh."""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from codex_tui.config import Sources
+from codex_tui.index.discover import find_rollouts
+from codex_tui.index.store import SessionIndex
+from codex_tui.rollout.parse import parse_file
+from codex_tui.rollout.prefilter import HEAD, skippable
+from tests.conftest import fixture_files, run_cli
+
+BASE_PATH = fixture_files("0.169.0", "failures")[0]
+BASE = BASE_PATH.read_bytes()
+LINES = BASE.rstrip(b"\n").split(b"\n")
+TS = '"timestamp":"2026-11-22T03:51:36.000Z"'
+
+
+def _event(payload: dict) -> str:
+    return '{' + TS + ',"type":"event_msg","payload":' + json.dumps(payload) + '}'
+
+
+BAD_LINES = {
+    "type is a list": '{' + TS + ',"type":[],"payload":{}}',
+    "context window is text": _event({"type": "task_started", "model_context_window": "abc"}),
+    "1e30 tokens": _event({"type": "token_count", "info": {"total_token_usage": {"total_tokens": 1e30}}}),
+    "negative tokens": _event({"type": "token_count", "info": {
+        "total_token_usage": {"input_tokens": -5, "total_tokens": -5},
+        "last_token_usage": {"input_tokens": -5, "total_tokens": -5}}}),
+    "2^64-1 tokens": _event({"type": "token_count", "info": {
+        "total_token_usage": {"total_tokens": 2 ** 64 - 1},
+        "last_token_usage": {"total_tokens": 2 ** 64 - 1}}}),
+    "item is a list": _event({"type": "item_completed", "item": []}),
+    "numeric meta timestamp": '{' + TS + ',"type":"session_meta","payload":{"id":"other","timestamp":17}}',
+    "model is a dict": '{' + TS + ',"type":"turn_context","payload":{"model":{"name":"x"}}}',
+    "float envelope timestamp": '{"timestamp":1795348800.5,"type":"event_msg","payload":{"type":"error","message":"x"}}',
+    "exit code too big": _event({"type": "exec_command_end", "call_id": "x", "exit_code": 2 ** 40}),
+}
+
+
+def _with_line(tmp_path, line: str, at: int = 20, name: str = "rollout-bad.jsonl"):
+    lines = LINES[:at] + [line.encode()] + LINES[at:]
+    path = tmp_path / name
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    return path
+
+
+def _facts(session) -> tuple:
+    return (session.id, session.started_at, session.models, len(session.turns), len(session.commands),
+            [c.exit_code for c in session.commands], session.tokens, session.status,
+            session.context_window)
+
+
+@pytest.mark.parametrize("name", sorted(BAD_LINES))
+def test_a_wrongly_typed_line_is_one_skipped_line(tmp_path, name):
+    base = parse_file(str(BASE_PATH))
+    session = parse_file(str(_with_line(tmp_path, BAD_LINES[name])))
+    assert session.invalid_lines == [21], name
+    assert session.invalid_reason.startswith("Expected"), session.invalid_reason
+    assert "$." in session.invalid_reason
+    assert session.corrupt_lines == []
+    assert _facts(session) == _facts(base)  # every good line still counts, the bad one adds nothing
+
+
+def test_odd_tool_output_text_keeps_the_line_and_the_session(tmp_path):
+    odd = ("Exit code: " + "9" * 5000 + "\nWall time: 1.2.3 seconds\nOutput:\nhello")
+    call = ('{' + TS + ',"type":"response_item","payload":{"type":"function_call","name":"shell",'
+            '"call_id":"odd","arguments":"{\\"command\\":[\\"ls\\"]}"}}')
+    out = '{' + TS + ',"type":"response_item","payload":' + json.dumps(
+        {"type": "function_call_output", "call_id": "odd", "output": odd}) + '}'
+    path = tmp_path / "rollout-odd.jsonl"
+    path.write_bytes(BASE + call.encode() + b"\n" + out.encode() + b"\n")
+    session = parse_file(str(path))
+    odd_cmd = session.commands[-1]
+    assert odd_cmd.call_id == "odd" and odd_cmd.exit_code is None and odd_cmd.duration_s is None
+    assert odd_cmd.output_chars == len("hello")
+    assert len(session.commands) == len(parse_file(str(BASE_PATH)).commands) + 1
+    assert session.invalid_lines == [] and session.corrupt_lines == []
+
+
+def test_the_cli_reports_bad_lines_once_per_file_and_keeps_every_session(tmp_path):
+    root = tmp_path / "sessions"
+    root.mkdir()
+    _with_line(root, BAD_LINES["numeric meta timestamp"], name="rollout-a.jsonl")
+    bad = LINES[:20] + [BAD_LINES["model is a dict"].replace('"x"', f'"x{i}"').encode()
+                        for i in range(30)] + LINES[20:]   # each differs: repeats are skipped
+    (root / "rollout-b.jsonl").write_bytes(b"\n".join(bad) + b"\n")
+    (root / "rollout-good.jsonl").write_bytes(BASE)
+    for command in (["sessions", "--json"], ["scan", "--json"], ["sessions"]):
+        proc = run_cli(*command, "--sessions-root", str(root), "--no-dev-sessions")
+        assert proc.returncode in (0, 2), proc.stderr
+        assert "Traceback" not in proc.stderr
+    proc = run_cli("sessions", "--json", "--sessions-root", str(root), "--no-dev-sessions")
+    data = json.loads(proc.stdout)
+    assert len(data["sessions"]) == 3
+    by_name = {os.path.basename(s["path"]): s for s in data["sessions"]}
+    assert by_name["rollout-b.jsonl"]["invalid_count"] == 30
+    assert by_name["rollout-b.jsonl"]["models"] == by_name["rollout-good.jsonl"]["models"]
+    warned = [line for line in proc.stderr.splitlines() if "invalid line" in line]
+    assert len(warned) == 2, proc.stderr      # one per file, not one per line
+    assert any(f"rollout-b.jsonl:21: 30 invalid lines skipped" in w and "$.payload.model" in w
+               for w in warned), warned
+
+
+# ---- files that are not files ------------------------------------------------------------
+def test_fifos_and_device_links_are_never_opened(tmp_path):
+    root = tmp_path / "sessions"
+    root.mkdir()
+    (root / "rollout-good.jsonl").write_bytes(BASE)
+    os.mkfifo(root / "rollout-fifo.jsonl")
+    os.symlink("/dev/zero", root / "rollout-zero.jsonl")
+    os.symlink("/dev/urandom", root / "rollout-random.jsonl.zst")
+    found = find_rollouts(Sources(sessions_roots=[root]))
+    assert [os.path.basename(p) for p in found] == ["rollout-good.jsonl"]
+    # Handed one anyway (it changed after discovery): reported as unreadable, at once.
+    index = SessionIndex(None)
+    done = threading.Event()
+
+    def refresh():
+        index.refresh([str(root / "rollout-fifo.jsonl"), str(root / "rollout-zero.jsonl")])
+        done.set()
+
+    threading.Thread(target=refresh, daemon=True).start()
+    assert done.wait(10), "a FIFO or /dev/zero hung the index"
+    assert sorted(why for _, why in index.stats.unreadable) == ["not a regular file"] * 2
+    with pytest.raises(OSError, match="not a regular file"):
+        parse_file(str(root / "rollout-fifo.jsonl"))
+
+
+def test_the_size_limit_is_a_setting_and_says_when_hit(tmp_path):
+    root = tmp_path / "sessions"
+    root.mkdir()
+    (root / "rollout-big.jsonl").write_bytes(BASE)
+    (root / "rollout-small.jsonl").write_bytes(LINES[0] + b"\n")
+    limit_mb = (len(BASE) - 1) / 1048576
+    proc = run_cli("sessions", "--json", "--sessions-root", str(root), "--no-dev-sessions",
+                   env={"CODEX_TUI_MAX_ROLLOUT_MB": str(limit_mb)})
+    assert [os.path.basename(s["path"]) for s in json.loads(proc.stdout)["sessions"]] == \
+        ["rollout-small.jsonl"]
+    assert "rollout-big.jsonl: unreadable: larger than the" in proc.stderr
+    assert "max_rollout_mb" in proc.stderr
+    proc = run_cli("sessions", "--json", "--sessions-root", str(root), "--no-dev-sessions")
+    assert len(json.loads(proc.stdout)["sessions"]) == 2   # the default limit reads both
+
+
+# ---- half-written lines ------------------------------------------------------------------
+def _summaries(index: SessionIndex, path: str) -> dict:
+    index.refresh([path])
+    summary = index.summary(path)
+    summary.pop("mtime")
+    return summary
+
+
+# Split points inside lines whose head the prefilter recognises (skipped kinds), the hard case.
+_SKIPPED_HEADS = [sum(len(x) + 1 for x in LINES[:i]) + k for i, line in enumerate(LINES)
+                  if skippable(line[:HEAD]) for k in (40, len(line) // 2, len(line))]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(cuts=st.lists(st.one_of(st.integers(0, len(BASE)), st.sampled_from(_SKIPPED_HEADS)),
+                     min_size=1, max_size=8))
+def test_appends_in_any_split_read_the_same_cached_and_fresh(tmp_path, cuts):
+    path = tmp_path / "rollout-grow.jsonl"
+    path.write_bytes(b"")
+    cache = tmp_path / "cache-splits"
+    shutil.rmtree(cache, ignore_errors=True)
+    written = 0
+    for cut in sorted(set(cuts)) + [len(BASE)]:
+        if cut <= written:
+            continue
+        with open(path, "ab") as handle:
+            handle.write(BASE[written:cut])
+        written = cut
+        # a new index each step: the resumable state goes through its stored form
+        cached = _summaries(SessionIndex(cache, resumable_seconds=1e12), str(path))
+        fresh = _summaries(SessionIndex(None), str(path))
+        assert cached == fresh, f"after {written} bytes"
+    assert fresh["corrupt_lines"] == [] and fresh["invalid_lines"] == []
+    assert fresh["failures"] == _summaries(SessionIndex(None), str(BASE_PATH))["failures"]
