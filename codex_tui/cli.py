@@ -56,19 +56,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _settings_or_say_why():
     """The user's settings, or None after saying what is wrong with the config file."""
-    from codex_tui.settings import SettingsError, load_settings
+    from codex_tui.commands.common import load_cli_settings
+    from codex_tui.settings import SettingsError
 
     try:
-        return load_settings()
+        return load_cli_settings()
     except SettingsError as exc:
         print(f"codex-tui: {exc}", file=sys.stderr)
         return None
 
 
 def run_app(args) -> int:
-    settings = _settings_or_say_why()
-    if settings is None:
-        return EXIT_ERROR
+    settings = args.settings
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         print("codex-tui: the app needs a terminal; for scripts use a subcommand "
               "(codex-tui --help)", file=sys.stderr)
@@ -94,9 +93,7 @@ def run_open(args) -> int:
     """`codex-tui open`: the app on the Sessions view with the new pane running."""
     from codex_tui.commands.open import check
 
-    settings = _settings_or_say_why()
-    if settings is None:
-        return EXIT_ERROR
+    settings = args.settings
     request, error = check(args, settings)
     if error:
         print(f"codex-tui open: {error}", file=sys.stderr)
@@ -124,6 +121,11 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if codex_args:
         args.codex_args = codex_args
+    # One settings path for the app and every subcommand: a bad config.toml is the same
+    # clear error everywhere, and config.toml counts for `sessions` as it does in the app.
+    args.settings = _settings_or_say_why()
+    if args.settings is None:
+        return EXIT_ERROR
     try:
         if args.command == "sessions":
             from codex_tui.commands.sessions import run_sessions

@@ -23,9 +23,9 @@ def run_watch(args) -> int:
 
     from codex_tui.appserver.feed import DaemonFeed
 
-    theme = args.watch_theme or _saved_theme()
+    theme = args.watch_theme or args.settings.theme
     feed = DaemonFeed()
-    app = WatchApp(TmuxWatcher(args.sockets, silence_s=_silence(), daemons=feed.snapshot),
+    app = WatchApp(TmuxWatcher(args.sockets, silence_s=_silence(args.settings), daemons=feed.snapshot),
                    theme=theme)
 
     def changed() -> None:
@@ -41,15 +41,6 @@ def run_watch(args) -> int:
     finally:
         feed.stop()
     return app.return_code or EXIT_OK
-
-
-def _saved_theme() -> str:
-    try:
-        from codex_tui.settings import load_settings
-
-        return load_settings().theme
-    except Exception:  # noqa: BLE001 - a broken config file must not stop the side pane
-        return "codex-dark"
 
 
 def run_serve(args) -> int:

@@ -10,6 +10,9 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
+from typing import Annotated
+
+import msgspec
 
 from codex_tui import config
 
@@ -107,20 +110,22 @@ def _user_fields():
 
 
 def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
+    """Check `value` against the field's type with msgspec (one typed check for the file and
+    the environment alike; numbers must be >= 0 and finite), then set it."""
     default = getattr(Settings(), name)
-    if isinstance(default, bool):
-        ok = isinstance(value, bool)
-    elif isinstance(default, float):
-        ok = isinstance(value, (int, float)) and not isinstance(value, bool) and value >= 0
-        value = float(value) if ok else value
-    elif isinstance(default, list):
-        ok = isinstance(value, list) and all(isinstance(v, str) for v in value)
-    else:
-        ok = isinstance(value, str)
-    if not ok:
-        raise SettingsError(f"{where}: expected {_kind(default)}, got {value!r}")
+    try:
+        value = msgspec.convert(value, _FIELD_TYPES[type(default)])
+    except msgspec.ValidationError:
+        raise SettingsError(f"{where}: expected {_kind(default)}, got {value!r}") from None
     setattr(settings, name, value)
     settings.origin[name] = origin
+
+
+# msgspec rather than pydantic-settings: it is already a dependency (typed rollout lines), it
+# refuses a bool where a number belongs, and it adds no import time to `status`, which tmux
+# runs every few seconds.
+_FIELD_TYPES = {bool: bool, float: Annotated[float, msgspec.Meta(ge=0, le=1e9)], str: str,
+                list: list[str]}
 
 
 def _from_env(f, raw: str, name: str):
@@ -153,6 +158,8 @@ def _toml(value) -> str:
 
 
 def _show(value) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))                      # 5, not 5.0
     if isinstance(value, list):
         return ", ".join(value) or "(default)"
     if value == "":

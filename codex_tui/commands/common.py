@@ -11,24 +11,33 @@ from codex_tui import config
 from codex_tui.config import Sources
 
 
+def load_cli_settings():
+    """The user's settings for a subcommand, exactly as the app reads them (defaults, then
+    config.toml, then CODEX_TUI_* variables; the command's flags go on top). A config file
+    that cannot be used raises SettingsError with the same message the app gives."""
+    from codex_tui.settings import load_settings
+
+    return load_settings()
+
+
+def cli_settings(args):
+    """The settings cli.main loaded for this command (defaults when called without them)."""
+    from codex_tui.settings import Settings
+
+    return getattr(args, "settings", None) or Settings()
+
+
 def sources_from_args(args) -> Sources:
+    """The session roots: the flags, else the settings (sessions_roots, dev_sessions, dev_root)."""
+    base = cli_settings(args).sources()
     if args.no_dev_sessions:
         dev_root = None
+    elif args.dev_root:
+        dev_root = args.dev_root
     else:
-        dev_root = args.dev_root or config.default_dev_root()
-    return Sources(sessions_roots=list(args.sessions_root), dev_root=dev_root,
-                   max_rollout_bytes=_max_rollout_bytes())
-
-
-def _max_rollout_bytes() -> int:
-    """The max_rollout_mb setting (config.toml or CODEX_TUI_MAX_ROLLOUT_MB). A config file
-    the app would refuse keeps the default here: the headless commands never needed it."""
-    from codex_tui.settings import Settings, SettingsError, load_settings
-
-    try:
-        return load_settings().max_rollout_bytes()
-    except SettingsError:
-        return Settings().max_rollout_bytes()
+        dev_root = base.dev_root
+    return Sources(sessions_roots=list(args.sessions_root) or base.sessions_roots, dev_root=dev_root,
+                   max_rollout_bytes=base.max_rollout_bytes)
 
 
 def print_json(obj) -> None:

@@ -97,6 +97,22 @@ def run_job(args) -> int:
         return EXIT_ERROR
 
 
+def _codex_bin(args) -> str | None:
+    """--codex-bin, else the codex_bin setting (config.toml or CODEX_TUI_CODEX_BIN) when it
+    names one program; else find_codex looks for `codex` on PATH."""
+    if args.codex_bin:
+        return args.codex_bin
+    import shlex
+
+    from codex_tui.commands.common import cli_settings
+
+    try:
+        words = shlex.split(cli_settings(args).codex_bin)
+    except ValueError:
+        return None
+    return words[0] if len(words) == 1 else None
+
+
 def _max_reviews(args) -> int | None:
     if args.no_review:
         return 0
@@ -119,7 +135,7 @@ def _run(args, runs_dir: Path) -> int:
                          resume_session_id=args.resume, notify_cmd=args.notify_cmd,
                          event_stream=args.event_stream.resolve() if args.event_stream else None,
                          max_reviews=DEFAULT_MAX_REVIEWS if reviews is None else reviews,
-                         codex_bin=args.codex_bin, extra_args=extra)
+                         codex_bin=_codex_bin(args), extra_args=extra)
     _print_started(start_run(request, runs_dir))
     return EXIT_OK
 
@@ -127,7 +143,7 @@ def _run(args, runs_dir: Path) -> int:
 def _resume(args, runs_dir: Path) -> int:
     from codex_tui.jobs import resume_run
 
-    overrides = {"model": args.model, "notify_cmd": args.notify_cmd, "codex_bin": args.codex_bin,
+    overrides = {"model": args.model, "notify_cmd": args.notify_cmd, "codex_bin": _codex_bin(args),
                  "event_stream": str(args.event_stream.resolve()) if args.event_stream else None}
     reviews = _max_reviews(args)
     if reviews is not None:

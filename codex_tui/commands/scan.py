@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from codex_tui import config
-from codex_tui.commands.common import print_json, sources_from_args
+from codex_tui.commands.common import cli_settings, print_json, sources_from_args
 from codex_tui.index.query import load_sessions, print_warnings
 from codex_tui.scan.health import skill_health
 from codex_tui.scan.report import to_markdown
@@ -17,7 +17,7 @@ def run_scan(args) -> int:
         print("codex-tui scan: --days must be positive and --max-samples-per-skill not negative",
               file=sys.stderr)
         return EXIT_USAGE
-    skills_root = (args.skills_root or config.default_skills_root()).expanduser()
+    skills_root = (args.skills_root or cli_settings(args).skills_path()).expanduser()
     words = [w.strip() for w in args.complex_words.split(",")] if args.complex_words \
         else list(config.DEFAULT_COMPLEX_WORDS)
     selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,

@@ -6,12 +6,13 @@ import sys
 import orjson
 
 from codex_tui import config
-from codex_tui.commands.common import short_path, sources_from_args
+from codex_tui.commands.common import cli_settings, short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
 
 
 def run_sessions(args) -> int:
-    selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,
+    days = args.days if args.days is not None else (cli_settings(args).days or None)
+    selection = load_sessions(sources_from_args(args), days, use_cache=not args.no_cache,
                               now=config.now())
     print_warnings(selection)
     if args.json:

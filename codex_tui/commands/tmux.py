@@ -51,10 +51,19 @@ def main_status(argv: list[str]) -> int:
     """`codex-tui status` on its own parser, so a status-line call loads nothing else."""
     import argparse
 
+    from codex_tui.commands.common import load_cli_settings
+    from codex_tui.settings import SettingsError
+
     parser = argparse.ArgumentParser(prog="codex-tui status", description=STATUS_HELP)
     add_status_args(parser)
+    args = parser.parse_args(argv)
     try:
-        return run_status(parser.parse_args(argv))
+        args.settings = load_cli_settings()
+    except SettingsError as exc:
+        print(f"codex-tui: {exc}", file=sys.stderr)
+        return EXIT_ERROR
+    try:
+        return run_status(args)
     except BrokenPipeError:
         return EXIT_OK
 
@@ -108,12 +117,14 @@ def daemons_json(watches: list) -> list[dict]:
             for w in watches]
 
 
-def _silence() -> float:
-    value = os.environ.get("CODEX_TUI_SILENCE_MINUTES")
-    try:
-        return float(value) * 60 if value else 300.0
-    except ValueError:
-        return 300.0
+def _silence(settings=None) -> float:
+    """The silence threshold in seconds, from the settings (config.toml, then
+    CODEX_TUI_SILENCE_MINUTES), as the app reads it."""
+    if settings is None:
+        from codex_tui.commands.common import load_cli_settings
+
+        settings = load_cli_settings()
+    return settings.silence_minutes * 60
 
 
 def counts(rows) -> dict[str, int]:
@@ -140,7 +151,8 @@ def tmux_line(rows) -> str:
 
 def run_status(args) -> int:
     watches = daemons()
-    rows, warnings = snapshot(args.sockets, watches=watches)
+    rows, warnings = snapshot(args.sockets, silence_s=_silence(getattr(args, "settings", None)),
+                              watches=watches)
     for warning in warnings:
         if not args.tmux:
             print(f"codex-tui status: warning: {warning}", file=sys.stderr)

@@ -1,0 +1,47 @@
+"""One settings path: the app and every subcommand read config.toml and CODEX_TUI_* the
+same way, the command's flags go on top, and a bad config is the same error everywhere."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.conftest import ROLLOUTS, run_cli
+
+
+def write_config(tmp_path, text: str):
+    folder = tmp_path / "config"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.toml").write_text(text)
+    return {"CODEX_TUI_CONFIG_DIR": str(folder)}
+
+
+def test_sessions_reads_the_roots_in_config_toml(tmp_path):
+    root = ROLLOUTS / "0.169.0"
+    env = write_config(tmp_path, f'sessions_roots = ["{root}"]\ndev_sessions = false\n')
+    listed = json.loads(run_cli("sessions", "--json", env=env).stdout)
+    expected = len(list(root.rglob("rollout-*.jsonl")))
+    assert expected > 3 and len(listed["sessions"]) == expected
+    # a flag goes on top of the file
+    other = ROLLOUTS / "0.58.0"
+    flagged = json.loads(run_cli("sessions", "--json", "--sessions-root", str(other), env=env).stdout)
+    assert len(flagged["sessions"]) == len(list(other.rglob("rollout-*.jsonl")))
+    assert {s["cli_version"] for s in flagged["sessions"]} == {"0.58.0"}
+
+
+@pytest.mark.parametrize("command", [["sessions"], ["scan"], ["status", "--json"], ["job", "list"],
+                                     ["gate"], ["pending"], []])
+def test_a_bad_config_is_the_same_clear_error_everywhere(tmp_path, command):
+    env = write_config(tmp_path, 'silence_minutes = "abc"\n')
+    proc = run_cli(*command, env=env)
+    assert proc.returncode == 1, (command, proc.stdout, proc.stderr)
+    assert proc.stderr.strip().endswith("silence_minutes: expected a number >= 0, got 'abc'"), proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_the_environment_goes_over_the_file_and_days_counts(tmp_path):
+    env = write_config(tmp_path, f'sessions_roots = ["{ROLLOUTS}"]\ndev_sessions = false\ndays = 1\n')
+    env["CODEX_TUI_NOW"] = str(1795348800 + 30 * 86400)   # a month after the fixtures
+    assert json.loads(run_cli("sessions", "--json", env=env).stdout)["sessions"] == []
+    env["CODEX_TUI_DAYS"] = "0"                   # 0 = every session
+    assert json.loads(run_cli("sessions", "--json", env=env).stdout)["sessions"]
