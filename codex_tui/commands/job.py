@@ -8,6 +8,7 @@ from pathlib import Path
 
 from codex_tui.commands.common import print_json
 from codex_tui.redact import redact
+from codex_tui.sanitize import say
 
 EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
@@ -88,7 +89,7 @@ def run_job(args) -> int:
     try:
         return handler(args, runs_dir)
     except jobs.JobError as exc:
-        print(f"codex-tui job {args.job_command}: {exc}", file=sys.stderr)
+        say(f"codex-tui job {args.job_command}: {exc}", err=True)
         return EXIT_ERROR
 
 
@@ -132,10 +133,10 @@ def _resume(args, runs_dir: Path) -> int:
 
 
 def _print_started(run) -> None:
-    print(f"codex_run_id={run.run_id}")
-    print(f"log_file={run.log_file}")
-    print(f"meta_file={run.meta_file}")
-    print(f"summary_file_pending={run.summary_file}")
+    say(f"codex_run_id={run.run_id}")
+    say(f"log_file={run.log_file}")
+    say(f"meta_file={run.meta_file}")
+    say(f"summary_file_pending={run.summary_file}")
     sys.stdout.flush()
 
 
@@ -161,14 +162,14 @@ def _list(args, runs_dir: Path) -> int:
         print_json({"runs_dir": str(runs_dir), "runs": [_row(r) for r in items]})
         return EXIT_OK
     if not items:
-        print(f"no runs in {runs_dir}")
+        say(f"no runs in {runs_dir}")
         return EXIT_OK
-    print(f"{'run':20} {'state':9} {'class':13} {'duration':>8} {'tokens':>8}  task")
+    say(f"{'run':20} {'state':9} {'class':13} {'duration':>8} {'tokens':>8}  task")
     for r in items:
         row = _row(r)
         tokens = (row["token_usage"] or {}).get("total")
         review = f" (review of {row['review_of']})" if row["review_of"] else ""
-        print(f"{r.run_id:20} {row['state']:9} {row['failure_class'] or '-':13} "
+        say(f"{r.run_id:20} {row['state']:9} {row['failure_class'] or '-':13} "
               f"{_duration(row['duration_s']):>8} {tokens if tokens is not None else '-':>8}  "
               f"{(row['task'] or '').splitlines()[0][:60] if row['task'] else ''}{review}")
     return EXIT_OK
@@ -206,12 +207,12 @@ def _show(args, runs_dir: Path) -> int:
     for key in ("run_id", "state", "repo", "task", "model", "started_at", "duration_s", "session_id",
                 "failure_class", "success", "review_of", "review_run_id", "log_file", "summary_file"):
         if data.get(key) is not None:
-            print(f"{key}: {data[key]}")
+            say(f"{key}: {data[key]}")
     summary = data["summary"] or {}
     if summary.get("token_usage"):
-        print("tokens: " + ", ".join(f"{k} {v:,}" for k, v in summary["token_usage"].items()))
+        say("tokens: " + ", ".join(f"{k} {v:,}" for k, v in summary["token_usage"].items()))
     for line in summary.get("evidence") or []:
-        print(f"evidence: {line}")
+        say(f"evidence: {line}")
     return EXIT_OK
 
 
@@ -221,7 +222,7 @@ def _tail(args, runs_dir: Path) -> int:
     _load(runs_dir, args.run_id)
     lines = tail_log(runs_dir, args.run_id, max_lines=max(1, args.lines))
     for line in lines:
-        print(line)
+        say(line)
     if args.follow:
         _follow(runs_dir, args.run_id, load_run)
     return EXIT_OK
@@ -239,7 +240,7 @@ def _follow(runs_dir: Path, run_id: str, load_run) -> None:
             if data:
                 *lines, partial = (partial + data).split(b"\n")
                 for raw in lines:
-                    print(redact(raw.decode("utf-8", errors="replace")), flush=True)
+                    say(redact(raw.decode("utf-8", errors="replace")), flush=True)
             elif load_run(runs_dir, run_id).state != RUNNING:
                 break
             else:
@@ -253,9 +254,9 @@ def _kill(args, runs_dir: Path) -> int:
     if args.json:
         print_json(result)
     elif result["killed"]:
-        print(f"killed {args.run_id}: {', '.join(result['signals']) or 'before Codex started'}")
+        say(f"killed {args.run_id}: {', '.join(result['signals']) or 'before Codex started'}")
     else:
-        print(f"{args.run_id} {result['reason']} ({result['state']})")
+        say(f"{args.run_id} {result['reason']} ({result['state']})")
     return EXIT_OK
 
 
@@ -269,14 +270,14 @@ def _verify(args, runs_dir: Path) -> int:
     if args.json:
         print_json(report)
     else:
-        print(f"{run.run_id}: {'ok' if report['ok'] else 'problems found'} "
+        say(f"{run.run_id}: {'ok' if report['ok'] else 'problems found'} "
               f"({len(report['changed_files'])} changed files)")
         for item in report["syntax"] or []:
-            print(f"  {'ok ' if item['ok'] else 'BAD'} {item['path']}" +
+            say(f"  {'ok ' if item['ok'] else 'BAD'} {item['path']}" +
                   (f": {item['error']}" if item["error"] else ""))
         if report["tests"]:
             t = report["tests"]
-            print(f"  tests `{t['command']}`: exit {t['exit_code']} in {t['duration_s']} s")
+            say(f"  tests `{t['command']}`: exit {t['exit_code']} in {t['duration_s']} s")
             if not t["ok"]:
-                print("\n".join("    " + line for line in t["output_tail"].splitlines()))
+                say("\n".join("    " + line for line in t["output_tail"].splitlines()))
     return EXIT_OK if report["ok"] else EXIT_ISSUES

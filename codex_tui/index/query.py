@@ -138,7 +138,9 @@ def load_sessions(sources: Sources, days: float | None = None, use_cache: bool =
 
 
 def print_warnings(selection: Selection, limit: int = 20) -> None:
-    for warning in selection.warnings[:limit]:
-        print(f"codex-tui: warning: {warning}", file=sys.stderr)
+    from codex_tui.sanitize import safe
+
+    for warning in selection.warnings[:limit]:   # file names: foreign text
+        print(f"codex-tui: warning: {safe(warning, newlines=False)}", file=sys.stderr)
     if len(selection.warnings) > limit:
         print(f"codex-tui: warning: … and {len(selection.warnings) - limit} more", file=sys.stderr)
