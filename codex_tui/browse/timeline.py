@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from codex_tui.browse.rows import format_tokens, local_when
 from codex_tui.rollout.model import Session
+from codex_tui.sanitize import safe
 
 FOLD_LINES = 6          # output longer than this is folded to its first lines
 FOLDED_SHOWN = 3
@@ -101,7 +102,9 @@ def build_timeline(session: Session, tz=None) -> Timeline:
             blocks.append(Block("failure", f"✗ {failure.kind}: {failure.excerpt}", failure=True))
     if not session.turns:
         blocks.append(Block("error", "This rollout has no turns yet."))
-    resume = f"codex resume {session.id}" if session.id else ""
+    for block in blocks:   # prompts, commands, outputs, paths: foreign text, shown visibly
+        block.text = safe(block.text)
+    resume = safe(f"codex resume {session.id}", newlines=False) if session.id else ""
     return Timeline(blocks, resume)
 
 
