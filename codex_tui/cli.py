@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from codex_tui import __version__
-from codex_tui.sanitize import say
+from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
@@ -100,7 +100,7 @@ def run_open(args) -> int:
         return EXIT_ERROR
     request, error = check(args, settings)
     if error:
-        say(f"codex-tui open: {error}", err=True)
+        say(f"codex-tui open: {safe(error)}", err=True)
         return EXIT_ERROR
     from codex_tui.app import make_app
 

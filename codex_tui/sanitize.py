@@ -46,10 +46,13 @@ def safe_text(text: object, style: object = "", *, newlines: bool = True):
 
 
 def say(text: object = "", *, err: bool = False, flush: bool = False) -> None:
-    """Print one piece of text output (stdout, or stderr with `err`) through `safe()`: the
-    foreign text in it (paths, prompts, tasks, git output) shows its control characters and
-    never drives the terminal. Every text printer of the CLI uses this; JSON goes through `json_bytes`."""
-    print(safe(text), file=sys.stderr if err else sys.stdout, flush=flush)
+    """Print one line of CLI text output (stdout, or stderr with `err`) with every control
+    character made visible: the last guard for foreign text (paths, prompts, tasks, git
+    output) inside our own lines. Callers pass foreign text that nothing redacted yet through
+    `safe()` first; the line itself is not redacted, so `tokens: total 9` or a serve URL's
+    token stay as we wrote them. Every text printer of the CLI uses this; JSON goes through
+    `json_bytes`."""
+    print(visible(text), file=sys.stderr if err else sys.stdout, flush=flush)
 
 
 def _json_escape(match: re.Match[bytes]) -> bytes:

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from codex_tui.commands.common import add_source_args, print_json, short_path, sources_from_args
-from codex_tui.sanitize import safe_text, say
+from codex_tui.sanitize import safe, safe_text, say
 
 # The governance package is imported when `gate` runs, not when the CLI builds its parser.
 STYLES = {"ok": ("green", "✔"), "warn": ("yellow", "▲"), "fail": ("red", "✖")}
@@ -32,10 +32,10 @@ def run_gate(args) -> int:
                                    refresh_pr=args.refresh_pr, sources=sources_from_args(args),
                                    use_cache=not args.no_cache)
     except (GitError, LookupError) as exc:
-        say(f"codex-tui gate: {exc.args[0] if exc.args else exc}", err=True)
+        say(f"codex-tui gate: {safe(exc.args[0] if exc.args else exc)}", err=True)   # git's stderr
         return EXIT_ERROR
     except OSError as exc:
-        say(f"codex-tui gate: {exc}", err=True)
+        say(f"codex-tui gate: {safe(exc)}", err=True)
         return EXIT_ERROR
     if args.json:
         print_json(report.to_json())

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from codex_tui.commands.common import print_json
 from codex_tui.redact import redact
-from codex_tui.sanitize import say
+from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
@@ -89,7 +89,7 @@ def run_job(args) -> int:
     try:
         return handler(args, runs_dir)
     except jobs.JobError as exc:
-        say(f"codex-tui job {args.job_command}: {exc}", err=True)
+        say(f"codex-tui job {args.job_command}: {safe(exc)}", err=True)
         return EXIT_ERROR
 
 

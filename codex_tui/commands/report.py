@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codex_tui.sanitize import say
+from codex_tui.sanitize import safe, say
 from codex_tui.commands.common import add_source_args, sources_from_args
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -57,7 +57,7 @@ def run_report(args) -> int:
             say(f"INSIGHTS={files.insights}")
         render(files, progress=progress)
     except ReportError as exc:
-        say(f"codex-tui report: {exc}", err=True)
+        say(f"codex-tui report: {safe(exc)}", err=True)
         return EXIT_ERROR
     say(f"REPORT_URL={files.url}", flush=True)
     if not args.no_open:

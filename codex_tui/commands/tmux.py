@@ -143,7 +143,7 @@ def run_status(args) -> int:
     rows, warnings = snapshot(args.sockets, watches=watches)
     for warning in warnings:
         if not args.tmux:
-            say(f"codex-tui status: warning: {warning}", err=True)
+            say(f"codex-tui status: warning: {safe(warning)}", err=True)
     if args.json:
         print(json.dumps({"sessions": [r.to_json() for r in rows],
                           "daemons": daemons_json(watches),
@@ -180,7 +180,7 @@ def run_tmux_split(args) -> int:
         Tmux(socket).run("split-window", "-h", *flags, "-l", str(args.width), "-c", os.getcwd(),
                          "-P", "-F", "#{pane_id}", command)
     except TmuxError as exc:
-        say(f"codex-tui tmux-split: {exc}", err=True)
+        say(f"codex-tui tmux-split: {safe(exc)}", err=True)
         return EXIT_ERROR
     return EXIT_OK
 
