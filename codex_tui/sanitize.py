@@ -21,6 +21,11 @@ def _show(match: re.Match[str]) -> str:
     return chr(0x2400 + code) if code < 0x20 else f"\\x{code:02x}"
 
 
+def has_control(text: str) -> bool:
+    """Whether `text` holds a character `visible()` would change (tabs and newlines aside)."""
+    return _CONTROLS.search(text) is not None
+
+
 def visible(text: object, *, newlines: bool = True) -> str:
     """`text` with every control character made visible. With `newlines=False` line breaks
     become ⏎ too (for one-line lists); tabs become spaces."""
