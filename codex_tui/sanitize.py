@@ -29,9 +29,10 @@ def has_control(text: str) -> bool:
 def visible(text: object, *, newlines: bool = True) -> str:
     """`text` with every control character made visible. With `newlines=False` line breaks
     become ⏎ too (for one-line lists); tabs become spaces."""
-    value = "" if text is None else str(text)
-    value = _CONTROLS.sub(_show, value.replace("\t", "    "))
-    return value if newlines else value.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+    value = ("" if text is None else str(text)).replace("\t", "    ")
+    if not newlines:   # before the controls pass, or CR LF would show as ␍⏎
+        value = value.replace("\r\n", "⏎").replace("\n", "⏎").replace("\r", "⏎")
+    return _CONTROLS.sub(_show, value)
 
 
 def safe(text: object, *, newlines: bool = True) -> str:

@@ -19,6 +19,7 @@ HOSTILE = f"{OSC52}pwn{CLEAR} {C1_CSI}red\r over\b\b [/] [link=https://evil.exam
 RAW_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 FAILURES = ROLLOUTS / "0.169.0" / "failures"
+SKILL = ROLLOUTS / "0.169.0" / "skill"
 SESSION_ID = "01a20161-78d8-7931-b516-76a267b94589"
 
 
@@ -64,13 +65,14 @@ def hostile_sessions(root: Path, cwd: Path) -> Path:
              "No such file or directory": f"No such file {HOSTILE}",
              "Several commands failed.": f"Several failed {HOSTILE}",
              "build failed": f"build {CLEAR}failed{OSC52}"}
-    src = next(FAILURES.rglob("rollout-*.jsonl"))
     day = root / "2026" / "11" / "22"
     day.mkdir(parents=True, exist_ok=True)
-    lines = [json.dumps(_poison(json.loads(line), swaps)) for line in src.read_text().splitlines()]
-    assert all(RAW_CONTROL.search(line) is None for line in lines)   # JSON escapes them itself
-    assert "\\u001b]52" in "".join(lines)
-    (day / src.name).write_text("\n".join(lines) + "\n")
+    for fixture in (SKILL, FAILURES):   # the skill session feeds skill health its evidence
+        src = next(fixture.rglob("rollout-*.jsonl"))
+        lines = [json.dumps(_poison(json.loads(line), swaps)) for line in src.read_text().splitlines()]
+        assert all(RAW_CONTROL.search(line) is None for line in lines)   # JSON escapes them itself
+        assert "\\u001b]52" in "".join(lines)
+        (day / src.name).write_text("\n".join(lines) + "\n")
     odd = day / f"rollout-2026-11-22T04-00-00-{OSC52}{CLEAR}.jsonl"
     odd.write_text(lines[0] + "\n{not json\n" + "\n".join(lines[1:]) + "\n")
     (day / f"rollout-2026-11-22T05-00-00-{OSC52}.jsonl.zst").write_bytes(b"not zstd at all")

@@ -8,7 +8,8 @@ import sys
 import pytest
 
 from tests.conftest import PINNED_NOW, logs_screen, make_test_app, wait_loaded, wait_until
-from tests.escape_helpers import (HOSTILE, OSC52, hostile_repo, hostile_run, hostile_sessions,
+from codex_tui.widgets.session_table import SessionTable
+from tests.escape_helpers import (HOSTILE, OSC52, SESSION_ID, hostile_repo, hostile_run, hostile_sessions,
                                   raw_controls)
 
 
@@ -19,7 +20,6 @@ def hostile_app(tmp_path, monkeypatch):
     hostile_run(tmp_path / "state" / "runs", repo)          # CODEX_TUI_STATE_DIR's runs
     monkeypatch.setenv("CODEX_TUI_NOW", str(PINNED_NOW))
     monkeypatch.setenv("INSIGHT_REPORT_USAGE_DIR", str(tmp_path / f"usage{OSC52}"))
-    monkeypatch.setenv("CODEX_TUI_SKILLS_ROOT", str(tmp_path / "no-skills"))
     monkeypatch.chdir(repo)
     return make_test_app(sessions_roots=[str(root)], dev_sessions=False), repo
 
@@ -48,6 +48,9 @@ async def test_every_view_shows_escapes_visibly(hostile_app):
         assert_clean(app, "logs", "[/] Check ␛]52", "SGVsbG8=␇␛[2J")   # prompt, cwd
         assert any(OSC52 in w for w in logs_screen(app).warnings)   # the data keeps the bytes
 
+        logs = logs_screen(app)
+        table = logs.query_one(SessionTable)
+        table.cursor = next(n for n, i in enumerate(logs.order) if logs.rows[i].id == SESSION_ID)
         await pilot.press("enter")                               # the session's timeline
         await wait_until(pilot, lambda: "failure" in screen_text(app), what="the timeline")
         assert_clean(app, "detail", "cat /nonexistent/␛]52", "No such file ␛]52", "[link=")
@@ -58,7 +61,7 @@ async def test_every_view_shows_escapes_visibly(hostile_app):
 
         await pilot.press("h")                                   # skill health
         await wait_until(pilot, lambda: "sessions ·" in screen_text(app), what="skill health")
-        assert_clean(app, "skill health")
+        assert_clean(app, "skill health", "No such file ␛]52")
         await pilot.press("escape")
 
         await pilot.press("3")                                   # Jobs
