@@ -68,6 +68,13 @@ async def test_every_view_shows_escapes_visibly(hostile_app):
         await wait_until(pilot, lambda: "Fix it" in screen_text(app), what="the jobs")
         await wait_until(pilot, lambda: "codex says" in screen_text(app), what="the job tail")
         assert_clean(app, "jobs", "Fix it ␛]52", "codex says ␛]52", "error: ␛]52")
+        await pilot.press("r")                                   # resume form names the run
+        await pilot.pause()
+        assert_clean(app, "resume form", "Resume 20261122-040506-1")
+        await pilot.press("escape")
+        await pilot.press("l")                                   # its session id in Logs' search
+        await pilot.pause()
+        assert_clean(app, "logs search", "s␛]52")
 
         await pilot.press("5")                                   # Governance
         await wait_until(pilot, lambda: "PR gate" in screen_text(app), what="the gates")
