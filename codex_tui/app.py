@@ -8,6 +8,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from codex_tui.browse.source import LogSource
+from codex_tui.sanitize import safe
 from codex_tui.settings import Settings, save_preference
 from codex_tui.themes import THEMES
 from codex_tui.widgets.view_tabs import VIEWS
@@ -61,6 +62,13 @@ class CodexTuiApp(App):
         self.switch_mode(self.start_view)
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=8)
+
+    def notify(self, message: str, *, title: str = "", severity="information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every toast: its text through `safe()` and never parsed as markup, since toasts carry
+        foreign text (paths, session titles, error messages) from every view."""
+        super().notify(safe(message), title=safe(title, newlines=False), severity=severity,
+                       timeout=timeout, markup=False)
 
     def on_unmount(self) -> None:
         # The Sessions view closes its hub as it unmounts; this covers any other way out.

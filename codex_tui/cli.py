@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from codex_tui import __version__
+from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
@@ -62,15 +63,15 @@ def _settings_or_say_why():
     try:
         return load_cli_settings()
     except SettingsError as exc:
-        print(f"codex-tui: {exc}", file=sys.stderr)
+        say(f"codex-tui: {exc}", err=True)
         return None
 
 
 def run_app(args) -> int:
     settings = args.settings
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        print("codex-tui: the app needs a terminal; for scripts use a subcommand "
-              "(codex-tui --help)", file=sys.stderr)
+        say("codex-tui: the app needs a terminal; for scripts use a subcommand "
+              "(codex-tui --help)", err=True)
         return EXIT_ERROR
     from codex_tui.app import make_app
 
@@ -78,7 +79,7 @@ def run_app(args) -> int:
     if args.theme:
         if args.theme not in app.available_themes:
             names = ", ".join(sorted(app.available_themes))
-            print(f"codex-tui: unknown theme {args.theme!r}; choose one of: {names}", file=sys.stderr)
+            say(f"codex-tui: unknown theme {args.theme!r}; choose one of: {names}", err=True)
             return EXIT_ERROR
         settings.theme = args.theme
         app.theme = args.theme
@@ -96,7 +97,7 @@ def run_open(args) -> int:
     settings = args.settings
     request, error = check(args, settings)
     if error:
-        print(f"codex-tui open: {error}", file=sys.stderr)
+        say(f"codex-tui open: {safe(error)}", err=True)
         return EXIT_ERROR
     from codex_tui.app import make_app
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from codex_tui.sanitize import say
+
 EXIT_OK, EXIT_ERROR = 0, 1
 
 
@@ -11,11 +13,11 @@ def run_watch(args) -> int:
     import shutil
 
     if shutil.which("tmux") is None:
-        print("codex-tui watch: tmux is not installed (or not on PATH)", file=sys.stderr)
+        say("codex-tui watch: tmux is not installed (or not on PATH)", err=True)
         return EXIT_ERROR
     if not sys.stdout.isatty() or not sys.stdin.isatty():
-        print("codex-tui watch: needs a terminal; for scripts use `codex-tui status --json`",
-              file=sys.stderr)
+        say("codex-tui watch: needs a terminal; for scripts use `codex-tui status --json`",
+              err=True)
         return EXIT_ERROR
     from codex_tui.commands.tmux import _silence
     from codex_tui.screens.watch import WatchApp

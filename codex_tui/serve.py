@@ -14,6 +14,8 @@ import shlex
 import socket
 import sys
 
+from codex_tui.sanitize import say
+
 HOST = "127.0.0.1"
 COOKIE = "codex_tui_session"
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -66,7 +68,7 @@ def make_server(port: int, view: str = "logs"):
             return app
 
         async def on_startup(self, app) -> None:
-            print(f"codex-tui serve: open {url}  (Ctrl+C stops)", flush=True)
+            say(f"codex-tui serve: open {url}  (Ctrl+C stops)", flush=True)
 
     command = shlex.join([sys.executable, "-m", "codex_tui.serve", "--child", view])
     server = TokenServer(command, host=HOST, port=port, title="codex-tui")
@@ -78,16 +80,16 @@ def serve(port: int, view: str = "logs") -> int:
     try:
         import textual_serve  # noqa: F401
     except ImportError:
-        print("codex-tui serve: textual-serve is not installed (pip install textual-serve)",
-              file=sys.stderr)
+        say("codex-tui serve: textual-serve is not installed (pip install textual-serve)",
+              err=True)
         return EXIT_ERROR
     port = port or free_port()
     try:
         with socket.socket() as probe:
             probe.bind((HOST, port))
     except OSError as exc:
-        print(f"codex-tui serve: cannot listen on {HOST}:{port}: {exc.strerror or exc}; "
-              "pick another --port (0: any free one)", file=sys.stderr)
+        say(f"codex-tui serve: cannot listen on {HOST}:{port}: {exc.strerror or exc}; "
+              "pick another --port (0: any free one)", err=True)
         return EXIT_ERROR
     server, _url = make_server(port, view)
     server.serve()

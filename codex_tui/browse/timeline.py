@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from codex_tui.browse.rows import format_tokens, local_when
 from codex_tui.ids import resume_command
 from codex_tui.rollout.model import Session
+from codex_tui.sanitize import safe
 
 FOLD_LINES = 6          # output longer than this is folded to its first lines
 FOLDED_SHOWN = 3
@@ -102,7 +103,9 @@ def build_timeline(session: Session, tz=None) -> Timeline:
             blocks.append(Block("failure", f"✗ {failure.kind}: {failure.excerpt}", failure=True))
     if not session.turns:
         blocks.append(Block("error", "This rollout has no turns yet."))
-    return Timeline(blocks, resume_command(session.id))
+    for block in blocks:   # prompts, commands, outputs, paths: foreign text, shown visibly
+        block.text = safe(block.text)
+    return Timeline(blocks, resume_command(session.id))   # only for a UUID, shell-quoted
 
 
 def _command_facts(command) -> str:

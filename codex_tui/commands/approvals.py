@@ -4,10 +4,9 @@ what any Codex session on this machine waits for, through Codex's own app-server
 from __future__ import annotations
 
 import json
-import sys
 import time
 
-from codex_tui.sanitize import safe
+from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 3
 
@@ -49,16 +48,16 @@ def run_pending(args) -> int:
         return EXIT_OK
     for watch in watches:
         if not watch.connected:
-            print(f"codex-tui pending: {safe(watch.why)}", file=sys.stderr)
+            say(f"codex-tui pending: {safe(watch.why)}", err=True)
     if not items:
-        print("Nothing is waiting.")
+        say("Nothing is waiting.")
         return EXIT_OK
     now = time.time()
     for watch, pending in items:
         held = int(now - pending.received_at)
-        print(f"{pending.thread_id}  {pending.kind:<11} {held:>4}s  "
+        say(f"{pending.thread_id}  {pending.kind:<11} {held:>4}s  "
               f"{safe(pending.summary, newlines=False)}  ({safe(_cwd(watch, pending.thread_id))})")
-        print(f"    offers: {', '.join(pending.decision_names())}")
+        say(f"    offers: {', '.join(pending.decision_names())}")
     return EXIT_OK
 
 
@@ -88,8 +87,7 @@ def _say(args, ok: bool, message: str, code: int) -> int:
     if getattr(args, "json", False):
         print(json.dumps({"ok": ok, "message": message, "session_id": args.session_id}))
     else:
-        print(f"codex-tui {args.command}: {safe(message, newlines=False)}",
-              file=sys.stdout if ok else sys.stderr)
+        say(f"codex-tui {args.command}: {safe(message, newlines=False)}", err=not ok)
     return code
 
 

@@ -41,7 +41,10 @@ def sources_from_args(args) -> Sources:
 
 
 def print_json(obj) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0) + b"\n")
+    from codex_tui.sanitize import json_bytes
+
+    data = orjson.dumps(obj, option=orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0)
+    sys.stdout.buffer.write(json_bytes(data) + b"\n")
     sys.stdout.flush()
 
 

@@ -1,11 +1,11 @@
 """`codex-tui gate`: repo state, handoff audit, PR gate and context budget; exit 3 when a gate holds."""
 from __future__ import annotations
 
-import sys
 from datetime import datetime, timezone
 from pathlib import Path
 
 from codex_tui.commands.common import add_source_args, print_json, short_path, sources_from_args
+from codex_tui.sanitize import safe, safe_text, say
 
 # The governance package is imported when `gate` runs, not when the CLI builds its parser.
 STYLES = {"ok": ("green", "✔"), "warn": ("yellow", "▲"), "fail": ("red", "✖")}
@@ -32,10 +32,10 @@ def run_gate(args) -> int:
                                    refresh_pr=args.refresh_pr, sources=sources_from_args(args),
                                    use_cache=not args.no_cache)
     except (GitError, LookupError) as exc:
-        print(f"codex-tui gate: {exc.args[0] if exc.args else exc}", file=sys.stderr)
+        say(f"codex-tui gate: {safe(exc.args[0] if exc.args else exc)}", err=True)   # git's stderr
         return EXIT_ERROR
     except OSError as exc:
-        print(f"codex-tui gate: {exc}", file=sys.stderr)
+        say(f"codex-tui gate: {safe(exc)}", err=True)
         return EXIT_ERROR
     if args.json:
         print_json(report.to_json())
@@ -45,16 +45,22 @@ def run_gate(args) -> int:
 
 
 def print_report(report) -> None:
+    """The report with Rich styles of our own; every piece of foreign text (paths, branch,
+    remotes, evidence, commit subjects, diff stat, gh messages) is a `safe_text`, never markup."""
     from rich.console import Console
-    from rich.markup import escape
     from rich.table import Table
+    from rich.text import Text
+
+    def plain(value) -> Text:
+        return safe_text(value, newlines=False)
 
     console = Console(highlight=False)
     g = report.git
-    console.print(f"[bold]{escape(short_path(report.repo, 60))}[/]  branch [bold]"
-                  f"{escape(g.branch or 'detached HEAD')}[/]  {g.changed} changed, {g.untracked} untracked")
+    console.print(Text.assemble(safe_text(short_path(report.repo, 60), "bold", newlines=False),
+                                "  branch ", safe_text(g.branch or "detached HEAD", "bold", newlines=False),
+                                f"  {g.changed} changed, {g.untracked} untracked"))
     for remote in g.remotes:
-        console.print(f"  remote {escape(remote['name'])}: {escape(remote['url'])}")
+        console.print(Text.assemble("  remote ", plain(remote["name"]), ": ", plain(remote["url"])))
 
     table = Table(show_header=False, box=None, pad_edge=False, expand=False)
     table.add_column(no_wrap=True)
@@ -62,27 +68,32 @@ def print_report(report) -> None:
     table.add_column()
     for check in report.checks:
         colour, mark = STYLES[check.level]
-        stop = " [red](stop gate)[/]" if check.stop else ""
-        table.add_row(f"[{colour}]{mark}[/]", check.label, escape(check.evidence) + stop)
+        evidence = safe_text(check.evidence)
+        if check.stop:
+            evidence.append(" (stop gate)", style="red")
+        table.add_row(Text(mark, style=colour), plain(check.label), evidence)
     console.print(table)
     if report.session_note:
-        console.print(f"[dim]context budget: {escape(report.session_note)}[/]")
+        console.print(Text.assemble("context budget: ", plain(report.session_note), style="dim"))
     elif report.budget:
-        console.print(f"[dim]context budget from session {escape(report.budget.session_id)}[/]")
+        console.print(Text.assemble("context budget from session ", plain(report.budget.session_id),
+                                    style="dim"))
 
     if g.commits:
         console.print("\n[bold]Last commits[/]")
         for c in g.commits:
             when = datetime.fromtimestamp(c.time, timezone.utc).strftime("%Y-%m-%d")
-            console.print(f"  {c.short} {when} {escape(c.subject)}", no_wrap=True, overflow="ellipsis")
+            console.print(Text.assemble("  ", plain(c.short), f" {when} ", plain(c.subject)),
+                          no_wrap=True, overflow="ellipsis")
     if g.diff_stat:
         console.print("\n[bold]Diff stat (vs HEAD)[/]")
-        console.print(escape(g.diff_stat))
+        console.print(safe_text(g.diff_stat))
     console.print()
     if report.holds:
         names = ", ".join(c.label for c in report.stop_gates)
-        console.print(f"[bold red]Stop: {len(report.stop_gates)} gate(s) hold ({escape(names)}).[/]")
+        console.print(Text.assemble(f"Stop: {len(report.stop_gates)} gate(s) hold (", plain(names),
+                                    ").", style="bold red"))
         if report.pr.paused:
-            console.print(f"[red]{escape(report.pr.message)}[/]")
+            console.print(safe_text(report.pr.message, "red"))
     else:
         console.print("[bold green]No stop gate holds.[/]")

@@ -9,6 +9,7 @@ from pathlib import Path
 from codex_tui import ids
 from codex_tui.commands.common import print_json
 from codex_tui.redact import redact
+from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
@@ -89,11 +90,11 @@ def run_job(args) -> int:
     try:
         run_id = getattr(args, "run_id", None)
         if run_id is not None and not ids.is_run_id(run_id):
-            raise jobs.JobError(f"{run_id!r} is not a run id (YYYYMMDD-HHMMSS-N, see "
+            raise jobs.JobError(f"'{run_id}' is not a run id (YYYYMMDD-HHMMSS-N, see "
                                 f"`codex-tui job list`)")
         return handler(args, runs_dir)
     except jobs.JobError as exc:
-        print(f"codex-tui job {args.job_command}: {exc}", file=sys.stderr)
+        say(f"codex-tui job {args.job_command}: {safe(exc)}", err=True)
         return EXIT_ERROR
 
 
@@ -153,10 +154,10 @@ def _resume(args, runs_dir: Path) -> int:
 
 
 def _print_started(run) -> None:
-    print(f"codex_run_id={run.run_id}")
-    print(f"log_file={run.log_file}")
-    print(f"meta_file={run.meta_file}")
-    print(f"summary_file_pending={run.summary_file}")
+    say(f"codex_run_id={run.run_id}")
+    say(f"log_file={run.log_file}")
+    say(f"meta_file={run.meta_file}")
+    say(f"summary_file_pending={run.summary_file}")
     sys.stdout.flush()
 
 
@@ -182,14 +183,14 @@ def _list(args, runs_dir: Path) -> int:
         print_json({"runs_dir": str(runs_dir), "runs": [_row(r) for r in items]})
         return EXIT_OK
     if not items:
-        print(f"no runs in {runs_dir}")
+        say(f"no runs in {runs_dir}")
         return EXIT_OK
-    print(f"{'run':20} {'state':9} {'class':13} {'duration':>8} {'tokens':>8} {'failed':>6}  task")
+    say(f"{'run':20} {'state':9} {'class':13} {'duration':>8} {'tokens':>8} {'failed':>6}  task")
     for r in items:
         row = _row(r)
         tokens = (row["token_usage"] or {}).get("total")
         review = f" (review of {row['review_of']})" if row["review_of"] else ""
-        print(f"{r.run_id:20} {row['state']:9} {row['failure_class'] or '-':13} "
+        say(f"{r.run_id:20} {row['state']:9} {row['failure_class'] or '-':13} "
               f"{_duration(row['duration_s']):>8} {tokens if tokens is not None else '-':>8} "
               f"{row['failed_commands'] if row['failed_commands'] is not None else '-':>6}  "
               f"{(row['task'] or '').splitlines()[0][:60] if row['task'] else ''}{review}")
@@ -227,16 +228,16 @@ def _show(args, runs_dir: Path) -> int:
     for key in ("run_id", "state", "repo", "task", "model", "started_at", "duration_s", "session_id",
                 "failure_class", "success", "review_of", "review_run_id", "log_file", "summary_file"):
         if data.get(key) is not None:
-            print(f"{key}: {data[key]}")
+            say(f"{key}: {data[key]}")
     summary = data["summary"] or {}
     if summary.get("token_usage"):
-        print("tokens: " + ", ".join(f"{k} {v:,}" for k, v in summary["token_usage"].items()))
+        say("tokens: " + ", ".join(f"{k} {v:,}" for k, v in summary["token_usage"].items()))
     for line in summary.get("evidence") or []:
-        print(f"evidence: {line}")
+        say(f"evidence: {line}")
     if summary.get("failed_command_count"):
-        print(f"failed commands: {summary['failed_command_count']}")
+        say(f"failed commands: {summary['failed_command_count']}")
         for line in summary.get("failed_commands") or []:
-            print(f"  {line}")
+            say(f"  {line}")
     return EXIT_OK
 
 
@@ -246,7 +247,7 @@ def _tail(args, runs_dir: Path) -> int:
     _load(runs_dir, args.run_id)
     lines = tail_log(runs_dir, args.run_id, max_lines=max(1, args.lines))
     for line in lines:
-        print(line)
+        say(line)
     if args.follow:
         _follow(runs_dir, args.run_id, load_run)
     return EXIT_OK
@@ -264,7 +265,7 @@ def _follow(runs_dir: Path, run_id: str, load_run) -> None:
             if data:
                 *lines, partial = (partial + data).split(b"\n")
                 for raw in lines:
-                    print(redact(raw.decode("utf-8", errors="replace")), flush=True)
+                    say(redact(raw.decode("utf-8", errors="replace")), flush=True)
             elif load_run(runs_dir, run_id).state != RUNNING:
                 break
             else:
@@ -278,9 +279,9 @@ def _kill(args, runs_dir: Path) -> int:
     if args.json:
         print_json(result)
     elif result["killed"]:
-        print(f"killed {args.run_id}: {', '.join(result['signals']) or 'before Codex started'}")
+        say(f"killed {args.run_id}: {', '.join(result['signals']) or 'before Codex started'}")
     else:
-        print(f"{args.run_id} {result['reason']} ({result['state']})")
+        say(f"{args.run_id} {result['reason']} ({result['state']})")
     return EXIT_OK
 
 
@@ -294,14 +295,14 @@ def _verify(args, runs_dir: Path) -> int:
     if args.json:
         print_json(report)
     else:
-        print(f"{run.run_id}: {'ok' if report['ok'] else 'problems found'} "
+        say(f"{run.run_id}: {'ok' if report['ok'] else 'problems found'} "
               f"({len(report['changed_files'])} changed files)")
         for item in report["syntax"] or []:
-            print(f"  {'ok ' if item['ok'] else 'BAD'} {item['path']}" +
+            say(f"  {'ok ' if item['ok'] else 'BAD'} {item['path']}" +
                   (f": {item['error']}" if item["error"] else ""))
         if report["tests"]:
             t = report["tests"]
-            print(f"  tests `{t['command']}`: exit {t['exit_code']} in {t['duration_s']} s")
+            say(f"  tests `{t['command']}`: exit {t['exit_code']} in {t['duration_s']} s")
             if not t["ok"]:
-                print("\n".join("    " + line for line in t["output_tail"].splitlines()))
+                say("\n".join("    " + line for line in t["output_tail"].splitlines()))
     return EXIT_OK if report["ok"] else EXIT_ISSUES

@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
+from codex_tui.sanitize import safe, say
 from codex_tui.commands.common import add_source_args, sources_from_args
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -36,30 +36,30 @@ def run_report(args) -> int:
 
     files = ReportFiles(output_dir(args.out))
     if args.days is not None and args.days <= 0:
-        print("codex-tui report: --days must be a positive number", file=sys.stderr)
+        say("codex-tui report: --days must be a positive number", err=True)
         return EXIT_ERROR
 
     def progress(text: str) -> None:
-        print(f"codex-tui report: {text}", file=sys.stderr, flush=True)
+        say(f"codex-tui report: {text}", err=True, flush=True)
 
     try:
         if not args.render_only:
             prepare(files, sources_from_args(args), args.days, use_cache=not args.no_cache,
                     progress=progress)
-            print(f"EVIDENCE={files.evidence}")
-            print(f"PROMPT={files.prompt}")
+            say(f"EVIDENCE={files.evidence}")
+            say(f"PROMPT={files.prompt}")
             if args.prepare_only:
                 progress("prepared; have Codex answer INSIGHT_PROMPT.md into "
                          f"{files.insights.name}, then run with --render-only")
                 return EXIT_OK
             write_insights(files, codex_bin=args.codex_bin, extra_args=args.codex_args,
                            timeout=args.timeout, progress=progress)
-            print(f"INSIGHTS={files.insights}")
+            say(f"INSIGHTS={files.insights}")
         render(files, progress=progress)
     except ReportError as exc:
-        print(f"codex-tui report: {exc}", file=sys.stderr)
+        say(f"codex-tui report: {safe(exc)}", err=True)
         return EXIT_ERROR
-    print(f"REPORT_URL={files.url}", flush=True)
+    say(f"REPORT_URL={files.url}", flush=True)
     if not args.no_open:
         open_in_browser(files.url)
     return EXIT_OK

@@ -1,12 +1,12 @@
 """`codex-tui scan`: the daily skill-health report."""
 from __future__ import annotations
 
-import sys
 
 from codex_tui import config
 from codex_tui.commands.common import cli_settings, print_json, sources_from_args
 from codex_tui.index.query import load_sessions, print_warnings
 from codex_tui.scan.health import skill_health
+from codex_tui.sanitize import safe, say
 from codex_tui.scan.report import to_markdown
 
 EXIT_CLEAN, EXIT_USAGE, EXIT_ISSUES = 0, 1, 2
@@ -14,8 +14,8 @@ EXIT_CLEAN, EXIT_USAGE, EXIT_ISSUES = 0, 1, 2
 
 def run_scan(args) -> int:
     if args.days <= 0 or args.max_samples_per_skill < 0:
-        print("codex-tui scan: --days must be positive and --max-samples-per-skill not negative",
-              file=sys.stderr)
+        say("codex-tui scan: --days must be positive and --max-samples-per-skill not negative",
+              err=True)
         return EXIT_USAGE
     skills_root = (args.skills_root or cli_settings(args).skills_path()).expanduser()
     words = [w.strip() for w in args.complex_words.split(",")] if args.complex_words \
@@ -26,18 +26,18 @@ def run_scan(args) -> int:
     report = skill_health(selection, skills_root=skills_root, days=args.days,
                           max_samples=args.max_samples_per_skill, words=words,
                           include_otel=args.include_otel)
-    text = to_markdown(report)
+    text = safe(to_markdown(report))   # prompts, commands, paths: foreign text
     if args.out:
         try:
             args.out.parent.mkdir(parents=True, exist_ok=True)
             args.out.write_text(text if not args.json else _json_text(report))
         except OSError as exc:
-            print(f"codex-tui scan: cannot write {args.out}: {exc.strerror or exc}", file=sys.stderr)
+            say(f"codex-tui scan: cannot write {args.out}: {exc.strerror or exc}", err=True)
             return EXIT_USAGE
     if args.json:
         print_json(report)
     else:
-        print(text)
+        say(text)
     return EXIT_ISSUES if report["skills_with_issues"] else EXIT_CLEAN
 
 

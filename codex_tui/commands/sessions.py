@@ -8,6 +8,7 @@ import orjson
 from codex_tui import config
 from codex_tui.commands.common import cli_settings, short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
+from codex_tui.sanitize import json_bytes, safe_text
 
 
 def run_sessions(args) -> int:
@@ -26,7 +27,7 @@ def write_json(selection: Selection) -> None:
     """`{"sessions": [...], "totals": {...}, "skipped_lines": N}` from cached JSON bytes."""
     out = sys.stdout.buffer
     out.write(b'{"sessions":[')
-    out.write(selection.joined_summaries())
+    out.write(json_bytes(selection.joined_summaries()))
     out.write(b'],"totals":' + orjson.dumps(selection.totals()))
     out.write(b',"skipped_lines":' + str(selection.skipped_lines).encode() + b"}\n")
     out.flush()
@@ -47,10 +48,12 @@ def _print_table(selection: Selection) -> None:
     for s in sessions:
         failed = s["failed_commands"]
         style = "red" if s["status"] == "failed" else ("yellow" if failed else "")
-        table.add_row((s["started_at"] or "")[:16].replace("T", " "), short_path(s["cwd"], 28),
-                      (s["first_prompt"] or "").replace("\n", " ")[:50], s["model"],
-                      s["cli_version"], str(s["turns"]), str(s["commands"]), str(failed),
-                      f"{s['tokens']['total']:,}", s["status"], style=style)
+        cells = ((s["started_at"] or "")[:16].replace("T", " "), short_path(s["cwd"], 28),
+                 " ".join((s["first_prompt"] or "").split())[:50], s["model"], s["cli_version"],
+                 str(s["turns"]), str(s["commands"]), str(failed), f"{s['tokens']['total']:,}",
+                 s["status"])
+        # foreign text: shown plain (never markup), control characters visible
+        table.add_row(*(safe_text(c, newlines=False) for c in cells), style=style)
     t = selection.totals()
     console = Console()
     console.print(table)

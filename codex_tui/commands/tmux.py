@@ -8,7 +8,7 @@ import shlex
 import sys
 import time
 
-from codex_tui.sanitize import safe
+from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR = 0, 1
 BLOCKED_NOW = ("waiting-approval", "waiting-trust", "waiting-answer", "silent")   # someone must answer
@@ -155,22 +155,22 @@ def run_status(args) -> int:
                               watches=watches)
     for warning in warnings:
         if not args.tmux:
-            print(f"codex-tui status: warning: {warning}", file=sys.stderr)
+            say(f"codex-tui status: warning: {safe(warning)}", err=True)
     if args.json:
         print(json.dumps({"sessions": [r.to_json() for r in rows],
                           "daemons": daemons_json(watches),
                           "rate_limits": rate_limits(watches, rows)}))
     elif args.tmux:
-        print(tmux_line(rows))
+        say(tmux_line(rows))
     elif not rows:
-        print("No Codex sessions in tmux panes or app-server daemons.")
+        say("No Codex sessions in tmux panes or app-server daemons.")
     else:
         now = time.time()
         for row in rows:
             f = row.found
             where = f.pane.target if f is not None else row.location
             sid = f.session_id if f is not None else row.thread.id
-            print(f"{row.status.label:<10} {_held(now - row.status.since):>6}  {safe(where):<12} "
+            say(f"{row.status.label:<10} {_held(now - row.status.since):>6}  {safe(where):<12} "
                   f"{safe(row.name):<20} {sid or '-'}  [{row.source}]")
     return EXIT_OK
 
@@ -180,11 +180,11 @@ def run_tmux_split(args) -> int:
 
     socket = current_socket()
     if not socket:
-        print("codex-tui tmux-split: not inside tmux (TMUX is not set); start tmux first, or run "
-              "`codex-tui watch` in any terminal", file=sys.stderr)
+        say("codex-tui tmux-split: not inside tmux (TMUX is not set); start tmux first, or run "
+              "`codex-tui watch` in any terminal", err=True)
         return EXIT_ERROR
     if args.width < 20:
-        print("codex-tui tmux-split: --width must be at least 20 columns", file=sys.stderr)
+        say("codex-tui tmux-split: --width must be at least 20 columns", err=True)
         return EXIT_ERROR
     command = shlex.join([sys.executable, "-m", "codex_tui", "watch"])
     flags = [] if args.focus else ["-d"]
@@ -192,7 +192,7 @@ def run_tmux_split(args) -> int:
         Tmux(socket).run("split-window", "-h", *flags, "-l", str(args.width), "-c", os.getcwd(),
                          "-P", "-F", "#{pane_id}", command)
     except TmuxError as exc:
-        print(f"codex-tui tmux-split: {exc}", file=sys.stderr)
+        say(f"codex-tui tmux-split: {safe(exc)}", err=True)
         return EXIT_ERROR
     return EXIT_OK
 

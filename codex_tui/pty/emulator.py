@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections import deque
 from typing import NamedTuple, Protocol
 
+from codex_tui.sanitize import has_control, visible
+
 Colour = int | tuple[int, int, int] | None     # None: default; int: 0-255 palette; tuple: RGB
 
 BOLD, DIM, ITALIC, UNDERLINE, REVERSE, STRIKE, BLINK, CONCEAL = (1 << i for i in range(8))
@@ -172,6 +174,8 @@ def _row_runs(cells) -> list[tuple[str, Pen]]:
         text.append(char)
     if text:
         runs.append(("".join(text), current_pen))
+    if any(has_control(run) for run, _ in runs):   # never so far: bittty consumes controls
+        runs = [(visible(run, newlines=False), pen) for run, pen in runs]
     return runs
 
 

@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from codex_tui.sanitize import safe, safe_text
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
@@ -94,7 +95,7 @@ class GovernanceScreen(Screen):
         self.query_one("#gov-status", Static).update(text)
 
     def _show_error(self, text: str) -> None:
-        self.query_one("#gov-checks", Static).update(Text(text, style="bold"))
+        self.query_one("#gov-checks", Static).update(safe_text(text, "bold"))
         self.query_one("#gov-git", Static).update("")
         self._status("Select a session in a git repo in the Logs view (2), or start codex-tui "
                      "inside a repo.")
@@ -110,15 +111,16 @@ class GovernanceScreen(Screen):
             mark, colour = MARKS.get(check.level, ("?", "foreground"))
             style = Style(color=colour_of(getattr(theme, colour, None)))
             label = check.label + ("  [stop]" if check.stop else "")
-            checks.add_row(Text(mark, style=style), Text(label, style=style), Text(check.evidence))
+            checks.add_row(Text(mark, style=style), safe_text(label, style), safe_text(check.evidence))
         heading = Text()
         verdict = "a stop gate holds" if report.holds else "no stop gate holds"
-        heading.append(f"{report.repo}  ·  branch {report.git.branch or '(detached)'}  ·  {verdict}\n",
-                       style="bold")
+        # repo path, branch, gh's message, session note: foreign text, through safe()
+        heading.append(safe(f"{report.repo}  ·  branch {report.git.branch or '(detached)'}  ·  "
+                            f"{verdict}", newlines=False) + "\n", style="bold")
         if report.pr.paused:
-            heading.append(report.pr.message + "\n", style=Style(color=colour_of(theme.warning)))
+            heading.append(safe(report.pr.message) + "\n", style=Style(color=colour_of(theme.warning)))
         if report.session_note:
-            heading.append(report.session_note + "\n", style="dim")
+            heading.append(safe(report.session_note) + "\n", style="dim")
         self.query_one("#gov-checks", Static).update(_stack(heading, checks))
         self.query_one("#gov-git", Static).update(_git_section(report.git))
         source = "cached" if report.pr.from_cache else "asked now"
@@ -136,8 +138,8 @@ def _git_section(git) -> Text:
     out = Text("\nLast commits\n", style="bold")
     for commit in git.commits[:15]:
         day = datetime.fromtimestamp(commit.time, timezone.utc).strftime("%Y-%m-%d")
-        out.append(f"  {commit.short}  {day}  {commit.subject}\n")
+        out.append(safe(f"  {commit.short}  {day}  {commit.subject}", newlines=False) + "\n")
     if git.diff_stat:
         out.append("\nUncommitted changes\n", style="bold")
-        out.append("  " + git.diff_stat.strip().replace("\n", "\n  ") + "\n")
+        out.append("  " + safe(git.diff_stat.strip()).replace("\n", "\n  ") + "\n")
     return out

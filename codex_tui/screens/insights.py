@@ -19,6 +19,7 @@ from codex_tui import config
 from codex_tui.widgets.insight_charts import bar_table, short_number, stats_table
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
+from codex_tui.sanitize import safe
 
 DAYS = 7.0          # the report's default window
 GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
@@ -136,7 +137,7 @@ class InsightsScreen(Screen):
                     "Codex read a bounded, redacted summary of your sessions and write them "
                     f"(saved under `{where}`).")
             note = "g generate insights"
-        self.query_one("#insights-text", Markdown).update(text)
+        self.query_one("#insights-text", Markdown).update(safe(text))   # Codex wrote it: foreign
         self._status(f"Last {DAYS:g} days: {metrics['sessions']} sessions · {where} · {note}")
 
     def _status(self, text: str) -> None:

@@ -21,6 +21,7 @@ from codex_tui.browse.rows import format_tokens
 from codex_tui.jobs.runs import format_duration
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
+from codex_tui.sanitize import safe, safe_text
 
 REFRESH_SECONDS = 1.0
 STATE_COLOURS = {"running": "accent", "succeeded": "success", "failed": "error",
@@ -96,11 +97,14 @@ class JobsScreen(Screen):
             duration = run.duration_s(now)
             usage = run.token_usage or {}
             colour = colour_of(getattr(theme, STATE_COLOURS.get(run.state, ""), None))
-            cells = (run.run_id, Text(run.state, style=Style(bold=True, color=colour)),
-                     _tail(str(run.meta.get("repo", "")), 20), _one_line(run.meta.get("task", ""), 30),
+            # run dir file names, meta and summary: foreign text, plain cells through safe()
+            cells = (safe_text(run.run_id, newlines=False),
+                     safe_text(run.state, Style(bold=True, color=colour), newlines=False),
+                     safe_text(_tail(str(run.meta.get("repo", "")), 20), newlines=False),
+                     safe_text(_one_line(run.meta.get("task", ""), 30), newlines=False),
                      format_duration(duration) if duration is not None else "",
                      format_tokens(usage.get("total_tokens") or usage.get("total") or 0),
-                     run.failure_class or "")
+                     safe_text(run.failure_class or "", newlines=False))
             if same_rows:
                 for column, value in zip(table.columns, cells):
                     table.update_cell(run.run_id, column, value)
@@ -139,20 +143,22 @@ class JobsScreen(Screen):
             text.update("")
             return
         summary = run.summary or {}
-        out = Text()
-        out.append(f"{run.run_id}  {run.state}  session {run.session_id or '?'}\n", style="bold")
-        out.append(f"task: {_one_line(run.meta.get('task', ''), 200)}\n")
+        out = Text()   # every line names foreign text (task, evidence, the log): through safe()
+        out.append(safe(f"{run.run_id}  {run.state}  session {run.session_id or '?'}", newlines=False)
+                   + "\n", style="bold")
+        out.append(safe(f"task: {_one_line(run.meta.get('task', ''), 200)}", newlines=False) + "\n")
         if summary:
-            out.append(f"success: {summary.get('success')}  class: {summary.get('failure_class')}  "
-                       f"exit: {summary.get('exit_code')}  review run: "
-                       f"{summary.get('review_run_id') or '-'}\n")
+            out.append(safe(f"success: {summary.get('success')}  class: {summary.get('failure_class')}  "
+                            f"exit: {summary.get('exit_code')}  review run: "
+                            f"{summary.get('review_run_id') or '-'}", newlines=False) + "\n")
             if summary.get("evidence"):
-                out.append(f"evidence: {_one_line(str(summary['evidence']), 300)}\n")
+                out.append(safe(f"evidence: {_one_line(_evidence(summary['evidence']), 300)}",
+                                newlines=False) + "\n")
         verify = self.verify_results.get(run.run_id)
         if verify is not None:
             out.append(f"verify: {_one_line(json.dumps(verify), 300)}\n")
         if run.run_id == self.tail_of:
-            out.append("\n" + "\n".join(self.tail), style="dim")
+            out.append("\n" + "\n".join(safe(line, newlines=False) for line in self.tail), style="dim")
         text.update(out)
 
     # ---- actions -------------------------------------------------------------------------
@@ -257,7 +263,8 @@ class NewJobScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Label(f"[b]{'Resume ' + self.resume if self.resume else 'New job'}[/b]")
+            yield Label(safe_text(f"Resume {self.resume}" if self.resume else "New job", "bold",
+                                  newlines=False))
             yield Input(self.repo, placeholder="repo folder", id="repo", disabled=bool(self.resume))
             yield Input(placeholder="task for codex exec", id="task")
             yield Input(placeholder="model (optional)", id="model", disabled=bool(self.resume))
@@ -296,6 +303,10 @@ class NewJobScreen(ModalScreen):
 
 COLUMNS = (("Run", 17), ("State", 9), ("Repo", 20), ("Task", 30), ("Time", 6), ("Tokens", 7),
            ("Class", 13))      # 102 + padding: fits 120 columns; narrower terminals scroll
+
+
+def _evidence(evidence) -> str:
+    return " · ".join(map(str, evidence)) if isinstance(evidence, list) else str(evidence)
 
 
 def _one_line(text: str, width: int) -> str:

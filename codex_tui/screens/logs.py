@@ -14,6 +14,7 @@ from codex_tui import config
 from codex_tui.browse import filters
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
+from codex_tui.sanitize import safe, safe_text
 from codex_tui.widgets.session_table import SessionTable
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
@@ -136,7 +137,7 @@ class LogsScreen(Screen):
         for name in ("repo", "version", "skill"):
             select = self.query_one(f"#{name}", Select)
             current = select.value
-            options = [(value, value) for value in values[name][:200]]
+            options = [(safe_text(value, newlines=False), value) for value in values[name][:200]]
             with self.prevent(Select.Changed):
                 select.set_options(options)
                 if current in values[name]:
@@ -228,7 +229,7 @@ class LogsScreen(Screen):
 
     def search_for(self, text: str) -> None:
         search = self.query_one("#search", Input)
-        search.value = text
+        search.value = safe(text, newlines=False)   # a run's session id: foreign text
         self.query_one(SessionTable).focus()
 
     @on(SessionTable.Opened)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import shlex
 
-from rich.markup import escape
+from textual.content import Content
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -58,12 +58,12 @@ class NewSessionScreen(ModalScreen[dict | None]):
         cwd = os.path.expanduser(self.query_one("#cwd", Input).value.strip() or os.getcwd())
         args = self.query_one("#args", Input).value.strip()
         if not os.path.isdir(cwd):
-            self.query_one("#error", Static).update(f"{cwd} is not a directory")
+            self.query_one("#error", Static).update(Content(safe(f"{cwd} is not a directory")))
             return
         try:
             extra = shlex.split(args[1:] if args.startswith("!") else args)
         except ValueError as exc:
-            self.query_one("#error", Static).update(f"cannot read the arguments: {exc}")
+            self.query_one("#error", Static).update(Content(safe(f"cannot read the arguments: {exc}")))
             return
         if args.startswith("!") and not extra:
             self.query_one("#error", Static).update("give a command after !")
@@ -88,7 +88,8 @@ class TypeLineScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(f"[b]Type a line to[/b] {self.session_title}")
+            yield Static(Content.styled("Type a line to", "bold")
+                         + Content(" " + safe(self.session_title, newlines=False)))
             yield Input(id="line", placeholder="text, then enter")
 
     @on(Input.Submitted)
@@ -144,7 +145,8 @@ class ConfirmScreen(ModalScreen[bool]):
         self.question = question
 
     def compose(self) -> ComposeResult:
-        yield Static(f"[b]{escape(safe(self.question, newlines=False))}[/b]\n{self.KEYS}")
+        yield Static(Content.styled(safe(self.question, newlines=False), "bold")
+                     + Content(f"\n{self.KEYS}"))
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -9,6 +9,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from codex_tui.settings import settings_file
+from codex_tui.sanitize import safe, safe_text
 
 
 class SettingsScreen(ModalScreen):
@@ -28,12 +29,13 @@ class SettingsScreen(ModalScreen):
         table.add_column("Variable", style="dim")
         for name, value, origin in settings.rows():
             shown = self.app.theme if name == "theme" else value
-            table.add_row(name, shown, origin, f"CODEX_TUI_{name.upper()}")
+            # values come from the config file and the environment: plain, through safe()
+            table.add_row(name, safe_text(shown, newlines=False), origin, f"CODEX_TUI_{name.upper()}")
         with VerticalScroll():
             yield Static("[b]Settings[/b]   (esc closes)\n")
             yield Static(table)
             yield Static(daemon_lines(settings), markup=False)
-            yield Static(f"\nFile: {settings_file()}\nThe theme you pick (ctrl+t or the command "
+            yield Static(f"\nFile: {safe(settings_file())}\nThe theme you pick (ctrl+t or the command "
                          "palette) is saved there.", markup=False)
 
 

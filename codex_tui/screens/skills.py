@@ -11,6 +11,7 @@ from textual.widgets import Footer, Input, Label, Markdown, Static
 from codex_tui import config
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
+from codex_tui.sanitize import safe
 
 PRESETS = (1.0, 7.0, 30.0)
 
@@ -68,7 +69,7 @@ class SkillHealthScreen(Screen):
                                   f"skills · {issues} with issues · d: 1/7/30 days · r: rerun")
 
     def _show(self, markdown: str, status: str) -> None:
-        self.query_one("#report", Markdown).update(markdown)
+        self.query_one("#report", Markdown).update(safe(markdown))   # prompts, paths: foreign
         self._status(status)
 
     def _status(self, text: str) -> None:

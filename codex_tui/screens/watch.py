@@ -76,22 +76,25 @@ class WatchApp(App):
         return rate_short(daemons() if daemons else [], rollouts)
 
     def show_rows(self, rows: list, now: float, rate: str = "") -> None:
-        from rich.markup import escape
+        from textual.content import Content
 
         from codex_tui.sanitize import safe
 
         self.query_one(WatchList).show(rows, now)
         blocked = sum(r.status.state in ALERT_STATES for r in rows)
         working = sum(r.status.state == "working" for r in rows)
-        self.query_one("#counts", Static).update(
-            f"[b]{len(rows)}[/b] codex · [$error]{blocked} blocked[/] · [$success]{working} working[/]"
-            + (f" · {escape(rate)}" if rate else ""))
-        lines = [escape(safe(f"! {r.name}: {r.status.label}" + (f" {r.status.detail}" if r.status.detail
-                                                              else ""), newlines=False))
+        counts = Content.from_markup(
+            f"[b]{len(rows)}[/b] codex · [$error]{blocked} blocked[/] · [$success]{working} working[/]")
+        if rate:
+            counts += Content(f" · {safe(rate, newlines=False)}")
+        self.query_one("#counts", Static).update(counts)
+        # session names, details and warnings are foreign text: plain Content, never markup
+        lines = [safe(f"! {r.name}: {r.status.label}" + (f" {r.status.detail}" if r.status.detail
+                                                          else ""), newlines=False)
                  for r in rows if r.status.state in ALERT_STATES]
-        lines += [escape(safe(f"warning: {w}", newlines=False))
+        lines += [safe(f"warning: {w}", newlines=False)
                   for w in getattr(self.watcher, "warnings", [])[:2]]
-        self.query_one("#alerts", Static).update("\n".join(lines))
+        self.query_one("#alerts", Static).update(Content("\n".join(lines)))
 
     # ---- intervention --------------------------------------------------------------------
     def _current(self):

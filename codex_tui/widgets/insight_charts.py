@@ -4,6 +4,8 @@ from __future__ import annotations
 from rich.table import Table
 from rich.text import Text
 
+from codex_tui.sanitize import safe_text
+
 BLOCKS = " ▏▎▍▌▋▊▉█"
 
 
@@ -30,7 +32,9 @@ def bar_table(title: str, counts: dict[str, int], *, limit: int = 8, width: int 
         return table
     top = max(v for _, v in items)
     for label, value in items:
-        table.add_row(Text(label), Text(bar(value, top, width), style=style), Text(short_number(value)))
+        # repo paths, program names, error kinds: foreign text, through safe()
+        table.add_row(safe_text(label, newlines=False), Text(bar(value, top, width), style=style),
+                      Text(short_number(value)))
     if len(counts) > limit:
         table.add_row(Text(f"+{len(counts) - limit} more", style="dim"), "", "")
     return table

@@ -21,6 +21,7 @@ from textual.strip import Strip
 
 from codex_tui.widgets.line_cursor import CURSOR_BINDINGS, LineCursor
 from codex_tui.browse.rows import LogRow, format_tokens
+from codex_tui.sanitize import safe
 
 SEVERITY = {  # failure kind or status -> component class suffix
     "nonzero_exit": "error", "turn_error": "error", "command_not_found": "error",
@@ -39,6 +40,7 @@ class Column:
     right: bool = False
 
 
+FOREIGN = ("repo", "prompt", "model", "version", "status")   # from rollouts: through safe()
 DESCENDING = ("when", "failed", "tokens", "turns", "cmds", "ctx")  # biggest first when chosen
 
 COLUMNS = (
@@ -251,8 +253,10 @@ class SessionTable(LineCursor, ScrollView, can_focus=True):
                 style = base + self._foreground(f"session-table--{level}")
             elif column.name in ("model", "version", "when"):
                 style = base + dim
-            segments.append(Segment(_fit(cell_text(row, column.name), size, column.right,
-                                         column.name == "repo"), style))
+            text = cell_text(row, column.name)
+            if column.name in FOREIGN:
+                text = safe(text, newlines=False)
+            segments.append(Segment(_fit(text, size, column.right, column.name == "repo"), style))
             segments.append(Segment(" ", base))
         return Strip(segments).adjust_cell_length(width, base)
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 from textual.content import Content
 from textual.widgets import Static
 
+from codex_tui.sanitize import safe
+
 VIEWS = (  # (mode name, key, title)
     ("sessions", "1", "Sessions"),
     ("logs", "2", "Logs"),
@@ -30,5 +32,5 @@ class ViewTabs(Static):
                                              if style else f"[@click=app.view('{name}')] {key} {title} [/]"))
             parts.append(Content(" "))
         if note:
-            parts.append(Content(f"  {note}"))
+            parts.append(Content(f"  {safe(note, newlines=False)}"))   # a repo path: foreign
         return Content("").join(parts)
