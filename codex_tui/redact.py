@@ -16,12 +16,18 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"), MASK),
     (re.compile(r"\bxapp-[A-Za-z0-9\-]{10,}"), MASK),
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]{12,}=*"), r"\1 " + MASK),
+    # JWTs: base64url header (always `{"` -> eyJ), payload and signature.
+    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), MASK),
+    (re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), MASK),
+    # Credentials in a URL: scheme://user:password@host keeps the scheme and host.
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/:@]+:[^\s/@]+@"), r"\1" + MASK + "@"),
 ]
 
-# NAME=value / NAME: value where NAME looks like a secret (API_KEY, GH_TOKEN, PASSWORD, ...).
+# NAME=value / NAME: value / "NAME": "value" (a JSON field, as `aws sts` prints it) where NAME
+# looks like a secret (API_KEY, GH_TOKEN, PASSWORD, SecretAccessKey, ...).
 _ASSIGNMENT = re.compile(
     r"(?i)\b([A-Z0-9_.\-]*(?:api[_\-]?key|secret|token|passw(?:or)?d|passphrase|credential|"
-    r"private[_\-]?key|access[_\-]?key|authorization|auth[_\-]?token)[A-Z0-9_.\-]*)(\s*[=:]\s*)"
+    r"private[_\-]?key|access[_\-]?key|authorization|auth[_\-]?token)[A-Z0-9_.\-]*)([\"']?\s*[=:]\s*)"
     r"(\"[^\"\n]{4,}\"|'[^'\n]{4,}'|[^\s\"',;]{4,})")
 
 
@@ -30,13 +36,14 @@ def _mask_assignment(match: re.Match[str]) -> str:
     # Plain small numbers (max_tokens=4096) and already-masked values are not secrets.
     if value.startswith("[REDACTED") or (value.isdigit() and len(value) < 12):
         return match.group(0)
-    return match.group(1) + match.group(2) + MASK
+    quote = match.group(3)[0] if match.group(3)[0] in "\"'" else ""
+    return match.group(1) + match.group(2) + quote + MASK + quote   # quoted stays valid JSON
 
 
 # One cheap scan first: most text holds none of these markers and skips every substitution.
 _MARKERS = ("sk-", "gh", "github_pat_", "akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "xox",
             "xapp-", "bearer", "private key", "key", "secret", "token", "passw", "credential",
-            "authorization")
+            "authorization", "eyj", "aiza", "://")
 
 
 def redact(text: str | None) -> str:
@@ -49,3 +56,27 @@ def redact(text: str | None) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return _ASSIGNMENT.sub(_mask_assignment, text)
+
+
+def redact_json(value):
+    """`value` (decoded JSON) with every string in it redacted, keys too: a decoded string has its
+    real newlines, where the raw line has `\\n` and no word boundary before the secret."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, list):
+        return [redact_json(item) for item in value]
+    if isinstance(value, dict):
+        return {redact(key): redact_json(item) for key, item in value.items()}
+    return value
+
+
+def redact_json_line(line: str) -> str:
+    """One JSONL line with its strings redacted; a line that is not JSON is redacted as text."""
+    import json
+
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return redact(line)
+    end = "\n" if line.endswith("\n") else ""
+    return json.dumps(redact_json(value), ensure_ascii=False, separators=(",", ":")) + end
