@@ -165,7 +165,7 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
         return gate
     message = (proc.stderr.strip() or proc.stdout.strip())
     low = message.lower()
-    first = redact(message.splitlines()[0][:200]) if message else f"gh exited {proc.returncode}"
+    first = redact(message).splitlines()[0][:200] if message else f"gh exited {proc.returncode}"
     if any(mark in low for mark in _NO_PR_MARKS):
         return PrGate(branch=branch, state=NO_PR, fetched_at=now)
     if proc.returncode == 4 or any(mark in low for mark in _AUTH_MARKS):

@@ -55,7 +55,7 @@ class Notifier:
             runs.append_log(self.runs_dir, run_id, f"notify hook failed ({event}): {redact(str(exc))}")
             return
         if proc.returncode != 0:
-            tail = redact((proc.stderr or proc.stdout or "").strip()[-300:])
+            tail = redact((proc.stderr or proc.stdout or "").strip())[-300:]
             runs.append_log(self.runs_dir, run_id,
                             f"notify hook failed ({event}): exit {proc.returncode}: {tail}")
 

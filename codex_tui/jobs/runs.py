@@ -253,7 +253,8 @@ def tail_log(runs_dir: Path, run_id: str, max_lines: int = 40, max_bytes: int = 
             data = fh.read()
     except OSError:
         return []
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    # Redacted whole, then cut: a key block whose BEGIN line is above the tail is still masked.
+    lines = redact(data.decode("utf-8", errors="replace")).splitlines()
     if size > max_bytes and lines:
         lines = lines[1:]   # the first line is probably cut
-    return [redact(line) for line in lines[-max_lines:]]
+    return lines[-max_lines:]

@@ -63,7 +63,7 @@ class Notifier:
                                       timeout=HOOK_TIMEOUT_S)
                 if proc.returncode != 0:
                     self.errors.append(f"{argv[0]} exited {proc.returncode}: "
-                                       f"{redact(proc.stderr.strip()[-200:])}")
+                                       f"{redact(proc.stderr.strip())[-200:]}")
             except (OSError, subprocess.SubprocessError) as exc:
                 self.errors.append(f"{argv[0]}: {exc}")
         threading.Thread(target=target, daemon=True).start()

@@ -211,7 +211,7 @@ class RolloutParser:
             elif p.get("role") == "assistant":
                 turn = self._turn(line, ts)
                 if text:
-                    turn.agent_messages.append(redact(text[:MESSAGE_CHARS]))
+                    turn.agent_messages.append(redact(text)[:MESSAGE_CHARS])
                 if not self._task_events and turn.status == IN_PROGRESS:
                     turn.status = COMPLETED  # releases without task events: an answer ends it
         elif kind in ("function_call", "local_shell_call", "custom_tool_call"):
@@ -288,14 +288,14 @@ class RolloutParser:
         turn.first_token_ms = p.get("time_to_first_token_ms", turn.first_token_ms)
         last = p.get("last_agent_message")
         if last and not turn.agent_messages:
-            turn.agent_messages.append(redact(str(last)[:MESSAGE_CHARS]))
+            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS])
 
     def ev_error(self, p: dict, line: int, ts) -> None:
         turn = self._turn(line, ts)
         self._turn_failed(turn, _error_text(p.get("message") or p), line)
 
     def ev_stream_error(self, p: dict, line: int, ts) -> None:
-        message = redact(_error_text(p.get("message") or p)[:MESSAGE_CHARS])
+        message = redact(_error_text(p.get("message") or p))[:MESSAGE_CHARS]
         self.session.errors.append(message)
         turn = self._turn(line, ts)
         self.session.event_failures.append(
@@ -347,7 +347,7 @@ class RolloutParser:
         if turn is None or not self._turn_from_task:
             turn = self._new_turn(line, ts)
         self._turn_from_task = False
-        turn.prompt = redact(text[:PROMPT_CHARS])
+        turn.prompt = redact(text)[:PROMPT_CHARS]
         turn.prompt_chars = len(text)
 
     def _new_turn(self, line: int, ts) -> Turn:
@@ -364,7 +364,7 @@ class RolloutParser:
 
     def _turn_failed(self, turn: Turn, message: str, line: int) -> None:
         turn.status = FAILED
-        turn.error = redact(message[:MESSAGE_CHARS])
+        turn.error = redact(message)[:MESSAGE_CHARS]
         turn.error_line = line
         self.session.errors.append(turn.error)
         stream = cmds.looks_like_stream_error(message)

@@ -114,14 +114,14 @@ class DetailScreen(Screen):
 
 
 def page_redacted(pager: list[str], path: str) -> None:
-    from codex_tui.redact import redact
+    from codex_tui.redact import redact_json_line
     from codex_tui.rollout.reader import open_rollout
 
     with open_rollout(path) as handle:   # opened first: a missing file never starts the pager
         proc = subprocess.Popen(pager, stdin=subprocess.PIPE)
         try:
             for raw in handle:
-                proc.stdin.write(redact(raw.decode("utf-8", "replace")).encode())
+                proc.stdin.write(redact_json_line(raw.decode("utf-8", "replace")).encode())
             proc.stdin.close()
         except BrokenPipeError:
             pass  # the user quit the pager early
