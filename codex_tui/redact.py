@@ -58,15 +58,15 @@ def redact(text: str | None) -> str:
     return _ASSIGNMENT.sub(_mask_assignment, text)
 
 
-def redact_json(value):
+def redact_all(value):
     """`value` (decoded JSON) with every string in it redacted, keys too: a decoded string has its
     real newlines, where the raw line has `\\n` and no word boundary before the secret."""
     if isinstance(value, str):
         return redact(value)
-    if isinstance(value, list):
-        return [redact_json(item) for item in value]
+    if isinstance(value, (list, tuple)):
+        return [redact_all(item) for item in value]
     if isinstance(value, dict):
-        return {redact(key): redact_json(item) for key, item in value.items()}
+        return {redact(str(key)): redact_all(item) for key, item in value.items()}
     return value
 
 
@@ -79,4 +79,4 @@ def redact_json_line(line: str) -> str:
     except ValueError:
         return redact(line)
     end = "\n" if line.endswith("\n") else ""
-    return json.dumps(redact_json(value), ensure_ascii=False, separators=(",", ":")) + end
+    return json.dumps(redact_all(value), ensure_ascii=False, separators=(",", ":")) + end

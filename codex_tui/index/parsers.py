@@ -8,8 +8,9 @@ from __future__ import annotations
 import hashlib
 import os
 import pickle
-import tempfile
 from pathlib import Path
+
+from codex_tui.private_files import private_dir, write_private
 
 
 class ParserStore:
@@ -50,7 +51,7 @@ class ParserStore:
 
     def save(self) -> None:
         if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_dir(self.folder)
             for path in self._changed:
                 _atomic_pickle(self._file(path), self._loaded[path])
             for path in self._dropped:
@@ -66,14 +67,4 @@ class ParserStore:
 
 
 def _atomic_pickle(target: Path, obj) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            pickle.dump(obj, handle, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_private(target, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))   # parsed prompts

@@ -8,7 +8,6 @@ rollout, see parsers.py, so an appended rollout is read from where the index sto
 from __future__ import annotations
 
 import os
-import tempfile
 from functools import partial
 import time
 from dataclasses import dataclass, field
@@ -18,6 +17,7 @@ from pathlib import Path
 import orjson
 
 from codex_tui.index.parsers import ParserStore
+from codex_tui.private_files import private_dir, write_private
 
 INDEX_VERSION = 7
 _PARALLEL_MIN_FILES = 24
@@ -238,7 +238,7 @@ class SessionIndex:
         files = self._files()
         if files is None:
             return
-        files[0].parent.mkdir(parents=True, exist_ok=True)
+        private_dir(files[0].parent)
         _atomic_write(files[1], self._blob)
         _atomic_write(files[2], self._search)
         self._parsers.save()
@@ -284,11 +284,4 @@ def _parse_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS):
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_private(path, data)   # the index and its search text hold prompts and commands

@@ -18,6 +18,7 @@ from pathlib import Path
 from codex_tui.jobs import classify, runs
 from codex_tui.jobs.control import REVIEW_TASK, JobError, JobRequest, create_run
 from codex_tui.jobs.notify import Notifier
+from codex_tui.private_files import open_private_append
 from codex_tui.redact import redact
 
 
@@ -90,11 +91,14 @@ def _run_codex(runs_dir: Path, run_id: str, meta: dict) -> classify.Exit:
         return classify.Exit(code=None, killed_by_user=True)
     forwarder = _Forwarder()
     runs.append_log(runs_dir, run_id, "starting: " + " ".join(_shown(meta["command"])))
-    with open(runs.log_path(runs_dir, run_id), "ab", buffering=0) as log:
+    command, task_file = _real_command(runs_dir, run_id, meta["command"])
+    with open_private_append(runs.log_path(runs_dir, run_id), binary=True) as log:
         try:
-            proc = subprocess.Popen(meta["command"], cwd=meta["repo"], stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(command, cwd=meta["repo"], stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=log, process_group=0, close_fds=True)
+            task_file.unlink(missing_ok=True)   # Codex has the raw task now: keep no copy
         except OSError as exc:
+            task_file.unlink(missing_ok=True)
             runs.append_log(runs_dir, run_id, f"could not start Codex: {exc}")
             return classify.Exit(code=None, start_error=f"could not start Codex: {exc.strerror or exc}")
         forwarder.pgid = proc.pid
@@ -194,6 +198,16 @@ def codex_version(codex_bin: str) -> str | None:
 
     match = re.search(r"\b\d+\.\d+\.\d+[\w.+-]*", out)
     return match.group(0) if match else None
+
+
+def _real_command(runs_dir: Path, run_id: str, command: list[str]) -> tuple[list[str], Path]:
+    """Meta's command ends `-- TASK` with the task redacted; the raw one waits in `.task`."""
+    task_file = runs.task_path(runs_dir, run_id)
+    try:
+        task = task_file.read_text(encoding="utf-8")
+    except OSError:
+        return list(command), task_file
+    return list(command[:-1]) + [task], task_file
 
 
 def _shown(argv: list[str]) -> list[str]:
