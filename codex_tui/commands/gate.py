@@ -49,12 +49,14 @@ def print_report(report) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from codex_tui.sanitize import safe
+
     console = Console(highlight=False)
     g = report.git
-    console.print(f"[bold]{escape(short_path(report.repo, 60))}[/]  branch [bold]"
-                  f"{escape(g.branch or 'detached HEAD')}[/]  {g.changed} changed, {g.untracked} untracked")
+    console.print(f"[bold]{escape(safe(short_path(report.repo, 60)))}[/]  branch [bold]"
+                  f"{escape(safe(g.branch or 'detached HEAD'))}[/]  {g.changed} changed, {g.untracked} untracked")
     for remote in g.remotes:
-        console.print(f"  remote {escape(remote['name'])}: {escape(remote['url'])}")
+        console.print(f"  remote {escape(safe(remote['name']))}: {escape(safe(remote['url']))}")
 
     table = Table(show_header=False, box=None, pad_edge=False, expand=False)
     table.add_column(no_wrap=True)
@@ -63,26 +65,26 @@ def print_report(report) -> None:
     for check in report.checks:
         colour, mark = STYLES[check.level]
         stop = " [red](stop gate)[/]" if check.stop else ""
-        table.add_row(f"[{colour}]{mark}[/]", check.label, escape(check.evidence) + stop)
+        table.add_row(f"[{colour}]{mark}[/]", check.label, escape(safe(check.evidence)) + stop)
     console.print(table)
     if report.session_note:
-        console.print(f"[dim]context budget: {escape(report.session_note)}[/]")
+        console.print(f"[dim]context budget: {escape(safe(report.session_note))}[/]")
     elif report.budget:
-        console.print(f"[dim]context budget from session {escape(report.budget.session_id)}[/]")
+        console.print(f"[dim]context budget from session {escape(safe(report.budget.session_id))}[/]")
 
     if g.commits:
         console.print("\n[bold]Last commits[/]")
         for c in g.commits:
             when = datetime.fromtimestamp(c.time, timezone.utc).strftime("%Y-%m-%d")
-            console.print(f"  {c.short} {when} {escape(c.subject)}", no_wrap=True, overflow="ellipsis")
+            console.print(f"  {c.short} {when} {escape(safe(c.subject))}", no_wrap=True, overflow="ellipsis")
     if g.diff_stat:
         console.print("\n[bold]Diff stat (vs HEAD)[/]")
-        console.print(escape(g.diff_stat))
+        console.print(escape(safe(g.diff_stat)))
     console.print()
     if report.holds:
         names = ", ".join(c.label for c in report.stop_gates)
         console.print(f"[bold red]Stop: {len(report.stop_gates)} gate(s) hold ({escape(names)}).[/]")
         if report.pr.paused:
-            console.print(f"[red]{escape(report.pr.message)}[/]")
+            console.print(f"[red]{escape(safe(report.pr.message))}[/]")
     else:
         console.print("[bold green]No stop gate holds.[/]")

@@ -8,6 +8,7 @@ import orjson
 from codex_tui import config
 from codex_tui.commands.common import short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
+from codex_tui.sanitize import safe
 
 
 def run_sessions(args) -> int:
@@ -46,8 +47,8 @@ def _print_table(selection: Selection) -> None:
     for s in sessions:
         failed = s["failed_commands"]
         style = "red" if s["status"] == "failed" else ("yellow" if failed else "")
-        table.add_row((s["started_at"] or "")[:16].replace("T", " "), short_path(s["cwd"], 28),
-                      (s["first_prompt"] or "").replace("\n", " ")[:50], s["model"],
+        table.add_row((s["started_at"] or "")[:16].replace("T", " "), safe(short_path(s["cwd"], 28)),
+                      safe(s["first_prompt"] or "", newlines=False)[:50], s["model"],
                       s["cli_version"], str(s["turns"]), str(s["commands"]), str(failed),
                       f"{s['tokens']['total']:,}", s["status"], style=style)
     t = selection.totals()

@@ -19,7 +19,7 @@ import orjson
 from codex_tui.index.parsers import ParserStore
 from codex_tui.private_files import private_dir, write_private
 
-INDEX_VERSION = 7
+INDEX_VERSION = 8   # 8: cwd, branch and excerpts redacted whole before any cut
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.

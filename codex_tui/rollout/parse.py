@@ -161,7 +161,7 @@ class RolloutParser:
             return
         s.id = s.id or meta_id
         s.started_at = p.get("timestamp") or s.started_at
-        s.cwd = p.get("cwd") or s.cwd
+        s.cwd = redact(p.get("cwd")) or s.cwd   # a path is user text: it may hold a secret
         s.originator = p.get("originator") or s.originator
         s.cli_version = p.get("cli_version") or s.cli_version
         source = p.get("source")
@@ -177,9 +177,9 @@ class RolloutParser:
             s.parent_id = str(parent)
         git = p.get("git") or {}
         if isinstance(git, dict):
-            s.git_branch = git.get("branch") or s.git_branch
+            s.git_branch = redact(git.get("branch")) or s.git_branch
             s.git_commit = git.get("commit_hash") or s.git_commit
-            s.git_repo = git.get("repository_url") or s.git_repo
+            s.git_repo = redact(git.get("repository_url")) or s.git_repo
 
     def on_turn_context(self, p: dict, line: int, ts) -> None:
         policy = p.get("sandbox_policy")
@@ -190,7 +190,7 @@ class RolloutParser:
         if model and model not in self.session.models:
             self.session.models.append(model)
         if p.get("cwd") and not self.session.cwd:
-            self.session.cwd = p["cwd"]
+            self.session.cwd = redact(p["cwd"])
 
     def on_compacted(self, p: dict, line: int, ts) -> None:
         self.session.compactions += 1
