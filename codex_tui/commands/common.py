@@ -20,7 +20,10 @@ def sources_from_args(args) -> Sources:
 
 
 def print_json(obj) -> None:
-    sys.stdout.buffer.write(orjson.dumps(obj, option=orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0) + b"\n")
+    """Every --json answer, its strings redacted (the one last guard before a pipe or a file)."""
+    from codex_tui.redact import redact_all
+
+    sys.stdout.buffer.write(orjson.dumps(redact_all(obj), option=orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0) + b"\n")
     sys.stdout.flush()
 
 

@@ -53,7 +53,7 @@ def print_report(report) -> None:
 
     console = Console(highlight=False)
     g = report.git
-    console.print(f"[bold]{escape(safe(short_path(report.repo, 60)))}[/]  branch [bold]"
+    console.print(f"[bold]{escape(short_path(safe(report.repo), 60))}[/]  branch [bold]"
                   f"{escape(safe(g.branch or 'detached HEAD'))}[/]  {g.changed} changed, {g.untracked} untracked")
     for remote in g.remotes:
         console.print(f"  remote {escape(safe(remote['name']))}: {escape(safe(remote['url']))}")

@@ -47,7 +47,7 @@ def _print_table(selection: Selection) -> None:
     for s in sessions:
         failed = s["failed_commands"]
         style = "red" if s["status"] == "failed" else ("yellow" if failed else "")
-        table.add_row((s["started_at"] or "")[:16].replace("T", " "), safe(short_path(s["cwd"], 28)),
+        table.add_row((s["started_at"] or "")[:16].replace("T", " "), short_path(safe(s["cwd"]), 28),
                       safe(s["first_prompt"] or "", newlines=False)[:50], s["model"],
                       s["cli_version"], str(s["turns"]), str(s["commands"]), str(failed),
                       f"{s['tokens']['total']:,}", s["status"], style=style)
