@@ -18,6 +18,7 @@ from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, S
 
 from codex_tui import config
 from codex_tui.browse.rows import format_tokens
+from codex_tui.sanitize import safe
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
@@ -151,7 +152,7 @@ class JobsScreen(Screen):
         if verify is not None:
             out.append(f"verify: {_one_line(json.dumps(verify), 300)}\n")
         if run.run_id == self.tail_of:
-            out.append("\n" + "\n".join(self.tail), style="dim")
+            out.append("\n" + safe("\n".join(self.tail)), style="dim")
         text.update(out)
 
     # ---- actions -------------------------------------------------------------------------
@@ -298,9 +299,11 @@ COLUMNS = (("Run", 17), ("State", 9), ("Repo", 20), ("Task", 30), ("Time", 6), (
 
 
 def _one_line(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
+    """A task, repo or evidence as one line: through safe() first, then cut."""
+    text = " ".join(safe(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _tail(text: str, width: int) -> str:
+    text = safe(text, newlines=False)
     return text if len(text) <= width else "…" + text[-(width - 1):]
