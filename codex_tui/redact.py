@@ -80,3 +80,29 @@ def redact_json_line(line: str) -> str:
         return redact(line)
     end = "\n" if line.endswith("\n") else ""
     return json.dumps(redact_all(value), ensure_ascii=False, separators=(",", ":")) + end
+
+
+_KEY_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+_KEY_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY-----")
+
+
+class LineRedactor:
+    """Redacts a stream a line at a time (a job's log as Codex writes it): JSON lines by their
+    decoded strings, other lines as text, and every line of a private key block that spans
+    lines, up to its END line, is dropped (the BEGIN line already shows the mask)."""
+
+    def __init__(self) -> None:
+        self._in_key = False
+
+    def line(self, text: str) -> str:
+        if self._in_key:
+            if _KEY_END.search(text):
+                self._in_key = False
+            return ""
+        if text.lstrip().startswith(("{", "[")):
+            return redact_json_line(text)
+        begins = list(_KEY_BEGIN.finditer(text))
+        if begins and not _KEY_END.search(text, begins[-1].end()):
+            self._in_key = True
+        shown = redact(text)
+        return shown + "\n" if text.endswith("\n") and not shown.endswith("\n") else shown

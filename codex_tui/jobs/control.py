@@ -77,11 +77,12 @@ def create_run(runs_dir: Path, request: JobRequest, *, review_of: str | None = N
     runs_dir = Path(runs_dir)
     now = time.time()
     run_id = runs.new_run_id(runs_dir, now)
-    shown_task = redact(request.task)
-    if shown_task != request.task:
-        write_private(runs.task_path(runs_dir, run_id), request.task)
+    shown_task, shown_repo = redact(request.task), redact(str(repo))
+    if (shown_task, shown_repo) != (request.task, str(repo)):
+        runs.write_json_atomic(runs.launch_path(runs_dir, run_id),
+                               {"task": request.task, "repo": str(repo)})
     meta = {
-        "run_id": run_id, "repo": str(repo), "task": shown_task, "model": request.model,
+        "run_id": run_id, "repo": shown_repo, "task": shown_task, "model": request.model,
         "resume_session_id": request.resume_session_id, "codex_bin": codex_bin,
         "codex_version": None, "extra_args": list(request.extra_args),
         "command": codex_command(codex_bin, shown_task, request.model,

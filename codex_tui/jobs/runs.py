@@ -5,7 +5,7 @@ stderr, plus `[codex-tui]` lines from the supervisor), `.meta.json` (what was as
 how it was started), `.summary.json` (the verdict, written once at the end) and, after
 `job kill`, `.kill` (so the supervisor knows the user stopped it and does not review it).
 All are 0600 (private_files.py); meta holds the task redacted, and a task that held a secret
-waits in `.task` until Codex has it.
+(or a repo path that did) waits in `.launch.json` until Codex has it.
 """
 from __future__ import annotations
 
@@ -46,10 +46,10 @@ def kill_marker(runs_dir: Path, run_id: str) -> Path:
     return Path(runs_dir) / f"{PREFIX}{run_id}.kill"
 
 
-def task_path(runs_dir: Path, run_id: str) -> Path:
-    """The raw task, 0600, only while a task that holds a secret waits for Codex to start: meta
-    keeps the redacted one, which every view, event and hook reads."""
-    return Path(runs_dir) / f"{PREFIX}{run_id}.task"
+def launch_path(runs_dir: Path, run_id: str) -> Path:
+    """The raw task and repo, 0600, only while ones that hold a secret wait for Codex to start:
+    meta keeps them redacted, which is what every view, event and hook reads."""
+    return Path(runs_dir) / f"{PREFIX}{run_id}.launch.json"
 
 
 def verify_path(runs_dir: Path, run_id: str) -> Path:

@@ -1,7 +1,7 @@
 """The detached process behind one job: `python -m codex_tui.jobs.supervisor RUN_ID --runs-dir D`.
 
-It starts Codex (argv list, own process group, stdin /dev/null, stdout and stderr appended
-to the run's log), waits, classifies the log, cross-checks the session id with the rollout,
+It starts Codex (argv list, own process group, stdin /dev/null, stdout and stderr redacted
+line by line into the run's log), waits, classifies the log, cross-checks the session id with the rollout,
 writes the summary, fires the events and, on a real failure, runs one linked review run
 that resumes the same session. It outlives whoever launched it (start_new_session).
 """
@@ -12,6 +12,7 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,8 +20,9 @@ from codex_tui.jobs import classify, runs
 from codex_tui.jobs.control import REVIEW_TASK, JobError, JobRequest, create_run
 from codex_tui.jobs.notify import Notifier
 from codex_tui.private_files import open_private_append
-from codex_tui.redact import redact
+from codex_tui.redact import LineRedactor, redact
 
+PUMP_GRACE_S = 5.0   # after Codex exits, how long its last output may take to reach the log
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="codex_tui.jobs.supervisor")
@@ -91,21 +93,25 @@ def _run_codex(runs_dir: Path, run_id: str, meta: dict) -> classify.Exit:
         return classify.Exit(code=None, killed_by_user=True)
     forwarder = _Forwarder()
     runs.append_log(runs_dir, run_id, "starting: " + " ".join(_shown(meta["command"])))
-    command, task_file = _real_command(runs_dir, run_id, meta["command"])
+    command, repo, launch_file = _launch(runs_dir, run_id, meta)
     with open_private_append(runs.log_path(runs_dir, run_id), binary=True) as log:
         try:
-            proc = subprocess.Popen(command, cwd=meta["repo"], stdin=subprocess.DEVNULL,
-                                    stdout=log, stderr=log, process_group=0, close_fds=True)
-            task_file.unlink(missing_ok=True)   # Codex has the raw task now: keep no copy
+            proc = subprocess.Popen(command, cwd=repo, stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    process_group=0, close_fds=True)
+            launch_file.unlink(missing_ok=True)   # Codex has the raw task now: keep no copy
         except OSError as exc:
-            task_file.unlink(missing_ok=True)
+            launch_file.unlink(missing_ok=True)
             runs.append_log(runs_dir, run_id, f"could not start Codex: {exc}")
             return classify.Exit(code=None, start_error=f"could not start Codex: {exc.strerror or exc}")
         forwarder.pgid = proc.pid
         runs.update_meta(runs_dir, run_id, pid=proc.pid, pgid=proc.pid)
         if runs.kill_marker(runs_dir, run_id).exists():   # `job kill` came before we had a pid
             os.killpg(proc.pid, signal.SIGTERM)
+        pump = threading.Thread(target=_copy_redacted, args=(proc.stdout, log), daemon=True)
+        pump.start()
         code = proc.wait()
+        pump.join(PUMP_GRACE_S)   # a grandchild holding the pipe open must not hold the verdict
     killed = runs.kill_marker(runs_dir, run_id).exists()
     runs.append_log(runs_dir, run_id, f"codex exited with {code}" + (" (job kill)" if killed else ""))
     if code < 0:
@@ -200,14 +206,22 @@ def codex_version(codex_bin: str) -> str | None:
     return match.group(0) if match else None
 
 
-def _real_command(runs_dir: Path, run_id: str, command: list[str]) -> tuple[list[str], Path]:
-    """Meta's command ends `-- TASK` with the task redacted; the raw one waits in `.task`."""
-    task_file = runs.task_path(runs_dir, run_id)
-    try:
-        task = task_file.read_text(encoding="utf-8")
-    except OSError:
-        return list(command), task_file
-    return list(command[:-1]) + [task], task_file
+def _copy_redacted(stream, log) -> None:
+    """Codex's output into the log, a line at a time through the redaction function: the log
+    is a file codex-tui writes, and command output in it holds whatever the commands printed."""
+    redactor = LineRedactor()
+    for raw in stream:
+        log.write(redactor.line(raw.decode("utf-8", "replace")).encode("utf-8"))
+
+
+def _launch(runs_dir: Path, run_id: str, meta: dict) -> tuple[list[str], str, Path]:
+    """(argv, repo) to start Codex with: meta's command ends `-- TASK` with the task redacted;
+    a raw task or repo that differ wait in `.launch.json`."""
+    launch_file = runs.launch_path(runs_dir, run_id)
+    raw = runs.read_json(launch_file)
+    if raw is None:
+        return list(meta["command"]), meta["repo"], launch_file
+    return list(meta["command"][:-1]) + [raw["task"]], raw["repo"], launch_file
 
 
 def _shown(argv: list[str]) -> list[str]:
