@@ -23,11 +23,11 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/:@]+:[^\s/@]+@"), r"\1" + MASK + "@"),
 ]
 
-# NAME=value / NAME: value / "NAME": "value" (a JSON field, as `aws sts` prints it) where NAME
-# looks like a secret (API_KEY, GH_TOKEN, PASSWORD, SecretAccessKey, ...).
+# NAME=value / NAME: value / "NAME": "value" (a JSON field, as `aws sts` prints it, also with
+# its quotes escaped, once or more, inside a command: echo "\"NAME\": \"value\"") where NAME looks like a secret (API_KEY, GH_TOKEN, PASSWORD, SecretAccessKey, ...).
 _ASSIGNMENT = re.compile(
     r"(?i)\b([A-Z0-9_.\-]*(?:api[_\-]?key|secret|token|passw(?:or)?d|passphrase|credential|"
-    r"private[_\-]?key|access[_\-]?key|authorization|auth[_\-]?token)[A-Z0-9_.\-]*)([\"']?\s*[=:]\s*)"
+    r"private[_\-]?key|access[_\-]?key|authorization|auth[_\-]?token)[A-Z0-9_.\-]*)(\\*[\"']?\s*[=:]\s*\\*)"
     r"(\"[^\"\n]{4,}\"|'[^'\n]{4,}'|[^\s\"',;]{4,})")
 
 
@@ -36,8 +36,11 @@ def _mask_assignment(match: re.Match[str]) -> str:
     # Plain small numbers (max_tokens=4096) and already-masked values are not secrets.
     if value.startswith("[REDACTED") or (value.isdigit() and len(value) < 12):
         return match.group(0)
-    quote = match.group(3)[0] if match.group(3)[0] in "\"'" else ""
-    return match.group(1) + match.group(2) + quote + MASK + quote   # quoted stays valid JSON
+    raw = match.group(3)
+    quote = raw[0] if raw[0] in "\"'" else ""
+    # \"...\" in a command, \\\"...\\\" in a command in a JSON string: keep the closing escapes
+    end = raw[len(raw.rstrip(quote).rstrip("\\")):] if quote else ""
+    return match.group(1) + match.group(2) + quote + MASK + end   # quoted stays valid JSON
 
 
 # One cheap scan first: most text holds none of these markers and skips every substitution.

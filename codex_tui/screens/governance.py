@@ -17,6 +17,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from codex_tui.sanitize import safe
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
@@ -72,7 +73,7 @@ class GovernanceScreen(Screen):
         from codex_tui.governance.git_state import GitError
 
         self.target = (repo, session_id)
-        self._to_ui(self._status, f"Checking {repo}…" + (" (asking gh)" if refresh_pr else ""))
+        self._to_ui(self._status, f"Checking {safe(repo)}…" + (" (asking gh)" if refresh_pr else ""))
         try:
             report = build_gate_report(Path(repo), session_id, refresh_pr=refresh_pr,
                                        sources=self.app.settings.sources())
@@ -80,7 +81,7 @@ class GovernanceScreen(Screen):
             self._to_ui(self._show_error, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a message, not a crash
-            self._to_ui(self._show_error, f"Could not check {repo}: {exc}")
+            self._to_ui(self._show_error, f"Could not check {safe(repo)}: {safe(exc)}")
             return
         self._to_ui(self._show, report)
 
@@ -91,7 +92,7 @@ class GovernanceScreen(Screen):
             pass  # the app is closing
 
     def _status(self, text: str) -> None:
-        self.query_one("#gov-status", Static).update(text)
+        self.query_one("#gov-status", Static).update(Text(text))   # plain: it names folders
 
     def _show_error(self, text: str) -> None:
         self.query_one("#gov-checks", Static).update(Text(text, style="bold"))
@@ -110,15 +111,15 @@ class GovernanceScreen(Screen):
             mark, colour = MARKS.get(check.level, ("?", "foreground"))
             style = Style(color=colour_of(getattr(theme, colour, None)))
             label = check.label + ("  [stop]" if check.stop else "")
-            checks.add_row(Text(mark, style=style), Text(label, style=style), Text(check.evidence))
+            checks.add_row(Text(mark, style=style), Text(label, style=style), Text(safe(check.evidence)))
         heading = Text()
         verdict = "a stop gate holds" if report.holds else "no stop gate holds"
-        heading.append(f"{report.repo}  ·  branch {report.git.branch or '(detached)'}  ·  {verdict}\n",
+        heading.append(f"{safe(report.repo)}  ·  branch {safe(report.git.branch or '(detached)')}  ·  {verdict}\n",
                        style="bold")
         if report.pr.paused:
-            heading.append(report.pr.message + "\n", style=Style(color=colour_of(theme.warning)))
+            heading.append(safe(report.pr.message) + "\n", style=Style(color=colour_of(theme.warning)))
         if report.session_note:
-            heading.append(report.session_note + "\n", style="dim")
+            heading.append(safe(report.session_note) + "\n", style="dim")
         self.query_one("#gov-checks", Static).update(_stack(heading, checks))
         self.query_one("#gov-git", Static).update(_git_section(report.git))
         source = "cached" if report.pr.from_cache else "asked now"
@@ -136,8 +137,8 @@ def _git_section(git) -> Text:
     out = Text("\nLast commits\n", style="bold")
     for commit in git.commits[:15]:
         day = datetime.fromtimestamp(commit.time, timezone.utc).strftime("%Y-%m-%d")
-        out.append(f"  {commit.short}  {day}  {commit.subject}\n")
+        out.append(f"  {commit.short}  {day}  {safe(commit.subject, newlines=False)}\n")
     if git.diff_stat:
         out.append("\nUncommitted changes\n", style="bold")
-        out.append("  " + git.diff_stat.strip().replace("\n", "\n  ") + "\n")
+        out.append("  " + safe(git.diff_stat.strip()).replace("\n", "\n  ") + "\n")
     return out
