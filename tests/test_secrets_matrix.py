@@ -62,12 +62,14 @@ class Matrix:
     def __init__(self) -> None:
         self.rows: dict[str, dict[str, int]] = {}
         self.seen: list[str] = []   # where each leak stands, for the failure message
+        self.texts: dict[str, str] = {}
 
     def add(self, name: str, text: str | bytes) -> None:
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
         assert text.strip(), f"{name}: empty output (the test would prove nothing)"
         self.rows[name] = leaks(text)
+        self.texts[name] = text
         for kind, (_, marker) in SECRETS.items():
             if marker in text:
                 at = text.index(marker)
@@ -282,3 +284,55 @@ def gitonly_path(tmp_path: Path) -> str:
     if not (bin_dir / "git").exists():
         os.symlink(shutil.which("git"), bin_dir / "git")
     return str(bin_dir)
+
+
+@pytest.mark.codex
+async def test_no_planted_secret_in_a_pending_approval(tmp_path, monkeypatch):
+    """A real Codex 0.171 TUI in tmux asks to run a command that holds every one-line secret,
+    in a folder whose path holds some: `status`, `pending` (text and JSON) and the watch pane
+    show the request, never the secrets."""
+    from codex_tui.screens.watch import WatchApp
+    from codex_tui.tmux.watcher import TmuxWatcher
+    from tests.appserver_helpers import socket_appears
+    from tests.fakecodex.pty_driver import codex_home_for, escalated, tui_env
+    from tests.test_pty_real_codex import need
+    from tests.tmux_helpers import TmuxServer, kill_daemons_under
+
+    binary = need("0.171.0")
+    work = tmp_path.joinpath("w", *(SECRETS[k][0] for k in PATH_PARTS))
+    work.mkdir(parents=True)
+    command = "touch done.txt; echo " + " ".join(json.dumps(SECRETS[k][0]) for k in ONE_LINE)
+    matrix = Matrix()
+    with FakeResponses([run(command, **escalated("0.171.0")), say("Done.")]) as fake:
+        home = codex_home_for(tmp_path / "home", fake, work)
+        monkeypatch.setenv("CODEX_TUI_CODEX_HOMES", str(home))
+        server = TmuxServer(tui_env(home))
+        try:
+            server.start([binary, "-a", "on-request", "-s", "workspace-write", "Deploy it"], work)
+            await socket_appears(home)
+            socket = ["--socket", server.socket]
+
+            def waiting() -> bool:
+                proc = run_cli("pending", "--json")
+                return proc.returncode == 0 and bool(json.loads(proc.stdout)["pending"])
+            wait_for(waiting, 40, "the pending approval")
+            for name, args in (("status", socket), ("status --json", [*socket, "--json"]),
+                               ("pending", []), ("pending --json", ["--json"])):
+                proc = run_cli(name.split()[0], *args)
+                assert proc.returncode == 0, proc.stderr
+                matrix.add(name, proc.stdout + proc.stderr)
+            shown = matrix.texts
+            assert "touch done.txt" in shown["pending"] and "[REDACTED" in shown["pending"]
+            assert "waiting-approval" in shown["status --json"] and "[REDACTED" in shown["status --json"]
+            app = WatchApp(TmuxWatcher([server.socket]), poll_s=0.5)
+            async with app.run_test(size=(160, 20)) as pilot:
+                listing = app.query_one("WatchList")
+                await wait_until(pilot, lambda: listing.rows and
+                                 listing.rows[0].status.state == "waiting-approval", 30, "the prompt")
+                await pilot.pause(0.3)
+                matrix.add("watch", app.export_screenshot())
+                assert "touch" in matrix.texts["watch"]      # the approval's command is shown
+        finally:
+            server.close()
+            kill_daemons_under(home)
+    assert matrix.total() == 0, "planted secrets leaked:\n" + matrix.render()
