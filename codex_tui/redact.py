@@ -32,14 +32,17 @@ _ASSIGNMENT = re.compile(
 
 
 def _mask_assignment(match: re.Match[str]) -> str:
-    value = match.group(3).strip("\"'")
-    # Plain small numbers (max_tokens=4096) and already-masked values are not secrets.
-    if value.startswith("[REDACTED") or (value.isdigit() and len(value) < 12):
-        return match.group(0)
     raw = match.group(3)
     quote = raw[0] if raw[0] in "\"'" else ""
-    # \"...\" in a command, \\\"...\\\" in a command in a JSON string: keep the closing escapes
-    end = raw[len(raw.rstrip(quote).rstrip("\\")):] if quote else ""
+    if quote:   # \"...\" in a command, \\\"...\\\" in one in a JSON string: keep the closing escapes
+        end = raw[len(raw.rstrip(quote).rstrip("\\")):]
+    else:       # `"total_tokens": 1234}`: the brackets that close a JSON value are not the value
+        end = raw[len(raw.rstrip("}])")):]
+    value = raw[len(quote):len(raw) - len(end)]
+    # Plain small numbers (max_tokens=4096), JSON literals and already-masked values are not secrets.
+    if value.startswith("[REDACTED") or (value.isdigit() and len(value) < 12) or \
+            value in ("null", "true", "false"):
+        return match.group(0)
     return match.group(1) + match.group(2) + quote + MASK + end   # quoted stays valid JSON
 
 
