@@ -67,6 +67,7 @@ class Matrix:
     def add(self, name: str, text: str | bytes) -> None:
         if isinstance(text, bytes):
             text = text.decode("utf-8", "replace")
+        text = text.replace("&#160;", " ")   # an SVG screenshot's spaces
         assert text.strip(), f"{name}: empty output (the test would prove nothing)"
         self.rows[name] = leaks(text)
         self.texts[name] = text
@@ -98,6 +99,9 @@ def planted_repo(root: Path) -> Path:
     git(repo, "checkout", "-q", "-b", "t/" + "/".join(SECRETS[k][0] for k in BRANCH_SAFE))
     for kind in FILE_SAFE:
         (repo / f"notes-{SECRETS[kind][0]}.txt").write_text("scratch\n")
+    # a handoff doc with pasted log lines: the gate quotes some as evidence
+    (repo / "HANDOFF.md").write_text("# Handoff\n\n" + "".join(
+        f"ERROR: deploy {SECRETS[k][0]}\n" for k in ONE_LINE))
     return repo
 
 
@@ -275,6 +279,9 @@ async def test_no_planted_secret_reaches_any_output(tmp_path, monkeypatch):
     monkeypatch.setenv("PATH", gitonly_path(tmp_path))   # no gh: the PR gate says so at once
     await collect_app(matrix, repo, rollout, tmp_path)
     assert "[REDACTED" in "".join(open(p).read() for p in (hook_out, stream))
+    texts = matrix.texts   # the secrets' places were shown, masked: the outputs did carry them
+    assert "ERROR: deploy [REDACTED]" in texts["gate --json"] and "Deploy [REDACTED]" in texts["gate"]
+    assert "[REDACTED PRIVATE KEY]" in texts["app detail unfolded"] and "[REDACTED]" in texts["app governance"]
     assert matrix.total() == 0, "planted secrets leaked:\n" + matrix.render()
 
 
