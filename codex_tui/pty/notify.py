@@ -22,7 +22,7 @@ HOOK_TIMEOUT_S = 10.0
 def event(kind: str, key: str, title: str, state: str, detail: str = "", session_id: str | None = None,
           cwd: str = "") -> dict:
     return {"event": kind, "key": key, "title": redact(title), "state": state,
-            "detail": redact(detail), "session_id": session_id, "cwd": cwd}
+            "detail": redact(detail), "session_id": session_id, "cwd": redact(cwd)}
 
 
 def terminal_sequences(message: str) -> str:
