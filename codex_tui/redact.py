@@ -16,27 +16,40 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"), MASK),
     (re.compile(r"\bxapp-[A-Za-z0-9\-]{10,}"), MASK),
     (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]{12,}=*"), r"\1 " + MASK),
+    # JWTs: base64url header (always `{"` -> eyJ), payload and signature.
+    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), MASK),
+    (re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), MASK),
+    # Credentials in a URL: scheme://user:password@host keeps the scheme and host.
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/:@]+:[^\s/@]+@"), r"\1" + MASK + "@"),
 ]
 
-# NAME=value / NAME: value where NAME looks like a secret (API_KEY, GH_TOKEN, PASSWORD, ...).
+# NAME=value / NAME: value / "NAME": "value" (a JSON field, as `aws sts` prints it, also with
+# its quotes escaped, once or more, inside a command: echo "\"NAME\": \"value\"") where NAME looks like a secret (API_KEY, GH_TOKEN, PASSWORD, SecretAccessKey, ...).
 _ASSIGNMENT = re.compile(
     r"(?i)\b([A-Z0-9_.\-]*(?:api[_\-]?key|secret|token|passw(?:or)?d|passphrase|credential|"
-    r"private[_\-]?key|access[_\-]?key|authorization|auth[_\-]?token)[A-Z0-9_.\-]*)(\s*[=:]\s*)"
+    r"private[_\-]?key|access[_\-]?key|authorization|auth[_\-]?token)[A-Z0-9_.\-]*)(\\*[\"']?\s*[=:]\s*\\*)"
     r"(\"[^\"\n]{4,}\"|'[^'\n]{4,}'|[^\s\"',;]{4,})")
 
 
 def _mask_assignment(match: re.Match[str]) -> str:
-    value = match.group(3).strip("\"'")
-    # Plain small numbers (max_tokens=4096) and already-masked values are not secrets.
-    if value.startswith("[REDACTED") or (value.isdigit() and len(value) < 12):
+    raw = match.group(3)
+    quote = raw[0] if raw[0] in "\"'" else ""
+    if quote:   # \"...\" in a command, \\\"...\\\" in one in a JSON string: keep the closing escapes
+        end = raw[len(raw.rstrip(quote).rstrip("\\")):]
+    else:       # `"total_tokens": 1234}`: the brackets that close a JSON value are not the value
+        end = raw[len(raw.rstrip("}])")):]
+    value = raw[len(quote):len(raw) - len(end)]
+    # Plain small numbers (max_tokens=4096), JSON literals and already-masked values are not secrets.
+    if value.startswith("[REDACTED") or (value.isdigit() and len(value) < 12) or \
+            value in ("null", "true", "false"):
         return match.group(0)
-    return match.group(1) + match.group(2) + MASK
+    return match.group(1) + match.group(2) + quote + MASK + end   # quoted stays valid JSON
 
 
 # One cheap scan first: most text holds none of these markers and skips every substitution.
 _MARKERS = ("sk-", "gh", "github_pat_", "akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "xox",
             "xapp-", "bearer", "private key", "key", "secret", "token", "passw", "credential",
-            "authorization")
+            "authorization", "eyj", "aiza", "://")
 
 
 def redact(text: str | None) -> str:
@@ -49,3 +62,62 @@ def redact(text: str | None) -> str:
     for pattern, replacement in _PATTERNS:
         text = pattern.sub(replacement, text)
     return _ASSIGNMENT.sub(_mask_assignment, text)
+
+
+def redact_all(value):
+    """`value` (decoded JSON) with every string in it redacted, keys too: a decoded string has its
+    real newlines, where the raw line has `\\n` and no word boundary before the secret."""
+    if isinstance(value, str):
+        return redact(value)
+    if isinstance(value, (list, tuple)):
+        return [redact_all(item) for item in value]
+    if isinstance(value, dict):
+        return {redact(str(key)): redact_all(item) for key, item in value.items()}
+    return value
+
+
+def redact_json_line(line: str) -> str:
+    """One JSONL line with its strings redacted; a line that is not JSON is redacted as text."""
+    import json
+
+    try:
+        value = json.loads(line)
+    except ValueError:
+        return redact(line)
+    end = "\n" if line.endswith("\n") else ""
+    return json.dumps(redact_all(value), ensure_ascii=False, separators=(",", ":")) + end
+
+
+_KEY_BEGIN = re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----")
+_KEY_END = re.compile(r"-----END [A-Z0-9 ]*PRIVATE KEY-----")
+
+
+class LineRedactor:
+    """Redacts a stream a line at a time (a job's log as Codex writes it): JSON lines by their
+    decoded strings, other lines as text, and every line of a private key block that spans
+    lines, up to its END line, is dropped (the BEGIN line already shows the mask)."""
+
+    def __init__(self) -> None:
+        self._in_key = False
+
+    def line(self, text: str) -> str:
+        if self._in_key:
+            if _KEY_END.search(text):
+                self._in_key = False
+            return ""
+        begins = list(_KEY_BEGIN.finditer(text))
+        if begins and not _KEY_END.search(text, begins[-1].end()):
+            self._in_key = True     # whatever the line looks like (`[codex-tui] -----BEGIN ...`)
+        elif text.lstrip().startswith(("{", "[")):
+            return redact_json_line(text)
+        shown = redact(text)
+        return shown + "\n" if text.endswith("\n") and not shown.endswith("\n") else shown
+
+
+def mask_orphan_key_end(text: str) -> str:
+    """The tail of a longer text (a log's last 64 KB) may start inside a private key whose
+    BEGIN line lies above it: text up to an END line with no BEGIN before it is masked."""
+    end = _KEY_END.search(text)
+    if end is not None and not _KEY_BEGIN.search(text, 0, end.start()):
+        return "[REDACTED PRIVATE KEY]" + text[end.end():]
+    return text

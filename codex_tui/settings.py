@@ -15,6 +15,7 @@ from typing import Annotated
 import msgspec
 
 from codex_tui import config
+from codex_tui.private_files import write_private
 
 DEFAULT_THEME = "codex-dark"
 
@@ -98,10 +99,7 @@ def save_preference(name: str, value, path: Path | None = None) -> Path:
     except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):
         data = {}
     data[name] = value
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp")
-    tmp.write_text("".join(f"{k} = {_toml(v)}\n" for k, v in data.items()), encoding="utf-8")
-    tmp.replace(path)
+    write_private(path, "".join(f"{k} = {_toml(v)}\n" for k, v in data.items()))
     return path
 
 

@@ -169,3 +169,14 @@ def test_one_duration_format_for_the_list_and_the_app():
     assert [runs.format_duration(x) for x in (None, 1.7, 9.96, 17.4, 59.6, 125)] == \
         ["-", "1.7s", "10.0s", "17s", "1m00s", "2m05s"]
     assert _duration(1.7) == runs.format_duration(1.7)
+
+
+def test_tail_masks_a_key_whose_begin_line_is_above_the_window(tmp_path):
+    run_id = "20261122-040510-1"
+    body = "\n".join("MIIEvQIBADANBgkqhkiG9w0BAQEFAASC" + str(i) for i in range(4000))
+    runs.append_log(tmp_path, run_id, "-----BEGIN PRIVATE KEY-----\n" + body + "\n-----END PRIVATE KEY-----\nafter")
+    assert runs.log_path(tmp_path, run_id).stat().st_size > 65536
+    tail = runs.tail_log(tmp_path, run_id, max_lines=10_000)
+    assert tail[-1] == "after" and not any("MIIEvQIBADAN" in line for line in tail)
+    runs.redact_log(tmp_path, run_id)              # and the finished run's file itself
+    assert "MIIEvQIBADAN" not in runs.log_path(tmp_path, run_id).read_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import time
 
+from codex_tui.redact import redact_all
 from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 3
@@ -42,9 +43,9 @@ def run_pending(args) -> int:
 
     items, watches = with_daemons(_homes(), act, with_pending=True)
     if args.json:
-        print(json.dumps({
+        print(json.dumps(redact_all({   # commands, questions and folders are user text
             "pending": [dict(p.to_json(), cwd=_cwd(w, p.thread_id)) for w, p in items],
-            "daemons": [_daemon_json(w) for w in watches]}, default=str))
+            "daemons": [_daemon_json(w) for w in watches]}), default=str))
         return EXIT_OK
     for watch in watches:
         if not watch.connected:

@@ -41,16 +41,24 @@ def sources_from_args(args) -> Sources:
 
 
 def print_json(obj) -> None:
+    """Every --json answer, its strings redacted (the one last guard before a pipe or a file),
+    control characters outside ASCII's printable range written as JSON escapes."""
+    from codex_tui.redact import redact_all
     from codex_tui.sanitize import json_bytes
 
-    data = orjson.dumps(obj, option=orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0)
+    data = orjson.dumps(redact_all(obj), option=orjson.OPT_INDENT_2 if sys.stdout.isatty() else 0)
     sys.stdout.buffer.write(json_bytes(data) + b"\n")
     sys.stdout.flush()
 
 
 def short_path(path: str, width: int = 40) -> str:
+    """`path` with ~ for home, cut from the left to `width`; redacted before the cut, so a
+    secret in a folder name cannot survive as an unrecognisable tail."""
     from pathlib import Path
 
+    from codex_tui.redact import redact
+
+    path = redact(path)
     home = str(Path.home())
     if path.startswith(home):
         path = "~" + path[len(home):]

@@ -256,7 +256,10 @@ def _tail(args, runs_dir: Path) -> int:
 def _follow(runs_dir: Path, run_id: str, load_run) -> None:
     from codex_tui.jobs.runs import RUNNING, log_path
 
+    from codex_tui.redact import LineRedactor
+
     path = log_path(runs_dir, run_id)
+    redactor = LineRedactor()     # a key block over several lines is masked whole
     with open(path, "rb") as fh:
         fh.seek(0, 2)
         partial = b""
@@ -265,7 +268,9 @@ def _follow(runs_dir: Path, run_id: str, load_run) -> None:
             if data:
                 *lines, partial = (partial + data).split(b"\n")
                 for raw in lines:
-                    say(redact(raw.decode("utf-8", errors="replace")), flush=True)
+                    shown = redactor.line(raw.decode("utf-8", errors="replace"))
+                    if shown or not raw:
+                        say(shown, flush=True)
             elif load_run(runs_dir, run_id).state != RUNNING:
                 break
             else:

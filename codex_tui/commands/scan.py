@@ -6,6 +6,7 @@ from codex_tui import config
 from codex_tui.commands.common import cli_settings, print_json, sources_from_args
 from codex_tui.index.query import load_sessions, print_warnings
 from codex_tui.scan.health import skill_health
+from codex_tui.private_files import write_private
 from codex_tui.sanitize import safe, say
 from codex_tui.scan.report import to_markdown
 
@@ -29,8 +30,7 @@ def run_scan(args) -> int:
     text = safe(to_markdown(report))   # prompts, commands, paths: foreign text
     if args.out:
         try:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            args.out.write_text(text if not args.json else _json_text(report))
+            write_private(args.out, text if not args.json else _json_text(report))
         except OSError as exc:
             say(f"codex-tui scan: cannot write {args.out}: {exc.strerror or exc}", err=True)
             return EXIT_USAGE

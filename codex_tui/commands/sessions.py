@@ -8,7 +8,7 @@ import orjson
 from codex_tui import config
 from codex_tui.commands.common import cli_settings, short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
-from codex_tui.sanitize import json_bytes, safe_text
+from codex_tui.sanitize import json_bytes, safe, safe_text
 
 
 def run_sessions(args) -> int:
@@ -48,11 +48,11 @@ def _print_table(selection: Selection) -> None:
     for s in sessions:
         failed = s["failed_commands"]
         style = "red" if s["status"] == "failed" else ("yellow" if failed else "")
-        cells = ((s["started_at"] or "")[:16].replace("T", " "), short_path(s["cwd"], 28),
-                 " ".join((s["first_prompt"] or "").split())[:50], s["model"], s["cli_version"],
-                 str(s["turns"]), str(s["commands"]), str(failed), f"{s['tokens']['total']:,}",
-                 s["status"])
-        # foreign text: shown plain (never markup), control characters visible
+        # foreign text, redacted whole before it is cut, then shown plain (never markup)
+        cells = ((s["started_at"] or "")[:16].replace("T", " "), short_path(safe(s["cwd"]), 28),
+                 " ".join(safe(s["first_prompt"] or "", newlines=False).split())[:50], s["model"],
+                 s["cli_version"], str(s["turns"]), str(s["commands"]), str(failed),
+                 f"{s['tokens']['total']:,}", s["status"])
         table.add_row(*(safe_text(c, newlines=False) for c in cells), style=style)
     t = selection.totals()
     console = Console()

@@ -8,6 +8,7 @@ import shlex
 import sys
 import time
 
+from codex_tui.redact import redact_all
 from codex_tui.sanitize import safe, say
 
 EXIT_OK, EXIT_ERROR = 0, 1
@@ -157,9 +158,9 @@ def run_status(args) -> int:
         if not args.tmux:
             say(f"codex-tui status: warning: {safe(warning)}", err=True)
     if args.json:
-        print(json.dumps({"sessions": [r.to_json() for r in rows],
-                          "daemons": daemons_json(watches),
-                          "rate_limits": rate_limits(watches, rows)}))
+        print(json.dumps(redact_all({"sessions": [r.to_json() for r in rows],   # approval commands,
+                                     "daemons": daemons_json(watches),           # folders: user text
+                                     "rate_limits": rate_limits(watches, rows)})))
     elif args.tmux:
         say(tmux_line(rows))
     elif not rows:

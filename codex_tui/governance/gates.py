@@ -11,6 +11,7 @@ from codex_tui.governance.budget import Budget, context_budget, find_session
 from codex_tui.governance.checks import Check, worst
 from codex_tui.governance.git_state import GitState, read_git_state, toplevel
 from codex_tui.governance.handoff import HandoffAudit, audit_handoff
+from codex_tui.redact import redact_all
 from codex_tui.governance.pr_gate import PrGate, load_pr_gate
 from codex_tui.rollout.model import Session
 
@@ -45,7 +46,8 @@ class GateReport:
         return worst(c.level for c in self.checks)
 
     def to_json(self) -> dict:
-        return {
+        """Redacted whole: branch names, commit subjects, paths and file names are user text."""
+        return redact_all({
             "repo": self.repo,
             "generated_at": self.generated_at,
             "holds": self.holds,
@@ -58,7 +60,7 @@ class GateReport:
             "pr": self.pr.to_json(),
             "budget": self.budget.to_json() if self.budget else None,
             "session_note": self.session_note,
-        }
+        })
 
 
 def build_gate_report(repo: Path | None, session_id: str | None = None, *, refresh_pr: bool = False,

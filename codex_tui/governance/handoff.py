@@ -145,7 +145,7 @@ def _audit_raw_logs(audit: HandoffAudit, lines: list[str]) -> None:
         if _LOG_LINE.match(line):
             audit.raw_log_lines += 1
             if len(audit.raw_log_evidence) < 3:
-                audit.raw_log_evidence.append(f"line {number}: {redact(line.strip()[:120])}")
+                audit.raw_log_evidence.append(f"line {number}: {redact(line.strip())[:120]}")
     if audit.raw_log_lines < RAW_LOG_LINES:
         audit.raw_log_evidence = []
         audit.raw_log_lines = 0

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from codex_tui import config
 from codex_tui.governance.checks import FAIL, OK, WARN, Check
+from codex_tui.private_files import write_private
 from codex_tui.redact import redact
 
 GH_FIELDS = "number,state,mergedAt,reviewDecision,statusCheckRollup,autoMergeRequest,url"
@@ -165,7 +166,7 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
         return gate
     message = (proc.stderr.strip() or proc.stdout.strip())
     low = message.lower()
-    first = redact(message.splitlines()[0][:200]) if message else f"gh exited {proc.returncode}"
+    first = redact(message).splitlines()[0][:200] if message else f"gh exited {proc.returncode}"
     if any(mark in low for mark in _NO_PR_MARKS):
         return PrGate(branch=branch, state=NO_PR, fetched_at=now)
     if proc.returncode == 4 or any(mark in low for mark in _AUTH_MARKS):
@@ -206,10 +207,7 @@ def store_pr_gate(repo: Path, gate: PrGate) -> None:
         entries = {}
     entries[_cache_key(repo, gate.branch)] = dict(asdict(gate), from_cache=False)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(entries, indent=1), encoding="utf-8")
-        tmp.replace(path)
+        write_private(path, json.dumps(entries, indent=1))   # branch names, PR titles
     except OSError:
         pass   # a cache we cannot write only costs a gh call next time
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tempfile
 from pathlib import Path
+
+from codex_tui.private_files import private_dir, write_private
 
 MAGIC = b"codex-tui parser state\n"
 _DIGEST = 16
@@ -79,7 +80,7 @@ class ParserStore:
 
     def save(self) -> None:
         if self.folder is not None:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_dir(self.folder)
             for path in self._changed:
                 value = self._loaded[path]
                 state = value if isinstance(value, bytes) else value.resume_state()
@@ -97,14 +98,4 @@ class ParserStore:
 
 
 def _atomic_write(target: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=".tmp-")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, target)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    write_private(target, data)   # parser state holds parsed prompts: 0600

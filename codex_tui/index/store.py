@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tempfile
 import time
 from functools import partial
 from dataclasses import dataclass, field
@@ -22,9 +21,12 @@ import orjson
 
 from codex_tui.index.cachefile import BrokenCache, checksum, load_index
 from codex_tui.index.parsers import ParserStore
+from codex_tui.private_files import private_dir, write_private
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 
-INDEX_VERSION = 8
+# 9: typed index.json with checksums (msgpack parser state), and cwd, branch and excerpts
+# redacted whole before any cut
+INDEX_VERSION = 9
 _PARALLEL_MIN_FILES = 24
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
@@ -268,7 +270,7 @@ class SessionIndex:
         if files is None:
             return
         try:
-            files[0].parent.mkdir(parents=True, exist_ok=True)
+            private_dir(files[0].parent)
             _atomic_write(files[1], self._blob)
             _atomic_write(files[2], self._search)
             self._parsers.save()
@@ -320,11 +322,4 @@ def _parse_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS,
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        os.unlink(tmp)
-        raise
+    write_private(path, data)   # the index and its search text hold prompts and commands

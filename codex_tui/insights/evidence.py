@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 import orjson
 
 from codex_tui.insights.metrics import is_writer_session, limitations, repo_name
-from codex_tui.redact import redact
+from codex_tui.redact import redact, redact_all
 from codex_tui.rollout.model import Session
 
 SCHEMA = "codex-tui.insight-evidence/1"
@@ -71,17 +71,6 @@ def size_of(bundle: dict) -> int:
 
 def to_bytes(bundle: dict) -> bytes:
     return orjson.dumps(bundle, option=orjson.OPT_INDENT_2) + b"\n"
-
-
-def redact_all(value):
-    """Every string in a JSON-like value, keys included, through the one redaction function."""
-    if isinstance(value, str):
-        return redact(value)
-    if isinstance(value, dict):
-        return {redact(str(k)): redact_all(v) for k, v in value.items()}
-    if isinstance(value, list):
-        return [redact_all(v) for v in value]
-    return value
 
 
 def _session_sample(s: Session) -> dict:

@@ -14,7 +14,8 @@ from typing import Callable
 from codex_tui import config
 from codex_tui.config import Sources
 from codex_tui.insights import evidence as evidence_mod
-from codex_tui.insights.evidence import redact_all
+from codex_tui.private_files import write_private
+from codex_tui.redact import redact_all
 from codex_tui.insights.metrics import compute_metrics
 from codex_tui.insights.page import render_page
 from codex_tui.insights.prompt import build_prompt
@@ -181,10 +182,7 @@ def read_insights(files: ReportFiles) -> dict | None:
 def _write(path: Path, data: bytes) -> None:
     """Write whole or not at all: a reader never sees half a file."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        partial = path.with_name(path.name + ".partial")
-        partial.write_bytes(data)
-        partial.replace(path)
+        write_private(path, data)   # reports and evidence hold prompts: 0600
     except OSError as exc:
         raise ReportError(f"cannot write {path}: {exc.strerror or exc}; pick another folder with "
                           f"--out or ${OUT_DIR_ENV}") from None

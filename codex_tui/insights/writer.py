@@ -88,7 +88,7 @@ def run_writer(prompt: str, workdir: Path, *, codex_bin: str | None = None,
         last_message.unlink(missing_ok=True)
     if not text.strip():
         text = stdout
-    tail = redact("\n".join(stderr.strip().splitlines()[-8:]))
+    tail = "\n".join(redact(stderr.strip()).splitlines()[-8:])
     if proc.returncode != 0 and not text.strip():
         raise WriterError(f"Codex exited with code {proc.returncode} and no answer:\n{tail}")
     return WriterAnswer(text, proc.returncode, tail)

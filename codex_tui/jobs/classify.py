@@ -119,7 +119,7 @@ class LogFacts:
             code = item.get("exit_code")
             if (isinstance(code, int) and code != 0) or item.get("status") == "failed":
                 command = " ".join(_script(str(item.get("command") or "?")).split())
-                self.failed_commands.append(_clip(f"`{command}` exit {code}"))
+                self.failed_commands.append(_clip(f"`{redact(command)}` exit {code}"))
                 self.failed_since_success += 1
             else:
                 self.failed_since_success = 0

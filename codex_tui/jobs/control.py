@@ -17,6 +17,8 @@ from pathlib import Path
 
 from codex_tui import ids
 from codex_tui.jobs import runs
+from codex_tui.private_files import open_private_append, write_private
+from codex_tui.redact import redact
 from codex_tui.pty import shared_daemon
 
 DEFAULT_MAX_REVIEWS = 1
@@ -87,11 +89,15 @@ def create_run(runs_dir: Path, request: JobRequest, *, review_of: str | None = N
     runs_dir = Path(runs_dir)
     now = time.time()
     run_id = runs.new_run_id(runs_dir, now)
+    shown_task, shown_repo = redact(request.task), redact(str(repo))
+    if (shown_task, shown_repo) != (request.task, str(repo)):
+        runs.write_json_atomic(runs.launch_path(runs_dir, run_id),
+                               {"task": request.task, "repo": str(repo)})
     meta = {
-        "run_id": run_id, "repo": str(repo), "task": request.task, "model": request.model,
+        "run_id": run_id, "repo": shown_repo, "task": shown_task, "model": request.model,
         "resume_session_id": request.resume_session_id, "codex_bin": codex_bin,
         "codex_version": None, "extra_args": list(request.extra_args),
-        "command": codex_command(codex_bin, request.task, request.model,
+        "command": codex_command(codex_bin, shown_task, request.model,
                                  request.resume_session_id, request.extra_args),
         "notify_cmd": request.notify_cmd,
         "event_stream": str(request.event_stream) if request.event_stream else None,
@@ -122,7 +128,7 @@ def launch_supervisor(runs_dir: Path, run_id: str) -> int:
     package_parent = str(Path(codex_tui.__file__).resolve().parent.parent)
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (package_parent, env.get("PYTHONPATH")) if p)
-    with open(runs.log_path(runs_dir, run_id), "ab") as log:   # tracebacks end up in the log
+    with open_private_append(runs.log_path(runs_dir, run_id), binary=True) as log:   # tracebacks too
         proc = subprocess.Popen(
             [sys.executable, "-m", "codex_tui.jobs.supervisor", run_id, "--runs-dir", str(runs_dir)],
             cwd=package_parent, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=log,
@@ -169,7 +175,7 @@ def kill_run(runs_dir: Path, run_id: str, grace_s: float = 5.0, wait_summary_s: 
         raise JobError(f"no run {run_id} in {runs_dir} (see `codex-tui job list`)")
     if run.summary is not None:
         return {"run_id": run_id, "killed": False, "state": run.state, "reason": "already finished"}
-    runs.kill_marker(runs_dir, run_id).write_text(runs.iso(time.time()) + "\n")
+    write_private(runs.kill_marker(runs_dir, run_id), runs.iso(time.time()) + "\n")
     pgid = run.meta.get("pid")
     sent = []
     if pgid:

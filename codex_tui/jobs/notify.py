@@ -12,7 +12,8 @@ import subprocess
 from pathlib import Path
 
 from codex_tui.jobs import runs
-from codex_tui.redact import redact
+from codex_tui.private_files import open_private_append
+from codex_tui.redact import redact, redact_all
 
 EVENTS = ("started", "completed", "failed", "review_started")
 HOOK_TIMEOUT_S = 30.0
@@ -29,12 +30,11 @@ class Notifier:
     def emit(self, event: str, run_id: str, **fields) -> dict:
         """Send one event; returns the object sent. Logs (to run_id's log) but never raises."""
         obj = {"event": event, "run_id": run_id, "ts": runs.iso(_now()), **fields}
-        obj = _redacted(obj)
+        obj = redact_all(obj)
         line = json.dumps(obj, ensure_ascii=False)
         if self.event_stream is not None:
             try:
-                self.event_stream.parent.mkdir(parents=True, exist_ok=True)
-                with open(self.event_stream, "a", encoding="utf-8") as fh:
+                with open_private_append(self.event_stream) as fh:
                     fh.write(line + "\n")
             except OSError as exc:
                 runs.append_log(self.runs_dir, run_id, f"event stream {self.event_stream}: {exc}")
@@ -55,7 +55,7 @@ class Notifier:
             runs.append_log(self.runs_dir, run_id, f"notify hook failed ({event}): {redact(str(exc))}")
             return
         if proc.returncode != 0:
-            tail = redact((proc.stderr or proc.stdout or "").strip()[-300:])
+            tail = redact((proc.stderr or proc.stdout or "").strip())[-300:]
             runs.append_log(self.runs_dir, run_id,
                             f"notify hook failed ({event}): exit {proc.returncode}: {tail}")
 
@@ -65,12 +65,3 @@ def _now() -> float:
 
     return time.time()
 
-
-def _redacted(obj):
-    if isinstance(obj, str):
-        return redact(obj)
-    if isinstance(obj, dict):
-        return {k: _redacted(v) for k, v in obj.items()}
-    if isinstance(obj, list):
-        return [_redacted(v) for v in obj]
-    return obj

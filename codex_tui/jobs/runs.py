@@ -4,6 +4,8 @@ A run `<id>` is four files in the runs dir: `codex-run-<id>.log` (Codex's stdout
 stderr, plus `[codex-tui]` lines from the supervisor), `.meta.json` (what was asked and
 how it was started), `.summary.json` (the verdict, written once at the end) and, after
 `job kill`, `.kill` (so the supervisor knows the user stopped it and does not review it).
+All are 0600 (private_files.py); meta holds the task redacted, and a task that held a secret
+(or a repo path that did) waits in `.launch.json` until Codex has it.
 """
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from codex_tui import config, ids
+from codex_tui.private_files import open_private_append, private_dir, write_private
 
 PREFIX = "codex-run-"
 RUNNING, SUCCEEDED, FAILED, KILLED, LOST = "running", "succeeded", "failed", "killed", "lost"
@@ -43,6 +46,12 @@ def kill_marker(runs_dir: Path, run_id: str) -> Path:
     return Path(runs_dir) / f"{PREFIX}{run_id}.kill"
 
 
+def launch_path(runs_dir: Path, run_id: str) -> Path:
+    """The raw task and repo, 0600, only while ones that hold a secret wait for Codex to start:
+    meta keeps them redacted, which is what every view, event and hook reads."""
+    return Path(runs_dir) / f"{PREFIX}{run_id}.launch.json"
+
+
 def verify_path(runs_dir: Path, run_id: str) -> Path:
     return Path(runs_dir) / f"{PREFIX}{run_id}.verify.json"
 
@@ -65,8 +74,7 @@ def new_run_id(runs_dir: Path, now: float | None = None) -> str:
 
     Creating the log with O_EXCL makes two launchers in the same second pick different N.
     """
-    runs_dir = Path(runs_dir)
-    runs_dir.mkdir(parents=True, exist_ok=True)
+    runs_dir = private_dir(runs_dir)
     stamp = datetime.fromtimestamp(time.time() if now is None else now).strftime("%Y%m%d-%H%M%S")
     n = 1
     while True:
@@ -81,11 +89,8 @@ def new_run_id(runs_dir: Path, now: float | None = None) -> str:
 
 
 def write_json_atomic(path: Path, obj: dict) -> None:
-    """Write to a temp file in the same folder, then rename: readers never see half a file."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
-    os.replace(tmp, path)
+    """Whole or not at all (readers never see half a file), 0600: meta and summary hold the task."""
+    write_private(path, json.dumps(obj, indent=2, ensure_ascii=False) + "\n")
 
 
 def write_json_new(path: Path, obj: dict) -> bool:
@@ -122,7 +127,7 @@ def update_meta(runs_dir: Path, run_id: str, **fields) -> dict:
 
 def append_log(runs_dir: Path, run_id: str, text: str) -> None:
     """A supervisor note in the run's log (O_APPEND: safe beside Codex's own writes)."""
-    with open(log_path(runs_dir, run_id), "a", encoding="utf-8") as fh:
+    with open_private_append(log_path(runs_dir, run_id)) as fh:
         fh.write(f"{SUPERVISOR_LINE}{text}\n")
 
 
@@ -283,8 +288,6 @@ def _sort_key(run: RunInfo) -> tuple:
 
 def tail_log(runs_dir: Path, run_id: str, max_lines: int = 40, max_bytes: int = 65536) -> list[str]:
     """The last lines of a run's log, redacted: what a view or `job tail` shows."""
-    from codex_tui.redact import redact
-
     path = log_path(runs_dir, run_id)
     try:
         with open(path, "rb") as fh:
@@ -294,7 +297,37 @@ def tail_log(runs_dir: Path, run_id: str, max_lines: int = 40, max_bytes: int = 
             data = fh.read()
     except OSError:
         return []
-    lines = data.decode("utf-8", errors="replace").splitlines()
+    lines = redact_lines(data.decode("utf-8", errors="replace"), tail=True)
     if size > max_bytes and lines:
         lines = lines[1:]   # the first line is probably cut
-    return [redact(line) for line in lines[-max_lines:]]
+    return lines[-max_lines:]
+
+
+def redact_lines(text: str, tail: bool = False) -> list[str]:
+    """A log's lines, redacted whole before any cut: JSON lines by their decoded strings, a
+    private key over several lines masked from BEGIN to END (with `tail`, also a key whose
+    BEGIN line lies above the text)."""
+    from codex_tui.redact import LineRedactor, mask_orphan_key_end
+
+    if tail:
+        text = mask_orphan_key_end(text)
+    redactor = LineRedactor()
+    out = []
+    for line in text.splitlines():
+        shown = redactor.line(line)
+        if shown or not line:
+            out.append(shown)
+    return out
+
+
+def redact_log(runs_dir: Path, run_id: str) -> None:
+    """Rewrite a finished run's log redacted. While Codex runs it writes the log itself (a
+    pipe through us would die with the supervisor and take Codex with it), so the raw text
+    lives only until the run ends; every read on the way redacts (tail_log)."""
+    path = log_path(runs_dir, run_id)
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError:
+        return
+    lines = redact_lines(text)
+    write_private(path, "\n".join(lines) + ("\n" if lines else ""))

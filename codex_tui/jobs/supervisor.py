@@ -1,7 +1,7 @@
 """The detached process behind one job: `python -m codex_tui.jobs.supervisor RUN_ID --runs-dir D`.
 
-It starts Codex (argv list, own process group, stdin /dev/null, stdout and stderr appended
-to the run's log), waits, classifies the log, cross-checks the session id with the rollout,
+It starts Codex (argv list, own process group, stdin /dev/null, stdout and stderr redacted
+line by line into the run's log), waits, classifies the log, cross-checks the session id with the rollout,
 writes the summary, fires the events and, on a real failure, runs one linked review run
 that resumes the same session. It outlives whoever launched it (start_new_session).
 """
@@ -18,6 +18,7 @@ from pathlib import Path
 from codex_tui.jobs import classify, runs
 from codex_tui.jobs.control import REVIEW_TASK, JobError, JobRequest, create_run
 from codex_tui.jobs.notify import Notifier
+from codex_tui.private_files import open_private_append
 from codex_tui.redact import redact
 
 
@@ -90,11 +91,18 @@ def _run_codex(runs_dir: Path, run_id: str, meta: dict) -> classify.Exit:
         return classify.Exit(code=None, killed_by_user=True)
     forwarder = _Forwarder()
     runs.append_log(runs_dir, run_id, "starting: " + " ".join(_shown(meta["command"])))
-    with open(runs.log_path(runs_dir, run_id), "ab", buffering=0) as log:
+    command, repo, launch_file = _launch(runs_dir, run_id, meta)
+    # Codex writes straight into the log file (0600, in a 0700 folder), not through a pipe of
+    # ours: a pipe would die with this supervisor (kill -9, OOM) and take Codex with it, and a
+    # run must outlive its supervisor (runs.load_run judges it afterwards). Everything shown
+    # from the log is redacted when read (runs.tail_log, classify, `job tail -f`).
+    with open_private_append(runs.log_path(runs_dir, run_id), binary=True) as log:
         try:
-            proc = subprocess.Popen(meta["command"], cwd=meta["repo"], stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(command, cwd=repo, stdin=subprocess.DEVNULL,
                                     stdout=log, stderr=log, process_group=0, close_fds=True)
+            launch_file.unlink(missing_ok=True)   # Codex has the raw task now: keep no copy
         except OSError as exc:
+            launch_file.unlink(missing_ok=True)
             runs.append_log(runs_dir, run_id, f"could not start Codex: {exc}")
             return classify.Exit(code=None, start_error=f"could not start Codex: {exc.strerror or exc}")
         forwarder.pgid = proc.pid
@@ -104,6 +112,7 @@ def _run_codex(runs_dir: Path, run_id: str, meta: dict) -> classify.Exit:
         code = proc.wait()
     killed = runs.kill_marker(runs_dir, run_id).exists()
     runs.append_log(runs_dir, run_id, f"codex exited with {code}" + (" (job kill)" if killed else ""))
+    runs.redact_log(runs_dir, run_id)
     if code < 0:
         return classify.Exit(code=code, signal=signal.Signals(-code).name, killed_by_user=killed)
     return classify.Exit(code=code, killed_by_user=killed)
@@ -180,6 +189,7 @@ def write_summary_without_supervisor(runs_dir: Path, run_id: str, killed: bool =
     verdict = classify.classify(facts, exit_info)
     started = runs.parse_iso(meta.get("started_at")) or time.time()
     summary = build_summary(run_id, meta, facts, verdict, exit_info, started, time.time(), None)
+    runs.redact_log(runs_dir, run_id)
     runs.write_json_atomic(runs.summary_path(runs_dir, run_id), summary)
     return summary
 
@@ -191,11 +201,9 @@ def rejudge_lost(runs_dir: Path, run_id: str, meta: dict) -> dict:
     log = runs.log_path(runs_dir, run_id)
     facts = classify.scan_log(log)
     verdict = classify.classify(facts, classify.Exit(code=None, supervisor_lost=True))
+    ended_at = log.stat().st_mtime if log.exists() else None
     started = meta.get("started_ts") or runs.parse_iso(meta.get("started_at")) or time.time()
-    try:
-        ended = max(started, log.stat().st_mtime)     # Codex's last word in its log
-    except OSError:
-        ended = time.time()
+    ended = max(started, ended_at) if ended_at else time.time()   # Codex's last word in its log
     summary = build_summary(run_id, meta, facts, verdict, classify.Exit(code=None), started, ended, None)
     summary["rejudged"] = "the supervisor was gone: judged from the log and the rollout"
     path = runs.summary_path(runs_dir, run_id)
@@ -203,6 +211,7 @@ def rejudge_lost(runs_dir: Path, run_id: str, meta: dict) -> dict:
         return runs.read_json(path) or summary
     runs.append_log(runs_dir, run_id, "judged after the supervisor was gone: "
                     + ("succeeded" if verdict.success else f"failed ({verdict.rule})"))
+    runs.redact_log(runs_dir, run_id)
     Notifier(runs_dir, meta.get("notify_cmd"), meta.get("event_stream")).emit(
         "completed" if verdict.success else "failed", run_id,
         **{k: summary[k] for k in ("session_id", "success", "failure_class", "evidence", "exit_code",
@@ -222,6 +231,16 @@ def codex_version(codex_bin: str) -> str | None:
 
     match = re.search(r"\b\d+\.\d+\.\d+[\w.+-]*", out)
     return match.group(0) if match else None
+
+
+def _launch(runs_dir: Path, run_id: str, meta: dict) -> tuple[list[str], str, Path]:
+    """(argv, repo) to start Codex with: meta's command ends `-- TASK` with the task redacted;
+    a raw task or repo that differ wait in `.launch.json`."""
+    launch_file = runs.launch_path(runs_dir, run_id)
+    raw = runs.read_json(launch_file)
+    if raw is None:
+        return list(meta["command"]), meta["repo"], launch_file
+    return list(meta["command"][:-1]) + [raw["task"]], raw["repo"], launch_file
 
 
 def _shown(argv: list[str]) -> list[str]:

@@ -113,7 +113,7 @@ def syntax_check(repo: Path, files: list[str]) -> list[dict]:
             try:
                 proc = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True,
                                       timeout=30)
-                error = None if proc.returncode == 0 else redact(proc.stderr.strip()[-500:])
+                error = None if proc.returncode == 0 else redact(proc.stderr.strip())[-500:]
             except (OSError, subprocess.SubprocessError) as exc:
                 error = f"bash -n did not run: {exc}"
             results.append({"path": rel, "kind": "shell", "ok": error is None, "error": error})
@@ -141,9 +141,9 @@ def run_tests(repo: Path, command: str, timeout: float) -> dict:
         code, output = None, f"timed out after {timeout:g} s\n{_text(exc.stdout)}{_text(exc.stderr)}"
     except OSError as exc:
         code, output = None, f"could not run {argv[0] if argv else command!r}: {exc.strerror or exc}"
-    tail = "\n".join(output.strip().splitlines()[-30:])
+    tail = "\n".join(redact(output.strip()).splitlines()[-30:])   # redacted whole, then cut
     return {"command": redact(command), "exit_code": code, "ok": code == 0,
-            "duration_s": round(time.monotonic() - started, 2), "output_tail": redact(tail)}
+            "duration_s": round(time.monotonic() - started, 2), "output_tail": tail}
 
 
 def _text(value) -> str:

@@ -23,7 +23,7 @@ HOOK_TIMEOUT_S = 10.0
 def event(kind: str, key: str, title: str, state: str, detail: str = "", session_id: str | None = None,
           cwd: str = "") -> dict:
     return {"event": kind, "key": key, "title": redact(title), "state": state,
-            "detail": redact(detail), "session_id": session_id, "cwd": cwd}
+            "detail": redact(detail), "session_id": session_id, "cwd": redact(cwd)}
 
 
 def terminal_sequences(message: str) -> str:
@@ -70,7 +70,7 @@ class Notifier:
                                       timeout=HOOK_TIMEOUT_S)
                 if proc.returncode != 0:
                     self.errors.append(f"{argv[0]} exited {proc.returncode}: "
-                                       f"{redact(proc.stderr.strip()[-200:])}")
+                                       f"{redact(proc.stderr.strip())[-200:]}")
             except (OSError, subprocess.SubprocessError) as exc:
                 self.errors.append(f"{argv[0]}: {exc}")
         threading.Thread(target=target, daemon=True).start()

@@ -3,11 +3,11 @@ resume them. One JSON file, written whole through a temp file (a crash never lea
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from codex_tui import config
+from codex_tui.private_files import write_private
 
 KEEP = 200   # entries kept; older ones fall off
 
@@ -50,8 +50,5 @@ def load(path: Path | None = None) -> tuple[list[Entry], str | None]:
 
 def save(entries: list[Entry], path: Path | None = None) -> None:
     path = path or registry_path()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(f".{os.getpid()}.tmp")
     data = {"version": 1, "sessions": [asdict(e) for e in entries[:KEEP]]}
-    tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-    tmp.replace(path)
+    write_private(path, json.dumps(data, indent=1))   # folders and command lines: user text

@@ -93,8 +93,9 @@ def parse_output(raw) -> tuple[int | None, float | None, str, bool]:
 
 
 def excerpt(text: str) -> str:
-    """A short, redacted head-and-tail of command output."""
-    text = text.strip("\n")
+    """A short, redacted head-and-tail of command output. Redacted whole, then cut: a private key
+    whose BEGIN line falls in the elided middle would otherwise show its body in the tail."""
+    text = redact(text.strip("\n"))
     if not text:
         return ""
     lines = text.split("\n")
@@ -104,7 +105,7 @@ def excerpt(text: str) -> str:
     short = "\n".join(line[:300] for line in lines)
     if len(short) > EXCERPT_CHARS:
         short = short[:EXCERPT_CHARS // 2] + "\n…\n" + short[-EXCERPT_CHARS // 2:]
-    return redact(short)
+    return short
 
 
 def duration_seconds(value) -> float | None:

@@ -235,7 +235,7 @@ class RolloutParser:
             return
         s.id = s.id or meta_id
         s.started_at = p.get("timestamp") or s.started_at
-        s.cwd = p.get("cwd") or s.cwd
+        s.cwd = redact(p.get("cwd")) or s.cwd   # a path is user text: it may hold a secret
         s.originator = p.get("originator") or s.originator
         s.cli_version = p.get("cli_version") or s.cli_version
         source = p.get("source")
@@ -251,9 +251,9 @@ class RolloutParser:
             s.parent_id = str(parent)
         git = p.get("git") or {}
         if isinstance(git, dict):
-            s.git_branch = git.get("branch") or s.git_branch
+            s.git_branch = redact(git.get("branch")) or s.git_branch
             s.git_commit = git.get("commit_hash") or s.git_commit
-            s.git_repo = git.get("repository_url") or s.git_repo
+            s.git_repo = redact(git.get("repository_url")) or s.git_repo
 
     def on_turn_context(self, p: dict, line: int, ts) -> None:
         policy = p.get("sandbox_policy")
@@ -264,7 +264,7 @@ class RolloutParser:
         if model and model not in self.session.models:
             self.session.models.append(model)
         if p.get("cwd") and not self.session.cwd:
-            self.session.cwd = p["cwd"]
+            self.session.cwd = redact(p["cwd"])
 
     def on_compacted(self, p: dict, line: int, ts) -> None:
         self.session.compactions += 1
@@ -285,7 +285,7 @@ class RolloutParser:
             elif p.get("role") == "assistant":
                 turn = self._turn(line, ts)
                 if text:
-                    turn.agent_messages.append(redact(text[:MESSAGE_CHARS]))
+                    turn.agent_messages.append(redact(text)[:MESSAGE_CHARS])
                 if not self._task_events and turn.status == IN_PROGRESS:
                     turn.status = COMPLETED  # releases without task events: an answer ends it
         elif kind in ("function_call", "local_shell_call", "custom_tool_call"):
@@ -362,14 +362,14 @@ class RolloutParser:
         turn.first_token_ms = p.get("time_to_first_token_ms", turn.first_token_ms)
         last = p.get("last_agent_message")
         if last and not turn.agent_messages:
-            turn.agent_messages.append(redact(str(last)[:MESSAGE_CHARS]))
+            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS])
 
     def ev_error(self, p: dict, line: int, ts) -> None:
         turn = self._turn(line, ts)
         self._turn_failed(turn, _error_text(p.get("message") or p), line)
 
     def ev_stream_error(self, p: dict, line: int, ts) -> None:
-        message = redact(_error_text(p.get("message") or p)[:MESSAGE_CHARS])
+        message = redact(_error_text(p.get("message") or p))[:MESSAGE_CHARS]
         self.session.errors.append(message)
         turn = self._turn(line, ts)
         self.session.event_failures.append(
@@ -421,7 +421,7 @@ class RolloutParser:
         if turn is None or not self._turn_from_task:
             turn = self._new_turn(line, ts)
         self._turn_from_task = False
-        turn.prompt = redact(text[:PROMPT_CHARS])
+        turn.prompt = redact(text)[:PROMPT_CHARS]
         turn.prompt_chars = len(text)
 
     def _new_turn(self, line: int, ts) -> Turn:
@@ -438,7 +438,7 @@ class RolloutParser:
 
     def _turn_failed(self, turn: Turn, message: str, line: int) -> None:
         turn.status = FAILED
-        turn.error = redact(message[:MESSAGE_CHARS])
+        turn.error = redact(message)[:MESSAGE_CHARS]
         turn.error_line = line
         self.session.errors.append(turn.error)
         stream = cmds.looks_like_stream_error(message)

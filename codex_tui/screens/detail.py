@@ -114,16 +114,18 @@ class DetailScreen(Screen):
 
 
 def page_redacted(pager: list[str], path: str) -> None:
-    """Each line redacted and its control characters made visible (`safe`): valid JSON may hold
-    raw C1 and DEL, and a broken line anything; the pager writes to the user's terminal."""
+    """Each line's decoded strings redacted (raw JSON hides a secret behind an escaped
+    newline), then its control characters made visible: valid JSON may hold raw C1 and DEL,
+    and a broken line anything; the pager writes to the user's terminal."""
+    from codex_tui.redact import redact_json_line
     from codex_tui.rollout.reader import open_rollout
-    from codex_tui.sanitize import safe
+    from codex_tui.sanitize import visible
 
     with open_rollout(path) as handle:   # opened first: a missing file never starts the pager
         proc = subprocess.Popen(pager, stdin=subprocess.PIPE)
         try:
             for raw in handle:
-                proc.stdin.write(safe(raw.decode("utf-8", "replace")).encode())
+                proc.stdin.write(visible(redact_json_line(raw.decode("utf-8", "replace"))).encode())
             proc.stdin.close()
         except BrokenPipeError:
             pass  # the user quit the pager early

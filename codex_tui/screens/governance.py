@@ -73,7 +73,7 @@ class GovernanceScreen(Screen):
         from codex_tui.governance.git_state import GitError
 
         self.target = (repo, session_id)
-        self._to_ui(self._status, f"Checking {repo}…" + (" (asking gh)" if refresh_pr else ""))
+        self._to_ui(self._status, f"Checking {safe(repo)}…" + (" (asking gh)" if refresh_pr else ""))
         try:
             report = build_gate_report(Path(repo), session_id, refresh_pr=refresh_pr,
                                        sources=self.app.settings.sources())
@@ -81,7 +81,7 @@ class GovernanceScreen(Screen):
             self._to_ui(self._show_error, str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a message, not a crash
-            self._to_ui(self._show_error, f"Could not check {repo}: {exc}")
+            self._to_ui(self._show_error, f"Could not check {safe(repo)}: {safe(exc)}")
             return
         self._to_ui(self._show, report)
 
@@ -92,7 +92,7 @@ class GovernanceScreen(Screen):
             pass  # the app is closing
 
     def _status(self, text: str) -> None:
-        self.query_one("#gov-status", Static).update(text)
+        self.query_one("#gov-status", Static).update(Text(text))   # plain: it names folders
 
     def _show_error(self, text: str) -> None:
         self.query_one("#gov-checks", Static).update(safe_text(text, "bold"))

@@ -310,9 +310,11 @@ def _evidence(evidence) -> str:
 
 
 def _one_line(text: str, width: int) -> str:
-    text = " ".join(str(text).split())
+    """A task, repo or evidence as one line: through safe() first, then cut."""
+    text = " ".join(safe(text).split())
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _tail(text: str, width: int) -> str:
+    text = safe(text, newlines=False)
     return text if len(text) <= width else "…" + text[-(width - 1):]
