@@ -186,3 +186,20 @@ def test_appends_in_any_split_read_the_same_cached_and_fresh(tmp_path, cuts):
         assert cached == fresh, f"after {written} bytes"
     assert fresh["corrupt_lines"] == [] and fresh["invalid_lines"] == []
     assert fresh["failures"] == _summaries(SessionIndex(None), str(BASE_PATH))["failures"]
+
+
+def test_the_detail_timeline_says_which_lines_were_skipped(tmp_path):
+    from codex_tui.browse.timeline import build_timeline
+    from codex_tui.rollout.parse import parse_file
+    from tests.conftest import fixture_files
+
+    [src] = fixture_files("0.169.0", "ok")
+    lines = src.read_text().splitlines()
+    lines.insert(3, '{"timestamp":"2026-11-22T03:51:20.000Z","type":"turn_context","payload":{"model":{"x":1}}}')
+    lines.insert(5, "not json at all")
+    bad = tmp_path / src.name
+    bad.write_text("\n".join(lines) + "\n")
+    [note] = [b.text for b in build_timeline(parse_file(str(bad))).blocks if b.text.startswith("⚠")]
+    assert "1 of the wrong shape (lines 4" in note and "1 not JSON (lines 6)" in note
+    clean = build_timeline(parse_file(str(src))).blocks
+    assert not any(b.text.startswith("⚠") for b in clean)

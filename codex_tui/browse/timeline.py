@@ -74,6 +74,9 @@ def build_timeline(session: Session, tz=None) -> Timeline:
                                   f"  ·  {session.model or 'model ?'}  ·  {tokens} tokens"))
     blocks.append(Block("header", f"{session.cwd or '?'}  ·  started {local_when(session.started_at or '', tz)}"
                                   f"  ·  {session.status}"))
+    skipped = _skipped_lines(session)
+    if skipped:
+        blocks.append(Block("error", skipped))
     by_command = {(f.line, f.command): f for f in session.failures if f.command}
     turn_failures: dict[int, list] = {}
     for failure in session.failures:
@@ -106,6 +109,22 @@ def build_timeline(session: Session, tz=None) -> Timeline:
     for block in blocks:   # prompts, commands, outputs, paths: foreign text, shown visibly
         block.text = safe(block.text)
     return Timeline(blocks, resume_command(session.id))   # only for a UUID, shell-quoted
+
+
+def _skipped_lines(session: Session) -> str:
+    """Which lines of the file were left out and why: nothing bad is dropped in silence."""
+    parts = []
+    if session.invalid_lines:
+        parts.append(f"{len(session.invalid_lines)} of the wrong shape (lines {_numbers(session.invalid_lines)}"
+                     f"{': ' + session.invalid_reason if session.invalid_reason else ''})")
+    if session.corrupt_lines:
+        parts.append(f"{len(session.corrupt_lines)} not JSON (lines {_numbers(session.corrupt_lines)})")
+    return "⚠ lines skipped: " + "; ".join(parts) if parts else ""
+
+
+def _numbers(lines: list[int], limit: int = 8) -> str:
+    shown = ", ".join(str(n) for n in lines[:limit])
+    return shown + (f", … +{len(lines) - limit}" if len(lines) > limit else "")
 
 
 def _command_facts(command) -> str:
