@@ -5,6 +5,7 @@ from typing import Iterable
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.markup import escape
 from textual.screen import Screen
 
 from codex_tui.browse.source import LogSource
@@ -134,12 +135,12 @@ class CodexTuiApp(App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield from super().get_system_commands(screen)
         for name, key, title in VIEWS:
-            yield SystemCommand(f"View: {title}", f"Switch to the {title} view [{key}]",
+            yield SystemCommand(f"View: {title}", escape(f"Switch to the {title} view [{key}]"),
                                 lambda name=name: self.action_view(name))
-        yield SystemCommand("Keys", "Every key binding [?]", self.action_help)
-        yield SystemCommand("Settings", "Show the settings in force [,]", self.action_settings)
-        yield SystemCommand("Next theme", "Cycle codex-dark, codex-light and Textual's themes "
-                                          "[ctrl+t]", self.action_next_theme)
+        yield SystemCommand("Keys", escape("Every key binding [?]"), self.action_help)
+        yield SystemCommand("Settings", escape("Show the settings in force [,]"), self.action_settings)
+        yield SystemCommand("Next theme", escape("Cycle codex-dark, codex-light and Textual's themes "
+                                                 "[ctrl+t]"), self.action_next_theme)
         screen_commands = {
             "LogsScreen": (("Search sessions", "search", "/"),
                            ("Toggle failed only", "toggle_failed", "f"),
@@ -158,7 +159,8 @@ class CodexTuiApp(App):
                                  ("Ask gh for the PR gate once", "refresh_pr", "p")),
         }
         for title, action, key in screen_commands.get(type(screen).__name__, ()):
-            yield SystemCommand(title, f"[{key}]", getattr(screen, f"action_{action}"))
+            # help is markup: the key "/" would be "[/]", a closing tag with nothing to close
+            yield SystemCommand(title, escape(f"[{key}]"), getattr(screen, f"action_{action}"))
 
 
 def make_app(settings: Settings | None = None, **kwargs) -> CodexTuiApp:
