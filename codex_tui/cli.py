@@ -17,8 +17,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"codex-tui {__version__}")
     parser.add_argument("--theme", metavar="NAME",
                         help="app theme: codex-dark, codex-light or any Textual theme (saved)")
-    parser.add_argument("--view", choices=["sessions", "logs", "jobs", "insights", "governance"],
-                        default="logs", help="the view the app opens on (default logs)")
+    from codex_tui.views import DEFAULT_VIEW, VIEW_NAMES
+
+    parser.add_argument("--view", choices=VIEW_NAMES, default=DEFAULT_VIEW,
+                        help=f"the view the app opens on (default {DEFAULT_VIEW})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     from codex_tui.commands.common import add_source_args
 
@@ -100,11 +102,11 @@ def run_open(args) -> int:
         say(f"codex-tui open: {safe(error)}", err=True)
         return EXIT_ERROR
     from codex_tui.app import make_app
+    from codex_tui.pty.requests import SessionsOptions
 
-    app = make_app(settings, view="sessions")
-    app.pty_open = [request]
-    app.pty_exit_with_child = args.exit_with_child
-    app.pty_notify_cmd = args.notify_cmd
+    app = make_app(settings, view="sessions",
+                   sessions=SessionsOptions(open=(request,), exit_with_child=args.exit_with_child,
+                                            notify_cmd=args.notify_cmd))
     app.run()
     return app.return_code or EXIT_OK
 

@@ -16,11 +16,12 @@ import msgspec
 
 from codex_tui import config
 from codex_tui.private_files import write_private
+from codex_tui.errors import CodexTuiError
 
 DEFAULT_THEME = "codex-dark"
 
 
-class SettingsError(Exception):
+class SettingsError(CodexTuiError):
     """The config file cannot be used; the message says where and what to do."""
 
 

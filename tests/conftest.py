@@ -109,13 +109,17 @@ def app_env(codex_home, monkeypatch):
     time.tzset()
 
 
-def make_test_app(**settings):
+def make_test_app(*, view: str = "logs", sessions=None, **settings):
+    """The app as the CLI builds it, for these settings; `sessions` (pty.requests.SessionsOptions)
+    never saves the pane registry unless asked."""
     from codex_tui.app import make_app
+    from codex_tui.pty.requests import SessionsOptions
     from codex_tui.settings import Settings
 
     # follow only the test's own daemon (the hub's CODEX_HOME), not other tests' Codex
     settings.setdefault("codex_homes", [NO_DAEMON_HOME])
-    return make_app(Settings(**settings), save_preferences=False)
+    return make_app(Settings(**settings), view=view, save_preferences=False,
+                    sessions=sessions or SessionsOptions())
 
 
 def logs_screen(app):

@@ -83,9 +83,10 @@ def test_osc52_from_a_pane_child_never_reaches_the_outer_terminal(tmp_path):
 async def test_pane_screen_shows_no_raw_control_from_its_child(tmp_path):
     child = tmp_path / "child.py"
     child.write_text(CHILD)
-    app = make_test_app()
-    app.start_view = "sessions"
-    app.pty_open = [{"command": shlex.join([sys.executable, str(child)]), "cwd": str(tmp_path)}]
+    from codex_tui.pty.requests import LaunchRequest, SessionsOptions
+
+    opened = (LaunchRequest(cwd=str(tmp_path), command=shlex.join([sys.executable, str(child)])),)
+    app = make_test_app(view="sessions", sessions=SessionsOptions(open=opened))
     async with app.run_test(size=(120, 30)) as pilot:
         def composed() -> str:
             strips = app.screen._compositor.render_strips()

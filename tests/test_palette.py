@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.command import CommandList, CommandPalette
 
-from codex_tui.widgets.view_tabs import VIEWS
+from codex_tui.views import VIEWS
 from tests.conftest import make_test_app, wait_until
 
 pytestmark = pytest.mark.usefixtures("app_env")
@@ -30,6 +30,6 @@ async def test_every_view_through_the_palette():
     app = make_test_app()
     async with app.run_test(size=(120, 36)) as pilot:
         await pilot.pause(0.3)
-        for name, _key, title in [*VIEWS[1:], VIEWS[0], VIEWS[1]]:   # from each view to the next
-            await choose(pilot, app, f"View: {title}")
-            assert app.current_mode == name
+        for view in [*VIEWS[1:], VIEWS[0], VIEWS[1]]:   # from each view to the next
+            await choose(pilot, app, f"View: {view.title}")
+            assert app.current_mode == view.name

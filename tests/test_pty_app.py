@@ -8,6 +8,7 @@ from codex_tui.pty.registry import load
 from codex_tui.screens.session_dialogs import ConfirmKillScreen, QuitScreen
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
+from codex_tui.pty.requests import LaunchRequest, SessionsOptions
 from tests.conftest import make_test_app, wait_until
 from tests.pty_helpers import pid_alive, processes_in_session
 
@@ -15,14 +16,12 @@ YN = "printf 'Continue? [y/n] '; read a; echo \"answer=$a\"; sleep 60"
 
 
 def sessions_app(*commands: str):
-    app = make_test_app()
-    app.start_view = "sessions"
-    app.pty_open = [{"command": f"bash -c {shlex.quote(c)}", "cwd": os.getcwd()} for c in commands]
-    return app
+    opened = tuple(LaunchRequest(cwd=os.getcwd(), command=f"bash -c {shlex.quote(c)}") for c in commands)
+    return make_test_app(view="sessions", sessions=SessionsOptions(open=opened))
 
 
 def state(app, index: int = 0) -> str:
-    return app.pty_hub.rows()[index].status.state
+    return app.hub.rows()[index].status.state
 
 
 async def test_y_from_the_list_answers_a_prompt_and_quit_asks_first():
@@ -32,7 +31,7 @@ async def test_y_from_the_list_answers_a_prompt_and_quit_asks_first():
         listing = app.screen.query_one(SessionList)
         assert listing.has_focus
         assert "approval" in listing.render_line(0).text
-        session = app.pty_hub.rows()[0].live
+        session = app.hub.rows()[0].live
         await pilot.press("y")
         await wait_until(pilot, lambda: any("answer=y" in line for line in session.screen_lines()), 5)
         pid = session.pty.pid
@@ -52,8 +51,8 @@ async def test_y_from_the_list_answers_a_prompt_and_quit_asks_first():
 async def test_enter_focuses_the_pane_keys_reach_the_program_and_ctrl_bracket_leaves():
     app = sessions_app("read line; echo \"got[$line]\"; sleep 60")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.pty_hub.rows() and app.pty_hub.rows()[0].live is not None, 5)
-        session = app.pty_hub.rows()[0].live
+        await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].live is not None, 5)
+        session = app.hub.rows()[0].live
         await pilot.press("enter")
         pane = app.screen.query_one(PtyPane)
         assert pane.has_focus
@@ -75,9 +74,9 @@ async def test_enter_focuses_the_pane_keys_reach_the_program_and_ctrl_bracket_le
 async def test_type_a_line_and_kill_from_the_list():
     app = sessions_app("read line; echo \"got[$line]\"; sleep 60", "sleep 60")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: len(app.pty_hub.rows()) == 2, 5)
+        await wait_until(pilot, lambda: len(app.hub.rows()) == 2, 5)
         listing = app.screen.query_one(SessionList)
-        first = app.pty_hub.rows()[1]                      # newest first: the read is second
+        first = app.hub.rows()[1]                      # newest first: the read is second
         await pilot.press("down")
         assert listing.current.key == first.key
         await pilot.press("i")
@@ -88,18 +87,17 @@ async def test_type_a_line_and_kill_from_the_list():
         await wait_until(pilot, lambda: not first.live.pty.alive(), 5)
         await pilot.press("r")                             # not Codex: says why it does nothing
         await pilot.pause()
-        assert len(app.pty_hub.rows()) == 2
+        assert len(app.hub.rows()) == 2
 
 
 async def test_earlier_sessions_are_listed_after_a_restart():
     app = sessions_app("echo done")
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_until(pilot, lambda: state(app) == "exited-ok", 5)
-    again = make_test_app()
-    again.start_view = "sessions"
+    again = make_test_app(view="sessions")
     async with again.run_test(size=(120, 30)) as pilot:
         await pilot.pause()
-        rows = again.pty_hub.rows()
+        rows = again.hub.rows()
         assert [r.status.state for r in rows] == ["exited-ok"] and rows[0].live is None
 
 

@@ -13,6 +13,7 @@ import subprocess
 import pytest
 
 from codex_tui.pty import shared_daemon
+from codex_tui.pty.requests import LaunchRequest, SessionsOptions
 from tests.conftest import make_test_app, wait_until
 from tests.fakecodex.driver import codex_binary, pinned_versions
 from tests.fakecodex.pty_driver import codex_home_for, escalated, tui_env
@@ -32,12 +33,9 @@ def need(version: str) -> str:
     return str(binary)
 
 
-def codex_app(binary: str, home, request: dict):
-    app = make_test_app(codex_bin=binary)
-    app.start_view = "sessions"
-    app.pty_env = tui_env(home)
-    app.pty_open = [request]
-    return app
+def codex_app(binary: str, home, request: LaunchRequest, notify_cmd: str | None = None):
+    options = SessionsOptions(open=(request,), env=tui_env(home), notify_cmd=notify_cmd)
+    return make_test_app(codex_bin=binary, view="sessions", sessions=options)
 
 
 def approval_args(version: str) -> list[str]:
@@ -50,7 +48,7 @@ def only_daemons(pids: list[int], version: str) -> bool:
 
 
 def row(app, index=0):
-    return app.pty_hub.rows()[index]
+    return app.hub.rows()[index]
 
 
 async def settle_notices(pilot, app, seconds: float = 20.0):
@@ -80,8 +78,8 @@ async def test_approve_finish_kill_resume(version, tmp_path):
     with FakeResponses([run("touch created-by-codex.txt", **escalated(version)), say("Created it.")],
                        fallback="Resumed and done.") as fake:
         home = codex_home_for(tmp_path / "home", fake, work)
-        app = codex_app(binary, home, {"prompt": "Create the file please", "cwd": str(work),
-                                       "extra": approval_args(version)})
+        app = codex_app(binary, home, LaunchRequest(cwd=str(work), prompt="Create the file please",
+                                                      extra=tuple(approval_args(version))))
         async with app.run_test(size=(150, 40)) as pilot:
             await settle_notices(pilot, app)
             first = row(app)
@@ -103,7 +101,7 @@ async def test_approve_finish_kill_resume(version, tmp_path):
             # Codex 0.169's app-server daemon carries the pane's marker: it alone stays.
             assert only_daemons(processes_with_marker(first.live.pty.marker), version)
             await pilot.press("r")
-            await wait_until(pilot, lambda: len(app.pty_hub.rows()) == 2, 5, "the resumed pane")
+            await wait_until(pilot, lambda: len(app.hub.rows()) == 2, 5, "the resumed pane")
             resumed = row(app, 0)
             assert resumed.entry.argv[-2:] == ["resume", session_id]
             await wait_until(pilot, lambda: row(app, 0).session_id is not None, 20, "the resumed id")
@@ -121,7 +119,7 @@ async def test_trust_prompt_is_flagged(tmp_path):
     subprocess.run(["git", "init", "-q", str(work)], check=True)
     with FakeResponses([say("hi")]) as fake:
         home = codex_home_for(tmp_path / "home", fake, work, trusted=False)
-        app = codex_app(binary, home, {"prompt": "", "cwd": str(work), "extra": []})
+        app = codex_app(binary, home, LaunchRequest(cwd=str(work)))
         async with app.run_test(size=(150, 40)) as pilot:
             await wait_until(pilot, lambda: row(app).status.state == "waiting-trust", 20, "the trust prompt")
             assert row(app).status.label == "trust"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from codex_tui.themes import THEMES
+from codex_tui.themes import register_themes
 from codex_tui.widgets.pty_pane import PtyPane
 from tests.conftest import make_test_app
 from tests.pty_helpers import ReplaySession
@@ -20,9 +20,7 @@ class PaneApp(App):
     def __init__(self, recording: str, theme: str) -> None:
         super().__init__()
         self.recording = recording
-        for item in THEMES:
-            self.register_theme(item)
-        self.theme = theme
+        register_themes(self, theme)
 
     def compose(self) -> ComposeResult:
         yield PtyPane(ReplaySession(self.recording))
@@ -40,6 +38,5 @@ def test_pane_draws_recorded_codex(snap_compare, recording, theme):
 
 @pytest.mark.parametrize("theme", THEME_NAMES)
 def test_empty_sessions_view(snap_compare, theme, app_env):
-    app = make_test_app(theme=theme)
-    app.start_view = "sessions"
+    app = make_test_app(theme=theme, view="sessions")
     assert snap_compare(app, terminal_size=(100, 24))

@@ -12,6 +12,7 @@ import time
 import pytest
 
 from codex_tui.screens.sessions import DaemonChanged, SessionsScreen
+from codex_tui.pty.requests import LaunchRequest
 from tests.appserver_helpers import socket_appears
 from tests.conftest import wait_until
 from tests.fakecodex.pty_driver import codex_home_for, escalated, tui_env
@@ -37,11 +38,11 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
         server = TmuxServer(tui_env(home))
         woken: list[float] = []
         try:
-            app = codex_app(binary, home, {"prompt": "hello from the pane", "cwd": str(work)})
             notices = tmp_path / "notices.jsonl"
             recorder = tmp_path / "record.py"
             recorder.write_text("import sys\nopen(sys.argv[1], 'a').write(sys.stdin.read())\n")
-            app.pty_notify_cmd = f"{sys.executable} {recorder} {notices}"
+            app = codex_app(binary, home, LaunchRequest(cwd=str(work), prompt="hello from the pane"),
+                            notify_cmd=f"{sys.executable} {recorder} {notices}")
 
             def hook(message) -> None:
                 if isinstance(message, DaemonChanged):
@@ -103,7 +104,7 @@ async def test_a_subagent_nests_under_its_parent(tmp_path):
         try:
             server.start([binary, "-a", "on-request", "-s", "workspace-write", "spawn a helper"], work)
             await socket_appears(home)
-            app = codex_app(binary, home, {"command": "sleep 60", "cwd": str(work)})
+            app = codex_app(binary, home, LaunchRequest(cwd=str(work), command="sleep 60"))
             async with app.run_test(size=(120, 30)) as pilot:
                 screen = screen_of(app)
                 await wait_until(pilot, lambda: any(r.thread is not None and r.thread.parent_id

@@ -13,11 +13,12 @@ from typing import Any, Callable
 import orjson
 
 from codex_tui.appserver.transport import Transport, TransportClosed
+from codex_tui.errors import CodexTuiError
 
 CLIENT_NAME = "codex-tui"
 
 
-class RpcError(Exception):
+class RpcError(CodexTuiError):
     """The daemon answered a request with an error."""
 
     def __init__(self, method: str, code: int, message: str) -> None:

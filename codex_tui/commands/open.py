@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from codex_tui.pty.requests import LaunchRequest
+
 
 def add_parser(sub) -> None:
     p = sub.add_parser("open", help="open the app with a new live Codex pane (or any program)",
@@ -28,20 +30,20 @@ def split_codex_args(argv: list[str]) -> tuple[list[str], list[str]]:
     return argv, []
 
 
-def request_from(args) -> tuple[dict | None, str | None]:
+def request_from(args) -> tuple[LaunchRequest | None, str | None]:
     """The pane to open, or an error message."""
     cwd = str((args.cwd or Path.cwd()).expanduser().resolve())
     if not os.path.isdir(cwd):
         return None, f"--cwd {cwd}: no such directory"
-    extra = list(args.codex_args or [])
+    extra = tuple(args.codex_args or ())
     if args.cmd:
         if args.prompt or extra:
             return None, "--cmd runs its own program: give no PROMPT or Codex arguments with it"
-        return {"command": args.cmd, "cwd": cwd}, None
-    return {"prompt": args.prompt or "", "cwd": cwd, "extra": extra}, None
+        return LaunchRequest(cwd=cwd, command=args.cmd), None
+    return LaunchRequest(cwd=cwd, prompt=args.prompt or "", extra=extra), None
 
 
-def check(args, settings) -> tuple[dict | None, str | None]:
+def check(args, settings) -> tuple[LaunchRequest | None, str | None]:
     """The pane to open, or an error message the user can act on."""
     import shutil
     import sys
@@ -51,7 +53,7 @@ def check(args, settings) -> tuple[dict | None, str | None]:
         return None, error
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         return None, "the app needs a terminal"
-    if not request.get("command"):
+    if request.is_codex:
         import shlex
 
         codex = shlex.split(settings.codex_bin)[:1]

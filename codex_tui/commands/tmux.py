@@ -35,9 +35,10 @@ def add_parsers(sub) -> None:
 
     p = sub.add_parser("serve", help="the app in a browser, on 127.0.0.1 with a one-time token")
     p.add_argument("--port", type=int, default=8566, metavar="N", help="port (default 8566; 0: any free)")
-    p.add_argument("--view", dest="serve_view", default="logs",
-                   choices=["sessions", "logs", "jobs", "insights", "governance"],
-                   help="the view the app opens on (default logs)")
+    from codex_tui.views import DEFAULT_VIEW, VIEW_NAMES
+
+    p.add_argument("--view", dest="serve_view", default=DEFAULT_VIEW, choices=VIEW_NAMES,
+                   help=f"the view the app opens on (default {DEFAULT_VIEW})")
 
 
 def add_status_args(p) -> None:

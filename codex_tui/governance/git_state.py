@@ -9,13 +9,14 @@ from pathlib import Path
 
 from codex_tui.governance.checks import FAIL, OK, Check
 from codex_tui.redact import redact
+from codex_tui.errors import CodexTuiError
 
 GIT_TIMEOUT = 15
 RECENT_COMMITS = 15
 DIFF_STAT_LINES = 30
 
 
-class GitError(Exception):
+class GitError(CodexTuiError):
     """git is missing, timed out, or the folder is not a git repository (a message for the user)."""
 
 

@@ -21,12 +21,13 @@ from codex_tui.insights.page import render_page
 from codex_tui.insights.prompt import build_prompt
 from codex_tui.insights.schema import InvalidAnswer, extract_json, validate
 from codex_tui.insights.writer import WriterError, run_writer
+from codex_tui.errors import CodexTuiError
 
 OUT_DIR_ENV = "INSIGHT_REPORT_USAGE_DIR"
 Progress = Callable[[str], None]
 
 
-class ReportError(Exception):
+class ReportError(CodexTuiError):
     """A failed gate: the message says what failed, where, and what to do next."""
 
 

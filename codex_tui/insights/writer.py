@@ -17,12 +17,13 @@ from typing import Callable
 
 from codex_tui.jobs.control import JobError, find_codex
 from codex_tui.redact import redact
+from codex_tui.errors import CodexTuiError
 
 EXTRA_ARGS_ENV = "CODEX_TUI_REPORT_CODEX_ARGS"
 DEFAULT_TIMEOUT = 900.0
 
 
-class WriterError(Exception):
+class WriterError(CodexTuiError):
     """Codex could not be run or did not answer; the message says what to do."""
 
 

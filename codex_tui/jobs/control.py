@@ -20,13 +20,14 @@ from codex_tui.jobs import runs
 from codex_tui.private_files import open_private_append, write_private
 from codex_tui.redact import redact
 from codex_tui.pty import shared_daemon
+from codex_tui.errors import CodexTuiError
 
 DEFAULT_MAX_REVIEWS = 1
 REVIEW_TASK = ("Review what failed in the previous turn and fix it. Check the result yourself "
                "(run the relevant commands or tests) and say clearly whether the task is now done.")
 
 
-class JobError(Exception):
+class JobError(CodexTuiError):
     """A problem the user can act on (message says what and what to do next)."""
 
 

@@ -19,13 +19,14 @@ import time
 from pathlib import Path
 
 from codex_tui.pty import shared_daemon
+from codex_tui.errors import CodexTuiError
 
 KILL_GRACE_S = 2.0
 MARKER = "CODEX_TUI_PTY"   # in every child's environment: finds helpers that left the tree
 READ_CHUNK = 65536
 
 
-class PtyStartError(Exception):
+class PtyStartError(CodexTuiError):
     """The program could not be started; the message says which and why."""
 
 

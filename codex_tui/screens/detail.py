@@ -12,6 +12,7 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
+from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.timeline import build_timeline
 from codex_tui.widgets.timeline_view import TimelineView
@@ -19,7 +20,7 @@ from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
 
 
-class DetailScreen(Screen):
+class DetailScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     DetailScreen TimelineView { margin: 0 1; }
     """
@@ -51,7 +52,7 @@ class DetailScreen(Screen):
         self.query_one(TimelineView).focus()
         self.parse(self.size.width - 4)  # margins and the scrollbar
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def parse(self, width: int) -> None:
         from codex_tui.rollout.parse import parse_file
         from codex_tui.scan.classify import classify_session

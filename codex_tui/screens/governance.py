@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
+from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.widgets.theme_colour import colour_of
 
 from datetime import datetime, timezone
@@ -24,7 +25,7 @@ from codex_tui.widgets.view_tabs import ViewTabs
 MARKS = {"ok": ("✔", "success"), "warn": ("▲", "warning"), "fail": ("✖", "error")}
 
 
-class GovernanceScreen(Screen):
+class GovernanceScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     GovernanceScreen VerticalScroll { margin: 1 1 0 1; }
     """
@@ -67,7 +68,7 @@ class GovernanceScreen(Screen):
         repo, session = self.target or self._wanted()
         self.check(repo, session, refresh_pr=True)
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def check(self, repo: str, session_id: str | None, refresh_pr: bool = False) -> None:
         from codex_tui.governance.gates import build_gate_report
         from codex_tui.governance.git_state import GitError

@@ -9,8 +9,9 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
-    from codex_tui.app import CodexTuiApp
+def key_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each view's keys from the bindings themselves; `app_bindings` are the running app's
+    (read from it, so this screen does not import the app module)."""
     from codex_tui.screens.detail import DetailScreen
     from codex_tui.screens.governance import GovernanceScreen
     from codex_tui.screens.jobs import JobsScreen
@@ -25,13 +26,13 @@ def key_sections() -> list[tuple[str, list[tuple[str, str]]]]:
     def keys(*owners) -> list[tuple[str, str]]:
         found = []
         for owner in owners:
-            for binding in owner.BINDINGS:
+            for binding in owner if isinstance(owner, list) else owner.BINDINGS:
                 if isinstance(binding, Binding) and binding.description:
                     found.append((_keys(binding.key), binding.description))
         return found
 
     return [
-        ("Everywhere", keys(CodexTuiApp) + [("ctrl+p", "Command palette: every action"),
+        ("Everywhere", keys(list(app_bindings)) + [("ctrl+p", "Command palette: every action"),
                                             ("ctrl+q", "Quit")]),
         ("Sessions (from the list)", keys(SessionsScreen) + [("up down", "Select a session")]),
         ("Inside a pane", keys(PtyPane) + [("any other key", "Goes to the program")]),
@@ -63,7 +64,7 @@ class HelpScreen(ModalScreen):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", min_width=14)
         table.add_column()
-        for title, rows in key_sections():
+        for title, rows in key_sections(type(self.app).BINDINGS):
             table.add_row(f"[u]{title}[/u]", "")
             for key, what in rows:
                 table.add_row(key, what)

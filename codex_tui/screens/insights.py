@@ -15,6 +15,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, ProgressBar, Sparkline, Static
 
+from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui import config
 from codex_tui.widgets.insight_charts import bar_table, short_number, stats_table
 from codex_tui.widgets.status_line import StatusLine
@@ -25,7 +26,7 @@ DAYS = 7.0          # the report's default window
 GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
 
 
-class InsightsScreen(Screen):
+class InsightsScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     InsightsScreen #insights-progress { height: 1; padding: 0 1; display: none; }
     InsightsScreen.-busy #insights-progress { display: block; }
@@ -78,7 +79,7 @@ class InsightsScreen(Screen):
 
         return ReportFiles(output_dir())
 
-    @work(thread=True, exclusive=True, group="insights-load")
+    @work(thread=True, exclusive=True, group="insights-load", exit_on_error=False)
     def load(self) -> None:
         from codex_tui.insights.report import ReportError, collect, read_insights
 
@@ -159,7 +160,7 @@ class InsightsScreen(Screen):
             self._set_busy(True)
             self.render_only()
 
-    @work(thread=True, exclusive=True, group="insights-write")
+    @work(thread=True, exclusive=True, group="insights-write", exit_on_error=False)
     def generate(self) -> None:
         from codex_tui.insights.report import ReportError, prepare, render, write_insights
 
@@ -184,7 +185,7 @@ class InsightsScreen(Screen):
             return
         self.app.call_from_thread(self._done, "Insights written and report.html rendered: o opens it.")
 
-    @work(thread=True, exclusive=True, group="insights-write")
+    @work(thread=True, exclusive=True, group="insights-write", exit_on_error=False)
     def render_only(self) -> None:
         from codex_tui.insights.report import ReportError, render
 
@@ -202,7 +203,7 @@ class InsightsScreen(Screen):
             return
         self.open_browser(html.resolve().as_uri())
 
-    @work(thread=True, group="insights-open")
+    @work(thread=True, group="insights-open", exit_on_error=False)
     def open_browser(self, url: str) -> None:
         from codex_tui.commands.report import open_in_browser
 

@@ -1,6 +1,7 @@
 """The Jobs view: detached `codex exec` runs with live state, log tail and summary."""
 from __future__ import annotations
 
+from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.widgets.theme_colour import colour_of
 
 import json
@@ -28,7 +29,7 @@ STATE_COLOURS = {"running": "accent", "succeeded": "success", "failed": "error",
                  "killed": "warning", "lost": "warning"}   # theme colour names
 
 
-class JobsScreen(Screen):
+class JobsScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     JobsScreen DataTable { height: 1fr; margin: 1 1 0 1; }
     JobsScreen #job-detail { height: 2fr; margin: 0 1; border-top: solid $panel; }
@@ -75,7 +76,7 @@ class JobsScreen(Screen):
         current = self.current
         self._read_runs(current.run_id if current else None)
 
-    @work(thread=True, exclusive=True, group="runs")
+    @work(thread=True, exclusive=True, group="runs", exit_on_error=False)
     def _read_runs(self, selected: str | None) -> None:
         from codex_tui.jobs import list_runs, tail_log
 
@@ -166,7 +167,7 @@ class JobsScreen(Screen):
         repo = getattr(self.app, "selected_repo", None) or str(Path.cwd())
         self.app.push_screen(NewJobScreen(repo), self._start)
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False)
     def _start(self, request) -> None:
         if request is None:
             return
@@ -190,7 +191,7 @@ class JobsScreen(Screen):
         self.app.push_screen(NewJobScreen(str(run.meta.get("repo", "")), resume=run.run_id),
                              self._start_resume)
 
-    @work(thread=True)
+    @work(thread=True, exit_on_error=False)
     def _start_resume(self, request) -> None:
         if request is None:
             return
@@ -213,7 +214,7 @@ class JobsScreen(Screen):
         elif run is not None:
             self.notify(f"{run.run_id} is not running ({run.state}).")
 
-    @work(thread=True, group="kill")
+    @work(thread=True, group="kill", exit_on_error=False)
     def _kill(self, run_id: str) -> None:
         from codex_tui.jobs import JobError, kill_run
 
@@ -230,7 +231,7 @@ class JobsScreen(Screen):
             self.notify(f"Verifying {run.run_id}…", timeout=2)
             self._verify(run)
 
-    @work(thread=True, group="verify")
+    @work(thread=True, group="verify", exit_on_error=False)
     def _verify(self, run) -> None:
         from codex_tui.jobs import verify_run
 

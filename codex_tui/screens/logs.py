@@ -10,6 +10,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Checkbox, Footer, Input, Select, Static
 
+from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui import config
 from codex_tui.browse import filters
 from codex_tui.browse.rows import LogRow
@@ -23,7 +24,7 @@ RANGES = (("Any time", ""), ("Last 24 hours", "24h"), ("Last 7 days", "7d"), ("L
 SAFETY_REFRESH_SECONDS = 30   # in case a file-system event was missed
 
 
-class LogsScreen(Screen):
+class LogsScreen(ReportsWorkerErrors, Screen):
     CSS_PATH = "logs.tcss"
     BINDINGS = [
         Binding("slash", "search", "Search"),
@@ -77,7 +78,7 @@ class LogsScreen(Screen):
             self._refreshing = True
             self.load_rows()
 
-    @work(thread=True, group="load")
+    @work(thread=True, group="load", exit_on_error=False)
     def load_rows(self) -> None:
         try:
             while self._wanted:
@@ -121,7 +122,7 @@ class LogsScreen(Screen):
         self._update_facets()
         self._resort(keep.path if keep else None)
 
-    @work(exclusive=True, group="watch")
+    @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_roots(self) -> None:
         from watchfiles import awatch
 
@@ -226,6 +227,18 @@ class LogsScreen(Screen):
     @on(SessionTable.CursorMoved)
     def _cursor_moved(self) -> None:
         self.app.selected_row = self.query_one(SessionTable).current
+
+    def on_screen_resume(self) -> None:
+        self._take_search()
+
+    def on_logs_search_waiting(self, message) -> None:
+        self._take_search()
+
+    def _take_search(self) -> None:
+        """A search another view asked for (app.show_in_logs: `l` in the Jobs view)."""
+        text = self.app.take_logs_search()
+        if text:
+            self.search_for(text)
 
     def search_for(self, text: str) -> None:
         search = self.query_one("#search", Input)

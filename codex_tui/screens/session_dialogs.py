@@ -13,6 +13,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
+from codex_tui.pty.requests import LaunchRequest
 from codex_tui.sanitize import safe
 
 DIALOG_CSS = """
@@ -68,8 +69,11 @@ class NewSessionScreen(ModalScreen[dict | None]):
         if args.startswith("!") and not extra:
             self.query_one("#error", Static).update("give a command after !")
             return
-        self.dismiss({"prompt": self.query_one("#prompt", Input).value, "cwd": cwd,
-                      "extra": extra, "command": args[1:].strip() if args.startswith("!") else ""})
+        if args.startswith("!"):
+            self.dismiss(LaunchRequest(cwd=cwd, command=args[1:].strip()))
+        else:
+            self.dismiss(LaunchRequest(cwd=cwd, prompt=self.query_one("#prompt", Input).value,
+                                       extra=tuple(extra)))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -6,7 +6,6 @@ ctrl+] comes back. The app's quit asks first while sessions run (see app.action_
 """
 from __future__ import annotations
 
-import sys
 import time
 
 from textual import on, work
@@ -18,12 +17,12 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from codex_tui.appserver.interrupt import interrupt_live
+from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.appserver.live_rows import LiveRows
 from codex_tui.pty.hub import SessionHub
 from codex_tui.pty.live import LiveSession
-from codex_tui.pty.notify import Notifier
 from codex_tui.pty.process import PtyStartError
+from codex_tui.pty.requests import LaunchRequest
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
 from codex_tui.widgets.status_line import StatusLine
@@ -36,7 +35,7 @@ class DaemonChanged(Message, bubble=False):
 TICK_S = 0.25          # state refresh: blocked states show within this (goal: 1 s)
 
 
-class SessionsScreen(Screen):
+class SessionsScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     SessionsScreen #side { width: 46; border-right: solid $panel; }
     SessionsScreen.zoomed #side { display: none; }
@@ -84,19 +83,13 @@ class SessionsScreen(Screen):
 
     def on_mount(self) -> None:
         app = self.app
-        settings = app.settings
+        settings, options = app.settings, app.sessions_options
         self.live_rows = LiveRows(settings.silence_minutes * 60)
-        self.hub = SessionHub(codex_bin=settings.codex_bin, silence_s=settings.silence_minutes * 60,
-                              on_change=self.query_one(PtyPane).session_changed,
-                              notifier=Notifier(self._write_terminal, getattr(app, "pty_notify_cmd", None)),
-                              env=getattr(app, "pty_env", None),
-                              save_registry=getattr(app, "pty_save_registry", True),
-                              interrupt=interrupt_live)
-        app.pty_hub = self.hub
+        self.hub = app.open_hub(self.query_one(PtyPane).session_changed)
         if self.hub.warning:
             self.notify(self.hub.warning, severity="warning")
-        self.exit_with_child = bool(getattr(app, "pty_exit_with_child", False))
-        for request in getattr(app, "pty_open", []) or []:
+        self.exit_with_child = options.exit_with_child
+        for request in options.open:
             self._open(request)
         self.query_one(SessionList).focus()
         self._follow_daemons(settings)
@@ -197,27 +190,16 @@ class SessionsScreen(Screen):
             self._detail = text
             self.query_one("#detail", Static).update(text)
 
-    def _write_terminal(self, sequence: str) -> None:
-        # Straight to the real terminal: Textual owns stdout, but a bell and an OSC between
-        # frames are harmless to it. Tests run headless, where there is no terminal.
-        if self.app.is_headless:
-            return
-        stream = sys.__stdout__
-        if stream is not None and stream.isatty():
-            stream.write(sequence)
-            stream.flush()
-
     # ---- starting ------------------------------------------------------------------------
-    def _open(self, request: dict) -> LiveSession | None:
+    def _open(self, request: LaunchRequest) -> LiveSession | None:
         pane = self.query_one(PtyPane)
         size = {"cols": max(pane.size.width, 80) if pane.size.width else 100,
                 "rows": max(pane.size.height, 10) if pane.size.height else 30}
         try:
-            if request.get("command"):
-                session = self.hub.start_command(request["command"], request.get("cwd"), **size)
+            if not request.is_codex:
+                session = self.hub.start_command(request.command, request.cwd, **size)
             else:
-                session = self.hub.start_codex(request.get("prompt", ""), request.get("cwd"),
-                                               request.get("extra") or [], **size)
+                session = self.hub.start_codex(request.prompt, request.cwd, list(request.extra), **size)
         except PtyStartError as exc:
             self.notify(f"Could not start the session: {exc}", severity="error", timeout=10)
             return None
@@ -280,7 +262,7 @@ class SessionsScreen(Screen):
         if row is not None:
             self._intervene(row, "deny")
 
-    @work(thread=True, group="intervene")
+    @work(thread=True, group="intervene", exit_on_error=False)
     def _intervene(self, row, what: str) -> None:
         from codex_tui.screens.thread_actions import answer
 
@@ -337,7 +319,7 @@ class SessionsScreen(Screen):
         key, title = row.key, row.title
         self.app.push_screen(ConfirmKillScreen(title), lambda yes: yes and self._kill(key, title))
 
-    @work(thread=True, group="kill")
+    @work(thread=True, group="kill", exit_on_error=False)
     def _interrupt(self, row) -> None:
         from codex_tui.screens.thread_actions import interrupt
 
@@ -354,7 +336,7 @@ class SessionsScreen(Screen):
         ok, message = jump(row)
         self.notify(f"{row.title}: {message}", severity="information" if ok else "warning")
 
-    @work(thread=True, group="kill")
+    @work(thread=True, group="kill", exit_on_error=False)
     def _kill(self, key: str, title: str) -> None:
         message = self.hub.kill(key)    # the hub's kill: its interrupt hook runs first
         self.app.call_from_thread(self.notify, f"{title}: {message}")
@@ -391,7 +373,7 @@ class SessionsScreen(Screen):
         if not is_session_id(thread_id):
             self.notify("its id is not a session id; not resumed", severity="warning")
             return
-        request = {"cwd": row.entry.cwd or None, "extra": ["resume", thread_id]}
+        request = LaunchRequest(cwd=row.entry.cwd or None, extra=("resume", thread_id))
         self.app.push_screen(ConfirmScreen(f"Open {row.title} here (codex resume {thread_id[:8]}…)?"),
                              lambda yes: yes and self._open(request))
 

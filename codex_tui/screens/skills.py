@@ -8,6 +8,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Label, Markdown, Static
 
+from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui import config
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
@@ -16,7 +17,7 @@ from codex_tui.sanitize import safe
 PRESETS = (1.0, 7.0, 30.0)
 
 
-class SkillHealthScreen(Screen):
+class SkillHealthScreen(ReportsWorkerErrors, Screen):
     DEFAULT_CSS = """
     SkillHealthScreen #days-row { height: 1; margin: 1 1 0 1; }
     SkillHealthScreen #days-row Label { width: auto; margin-right: 1; }
@@ -47,7 +48,7 @@ class SkillHealthScreen(Screen):
         self.query_one(VerticalScroll).focus()
         self.run_scan()
 
-    @work(thread=True, exclusive=True)
+    @work(thread=True, exclusive=True, exit_on_error=False)
     def run_scan(self) -> None:
         from codex_tui.index.query import load_sessions
         from codex_tui.scan.health import skill_health

@@ -13,7 +13,8 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from codex_tui.themes import THEMES
+from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.themes import THEME_NAMES, register_themes
 from codex_tui.widgets.watch_list import WatchList
 
 POLL_S = 1.0
@@ -21,7 +22,7 @@ KEYS = "y ok d no e ⏎ i text k kill g go q"
 ALERT_STATES = ("waiting-approval", "waiting-trust", "waiting-answer", "silent")
 
 
-class WatchApp(App):
+class WatchApp(ReportsWorkerErrors, App):
     TITLE = "codex-tui watch"
     CSS = """
     #counts { height: 1; background: $panel; padding: 0 1; }
@@ -41,9 +42,7 @@ class WatchApp(App):
         self.watcher = watcher          # anything with poll(now) -> rows and .warnings
         self.poll_s = poll_s
         self.clock = clock or time.time
-        for item in THEMES:
-            self.register_theme(item)
-        self.theme = theme if theme in self.available_themes else THEMES[0].name
+        register_themes(self, theme)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="counts")
@@ -61,7 +60,7 @@ class WatchApp(App):
             self.set_interval(self.poll_s, self.refresh_rows)
 
     # ---- polling -------------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="poll")
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def refresh_rows(self) -> None:
         now = self.clock()
         rows = self.watcher.poll(now)
@@ -108,7 +107,7 @@ class WatchApp(App):
         if row is not None:
             self._act(row, what, args)
 
-    @work(thread=True, group="act")
+    @work(thread=True, group="act", exit_on_error=False)
     def _act(self, row, what: str, args: tuple) -> None:
         from codex_tui.tmux import actions
 
@@ -154,7 +153,7 @@ class WatchApp(App):
                              lambda text: text is not None and self._act(row, "send_line", (text,)))
 
     def action_next_theme(self) -> None:
-        names = [t.name for t in THEMES]
+        names = list(THEME_NAMES)
         self.theme = names[(names.index(self.theme) + 1) % len(names)] if self.theme in names else names[0]
 
 

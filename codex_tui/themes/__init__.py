@@ -35,3 +35,13 @@ CODEX_LIGHT = Theme(
 )
 
 THEMES = (CODEX_DARK, CODEX_LIGHT)
+THEME_NAMES = tuple(theme.name for theme in THEMES)
+
+
+def register_themes(app, theme: str | None = None) -> None:
+    """Our themes on `app` (the main app, `watch`, the test harness: one place), and `theme`
+    chosen when given and known (else codex-dark)."""
+    for item in THEMES:
+        app.register_theme(item)
+    if theme is not None:
+        app.theme = theme if theme in app.available_themes else THEMES[0].name

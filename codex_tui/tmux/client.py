@@ -5,6 +5,7 @@ import os
 import re
 import shutil
 import subprocess
+from codex_tui.errors import CodexTuiError
 from dataclasses import dataclass
 
 SEP = "\x1f"
@@ -16,7 +17,7 @@ ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)
 KEY_NAMES = {"\r": "Enter", "\n": "Enter", "\x1b": "Escape", "\t": "Tab", "\x7f": "BSpace"}
 
 
-class TmuxError(Exception):
+class TmuxError(CodexTuiError):
     """tmux is missing or refused; the message says which server and why."""
 
 

@@ -5,15 +5,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 from codex_tui.sanitize import safe
-
-VIEWS = (  # (mode name, key, title)
-    ("sessions", "1", "Sessions"),
-    ("logs", "2", "Logs"),
-    ("jobs", "3", "Jobs"),
-    ("insights", "4", "Insights"),
-    ("governance", "5", "Governance"),
-)
-
+from codex_tui.views import VIEWS
 
 class ViewTabs(Static):
     DEFAULT_CSS = """
@@ -26,10 +18,11 @@ class ViewTabs(Static):
     @staticmethod
     def _content(current: str, note: str) -> Content:
         parts = [Content.styled(" codex-tui ", "bold")]
-        for name, key, title in VIEWS:
-            style = "reverse bold" if name == current else ""
-            parts.append(Content.from_markup(f"[{style} @click=app.view('{name}')] {key} {title} [/]"
-                                             if style else f"[@click=app.view('{name}')] {key} {title} [/]"))
+        for view in VIEWS:
+            style = "reverse bold" if view.name == current else ""
+            label = f"[@click=app.view('{view.name}')] {view.key} {view.title} [/]"
+            parts.append(Content.from_markup(f"[{style} @click=app.view('{view.name}')] {view.key} "
+                                             f"{view.title} [/]" if style else label))
             parts.append(Content(" "))
         if note:
             parts.append(Content(f"  {safe(note, newlines=False)}"))   # a repo path: foreign
