@@ -1,7 +1,8 @@
-"""The terminal emulator behind a pane: a small protocol, and bittty behind it.
+"""The terminal emulator behind a pane: a small protocol, and the engines behind it.
 
-The pane and the detector only use `Emulator`; swapping the engine means one new class
-here. Why bittty (and not pyte): see docs/ARCHITECTURE.md, "PTY panes".
+The pane and the detector only use `Emulator`. `make_emulator()` picks the engine at
+run time: libghostty-vt (ghostty.py, native) when pyghostty imports, else bittty (pure
+Python, 50x slower to parse). Why these two: docs/ARCHITECTURE.md, "PTY panes".
 
 Styles leave this module as `Pen` tuples (fg, bg, flags) with plain values so views
 can turn them into whatever their toolkit wants and cache the result.
@@ -49,6 +50,28 @@ class Emulator(Protocol):
     @property
     def title(self) -> str: ...
     def scrollback(self) -> list[list[tuple[str, Pen]]]: ...  # oldest first
+
+
+def native_available() -> bool:
+    """Whether the native engine (pyghostty's libghostty-vt) can be loaded here."""
+    try:
+        import codex_tui.pty.ghostty  # noqa: F401
+    except (ImportError, OSError):     # not installed, or no wheel/library for this platform
+        return False
+    return True
+
+
+def make_emulator(cols: int = 80, rows: int = 24, engine: str | None = None) -> "Emulator":
+    """The best engine available: `engine` "ghostty" or "bittty" forces one (tests, benches);
+    CODEX_TUI_EMULATOR does the same from the environment."""
+    import os
+
+    engine = engine or os.environ.get("CODEX_TUI_EMULATOR") or ("ghostty" if native_available() else "bittty")
+    if engine == "ghostty":
+        from codex_tui.pty.ghostty import GhosttyEmulator
+
+        return GhosttyEmulator(cols, rows)
+    return BitttyEmulator(cols, rows)
 
 
 class _History:
