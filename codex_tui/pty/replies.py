@@ -15,6 +15,8 @@ from typing import Callable
 # CSI ? u (kitty keyboard flags), OSC 10/11 ? (colours), CSI > q (XTVERSION).
 QUERY = re.compile(rb"\x1b\[(\??)([56])n|\x1b\[(0?)c|\x1b\[>0?c|\x1b\[\?u|"
                    rb"\x1b\](1[01]);\?(?:\x07|\x1b\\)|\x1b\[>0?q")
+# Every query holds one of these; a chunk with none (most output) skips the regex.
+MARKERS = (b"6n", b"5n", b"[c", b"0c", b">c", b"?u", b";?", b">q", b">0q")
 # Colours we claim: those of a dark theme, so programs pick their dark palette.
 DEFAULT_FG = "rgb:d8d8/dede/e9e9"
 DEFAULT_BG = "rgb:1e1e/1e1e/2e2e"
@@ -24,7 +26,7 @@ def answer_queries(data: bytes, cursor: Callable[[], tuple[int, int]],
                    foreground: str = DEFAULT_FG, background: str = DEFAULT_BG) -> bytes:
     """The bytes to send back for the queries in `data`; `cursor()` gives (row, col), 0-based,
     read after the bytes before the query have been drawn (callers feed first, then ask)."""
-    if b"\x1b" not in data:
+    if b"\x1b" not in data or not any(marker in data for marker in MARKERS):
         return b""
     out = []
     for match in QUERY.finditer(data):

@@ -87,7 +87,7 @@ class SessionsScreen(Screen):
         settings = app.settings
         self.live_rows = LiveRows(settings.silence_minutes * 60)
         self.hub = SessionHub(codex_bin=settings.codex_bin, silence_s=settings.silence_minutes * 60,
-                              on_change=self.query_one(PtyPane).session_changed,
+                              on_change=self._session_changed,
                               notifier=Notifier(self._write_terminal, getattr(app, "pty_notify_cmd", None)),
                               env=getattr(app, "pty_env", None),
                               save_registry=getattr(app, "pty_save_registry", True),
@@ -173,6 +173,13 @@ class SessionsScreen(Screen):
             pane.show(want)
         self._show_detail()
         if self.exit_with_child:
+            self._maybe_exit()
+
+    def _session_changed(self, session) -> None:
+        """The pump parsed output (or saw the end of it): the pane draws; with
+        --exit-with-child the end of the last output is noticed now, not at the next tick."""
+        self.query_one(PtyPane).session_changed(session)
+        if self.exit_with_child and session.pty.eof:
             self._maybe_exit()
 
     def _maybe_exit(self) -> None:
