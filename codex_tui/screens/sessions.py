@@ -64,6 +64,7 @@ class SessionsScreen(Screen):
         self.exit_with_child = False
         self._exiting = False
         self._shown: list = []
+        self._held: list[int] = []
         self._detail = None
         self.feed = None                  # the daemons followed (appserver.feed.DaemonFeed)
         self.live_rows = LiveRows()
@@ -161,11 +162,15 @@ class SessionsScreen(Screen):
             hub.notifier.send(event("blocked", row.key, row.title, row.status.state,
                                     row.status.detail, row.session_id, row.entry.cwd))
         self._show_rate(watches)
-        shown = [(r.key, r.status.state, r.status.detail, int(r.status.held_for()), r.session_id,
-                  r.location) for r in rows]
-        if shown != self._shown:         # a redraw at most once a second when nothing happens
-            self._shown = shown
+        shown = [(r.key, r.status.state, r.status.detail, r.session_id, r.location) for r in rows]
+        held = [int(r.status.held_for()) for r in rows]
+        if shown != self._shown:
+            self._shown, self._held = shown, held
             listing.show(rows)
+        elif held != self._held:         # only the clocks moved (once a second): redraw their lines
+            lines = [2 * i for i, (new, old) in enumerate(zip(held, self._held)) if new != old]
+            self._held = held
+            listing.show(rows, lines=lines)
         row = listing.current
         pane = self.query_one(PtyPane)
         want = row.live if row else None
