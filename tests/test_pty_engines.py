@@ -107,12 +107,19 @@ def test_only_our_replies_reach_the_program(engine, tmp_path):
     assert "aGVsbG8" not in "".join(session.screen_lines())
 
 
-def test_falls_back_to_bittty_without_the_native_library(tmp_path):
-    """Where pyghostty cannot be imported (no wheel for the platform), a real pane still runs,
-    on bittty."""
-    shadow = tmp_path / "pyghostty"
-    shadow.mkdir()
-    (shadow / "__init__.py").write_text("raise ImportError('no libghostty-vt wheel for this platform')\n")
+@pytest.mark.parametrize("broken", ["no library in the package", "library does not load"])
+def test_falls_back_to_bittty_without_the_native_library(tmp_path, broken):
+    """Where libghostty-vt is missing or does not load (no wheel for the platform, a broken
+    install), a real pane still runs, on bittty."""
+    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
+    env.pop("CODEX_TUI_EMULATOR", None)
+    env.pop("PYGHOSTTY_LIB", None)
+    if broken == "no library in the package":
+        (tmp_path / "pyghostty").mkdir()           # shadows the installed one, without _lib/
+        (tmp_path / "pyghostty" / "__init__.py").write_text("")
+    else:
+        (tmp_path / "libghostty-vt.so").write_text("not a shared library")
+        env["PYGHOSTTY_LIB"] = str(tmp_path / "libghostty-vt.so")
     script = textwrap.dedent("""
         import time
         from codex_tui.pty.emulator import native_available
@@ -125,10 +132,24 @@ def test_falls_back_to_bittty_without_the_native_library(tmp_path):
               session.emulator.runs(0)[1][1].fg)
         session.close()
     """)
-    env = {**os.environ, "PYTHONPATH": f"{tmp_path}{os.pathsep}{REPO}"}
-    env.pop("CODEX_TUI_EMULATOR", None)
     out = subprocess.run([sys.executable, "-c", script], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.split() == ["False", "BitttyEmulator", "fallback", "green", "2"], out.stderr
+
+
+@native
+def test_a_library_whose_layout_moved_is_refused():
+    import copy
+
+    from codex_tui.pty import ghostty_abi
+
+    types = copy.deepcopy(ghostty_abi.TYPES)
+    ghostty_abi._check_layout(ghostty_abi.ffi, types)              # the real one passes
+    types["GhosttyStyle"]["fields"]["bold"]["offset"] += 1
+    with pytest.raises(ImportError, match="GhosttyStyle.bold moved"):
+        ghostty_abi._check_layout(ghostty_abi.ffi, types)
+    del types["GhosttyCellsView"]
+    with pytest.raises(ImportError, match="GhosttyCellsView"):
+        ghostty_abi._check_layout(ghostty_abi.ffi, types)
 
 
 def test_environment_forces_an_engine(tmp_path):

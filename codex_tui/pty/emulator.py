@@ -56,8 +56,8 @@ def native_available() -> bool:
     """Whether the native engine (pyghostty's libghostty-vt) can be loaded here."""
     try:
         import codex_tui.pty.ghostty  # noqa: F401
-    except (ImportError, OSError):     # not installed, or no wheel/library for this platform
-        return False
+    except Exception:                  # not installed, no library for this platform, or a library
+        return False                   # whose layout or names are not what ghostty_abi declares
     return True
 
 
