@@ -147,6 +147,7 @@ def test_a_library_whose_layout_moved_is_refused():
     types["GhosttyStyle"]["fields"]["bold"]["offset"] += 1
     with pytest.raises(ImportError, match="GhosttyStyle.bold moved"):
         ghostty_abi._check_layout(ghostty_abi.ffi, types)
+    types["GhosttyStyle"]["fields"]["bold"]["offset"] -= 1
     del types["GhosttyCellsView"]
     with pytest.raises(ImportError, match="GhosttyCellsView"):
         ghostty_abi._check_layout(ghostty_abi.ffi, types)
