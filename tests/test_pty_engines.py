@@ -159,3 +159,34 @@ def test_environment_forces_an_engine(tmp_path):
                           "print(type(make_emulator(10, 2)).__name__)"], env=env, capture_output=True,
                          text=True, timeout=60)
     assert out.stdout.strip() == "BitttyEmulator", out.stderr
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+async def test_a_pane_shown_again_draws_what_arrived_while_another_was_shown(engine):
+    """A pane draws frames (snapshots); output that came while another session was shown is
+    drawn as soon as its session is shown again, with no new output to trigger a frame."""
+    from textual.app import App
+
+    from codex_tui.widgets.pty_pane import PtyPane
+    from tests.pty_helpers import ReplaySession
+
+    first = ReplaySession("codex-0.58.0-approve.bin", engine=engine)
+    second = ReplaySession("codex-0.169.0-trust.bin", engine=engine)
+
+    class PaneApp(App):
+        def compose(self):
+            yield PtyPane(first)
+
+    async with PaneApp().run_test(size=(100, 30)) as pilot:
+        pane = pilot.app.query_one(PtyPane)
+        await pilot.pause()
+        first.generation += 1
+        pane.update_from_session()              # a frame of `first`, as the pump triggers them
+        await pilot.pause()
+        pane.show(second)
+        await pilot.pause()
+        first.emulator.feed(b"\x1b[1;1H\x1b[2Klate output")
+        first.generation += 1                   # the pump would bump it; nobody draws `first` now
+        pane.show(first)
+        await pilot.pause()
+        assert pane.render_line(0).text.startswith("late output")

@@ -34,7 +34,7 @@ class Emulator(Protocol):
     def feed(self, data: bytes) -> None: ...
     def resize(self, cols: int, rows: int) -> None: ...
     def lines(self) -> list[str]: ...                       # the visible screen as text
-    def runs(self, row: int) -> list[tuple[str, Pen]]: ...  # one visible row, styled
+    def runs(self, row: int) -> list[tuple[str, Pen]]: ...  # one visible row, styled (*)
     def take_dirty(self) -> set[int]: ...                   # rows changed since the last call
     def cursor(self) -> tuple[int, int]: ...                # (row, col), 0-based
     @property
@@ -50,6 +50,7 @@ class Emulator(Protocol):
     @property
     def title(self) -> str: ...
     def scrollback(self) -> list[list[tuple[str, Pen]]]: ...  # oldest first
+    # (*) once take_dirty() is used, runs() may give the screen as of its last call (a frame)
 
 
 def native_available() -> bool:

@@ -87,6 +87,7 @@ class GhosttyEmulator:
         self._string = ffi.new("GhosttyString*")
         self._mode = ffi.new("GhosttyTerminalModeConfig*")
         self._stale = True
+        self._framed = False
         self._runs: list[list[tuple[str, Pen]]] = []
         self._text: list[str] = []
         self._dirty: set[int] = set()
@@ -194,10 +195,15 @@ class GhosttyEmulator:
         return list(self._text)
 
     def runs(self, row: int) -> list[tuple[str, Pen]]:
-        self._sync()
+        if not self._framed:
+            self._sync()
         return self._runs[row] if 0 <= row < len(self._runs) else []
 
     def take_dirty(self) -> set[int]:
+        """The rows changed since the last call. From the first call on, `runs()` draws the
+        screen as it was at the last call: a frame is one snapshot, and output parsed while
+        it is drawn waits for the next frame instead of being read twice."""
+        self._framed = True
         self._sync()
         dirty, self._dirty = self._dirty, set()
         return dirty
