@@ -63,12 +63,12 @@ def native_available() -> bool:
 
 
 def make_emulator(cols: int = 80, rows: int = 24, engine: str | None = None) -> "Emulator":
-    """The best engine available: `engine` "ghostty" or "bittty" forces one (tests, benches);
-    CODEX_TUI_EMULATOR does the same from the environment."""
+    """The best engine available. `engine` ("ghostty" or "bittty"; tests, benches) or
+    CODEX_TUI_EMULATOR picks one; "ghostty" where the library does not load is bittty."""
     import os
 
-    engine = engine or os.environ.get("CODEX_TUI_EMULATOR") or ("ghostty" if native_available() else "bittty")
-    if engine == "ghostty":
+    engine = engine or os.environ.get("CODEX_TUI_EMULATOR") or "ghostty"
+    if engine == "ghostty" and native_available():
         from codex_tui.pty.ghostty import GhosttyEmulator
 
         return GhosttyEmulator(cols, rows)
