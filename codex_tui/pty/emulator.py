@@ -10,6 +10,7 @@ can turn them into whatever their toolkit wants and cache the result.
 from __future__ import annotations
 
 from collections import deque
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 Colour = int | tuple[int, int, int] | None     # None: default; int: 0-255 palette; tuple: RGB
@@ -53,6 +54,7 @@ class Emulator(Protocol):
     # (*) once take_dirty() is used, runs() may give the screen as of its last call (a frame)
 
 
+@lru_cache(maxsize=1)
 def native_available() -> bool:
     """Whether the native engine (pyghostty's libghostty-vt) can be loaded here."""
     try:
