@@ -47,11 +47,11 @@ def pid_alive(pid: int) -> bool:
 class ReplaySession:
     """Looks like a LiveSession to a PtyPane, but its screen is a recorded byte stream."""
 
-    def __init__(self, name: str, cols: int = 100, rows: int = 30) -> None:
-        from codex_tui.pty.emulator import BitttyEmulator
+    def __init__(self, name: str, cols: int = 100, rows: int = 30, engine: str | None = None) -> None:
+        from codex_tui.pty.emulator import make_emulator
 
         self.lock = threading.RLock()
-        self.emulator = BitttyEmulator(cols, rows)
+        self.emulator = make_emulator(cols, rows, engine=engine)
         self.emulator.feed((PTY_FIXTURES / name).read_bytes())
         self.generation = 1
         self.sent: list[bytes] = []

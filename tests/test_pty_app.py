@@ -141,3 +141,29 @@ def test_open_without_codex_says_what_to_do(tmp_path):
     code, err = _in_tmux(tmp_path, f"CODEX_TUI_CODEX_BIN=/no/such/codex {shlex.quote(sys.executable)} "
                                    "-m codex_tui open 'hello'")
     assert code == 1 and "Codex not found" in err and "Traceback" not in err
+
+
+
+async def test_the_held_clock_moves_on_screen_while_nothing_else_changes():
+    """Once a second only the clock lines are drawn again (not the whole list), and what
+    they draw moves on."""
+    import re
+
+    app = sessions_app("sleep 60")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].live is not None, 5)
+        await pilot.pause(1.2)
+        listing = app.screen.query_one(SessionList)
+        drawn: list[tuple[int, str]] = []
+        original = listing.render_line
+
+        def render_line(y):
+            strip = original(y)
+            drawn.append((y, strip.text))
+            return strip
+
+        listing.render_line = render_line
+        await pilot.pause(2.3)
+        clocks = [int(re.search(r"(\d+)s\s", text).group(1)) for y, text in drawn if y == 0]
+        assert len(clocks) >= 2 and clocks[-1] >= clocks[0] + 1
+        assert {y for y, _ in drawn} == {0}         # the second line (id, folder) was left alone

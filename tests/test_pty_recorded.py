@@ -5,8 +5,11 @@ from __future__ import annotations
 import pytest
 
 from codex_tui.pty.detector import BlockageDetector, Evidence, approval_menu
-from codex_tui.pty.emulator import BitttyEmulator
+from codex_tui.pty.emulator import make_emulator, native_available
 from tests.pty_helpers import PTY_FIXTURES
+
+ENGINES = ["bittty", pytest.param("ghostty", marks=pytest.mark.skipif(
+    not native_available(), reason="pyghostty (libghostty-vt) is not installed"))]
 
 # (recording, state, detail, pattern)
 CASES = [
@@ -18,16 +21,21 @@ CASES = [
 ]
 
 
-def screen_of(name: str) -> BitttyEmulator:
-    emulator = BitttyEmulator(100, 30)
+@pytest.fixture(params=ENGINES)
+def engine(request) -> str:
+    return request.param
+
+
+def screen_of(name: str, engine: str = "bittty"):
+    emulator = make_emulator(100, 30, engine=engine)
     emulator.feed((PTY_FIXTURES / f"{name}.bin").read_bytes())
     return emulator
 
 
 @pytest.mark.parametrize("name", [c[0] for c in CASES])
-def test_emulator_draws_what_tmux_draws(name):
+def test_emulator_draws_what_tmux_draws(name, engine):
     expected = (PTY_FIXTURES / f"{name}.tmux.txt").read_text().rstrip("\n").split("\n")
-    got = [line.rstrip() for line in screen_of(name).lines()]
+    got = [line.rstrip() for line in screen_of(name, engine).lines()]
     expected = [line.rstrip() for line in expected]
     while got and not got[-1]:
         got.pop()
@@ -37,25 +45,25 @@ def test_emulator_draws_what_tmux_draws(name):
 
 
 @pytest.mark.parametrize("name,state,detail,pattern", CASES)
-def test_detector_reads_the_recorded_screen(name, state, detail, pattern):
-    emulator = screen_of(name)
+def test_detector_reads_the_recorded_screen(name, state, detail, pattern, engine):
+    emulator = screen_of(name, engine)
     status = BlockageDetector().observe(Evidence(emulator.lines(), last_output_at=0.0, title=emulator.title,
                                                  now=5.0))
     assert (status.state, status.detail, status.pattern) == (state, detail, pattern)
 
 
 @pytest.mark.parametrize("name", ["codex-0.169.0-approval", "codex-0.58.0-approval"])
-def test_approval_menu_offers_y(name):
-    pattern, label, key = approval_menu(screen_of(name).lines())
+def test_approval_menu_offers_y(name, engine):
+    pattern, label, key = approval_menu(screen_of(name, engine).lines())
     assert (pattern.kind, label, key) == ("exec", "Yes, proceed", "y")
 
 
-def test_no_menu_reason():
-    assert approval_menu(screen_of("codex-0.169.0-approve").lines()) == "no approval prompt is on screen"
+def test_no_menu_reason(engine):
+    assert approval_menu(screen_of("codex-0.169.0-approve", engine).lines()) == "no approval prompt is on screen"
 
 
-def test_resize_keeps_drawing():
-    emulator = screen_of("codex-0.58.0-approve")
+def test_resize_keeps_drawing(engine):
+    emulator = screen_of("codex-0.58.0-approve", engine)
     emulator.take_dirty()
     emulator.resize(60, 20)
     assert emulator.take_dirty() == set(range(20))

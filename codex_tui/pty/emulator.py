@@ -1,7 +1,8 @@
-"""The terminal emulator behind a pane: a small protocol, and bittty behind it.
+"""The terminal emulator behind a pane: a small protocol, and the engines behind it.
 
-The pane and the detector only use `Emulator`; swapping the engine means one new class
-here. Why bittty (and not pyte): see docs/ARCHITECTURE.md, "PTY panes".
+The pane and the detector only use `Emulator`. `make_emulator()` picks the engine at
+run time: libghostty-vt (ghostty.py, native) when pyghostty imports, else bittty (pure
+Python, 50x slower to parse). Why these two: docs/ARCHITECTURE.md, "PTY panes".
 
 Styles leave this module as `Pen` tuples (fg, bg, flags) with plain values so views
 can turn them into whatever their toolkit wants and cache the result.
@@ -9,6 +10,7 @@ can turn them into whatever their toolkit wants and cache the result.
 from __future__ import annotations
 
 from collections import deque
+from functools import lru_cache
 from typing import NamedTuple, Protocol
 
 from codex_tui.sanitize import has_control, visible
@@ -35,7 +37,7 @@ class Emulator(Protocol):
     def feed(self, data: bytes) -> None: ...
     def resize(self, cols: int, rows: int) -> None: ...
     def lines(self) -> list[str]: ...                       # the visible screen as text
-    def runs(self, row: int) -> list[tuple[str, Pen]]: ...  # one visible row, styled
+    def runs(self, row: int) -> list[tuple[str, Pen]]: ...  # one visible row, styled (*)
     def take_dirty(self) -> set[int]: ...                   # rows changed since the last call
     def cursor(self) -> tuple[int, int]: ...                # (row, col), 0-based
     @property
@@ -51,6 +53,30 @@ class Emulator(Protocol):
     @property
     def title(self) -> str: ...
     def scrollback(self) -> list[list[tuple[str, Pen]]]: ...  # oldest first
+    # (*) once take_dirty() is used, runs() may give the screen as of its last call (a frame)
+
+
+@lru_cache(maxsize=1)
+def native_available() -> bool:
+    """Whether the native engine (pyghostty's libghostty-vt) can be loaded here."""
+    try:
+        import codex_tui.pty.ghostty  # noqa: F401
+    except Exception:                  # not installed, no library for this platform, or a library
+        return False                   # whose layout or names are not what ghostty_abi declares
+    return True
+
+
+def make_emulator(cols: int = 80, rows: int = 24, engine: str | None = None) -> "Emulator":
+    """The best engine available. `engine` ("ghostty" or "bittty"; tests, benches) or
+    CODEX_TUI_EMULATOR picks one; "ghostty" where the library does not load is bittty."""
+    import os
+
+    engine = engine or os.environ.get("CODEX_TUI_EMULATOR") or "ghostty"
+    if engine == "ghostty" and native_available():
+        from codex_tui.pty.ghostty import GhosttyEmulator
+
+        return GhosttyEmulator(cols, rows)
+    return BitttyEmulator(cols, rows)
 
 
 class _History:

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from codex_tui.pty import rollout_link
 from codex_tui.pty.detector import BlockageDetector, Evidence, Status, approval_menu
 from codex_tui.pty.cpu import CpuWatch
-from codex_tui.pty.emulator import BitttyEmulator, Emulator
+from codex_tui.pty.emulator import Emulator, make_emulator
 from codex_tui.pty.process import PtySession
 from codex_tui.pty.replies import DEFAULT_BG, DEFAULT_FG, answer_queries
 
@@ -40,7 +40,7 @@ class LiveSession:
                  silence_s: float = 300.0, emulator: Emulator | None = None) -> None:
         self.launch = launch
         self.lock = threading.RLock()
-        self.emulator = emulator or BitttyEmulator(cols, rows)
+        self.emulator = emulator or make_emulator(cols, rows)
         self.detector = BlockageDetector(silence_s=silence_s)
         self.pty = PtySession(launch.argv, cwd=launch.cwd, env=env, cols=cols, rows=rows)
         self.env = env

@@ -15,7 +15,7 @@ from typing import Callable
 
 from codex_tui.pty.live import LiveSession
 
-SLICE_S = 0.012        # parsing per wake-up, shared by the panes that have output waiting
+SLICE_S = 0.008        # parsing per wake-up, shared by the panes that have output waiting
 
 
 class Pump:

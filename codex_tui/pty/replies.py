@@ -13,8 +13,9 @@ from typing import Callable
 
 # CSI 6n (cursor position), CSI 5n (status), CSI c / CSI 0c (DA1), CSI > c (DA2),
 # CSI ? u (kitty keyboard flags), OSC 10/11 ? (colours), CSI > q (XTVERSION).
-QUERY = re.compile(rb"\x1b\[(\??)([56])n|\x1b\[(0?)c|\x1b\[>0?c|\x1b\[\?u|"
-                   rb"\x1b\](1[01]);\?(?:\x07|\x1b\\)|\x1b\[>0?q")
+# One literal ESC first and the rest factored, so a chunk of coloured output (many ESCs,
+# no query) is scanned at C speed: 13 us per 4 KB here, against 21 us for the plain union.
+QUERY = re.compile(rb"\x1b(?:\[(?:\??[56]n|0?c|>0?[cq]|\?u)|\](?:1[01]);\?(?:\x07|\x1b\\))")
 # Colours we claim: those of a dark theme, so programs pick their dark palette.
 DEFAULT_FG = "rgb:d8d8/dede/e9e9"
 DEFAULT_BG = "rgb:1e1e/1e1e/2e2e"
@@ -31,7 +32,7 @@ def answer_queries(data: bytes, cursor: Callable[[], tuple[int, int]],
         text = match.group(0)
         if text.endswith(b"6n"):
             row, col = cursor()
-            out.append(b"\x1b[%s%d;%dR" % (b"?" if match.group(1) else b"", row + 1, col + 1))
+            out.append(b"\x1b[%s%d;%dR" % (b"?" if text[2:3] == b"?" else b"", row + 1, col + 1))
         elif text.endswith(b"5n"):
             out.append(b"\x1b[0n")
         elif text.startswith(b"\x1b[>") and text.endswith(b"c"):
@@ -41,7 +42,7 @@ def answer_queries(data: bytes, cursor: Callable[[], tuple[int, int]],
         elif text == b"\x1b[?u":
             pass   # no kitty keyboard protocol: saying nothing and answering DA1 means "no"
         elif text.startswith(b"\x1b]"):
-            which = match.group(4)
+            which = text[2:4]
             colour = foreground if which == b"10" else background
             out.append(b"\x1b]%s;%s\x1b\\" % (which, colour.encode()))
         elif text.endswith(b"q"):

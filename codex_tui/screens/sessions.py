@@ -63,6 +63,7 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
         self.exit_with_child = False
         self._exiting = False
         self._shown: list = []
+        self._held: list[int] = []
         self._detail = None
         self.feed = None                  # the daemons followed (appserver.feed.DaemonFeed)
         self.live_rows = LiveRows()
@@ -85,7 +86,7 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
         app = self.app
         settings, options = app.settings, app.sessions_options
         self.live_rows = LiveRows(settings.silence_minutes * 60)
-        self.hub = app.open_hub(self.query_one(PtyPane).session_changed)
+        self.hub = app.open_hub(self._session_changed)
         if self.hub.warning:
             self.notify(self.hub.warning, severity="warning")
         self.exit_with_child = options.exit_with_child
@@ -154,11 +155,15 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
             hub.notifier.send(event("blocked", row.key, row.title, row.status.state,
                                     row.status.detail, row.session_id, row.entry.cwd))
         self._show_rate(watches)
-        shown = [(r.key, r.status.state, r.status.detail, int(r.status.held_for()), r.session_id,
-                  r.location) for r in rows]
-        if shown != self._shown:         # a redraw at most once a second when nothing happens
-            self._shown = shown
+        shown = [(r.key, r.status.state, r.status.detail, r.session_id, r.location) for r in rows]
+        held = [int(r.status.held_for()) for r in rows]
+        if shown != self._shown:
+            self._shown, self._held = shown, held
             listing.show(rows)
+        elif held != self._held:         # only the clocks moved (once a second): redraw their lines
+            lines = [2 * i for i, (new, old) in enumerate(zip(held, self._held)) if new != old]
+            self._held = held
+            listing.show(rows, lines=lines)
         row = listing.current
         pane = self.query_one(PtyPane)
         want = row.live if row else None
@@ -166,6 +171,13 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
             pane.show(want)
         self._show_detail()
         if self.exit_with_child:
+            self._maybe_exit()
+
+    def _session_changed(self, session) -> None:
+        """The pump parsed output (or saw the end of it): the pane draws; with
+        --exit-with-child the end of the last output is noticed now, not at the next tick."""
+        self.query_one(PtyPane).session_changed(session)
+        if self.exit_with_child and session.pty.eof:
             self._maybe_exit()
 
     def _maybe_exit(self) -> None:

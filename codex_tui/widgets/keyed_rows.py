@@ -3,6 +3,7 @@ key when the rows are replaced. Shared by the Sessions list and the watch list."
 from __future__ import annotations
 
 from textual.binding import Binding
+from textual.geometry import Region
 from textual.reactive import reactive
 from textual.widget import Widget
 
@@ -21,7 +22,8 @@ class KeyedRowList(Widget, can_focus=True):
     def current(self):
         return self.rows[self.cursor] if 0 <= self.cursor < len(self.rows) else None
 
-    def show(self, rows: list, now: float | None = None) -> None:
+    def show(self, rows: list, now: float | None = None, lines: list[int] | None = None) -> None:
+        """Show `rows`; `lines` (same rows, only these lines changed) redraws just those."""
         key = self.current.key if self.current else None
         self.rows, self.now = rows, now
         keys = [r.key for r in rows]
@@ -29,7 +31,10 @@ class KeyedRowList(Widget, can_focus=True):
             self.cursor = keys.index(key)
         elif rows:
             self.cursor = min(self.cursor, len(rows) - 1)
-        self.refresh()
+        if lines is None:
+            self.refresh()
+        else:
+            self.refresh(*(Region(0, y, self.size.width, 1) for y in lines))
 
     def select_key(self, key: str) -> None:
         for i, row in enumerate(self.rows):

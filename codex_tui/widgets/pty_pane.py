@@ -71,7 +71,9 @@ class PtyPane(Widget, can_focus=True):
         self._tell_colours()
         self._strips.clear()
         self._seen_generation = -1
+        self._last_cursor = None
         self._fit()
+        self.update_from_session()       # a frame of this session's screen as it is now
         self.refresh()
 
     def on_mount(self) -> None:
@@ -150,7 +152,8 @@ class PtyPane(Widget, can_focus=True):
             return Strip.blank(width, base)
         with session.lock:
             runs = session.emulator.runs(y)
-            cursor_row, cursor_col = session.emulator.cursor()
+            # the cursor of the frame being drawn (update_from_session), as runs() may be
+            cursor_row, cursor_col = self._last_cursor or session.emulator.cursor()
             show_cursor = self.has_focus and session.emulator.cursor_visible and y == cursor_row
         segments = [Segment(text, base + rich_style(pen)) for text, pen in runs]
         if show_cursor:
