@@ -128,6 +128,14 @@ def logs_screen(app):
     return next(s for s in app.screen_stack if isinstance(s, LogsScreen))
 
 
+async def settled(pilot) -> None:
+    """Every worker started so far has finished and its results are drawn (wait on work, not
+    on text)."""
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+    await pilot.wait_for_scheduled_animations()
+
+
 async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
     import time
 

@@ -10,18 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PINNED_NOW, make_test_app, wait_until
+from tests.conftest import settled, PINNED_NOW, make_test_app, wait_until
 from tests.fakecodex.driver import provider_args
 from tests.fakecodex.server import FakeResponses, run, say
 from tests.governance_helpers import commit_file, make_repo
 from tests.jobs_helpers import CODEX_FLAGS, JobBench
 
-GOV_REPO = Path("/tmp/codex-tui-test-gov-repo")   # fixed: the path is on screen in snapshots
+@pytest.fixture
+def home(tmp_path, monkeypatch) -> Path:
+    """HOME in this test's tmp dir: views show paths under it as ~/..., the same in every run
+    (and every parallel worker), while each test keeps its own files."""
+    folder = tmp_path / "home"
+    folder.mkdir()
+    monkeypatch.setenv("HOME", str(folder))
+    return folder
 
 
-def governance_repo(dirty: bool) -> Path:
-    shutil.rmtree(GOV_REPO, ignore_errors=True)
-    repo = make_repo(GOV_REPO)
+def governance_repo(home: Path, dirty: bool) -> Path:
+    repo = make_repo(home / "gov-repo")
     commit_file(repo, "README.md", "# demo\n", "Start the demo", when=PINNED_NOW - 5 * 86400)
     commit_file(repo, "src/app.py", "print('hi')\n", "Add the app", when=PINNED_NOW - 86400)
     if dirty:
@@ -48,18 +54,18 @@ def no_gh(tmp_path, monkeypatch):
 
 
 @pytest.mark.usefixtures("app_env", "no_gh")
-async def test_governance_view_flags_a_dirty_worktree_and_an_unknown_pr_gate(monkeypatch):
+async def test_governance_view_flags_a_dirty_worktree_and_an_unknown_pr_gate(monkeypatch, home):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
-    repo = governance_repo(dirty=True)
+    repo = governance_repo(home, dirty=True)
     monkeypatch.chdir(repo)
     app = make_app(Settings(), save_preferences=False, view="governance")
     async with app.run_test(size=(120, 40)) as pilot:
         status = app.screen.query_one("#gov-status")
         await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
         text = shown_text(app.screen.query_one("#gov-checks"))
-        assert str(repo) in text and "a stop gate holds" in text
+        assert "~/gov-repo" in text and "a stop gate holds" in text
         report = app.screen.report
         assert report.git.changed == 1 and report.git.untracked == 1
         assert {c.key for c in report.stop_gates} >= {"worktree", "pr"}
@@ -71,11 +77,11 @@ async def test_governance_view_flags_a_dirty_worktree_and_an_unknown_pr_gate(mon
 
 @pytest.mark.usefixtures("app_env", "no_gh")
 @pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
-def test_governance_snapshot(snap_compare, theme, monkeypatch):
+def test_governance_snapshot(snap_compare, theme, monkeypatch, home):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
-    monkeypatch.chdir(governance_repo(dirty=True))
+    monkeypatch.chdir(governance_repo(home, dirty=True))
 
     async def ready(pilot) -> None:
         status = pilot.app.screen.query_one("#gov-status")
@@ -111,15 +117,13 @@ async def test_job_started_from_the_form_runs_real_codex_and_opens_in_logs(tmp_p
             assert app.screen.query_one("#search").value == run_info.session_id
 
 
-FIXED_STATE_DIR = "/tmp/codex-tui-test-jobs-state"   # the runs folder is on screen
 
 
-def jobs_runs_dir() -> Path:
+def jobs_runs_dir(home: Path) -> Path:
     """Three finished runs whose logs are real `codex exec --json` output of Codex 0.169."""
     from codex_tui.jobs import runs
 
-    shutil.rmtree(FIXED_STATE_DIR, ignore_errors=True)
-    runs_dir = Path(FIXED_STATE_DIR) / "runs"
+    runs_dir = home / "state" / "runs"     # on screen as ~/state/runs
     exec_json = Path(__file__).parent / "fixtures" / "exec-json" / "0.169.0"
     cases = [
         ("20261122-110000-1", "ok", "List the files and say hello",
@@ -145,15 +149,16 @@ def jobs_runs_dir() -> Path:
 
 @pytest.mark.usefixtures("app_env")
 @pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
-def test_jobs_snapshot(snap_compare, theme, monkeypatch):
+def test_jobs_snapshot(snap_compare, theme, monkeypatch, home):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
-    monkeypatch.setenv("CODEX_TUI_STATE_DIR", FIXED_STATE_DIR)
-    jobs_runs_dir()
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(home / "state"))
+    jobs_runs_dir(home)
 
     async def ready(pilot) -> None:
         await wait_until(pilot, lambda: runs_laid_out(pilot.app), what="the runs in the table")
+        await settled(pilot)        # the table's columns are fitted once its rows are drawn
 
     app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
     assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
@@ -171,16 +176,17 @@ def runs_laid_out(app) -> bool:
 
 @pytest.mark.usefixtures("app_env")
 @pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
-def test_new_job_form_snapshot(snap_compare, theme, monkeypatch):
+def test_new_job_form_snapshot(snap_compare, theme, monkeypatch, home):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
-    monkeypatch.setenv("CODEX_TUI_STATE_DIR", FIXED_STATE_DIR)
-    monkeypatch.chdir(governance_repo(dirty=False))
-    jobs_runs_dir()
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(home / "state"))
+    monkeypatch.chdir(governance_repo(home, dirty=False))
+    jobs_runs_dir(home)
 
     async def ready(pilot) -> None:
         await wait_until(pilot, lambda: runs_laid_out(pilot.app), what="the runs in the table")
+        await settled(pilot)        # the table's columns are fitted once its rows are drawn
         await pilot.press("n")
         await pilot.pause()
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from codex_tui.browse.rows import short_cwd
 from codex_tui import config
 from codex_tui.config import Sources
 from codex_tui.governance.budget import Budget, context_budget, find_session
@@ -88,7 +89,7 @@ def build_gate_report(repo: Path | None, session_id: str | None = None, *, refre
     if session is None:
         session = find_session(sources, repo=top, use_cache=use_cache, now=now)
         if session is None:
-            note = f"no Codex session found with its cwd in {top}"
+            note = f"no Codex session found with its cwd in {short_cwd(str(top))}"
     budget = context_budget(session) if session is not None else None
     checks = [*git_state.checks(), *gate.checks_list(), *handoff.checks]
     if budget is not None:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from rich.style import Style
 
+from codex_tui.browse.rows import short_cwd
 from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.widgets.theme_colour import colour_of
 
@@ -116,7 +117,7 @@ class GovernanceScreen(ReportsWorkerErrors, Screen):
         heading = Text()
         verdict = "a stop gate holds" if report.holds else "no stop gate holds"
         # repo path, branch, gh's message, session note: foreign text, through safe()
-        heading.append(safe(f"{report.repo}  ·  branch {report.git.branch or '(detached)'}  ·  "
+        heading.append(safe(f"{short_cwd(report.repo)}  ·  branch {report.git.branch or '(detached)'}  ·  "
                             f"{verdict}", newlines=False) + "\n", style="bold")
         if report.pr.paused:
             heading.append(safe(report.pr.message) + "\n", style=Style(color=colour_of(theme.warning)))

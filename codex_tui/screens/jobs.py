@@ -18,7 +18,7 @@ from rich.style import Style
 from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Static
 
 from codex_tui import config
-from codex_tui.browse.rows import format_tokens
+from codex_tui.browse.rows import format_tokens, short_cwd
 from codex_tui.jobs.runs import format_duration
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
@@ -120,8 +120,8 @@ class JobsScreen(ReportsWorkerErrors, Screen):
         self._show_detail()
         running = sum(1 for r in runs if r.state == "running")
         self.query_one("#jobs-status", Static).update(
-            f"{len(runs)} runs · {running} running · in {self.runs_dir()}" if runs else
-            f"No jobs yet in {self.runs_dir()}: press n to start one, or `codex-tui job run`.")
+            f"{len(runs)} runs · {running} running · in {short_cwd(str(self.runs_dir()))}" if runs else
+            f"No jobs yet in {short_cwd(str(self.runs_dir()))}: press n to start one, or `codex-tui job run`.")
 
     @property
     def current(self):
@@ -164,7 +164,7 @@ class JobsScreen(ReportsWorkerErrors, Screen):
 
     # ---- actions -------------------------------------------------------------------------
     def action_new_job(self) -> None:
-        repo = getattr(self.app, "selected_repo", None) or str(Path.cwd())
+        repo = short_cwd(str(Path.cwd()))     # ~/... (the form expands it)
         self.app.push_screen(NewJobScreen(repo), self._start)
 
     @work(thread=True, exit_on_error=False)
