@@ -21,9 +21,7 @@ from codex_tui.widgets.view_tabs import ViewTabs
 
 
 class DetailScreen(ReportsWorkerErrors, Screen):
-    DEFAULT_CSS = """
-    DetailScreen TimelineView { margin: 0 1; }
-    """
+    CSS_PATH = "detail.tcss"
     BINDINGS = [
         Binding("escape,backspace", "back", "Back"),
         Binding("c", "copy_resume", "Copy resume cmd"),

@@ -27,9 +27,7 @@ MARKS = {"ok": ("✔", "success"), "warn": ("▲", "warning"), "fail": ("✖", "
 
 
 class GovernanceScreen(ReportsWorkerErrors, Screen):
-    DEFAULT_CSS = """
-    GovernanceScreen VerticalScroll { margin: 1 1 0 1; }
-    """
+    CSS_PATH = "governance.tcss"
     BINDINGS = [
         Binding("r", "recheck", "Re-check"),
         Binding("p", "refresh_pr", "Ask gh for the PR gate"),

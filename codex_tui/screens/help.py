@@ -53,11 +53,8 @@ def _keys(spec: str) -> str:
 
 
 class HelpScreen(ModalScreen):
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen VerticalScroll { width: 76; max-width: 100%; height: 90%; border: round $primary;
-                                background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = ["dialog.tcss", "help.tcss"]
+    DEFAULT_CLASSES = "dialog reading"
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
@@ -69,6 +66,6 @@ class HelpScreen(ModalScreen):
             for key, what in rows:
                 table.add_row(key, what)
             table.add_row("", "")
-        with VerticalScroll():
+        with VerticalScroll(classes="box"):
             yield Static("[b]codex-tui keys[/b]   (esc closes)\n")
             yield Static(table)

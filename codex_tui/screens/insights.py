@@ -12,6 +12,7 @@ from textual.worker import get_current_worker
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
+from textual.reactive import var
 from textual.screen import Screen
 from textual.widgets import Footer, Label, Markdown, ProgressBar, Sparkline, Static
 
@@ -27,18 +28,8 @@ GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
 
 
 class InsightsScreen(ReportsWorkerErrors, Screen):
-    DEFAULT_CSS = """
-    InsightsScreen #insights-progress { height: 1; padding: 0 1; display: none; }
-    InsightsScreen.-busy #insights-progress { display: block; }
-    InsightsScreen VerticalScroll { padding: 0 1; }
-    InsightsScreen #stats { margin: 1 0; }
-    InsightsScreen .charts { height: auto; }
-    InsightsScreen .charts Static { width: 1fr; height: auto; margin-right: 2; }
-    InsightsScreen #tokens-title { margin-top: 1; text-style: bold; }
-    InsightsScreen #tokens { height: 3; margin-right: 2; }
-    InsightsScreen #tokens-axis { color: $text-muted; }
-    InsightsScreen #insights-text { margin-top: 1; padding: 0; }
-    """
+    CSS_PATH = "insights.tcss"
+    busy = var(False)        # writing the report: one job at a time
     BINDINGS = [
         Binding("g", "generate", "Regenerate with Codex"),
         Binding("r", "render", "Render HTML"),
@@ -49,7 +40,6 @@ class InsightsScreen(ReportsWorkerErrors, Screen):
     def __init__(self) -> None:
         super().__init__(name="insights")
         self.metrics: dict | None = None
-        self.busy = False
 
     def compose(self) -> ComposeResult:
         yield ViewTabs("insights")
@@ -227,7 +217,9 @@ class InsightsScreen(ReportsWorkerErrors, Screen):
 
     def _set_busy(self, busy: bool) -> None:
         self.busy = busy
-        self.set_class(busy, "-busy")
+
+    def watch_busy(self, busy: bool) -> None:
+        self.set_class(busy, "-busy")          # shows the progress bar (insights.tcss)
         if busy:
             self.query_one("#insights-progress", ProgressBar).update(progress=0)
 

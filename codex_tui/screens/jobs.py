@@ -30,10 +30,7 @@ STATE_COLOURS = {"running": "accent", "succeeded": "success", "failed": "error",
 
 
 class JobsScreen(ReportsWorkerErrors, Screen):
-    DEFAULT_CSS = """
-    JobsScreen DataTable { height: 1fr; margin: 1 1 0 1; }
-    JobsScreen #job-detail { height: 2fr; margin: 0 1; border-top: solid $panel; }
-    """
+    CSS_PATH = "jobs.tcss"
     BINDINGS = [
         Binding("n", "new_job", "New job"),
         Binding("r", "resume", "Resume"),
@@ -250,12 +247,8 @@ class JobsScreen(ReportsWorkerErrors, Screen):
 class NewJobScreen(ModalScreen):
     """Repo, task, model and extra Codex args for a new (or resumed) job."""
 
-    DEFAULT_CSS = """
-    NewJobScreen { align: center middle; }
-    NewJobScreen Vertical { width: 80; max-width: 100%; height: auto; border: round $primary;
-                            background: $surface; padding: 1 2; }
-    NewJobScreen Input { margin-bottom: 1; }
-    """
+    CSS_PATH = "dialog.tcss"
+    DEFAULT_CLASSES = "dialog wide"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, repo: str, resume: str | None = None) -> None:
@@ -263,7 +256,7 @@ class NewJobScreen(ModalScreen):
         self.repo, self.resume = repo, resume
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="box"):
             yield Label(safe_text(f"Resume {self.resume}" if self.resume else "New job", "bold",
                                   newlines=False))
             yield Input(self.repo, placeholder="repo folder", id="repo", disabled=bool(self.resume))

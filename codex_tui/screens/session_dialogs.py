@@ -16,25 +16,15 @@ from textual.widgets import Button, Input, Label, Static
 from codex_tui.pty.requests import LaunchRequest
 from codex_tui.sanitize import safe
 
-DIALOG_CSS = """
-{name} {{ align: center middle; }}
-{name} > Vertical {{ width: 72; max-width: 95%; height: auto; border: round $primary;
-                    background: $surface; padding: 1 2; }}
-{name} Input {{ margin-bottom: 1; }}
-{name} Horizontal {{ height: auto; align-horizontal: right; }}
-{name} Button {{ margin-left: 1; }}
-{name} #error {{ color: $error; height: auto; }}
-"""
-
-
 class NewSessionScreen(ModalScreen[dict | None]):
     """`n`: a prompt, a working directory and extra Codex arguments (or a command)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="NewSessionScreen")
+    CSS_PATH = "dialog.tcss"
+    DEFAULT_CLASSES = "dialog"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static("[b]New Codex session[/b]")
             yield Label("Prompt (empty: start at the composer)")
             yield Input(id="prompt", placeholder="What should Codex do?")
@@ -43,7 +33,7 @@ class NewSessionScreen(ModalScreen[dict | None]):
             yield Label("Extra Codex arguments, or !command to run any program instead")
             yield Input(id="args", placeholder="-m gpt-5-codex --search   |   !bash")
             yield Static("", id="error")
-            with Horizontal():
+            with Horizontal(classes="buttons"):
                 yield Button("Start", variant="primary", id="start")
                 yield Button("Cancel", id="cancel")
 
@@ -83,7 +73,8 @@ class NewSessionScreen(ModalScreen[dict | None]):
 class TypeLineScreen(ModalScreen[str | None]):
     """`i`: a line of text for the selected session (sent with Enter)."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="TypeLineScreen")
+    CSS_PATH = "dialog.tcss"
+    DEFAULT_CLASSES = "dialog"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, title: str) -> None:
@@ -91,7 +82,7 @@ class TypeLineScreen(ModalScreen[str | None]):
         self.session_title = title
 
     def compose(self) -> ComposeResult:
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(Content.styled("Type a line to", "bold")
                          + Content(" " + safe(self.session_title, newlines=False)))
             yield Input(id="line", placeholder="text, then enter")
@@ -107,7 +98,8 @@ class TypeLineScreen(ModalScreen[str | None]):
 class QuitScreen(ModalScreen[bool]):
     """Quitting kills the running sessions: ask first."""
 
-    DEFAULT_CSS = DIALOG_CSS.format(name="QuitScreen")
+    CSS_PATH = "dialog.tcss"
+    DEFAULT_CLASSES = "dialog"
     BINDINGS = [Binding("y", "answer(True)", "Quit"), Binding("escape,n", "answer(False)", "Stay")]
 
     def __init__(self, running: int) -> None:
@@ -116,11 +108,11 @@ class QuitScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         what = "1 session is" if self.running == 1 else f"{self.running} sessions are"
-        with Vertical():
+        with Vertical(classes="box"):
             yield Static(f"[b]Quit codex-tui?[/b]\n\n{what} still running. Quitting kills "
                          "them (Codex sessions can be resumed later with r).\n\n"
                          "y quit and kill · n or esc stay")
-            with Horizontal():
+            with Horizontal(classes="buttons"):
                 yield Button("Quit and kill", variant="error", id="yes")
                 yield Button("Stay", variant="primary", id="no")
 
@@ -135,12 +127,8 @@ class QuitScreen(ModalScreen[bool]):
 class ConfirmScreen(ModalScreen[bool]):
     """A yes/no question (open a thread in a pane, interrupt a turn codex-tui did not start)."""
 
-    DEFAULT_CSS = """
-    ConfirmScreen { align: center middle; }
-    ConfirmScreen > Static { width: auto; max-width: 100%; height: auto; border: round $accent;
-                             background: $surface; padding: 0 1; }
-    ConfirmScreen.danger > Static { border: round $error; }
-    """
+    CSS_PATH = "dialog.tcss"
+    DEFAULT_CLASSES = "dialog question"
     BINDINGS = [Binding("y,enter", "answer(True)", "Yes"), Binding("escape,n", "answer(False)", "No")]
     KEYS = "y yes · n/esc no"
 
@@ -150,7 +138,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         yield Static(Content.styled(safe(self.question, newlines=False), "bold")
-                     + Content(f"\n{self.KEYS}"))
+                     + Content(f"\n{self.KEYS}"), classes="box")
 
     def action_answer(self, value: bool) -> None:
         self.dismiss(value)

@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.css.query import NoMatches
 from textual.message import Message
+from textual.reactive import var
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -36,12 +37,8 @@ TICK_S = 0.25          # state refresh: blocked states show within this (goal: 1
 
 
 class SessionsScreen(ReportsWorkerErrors, Screen):
-    DEFAULT_CSS = """
-    SessionsScreen #side { width: 46; border-right: solid $panel; }
-    SessionsScreen.zoomed #side { display: none; }
-    SessionsScreen #detail { height: auto; max-height: 4; padding: 0 1; color: $text-muted; }
-    SessionsScreen #empty { width: 1fr; height: 1fr; content-align: center middle; color: $text-muted; }
-    """
+    CSS_PATH = "sessions.tcss"
+    zoomed = var(False)      # the pane takes the whole width
     BINDINGS = [
         Binding("n", "new", "New"),
         Binding("y", "approve", "Approve"),
@@ -390,7 +387,10 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
                              lambda yes: yes and self._open(request))
 
     def action_zoom(self) -> None:
-        self.toggle_class("zoomed")
+        self.zoomed = not self.zoomed
+
+    def watch_zoomed(self, zoomed: bool) -> None:
+        self.set_class(zoomed, "zoomed")       # the CSS hides the list (sessions.tcss)
 
     @on(PtyPane.Left)
     def _left(self) -> None:

@@ -13,11 +13,8 @@ from codex_tui.sanitize import safe, safe_text
 
 
 class SettingsScreen(ModalScreen):
-    DEFAULT_CSS = """
-    SettingsScreen { align: center middle; }
-    SettingsScreen VerticalScroll { width: 80; max-width: 100%; height: auto; max-height: 90%;
-                                    border: round $primary; background: $surface; padding: 0 1; }
-    """
+    CSS_PATH = "dialog.tcss"
+    DEFAULT_CLASSES = "dialog wide reading"
     BINDINGS = [Binding("escape,comma,q", "dismiss", "Close")]
 
     def compose(self) -> ComposeResult:
@@ -31,7 +28,7 @@ class SettingsScreen(ModalScreen):
             shown = self.app.theme if name == "theme" else value
             # values come from the config file and the environment: plain, through safe()
             table.add_row(name, safe_text(shown, newlines=False), origin, f"CODEX_TUI_{name.upper()}")
-        with VerticalScroll():
+        with VerticalScroll(classes="box"):
             yield Static("[b]Settings[/b]   (esc closes)\n")
             yield Static(table)
             yield Static(daemon_lines(settings), markup=False)

@@ -18,12 +18,7 @@ PRESETS = (1.0, 7.0, 30.0)
 
 
 class SkillHealthScreen(ReportsWorkerErrors, Screen):
-    DEFAULT_CSS = """
-    SkillHealthScreen #days-row { height: 1; margin: 1 1 0 1; }
-    SkillHealthScreen #days-row Label { width: auto; margin-right: 1; }
-    SkillHealthScreen #days { width: 10; }
-    SkillHealthScreen VerticalScroll { margin: 1 1 0 1; }
-    """
+    CSS_PATH = "skills.tcss"
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("d", "next_range", "1/7/30 days"),

@@ -24,11 +24,7 @@ ALERT_STATES = ("waiting-approval", "waiting-trust", "waiting-answer", "silent")
 
 class WatchApp(ReportsWorkerErrors, App):
     TITLE = "codex-tui watch"
-    CSS = """
-    #counts { height: 1; background: $panel; padding: 0 1; }
-    #alerts { height: auto; max-height: 6; color: $error; padding: 0 1; }
-    #keys { dock: bottom; height: 1; background: $panel; color: $text-muted; padding: 0 1; }
-    """
+    CSS_PATH = "watch.tcss"
     BINDINGS = [
         Binding("y", "approve", "Approve"), Binding("d", "deny", "Deny"),
         Binding("e", "send_enter", "Enter"), Binding("i", "type_line", "Text"),
