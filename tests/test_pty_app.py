@@ -167,3 +167,15 @@ async def test_the_held_clock_moves_on_screen_while_nothing_else_changes():
         clocks = [int(re.search(r"(\d+)s\s", text).group(1)) for y, text in drawn if y == 0]
         assert len(clocks) >= 2 and clocks[-1] >= clocks[0] + 1
         assert {y for y, _ in drawn} == {0}         # the second line (id, folder) was left alone
+
+
+async def test_z_zooms_the_pane_and_back():
+    app = sessions_app("sleep 60")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].live is not None, 5)
+        side = app.screen.query_one("#side")
+        assert side.display
+        await pilot.press("z")
+        await wait_until(pilot, lambda: not side.display and app.screen.has_class("zoomed"), 5, "zoomed")
+        await pilot.press("z")
+        await wait_until(pilot, lambda: side.display and not app.screen.has_class("zoomed"), 5, "back")
