@@ -14,7 +14,7 @@ from textual.binding import Binding
 from textual.markup import escape
 from textual.message import Message
 from textual.screen import Screen
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 from codex_tui.browse.source import LogSource
 from codex_tui.errors import CodexTuiError

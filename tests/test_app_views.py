@@ -62,7 +62,7 @@ async def test_governance_view_flags_a_dirty_worktree_and_an_unknown_pr_gate(mon
     monkeypatch.chdir(repo)
     app = make_app(Settings(), save_preferences=False, view="governance")
     async with app.run_test(size=(120, 40)) as pilot:
-        status = app.screen.query_one("#gov-status")
+        status = app.screen.query_one("#governance-status")
         await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
         text = shown_text(app.screen.query_one("#gov-checks"))
         assert "~/gov-repo" in text and "a stop gate holds" in text
@@ -84,7 +84,7 @@ def test_governance_snapshot(snap_compare, theme, monkeypatch, home):
     monkeypatch.chdir(governance_repo(home, dirty=True))
 
     async def ready(pilot) -> None:
-        status = pilot.app.screen.query_one("#gov-status")
+        status = pilot.app.screen.query_one("#governance-status")
         await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
 
     app = make_app(Settings(theme=theme), save_preferences=False, view="governance")

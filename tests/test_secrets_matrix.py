@@ -246,7 +246,7 @@ async def collect_app(matrix: Matrix, repo: Path, rollout: Path, tmp_path: Path)
         matrix.add("app insights", app.export_screenshot())
         await pilot.press("5")
         gov = app.screen
-        await wait_until(pilot, lambda: "PR gate" in str(gov.query_one("#gov-status").render()), 20,
+        await wait_until(pilot, lambda: "PR gate" in str(gov.query_one("#governance-status").render()), 20,
                          "the governance checks")
         matrix.add("app governance", app.export_screenshot())
     paged = tmp_path / "paged.txt"

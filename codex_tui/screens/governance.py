@@ -4,7 +4,7 @@ from __future__ import annotations
 from rich.style import Style
 
 from codex_tui.browse.rows import short_cwd
-from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.screens.base import ViewScreen
 from codex_tui.widgets.theme_colour import colour_of
 
 from datetime import datetime, timezone
@@ -16,35 +16,31 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from codex_tui.sanitize import safe, safe_text
-from codex_tui.widgets.status_line import StatusLine
-from codex_tui.widgets.view_tabs import ViewTabs
 
 MARKS = {"ok": ("✔", "success"), "warn": ("▲", "warning"), "fail": ("✖", "error")}
 
 
-class GovernanceScreen(ReportsWorkerErrors, Screen):
+class GovernanceScreen(ViewScreen):
     CSS_PATH = "governance.tcss"
+    VIEW = "governance"
+    STATUS = "Checking…"
     BINDINGS = [
         Binding("r", "recheck", "Re-check"),
         Binding("p", "refresh_pr", "Ask gh for the PR gate"),
     ]
 
     def __init__(self) -> None:
-        super().__init__(name="governance")
+        super().__init__()
         self.target: tuple[str, str | None] | None = None   # (repo, session id) shown
         self.report = None
 
-    def compose(self) -> ComposeResult:
-        yield ViewTabs("governance")
+    def compose_view(self) -> ComposeResult:
         with VerticalScroll():
             yield Static("", id="gov-checks")
             yield Static("", id="gov-git")
-        yield StatusLine("Checking…", id="gov-status")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -92,7 +88,7 @@ class GovernanceScreen(ReportsWorkerErrors, Screen):
             pass  # the app is closing
 
     def _status(self, text: str) -> None:
-        self.query_one("#gov-status", Static).update(Text(text))   # plain: it names folders
+        self.query_one("#governance-status", Static).update(Text(text))   # plain: it names folders
 
     def _show_error(self, text: str) -> None:
         self.query_one("#gov-checks", Static).update(safe_text(text, "bold"))

@@ -13,22 +13,21 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.reactive import var
-from textual.screen import Screen
-from textual.widgets import Footer, Label, Markdown, ProgressBar, Sparkline, Static
+from textual.widgets import Label, Markdown, ProgressBar, Sparkline, Static
 
-from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.screens.base import ViewScreen
 from codex_tui import config
 from codex_tui.widgets.insight_charts import bar_table, short_number, stats_table
-from codex_tui.widgets.status_line import StatusLine
-from codex_tui.widgets.view_tabs import ViewTabs
 from codex_tui.sanitize import safe
 
 DAYS = 7.0          # the report's default window
 GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
 
 
-class InsightsScreen(ReportsWorkerErrors, Screen):
+class InsightsScreen(ViewScreen):
     CSS_PATH = "insights.tcss"
+    VIEW = "insights"
+    STATUS = "Measuring your sessions…"
     busy = var(False)        # writing the report: one job at a time
     BINDINGS = [
         Binding("g", "generate", "Regenerate with Codex"),
@@ -38,12 +37,10 @@ class InsightsScreen(ReportsWorkerErrors, Screen):
     ]
 
     def __init__(self) -> None:
-        super().__init__(name="insights")
+        super().__init__()
         self.metrics: dict | None = None
 
-    def compose(self) -> ComposeResult:
-        yield ViewTabs("insights")
-        yield StatusLine("Measuring your sessions…", id="insights-status")
+    def compose_view(self) -> ComposeResult:
         yield ProgressBar(total=GENERATE_STEPS, show_eta=False, id="insights-progress")
         with VerticalScroll():
             yield Static("", id="stats")
@@ -57,7 +54,6 @@ class InsightsScreen(ReportsWorkerErrors, Screen):
                 yield Static("", id="repos-chart")
                 yield Static("", id="programs-chart")
             yield Markdown("", id="insights-text")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()

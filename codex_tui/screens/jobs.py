@@ -1,7 +1,7 @@
 """The Jobs view: detached `codex exec` runs with live state, log tail and summary."""
 from __future__ import annotations
 
-from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.screens.base import ViewScreen
 from codex_tui.widgets.theme_colour import colour_of
 
 import json
@@ -13,15 +13,13 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical, VerticalScroll
-from textual.screen import ModalScreen, Screen
+from textual.screen import ModalScreen
 from rich.style import Style
-from textual.widgets import Button, Checkbox, DataTable, Footer, Input, Label, Static
+from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
 
 from codex_tui import config
 from codex_tui.browse.rows import format_tokens, short_cwd
 from codex_tui.jobs.runs import format_duration
-from codex_tui.widgets.status_line import StatusLine
-from codex_tui.widgets.view_tabs import ViewTabs
 from codex_tui.sanitize import safe, safe_text
 
 REFRESH_SECONDS = 1.0
@@ -29,8 +27,10 @@ STATE_COLOURS = {"running": "accent", "succeeded": "success", "failed": "error",
                  "killed": "warning", "lost": "warning"}   # theme colour names
 
 
-class JobsScreen(ReportsWorkerErrors, Screen):
+class JobsScreen(ViewScreen):
     CSS_PATH = "jobs.tcss"
+    VIEW = "jobs"
+    STATUS = "Reading runs…"
     BINDINGS = [
         Binding("n", "new_job", "New job"),
         Binding("r", "resume", "Resume"),
@@ -40,14 +40,13 @@ class JobsScreen(ReportsWorkerErrors, Screen):
     ]
 
     def __init__(self) -> None:
-        super().__init__(name="jobs")
+        super().__init__()
         self.runs: list = []
         self.tail: list[str] = []
         self.tail_of: str | None = None
         self.verify_results: dict[str, dict] = {}
 
-    def compose(self) -> ComposeResult:
-        yield ViewTabs("jobs")
+    def compose_view(self) -> ComposeResult:
         table = DataTable(id="runs", cursor_type="row", zebra_stripes=False)
         # fixed widths: auto-sized columns were measured on a later refresh, so a first
         # frame (and a snapshot) could show them cut to their headers ("succe")
@@ -56,8 +55,6 @@ class JobsScreen(ReportsWorkerErrors, Screen):
         yield table
         with VerticalScroll(id="job-detail"):
             yield Static("", id="job-text")
-        yield StatusLine("Reading runs…", id="jobs-status")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(DataTable).focus()

@@ -7,25 +7,24 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
-from textual.screen import Screen
-from textual.widgets import Checkbox, Footer, Input, Select, Static
+from textual.widgets import Checkbox, Input, Select, Static
 
-from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.screens.base import ViewScreen
 from codex_tui import config
 from codex_tui.browse import filters
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
 from codex_tui.sanitize import safe, safe_text
 from codex_tui.widgets.session_table import SessionTable
-from codex_tui.widgets.status_line import StatusLine
-from codex_tui.widgets.view_tabs import ViewTabs
 
 RANGES = (("Any time", ""), ("Last 24 hours", "24h"), ("Last 7 days", "7d"), ("Last 30 days", "30d"))
 SAFETY_REFRESH_SECONDS = 30   # in case a file-system event was missed
 
 
-class LogsScreen(ReportsWorkerErrors, Screen):
+class LogsScreen(ViewScreen):
     CSS_PATH = "logs.tcss"
+    VIEW = "logs"
+    STATUS = "Loading sessions…"
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("f", "toggle_failed", "Failed only"),
@@ -35,7 +34,7 @@ class LogsScreen(ReportsWorkerErrors, Screen):
     ]
 
     def __init__(self) -> None:
-        super().__init__(name="logs")
+        super().__init__()
         self.rows: list[LogRow] = []
         self.sorted_all: list[int] = []
         self.filter = filters.LogFilter()
@@ -47,8 +46,7 @@ class LogsScreen(ReportsWorkerErrors, Screen):
         self._wanted = False       # a refresh was asked for
         self._refreshing = False   # the load worker is running
 
-    def compose(self) -> ComposeResult:
-        yield ViewTabs("logs")
+    def compose_view(self) -> ComposeResult:
         with Horizontal(id="search-row"):
             yield Input(placeholder="Search prompts, commands, failures…  (repo: version: skill: "
                                     "kind: since:7d is:failed)", id="search", compact=True)
@@ -59,8 +57,6 @@ class LogsScreen(ReportsWorkerErrors, Screen):
             yield Select([], prompt="Skill: any", id="skill", compact=True)
             yield Select(RANGES[1:], prompt="Any time", id="range", compact=True)
         yield SessionTable(id="sessions")
-        yield StatusLine("Loading sessions…", id="logs-status")
-        yield Footer()
 
     def on_mount(self) -> None:
         self.query_one(SessionTable).focus()

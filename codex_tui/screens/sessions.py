@@ -15,10 +15,9 @@ from textual.css.query import NoMatches
 from textual.message import Message
 from textual.reactive import var
 from textual.containers import Horizontal, Vertical
-from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
-from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.screens.base import ViewScreen
 from codex_tui.appserver.live_rows import LiveRows
 from codex_tui.pty.hub import SessionHub
 from codex_tui.pty.live import LiveSession
@@ -27,7 +26,6 @@ from codex_tui.pty.requests import LaunchRequest
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
 from codex_tui.widgets.status_line import StatusLine
-from codex_tui.widgets.view_tabs import ViewTabs
 
 class DaemonChanged(Message, bubble=False):
     """A daemon reported a change (posted from the feed's thread)."""
@@ -36,8 +34,10 @@ class DaemonChanged(Message, bubble=False):
 TICK_S = 0.25          # state refresh: blocked states show within this (goal: 1 s)
 
 
-class SessionsScreen(ReportsWorkerErrors, Screen):
+class SessionsScreen(ViewScreen):
     CSS_PATH = "sessions.tcss"
+    VIEW = "sessions"
+    STATUS = "n new session · enter into the pane, ctrl+] back"
     zoomed = var(False)      # the pane takes the whole width
     BINDINGS = [
         Binding("n", "new", "New"),
@@ -55,7 +55,7 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
     ]
 
     def __init__(self) -> None:
-        super().__init__(name="sessions")
+        super().__init__()
         self.hub: SessionHub | None = None
         self.exit_with_child = False
         self._exiting = False
@@ -69,15 +69,12 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
         self._rate = ""
         self._rate_at = -10.0
 
-    def compose(self) -> ComposeResult:
-        yield ViewTabs("sessions")
+    def compose_view(self) -> ComposeResult:
         with Horizontal():
             with Vertical(id="side"):
                 yield SessionList(id="session-list")
                 yield Static("", id="detail", markup=False)   # foreign text: never markup
             yield PtyPane(id="pane")
-        yield StatusLine("n new session · enter into the pane, ctrl+] back", id="sessions-status")
-        yield Footer()
 
     def on_mount(self) -> None:
         app = self.app
@@ -143,7 +140,7 @@ class SessionsScreen(ReportsWorkerErrors, Screen):
         hub = self.hub
         if hub is None:
             return
-        changed = hub.tick()
+        hub.tick()
         listing = self.query_one(SessionList)
         watches = self.feed.snapshot() if self.feed is not None else []
         rows = self.rows = self.live_rows.merge(hub.rows(), watches)
