@@ -150,10 +150,14 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands import tmux
 
             return tmux.run_status(args) if args.command == "status" else tmux.run_tmux_split(args)
-        if args.command in ("watch", "serve"):
+        if args.command == "watch":
             from codex_tui import launch
 
-            return launch.run_watch(args) if args.command == "watch" else launch.run_serve(args)
+            return launch.run_watch(args)
+        if args.command == "serve":
+            from codex_tui.serve import serve
+
+            return serve(args.port, args.serve_view)
         if args.command in ("pending", "approve", "deny"):
             from codex_tui.commands import approvals
 

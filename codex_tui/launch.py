@@ -1,4 +1,4 @@
-"""Starting the Textual front ends that cli.py dispatches to: `watch` and `serve`.
+"""Starting the `watch` front end that cli.py dispatches to (`serve` is serve.py).
 (Kept out of commands/, which must not import Textual.)"""
 from __future__ import annotations
 
@@ -19,7 +19,6 @@ def run_watch(args) -> int:
         say("codex-tui watch: needs a terminal; for scripts use `codex-tui status --json`",
               err=True)
         return EXIT_ERROR
-    from codex_tui.commands.tmux import _silence
     from codex_tui.screens.watch import WatchApp
     from codex_tui.tmux.watcher import TmuxWatcher
 
@@ -27,7 +26,7 @@ def run_watch(args) -> int:
 
     theme = args.watch_theme or args.settings.theme
     feed = DaemonFeed()
-    app = WatchApp(TmuxWatcher(args.sockets, silence_s=_silence(args.settings), daemons=feed.snapshot),
+    app = WatchApp(TmuxWatcher(args.sockets, silence_s=args.settings.silence_minutes * 60, daemons=feed.snapshot),
                    theme=theme)
 
     def changed() -> None:
@@ -44,8 +43,3 @@ def run_watch(args) -> int:
         feed.stop()
     return app.return_code or EXIT_OK
 
-
-def run_serve(args) -> int:
-    from codex_tui.serve import serve
-
-    return serve(args.port, args.serve_view)

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import orjson
 
-from codex_tui import config
 from codex_tui.config import Sources
 
 

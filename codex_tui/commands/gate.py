@@ -54,8 +54,6 @@ def print_report(report) -> None:
     def plain(value) -> Text:
         return safe_text(value, newlines=False)
 
-    from codex_tui.sanitize import safe
-
     console = Console(highlight=False)
     g = report.git
     console.print(Text.assemble(safe_text(short_path(report.repo, 60), "bold", newlines=False),

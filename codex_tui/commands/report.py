@@ -4,6 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from codex_tui import external
 from codex_tui.sanitize import safe, say
 from codex_tui.commands.common import add_source_args, sources_from_args
 
@@ -61,14 +62,6 @@ def run_report(args) -> int:
         return EXIT_ERROR
     say(f"REPORT_URL={files.url}", flush=True)
     if not args.no_open:
-        open_in_browser(files.url)
+        external.open_in_browser(files.url)
     return EXIT_OK
 
-
-def open_in_browser(url: str) -> bool:
-    import webbrowser
-
-    try:
-        return webbrowser.open(url)
-    except webbrowser.Error:
-        return False

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from codex_tui import config, ids
+from codex_tui import config
 from codex_tui.private_files import open_private_append, private_dir, write_private
 
 PREFIX = "codex-run-"
@@ -249,41 +249,6 @@ def live_state(meta: dict, summary: dict | None) -> str:
     if not meta.get("supervisor_pid") and started is not None and time.time() - started < STARTUP_S:
         return RUNNING   # launched; the supervisor has not written its pid yet
     return LOST
-
-
-def load_run(runs_dir: Path, run_id: str) -> RunInfo | None:
-    if not ids.is_run_id(run_id):
-        return None   # not one of ours: never a path outside the runs dir
-    runs_dir = Path(runs_dir)
-    if not log_path(runs_dir, run_id).exists() and not meta_path(runs_dir, run_id).exists():
-        return None
-    meta = read_json(meta_path(runs_dir, run_id)) or {}
-    summary = read_json(summary_path(runs_dir, run_id))
-    state = live_state(meta, summary)
-    if state == LOST and meta:
-        # Its supervisor is gone and so is Codex: judge the run from what Codex left, as
-        # the supervisor would have (jobs/supervisor.py), instead of leaving it lost.
-        from codex_tui.jobs.supervisor import rejudge_lost
-
-        summary = rejudge_lost(runs_dir, run_id, meta)
-        state = live_state(meta, summary)
-    return RunInfo(run_id, runs_dir, meta, summary, state)
-
-
-def list_runs(runs_dir: Path | None = None) -> list[RunInfo]:
-    """Every run in the runs dir, newest first."""
-    runs_dir = Path(runs_dir or default_runs_dir())
-    if not runs_dir.is_dir():
-        return []
-    found = {p.name[len(PREFIX):-len(".log")] for p in runs_dir.glob(f"{PREFIX}*.log")}
-    runs = [r for r in (load_run(runs_dir, i) for i in found) if r is not None]
-    runs.sort(key=_sort_key, reverse=True)
-    return runs
-
-
-def _sort_key(run: RunInfo) -> tuple:
-    date, clock, n = (run.run_id.split("-") + ["", "", "0"])[:3]
-    return date, clock, int(n) if n.isdigit() else 0
 
 
 def tail_log(runs_dir: Path, run_id: str, max_lines: int = 40, max_bytes: int = 65536) -> list[str]:

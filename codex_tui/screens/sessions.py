@@ -19,7 +19,7 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 from codex_tui.appserver.interrupt import interrupt_live
-from codex_tui.appserver.live_rows import LiveRows
+from codex_tui.live_rows import LiveRows
 from codex_tui.pty.hub import SessionHub
 from codex_tui.pty.live import LiveSession
 from codex_tui.pty.notify import Notifier
@@ -132,7 +132,7 @@ class SessionsScreen(Screen):
             pass                  # the screen is going away
 
     def _locate(self) -> None:
-        from codex_tui.appserver.live_rows import hub_procs
+        from codex_tui.live_rows import hub_procs
 
         if self.feed is not None and self.hub is not None:
             self._find_locations(hub_procs(self.hub.rows()))
