@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import sys
 
+from codex_tui import exit_codes
 from codex_tui.sanitize import say
 
-EXIT_OK, EXIT_ERROR = 0, 1
 
 
 def run_watch(args) -> int:
@@ -14,11 +14,11 @@ def run_watch(args) -> int:
 
     if shutil.which("tmux") is None:
         say("codex-tui watch: tmux is not installed (or not on PATH)", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         say("codex-tui watch: needs a terminal; for scripts use `codex-tui status --json`",
               err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     from codex_tui.screens.watch import WatchApp
     from codex_tui.tmux.watcher import TmuxWatcher
 
@@ -41,5 +41,5 @@ def run_watch(args) -> int:
         app.run()
     finally:
         feed.stop()
-    return app.return_code or EXIT_OK
+    return app.return_code or exit_codes.OK
 

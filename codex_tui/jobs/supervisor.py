@@ -15,6 +15,7 @@ import sys
 import time
 from pathlib import Path
 
+from codex_tui import exit_codes
 from codex_tui.jobs import classify, runs
 from codex_tui.jobs.control import REVIEW_TASK, JobError, JobRequest, create_run
 from codex_tui.jobs.notify import Notifier
@@ -40,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                 "".join(traceback.format_exception(exc)).replace("\n", " | ")))
             if runs.read_json(runs.summary_path(args.runs_dir, run_id)) is None:
                 write_summary_without_supervisor(args.runs_dir, run_id, killed=False)
-            return 1
-    return 0
+            return exit_codes.ERROR
+    return exit_codes.OK
 
 
 class _Forwarder:
