@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codex_tui.jobs import control, runs
 from codex_tui.jobs import summary as judged
-from codex_tui.jobs.notify import Notifier
+from codex_tui.jobs.notify import JobEvents
 from codex_tui.jobs.verify import verify_run
 from tests.conftest import run_cli
 
@@ -88,9 +88,9 @@ def test_tail_is_redacted(tmp_path):
 def test_failing_hook_is_logged_and_events_are_redacted(tmp_path):
     _fake_run(tmp_path, "r1", {})
     stream = tmp_path / "events.jsonl"
-    notifier = Notifier(tmp_path, f"{sys.executable} -c 'import sys; sys.exit(4)'", str(stream))
+    notifier = JobEvents(tmp_path, f"{sys.executable} -c 'import sys; sys.exit(4)'", str(stream))
     sent = notifier.emit("started", "r1", task=f"use {SECRET}")
-    Notifier(tmp_path, "/nonexistent/hook").emit("failed", "r1")
+    JobEvents(tmp_path, "/nonexistent/hook").emit("failed", "r1")
     assert SECRET not in json.dumps(sent) and json.loads(stream.read_text())["event"] == "started"
     log = runs.log_path(tmp_path, "r1").read_text()
     assert "notify hook failed (started): exit 4" in log and "notify hook failed (failed)" in log

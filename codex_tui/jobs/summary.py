@@ -13,7 +13,7 @@ from pathlib import Path
 
 from codex_tui import ids
 from codex_tui.jobs import classify, runs
-from codex_tui.jobs.notify import Notifier
+from codex_tui.jobs.notify import JobEvents
 from codex_tui.jobs.runs import LOST, PREFIX, RunInfo, default_runs_dir, live_state, log_path, meta_path, read_json, summary_path
 from codex_tui.redact import redact
 
@@ -91,7 +91,7 @@ def rejudge_lost(runs_dir: Path, run_id: str, meta: dict) -> dict:
     runs.append_log(runs_dir, run_id, "judged after the supervisor was gone: "
                     + ("succeeded" if verdict.success else f"failed ({verdict.rule})"))
     runs.redact_log(runs_dir, run_id)
-    Notifier(runs_dir, meta.get("notify_cmd"), meta.get("event_stream")).emit(
+    JobEvents(runs_dir, meta.get("notify_cmd"), meta.get("event_stream")).emit(
         "completed" if verdict.success else "failed", run_id,
         **{k: summary[k] for k in ("session_id", "success", "failure_class", "evidence", "exit_code",
                                    "duration_s", "token_usage", "review_run_id", "review_of")},

@@ -18,7 +18,7 @@ from pathlib import Path
 from codex_tui import exit_codes
 from codex_tui.jobs import classify, runs
 from codex_tui.jobs.control import REVIEW_TASK, JobError, JobRequest, create_run
-from codex_tui.jobs.notify import Notifier
+from codex_tui.jobs.notify import JobEvents
 from codex_tui.jobs.summary import build_summary, write_summary_without_supervisor
 from codex_tui.private_files import open_private_append
 from codex_tui.redact import redact
@@ -65,7 +65,7 @@ def supervise(runs_dir: Path, run_id: str) -> str | None:
     """Run one job to its summary; returns the review run's id when one should follow."""
     runs_dir = Path(runs_dir)
     meta = runs.update_meta(runs_dir, run_id, supervisor_pid=os.getpid())
-    notifier = Notifier(runs_dir, meta.get("notify_cmd"), meta.get("event_stream"))
+    notifier = JobEvents(runs_dir, meta.get("notify_cmd"), meta.get("event_stream"))
     started = meta.get("started_ts") or runs.parse_iso(meta.get("started_at")) or time.time()
     version = codex_version(meta["codex_bin"])
     meta = runs.update_meta(runs_dir, run_id, codex_version=version)
