@@ -12,6 +12,7 @@ from rich.style import Style
 from textual.strip import Strip
 
 from codex_tui.sanitize import safe
+from codex_tui.text import clip
 from codex_tui.widgets.keyed_rows import KeyedRowList
 from codex_tui.widgets.theme_colour import theme_colour
 from codex_tui.widgets.session_list import STATE_CLASS, held
@@ -27,7 +28,7 @@ def row_parts(row, now: float, width: int) -> tuple[str, str, str, str, str]:
     state, spent = row.status.label, held(row.status.held_for(now))
     name_width = max(4, width - 2 - 10 - 7 - 5)
     shown = safe(row.name, newlines=False)     # a folder or agent name: foreign text
-    name = shown if len(shown) <= name_width else shown[:name_width - 1] + "…"
+    name = clip(shown, name_width)
     return (GLYPHS.get(row.status.state, "·"), name.ljust(name_width), f"{state[:9]:<9}",
             f"{spent:>6}", f"{context:>5}")
 
