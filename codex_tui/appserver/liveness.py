@@ -75,9 +75,10 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
 
 def ended_job_sessions() -> set[str]:
     from codex_tui.jobs.summary import list_runs
+    from codex_tui.states import JobState
 
     try:
         runs = list_runs()
     except OSError:
         return set()
-    return {r.session_id for r in runs if r.state != "running" and r.session_id}
+    return {r.session_id for r in runs if r.state != JobState.RUNNING and r.session_id}

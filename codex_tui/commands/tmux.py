@@ -11,8 +11,9 @@ import time
 from codex_tui import exit_codes
 from codex_tui.redact import redact_all
 from codex_tui.sanitize import safe, say
+from codex_tui.states import NEEDS_PERSON, SessionState
 
-BLOCKED_NOW = ("waiting-approval", "waiting-trust", "waiting-answer", "silent")   # someone must answer
+BLOCKED_NOW = NEEDS_PERSON
 STATE_COLOURS = {"blocked": "red", "working": "green", "failed": "magenta", "idle": "yellow"}
 
 
@@ -134,11 +135,11 @@ def counts(rows) -> dict[str, int]:
         state = row.status.state
         if state in BLOCKED_NOW:
             out["blocked"] += 1
-        elif state == "working" or state == "starting":
+        elif state in (SessionState.WORKING, SessionState.STARTING):
             out["working"] += 1
-        elif state == "exited-failed":
+        elif state == SessionState.EXITED_FAILED:
             out["failed"] += 1
-        elif state == "waiting-input":
+        elif state == SessionState.WAITING_INPUT:
             out["idle"] += 1
     return out
 

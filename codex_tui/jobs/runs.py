@@ -18,9 +18,11 @@ from pathlib import Path
 
 from codex_tui import config
 from codex_tui.private_files import open_private_append, private_dir, write_private
+from codex_tui.states import JobState
 
 PREFIX = "codex-run-"
-RUNNING, SUCCEEDED, FAILED, KILLED, LOST = "running", "succeeded", "failed", "killed", "lost"
+RUNNING, SUCCEEDED, FAILED = JobState.RUNNING, JobState.SUCCEEDED, JobState.FAILED
+KILLED, LOST = JobState.KILLED, JobState.LOST
 SUPERVISOR_MODULE = "codex_tui.jobs.supervisor"
 STARTUP_S = 30.0   # how long a run may wait for its supervisor to report in
 SUPERVISOR_LINE = "[codex-tui] "   # lines the supervisor adds to the log; never classified
@@ -231,7 +233,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def live_state(meta: dict, summary: dict | None) -> str:
+def live_state(meta: dict, summary: dict | None) -> JobState:
     """From the summary when there is one; else running while the supervisor lives (or,
     with the supervisor gone, while Codex still does), else lost (both are gone and no
     summary was written: load_run then judges it from the log)."""
