@@ -405,6 +405,3 @@ class SessionsScreen(Screen):
     @on(SessionList.Selected)
     def _selected_changed(self) -> None:
         self.tick()
-
-    def now(self) -> float:
-        return time.time()
