@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from codex_tui import config
+from codex_tui import config, procs
 from codex_tui.private_files import open_private_append, private_dir, write_private
 from codex_tui.states import JobState
 
@@ -145,17 +145,11 @@ def pid_alive(pid: int | None, must_contain: str | None = None) -> bool:
     except PermissionError:
         return True
     if must_contain:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+        if not os.path.isdir(f"/proc/{pid}"):
             return True   # no /proc: trust the signal check
-        if must_contain not in cmdline:
+        if must_contain not in " ".join(procs.argv_of(pid)):
             return False
-        try:   # a zombie is not running
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                return False
-        except (OSError, IndexError):
-            pass
+        return procs.alive(pid)   # a zombie is not running
     return True
 
 
