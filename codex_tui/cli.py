@@ -5,10 +5,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from codex_tui import __version__
+from codex_tui import __version__, exit_codes
 from codex_tui.sanitize import safe, say
 
-EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +73,7 @@ def run_app(args) -> int:
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         say("codex-tui: the app needs a terminal; for scripts use a subcommand "
               "(codex-tui --help)", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     from codex_tui.app import make_app
 
     app = make_app(settings, view=args.view)
@@ -82,14 +81,14 @@ def run_app(args) -> int:
         if args.theme not in app.available_themes:
             names = ", ".join(sorted(app.available_themes))
             say(f"codex-tui: unknown theme {args.theme!r}; choose one of: {names}", err=True)
-            return EXIT_ERROR
+            return exit_codes.ERROR
         settings.theme = args.theme
         app.theme = args.theme
         from codex_tui.settings import save_preference
 
         save_preference("theme", args.theme)
     app.run()
-    return app.return_code or EXIT_OK
+    return app.return_code or exit_codes.OK
 
 
 def run_open(args) -> int:
@@ -100,7 +99,7 @@ def run_open(args) -> int:
     request, error = check(args, settings)
     if error:
         say(f"codex-tui open: {safe(error)}", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     from codex_tui.app import make_app
     from codex_tui.pty.requests import SessionsOptions
 
@@ -108,7 +107,7 @@ def run_open(args) -> int:
                    sessions=SessionsOptions(open=(request,), exit_with_child=args.exit_with_child,
                                             notify_cmd=args.notify_cmd))
     app.run()
-    return app.return_code or EXIT_OK
+    return app.return_code or exit_codes.OK
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -128,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     # clear error everywhere, and config.toml counts for `sessions` as it does in the app.
     args.settings = _settings_or_say_why()
     if args.settings is None:
-        return EXIT_ERROR
+        return exit_codes.ERROR
     try:
         if args.command == "sessions":
             from codex_tui.commands.sessions import run_sessions
@@ -152,10 +151,14 @@ def main(argv: list[str] | None = None) -> int:
             from codex_tui.commands import tmux
 
             return tmux.run_status(args) if args.command == "status" else tmux.run_tmux_split(args)
-        if args.command in ("watch", "serve"):
+        if args.command == "watch":
             from codex_tui import launch
 
-            return launch.run_watch(args) if args.command == "watch" else launch.run_serve(args)
+            return launch.run_watch(args)
+        if args.command == "serve":
+            from codex_tui.serve import serve
+
+            return serve(args.port, args.serve_view)
         if args.command in ("pending", "approve", "deny"):
             from codex_tui.commands import approvals
 
@@ -167,6 +170,6 @@ def main(argv: list[str] | None = None) -> int:
             return run_report(args)
         return run_app(args)
     except KeyboardInterrupt:
-        return 130
+        return exit_codes.INTERRUPTED
     except BrokenPipeError:
-        return EXIT_OK
+        return exit_codes.OK

@@ -1,12 +1,12 @@
-"""Starting the Textual front ends that cli.py dispatches to: `watch` and `serve`.
+"""Starting the `watch` front end that cli.py dispatches to (`serve` is serve.py).
 (Kept out of commands/, which must not import Textual.)"""
 from __future__ import annotations
 
 import sys
 
+from codex_tui import exit_codes
 from codex_tui.sanitize import say
 
-EXIT_OK, EXIT_ERROR = 0, 1
 
 
 def run_watch(args) -> int:
@@ -14,12 +14,11 @@ def run_watch(args) -> int:
 
     if shutil.which("tmux") is None:
         say("codex-tui watch: tmux is not installed (or not on PATH)", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         say("codex-tui watch: needs a terminal; for scripts use `codex-tui status --json`",
               err=True)
-        return EXIT_ERROR
-    from codex_tui.commands.tmux import _silence
+        return exit_codes.ERROR
     from codex_tui.screens.watch import WatchApp
     from codex_tui.tmux.watcher import TmuxWatcher
 
@@ -27,7 +26,7 @@ def run_watch(args) -> int:
 
     theme = args.watch_theme or args.settings.theme
     feed = DaemonFeed()
-    app = WatchApp(TmuxWatcher(args.sockets, silence_s=_silence(args.settings), daemons=feed.snapshot),
+    app = WatchApp(TmuxWatcher(args.sockets, silence_s=args.settings.silence_minutes * 60, daemons=feed.snapshot),
                    theme=theme)
 
     def changed() -> None:
@@ -42,10 +41,5 @@ def run_watch(args) -> int:
         app.run()
     finally:
         feed.stop()
-    return app.return_code or EXIT_OK
+    return app.return_code or exit_codes.OK
 
-
-def run_serve(args) -> int:
-    from codex_tui.serve import serve
-
-    return serve(args.port, args.serve_view)

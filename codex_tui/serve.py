@@ -14,11 +14,11 @@ import shlex
 import socket
 import sys
 
+from codex_tui import exit_codes
 from codex_tui.sanitize import say
 
 HOST = "127.0.0.1"
 COOKIE = "codex_tui_session"
-EXIT_OK, EXIT_ERROR = 0, 1
 
 
 def free_port() -> int:
@@ -82,7 +82,7 @@ def serve(port: int, view: str = "logs") -> int:
     except ImportError:
         say("codex-tui serve: textual-serve is not installed (pip install textual-serve)",
               err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     port = port or free_port()
     try:
         with socket.socket() as probe:
@@ -90,10 +90,10 @@ def serve(port: int, view: str = "logs") -> int:
     except OSError as exc:
         say(f"codex-tui serve: cannot listen on {HOST}:{port}: {exc.strerror or exc}; "
               "pick another --port (0: any free one)", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     server, _url = make_server(port, view)
     server.serve()
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def run_child(view: str) -> int:
@@ -102,7 +102,7 @@ def run_child(view: str) -> int:
 
     app = make_app(view=view)
     app.run()
-    return app.return_code or EXIT_OK
+    return app.return_code or exit_codes.OK
 
 
 if __name__ == "__main__":

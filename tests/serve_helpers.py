@@ -21,6 +21,7 @@ def served():
         line = proc.stdout.readline()
         match = re.search(r"(http://127\.0\.0\.1:(\d+))/\?token=(\S+)", line)
         assert match, line
+        listening(int(match.group(2)))     # aiohttp prints on startup, before it listens
         yield match.group(1), match.group(3)
     finally:
         proc.terminate()
@@ -29,6 +30,22 @@ def served():
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait()
+
+
+def listening(port: int, timeout: float = 20.0) -> None:
+    """Wait until the server accepts connections on `port`."""
+    import socket
+    import time
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.05)
 
 
 def get(url: str, cookie: str | None = None, headers: dict | None = None) -> tuple[int, str, str | None]:

@@ -57,10 +57,10 @@ async def test_saved_insights_are_shown(app_env):
 
 
 async def test_render_and_open_keys(app_env, monkeypatch):
-    from codex_tui.commands import report
+    from codex_tui import external
 
     opened = []
-    monkeypatch.setattr(report, "open_in_browser", lambda url: opened.append(url) or True)
+    monkeypatch.setattr(external, "open_in_browser", lambda url: opened.append(url) or True)
     app = insights_app()
     async with app.run_test(size=(120, 50)) as pilot:
         await loaded(pilot)

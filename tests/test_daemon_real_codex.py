@@ -19,11 +19,11 @@ from pathlib import Path
 
 import pytest
 
-from codex_tui.pty import shared_daemon
+from codex_tui import procs
 from codex_tui.pty.hub import SessionHub
 from codex_tui.screens.session_dialogs import ConfirmKillScreen
 from codex_tui.screens.watch import WatchApp
-from codex_tui.tmux.procs import environ
+from codex_tui.procs import environ
 from codex_tui.tmux.watcher import TmuxWatcher
 from tests.conftest import REPO, wait_until
 from tests.fakecodex.pty_driver import codex_home_for, tui_env
@@ -51,7 +51,7 @@ def daemons_of(home: Path) -> list[int]:
         pid = json.loads((home / "app-server-daemon" / "daemon.pid").read_text())["pid"]
     except (OSError, ValueError, KeyError, TypeError):
         return []
-    argv = shared_daemon.argv_of(pid)
+    argv = procs.argv_of(pid)
     alive = pid_alive(pid) and argv[:1] and argv[0].startswith(str(home))
     return [pid] if alive and argv[1:3] == ["app-server", "--listen"] else []
 
@@ -63,7 +63,7 @@ def started_by_codex_tui(pids: list[int]) -> bool:
 
 def pane_codex(home: Path) -> list[int]:
     """Processes of codex-tui's own panes on this CODEX_HOME, the daemon left out."""
-    spared = shared_daemon.spared()
+    spared = procs.spared()
     found = []
     for pid in (int(e.name) for e in os.scandir("/proc") if e.name.isdigit()):
         env = environ(pid)
@@ -76,7 +76,7 @@ def pane_codex(home: Path) -> list[int]:
 def left_behind(pids: list[int]) -> list[int]:
     """Those of `pids` still running that are not the daemon or below it (one seen between
     its fork and its exec may have become a daemon process since)."""
-    spared = shared_daemon.spared()
+    spared = procs.spared()
     return [p for p in pids if pid_alive(p) and p not in spared]
 
 
@@ -181,7 +181,7 @@ def app_pid(server: TmuxServer, pane: str) -> int:
     """The app: the Python child of the pane's `sh -c`."""
     shell = int(server.tmux("display", "-p", "-t", pane, "#{pane_pid}").strip())
     for entry in os.scandir("/proc"):
-        if entry.name.isdigit() and "codex_tui" in " ".join(shared_daemon.argv_of(int(entry.name))):
+        if entry.name.isdigit() and "codex_tui" in " ".join(procs.argv_of(int(entry.name))):
             stat = Path(entry.path, "stat").read_text()
             if int(stat.rsplit(")", 1)[1].split()[1]) == shell:
                 return int(entry.name)
@@ -212,7 +212,7 @@ async def test_watch_kill_restores_the_pane_and_spares_the_daemon(tmp_path):
                 await wait_until(pilot, lambda: isinstance(app.screen, ConfirmKillScreen), 5,
                                  "the question")
                 await pilot.press("y")
-                ours = [p for p in codex if p not in shared_daemon.spared()]
+                ours = [p for p in codex if p not in procs.spared()]
                 await wait_until(pilot, lambda: not any(pid_alive(p) for p in ours), 10, "the kill")
             assert server.tmux("display", "-p", "-t", pane,
                                "#{alternate_on} #{mouse_any_flag}").strip() == "0 0"

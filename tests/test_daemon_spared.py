@@ -9,15 +9,14 @@ import shlex
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 
+from codex_tui import procs
 from codex_tui.jobs import control, runs
-from codex_tui.pty import shared_daemon
 from codex_tui.pty.process import PtySession
-from codex_tui.tmux.procs import is_interactive_codex, kill_tree
+from codex_tui.procs import is_interactive_codex, kill_tree
 from tests.pty_helpers import pid_alive, processes_with_marker, wait_for
 
 NATIVE = "/home/u/.codex/packages/app-server-daemon/releases/0.171.0-x86_64-unknown-linux-musl/bin/codex"
@@ -36,7 +35,7 @@ DAEMON_CODE = "import subprocess, time; subprocess.Popen(['sleep', '300']); time
     ([], False),
 ])
 def test_is_app_server(argv, expected):
-    assert shared_daemon.is_app_server(argv) is expected
+    assert procs.is_app_server(argv) is expected
 
 
 def test_a_daemon_is_never_an_interactive_session():
@@ -59,8 +58,8 @@ def daemon_argv(tmp_path: Path) -> list[str]:
 def daemon_family(tmp_path: Path) -> list[int]:
     """The stand-in daemon of this test and its child, once both run."""
     def find():
-        ours = [p for p in shared_daemon.spared() if str(tmp_path) in " ".join(shared_daemon.argv_of(p))]
-        kids = [p for p in shared_daemon.spared() if _parent(p) in ours]
+        ours = [p for p in procs.spared() if str(tmp_path) in " ".join(procs.argv_of(p))]
+        kids = [p for p in procs.spared() if _parent(p) in ours]
         return ours + kids if ours and kids else None
     return wait_for(find, 10, what="the stand-in daemon and its child")
 
@@ -96,7 +95,7 @@ def test_kill_tree_skips_a_daemon_even_when_listed(tmp_path):
     family: list[int] = []
     try:
         family = daemon_family(tmp_path)
-        sent = kill_tree([*family, other.pid], grace=0.5)
+        sent = kill_tree([*family, other.pid], grace=0.5).pids
         assert sent == [other.pid]
         other.wait(5)
         assert all(pid_alive(p) for p in family)
@@ -124,9 +123,9 @@ def test_job_kill_spares_a_daemon_its_codex_started(tmp_path):
         pgid = wait_for(lambda: (runs.read_json(runs.meta_path(runs_dir, run.run_id)) or {}).get("pid"),
                         20, what="the job's pid")
         family = daemon_family(tmp_path)
-        assert set(family) <= set(control.descendants(pgid))     # the old kill's target
+        assert set(family) <= set(procs.descendants(pgid))     # the old kill's target
         result = control.kill_run(runs_dir, run.run_id, grace_s=1.0, wait_summary_s=10.0)
-        assert result["killed"] is True and control.group_members(pgid) == []
+        assert result["killed"] is True and procs.group_members(pgid) == []
         assert all(pid_alive(p) for p in family)
     finally:
         end(family)

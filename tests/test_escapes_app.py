@@ -99,7 +99,7 @@ async def test_every_view_shows_escapes_visibly(hostile_app):
 
 
 def test_pager_gets_the_raw_lines_made_visible(hostile_app, tmp_path):
-    from codex_tui.screens.detail import page_redacted
+    from codex_tui.external import page_redacted
 
     app, _ = hostile_app
     rollout = next((tmp_path / "sessions").rglob("rollout-*-01a20161-*.jsonl"))

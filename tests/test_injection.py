@@ -6,7 +6,6 @@ import json
 import shlex
 import subprocess
 import time
-import uuid
 
 import pytest
 
@@ -15,7 +14,7 @@ from codex_tui.jobs import control
 from codex_tui.pty.hub import codex_argv
 from codex_tui.pty.notify import tmux_literal
 from codex_tui.pty.process import PtySession
-from tests.conftest import REPO, run_cli
+from tests.conftest import run_cli
 from tests.fakecodex.driver import codex_binary
 from tests.fakecodex.pty_driver import codex_home_for, tui_env
 from tests.fakecodex.server import FakeResponses, say

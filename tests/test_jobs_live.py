@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from codex_tui.jobs import control, runs
+from codex_tui import procs
+from codex_tui.jobs import runs
+from codex_tui.jobs import summary as judged
 from codex_tui.rollout.parse import parse_file
 from tests.conftest import REPO, usage_total
 from tests.fakecodex.driver import rollouts
@@ -123,7 +125,7 @@ def test_job_outlives_the_process_that_started_it(tmp_path):
         run_id = started["codex_run_id"]
         meta = wait_for(lambda: (runs.read_json(Path(started["meta_file"])) or {}).get("pid") and
                         runs.read_json(Path(started["meta_file"])), 20, "codex pid")
-        assert runs.load_run(bench.runs, run_id).state == runs.RUNNING
+        assert judged.load_run(bench.runs, run_id).state == runs.RUNNING
         assert os.getsid(meta["supervisor_pid"]) != parent.pid
         summary = bench.summary(run_id)
     assert summary["success"] is True and summary["failure_class"] == "none"
@@ -137,7 +139,7 @@ def test_kill_leaves_no_process_behind(tmp_path):
         wait_for(lambda: '"item.started"' in log.read_text(), 30, "the command to start")
         meta = runs.read_json(Path(started["meta_file"]))
         pgid = meta["pid"]
-        family = control.descendants(pgid)
+        family = procs.descendants(pgid)
         assert any("sleep" in _cmdline(pid) for pid in family)
         proc = bench.cli("kill", started["codex_run_id"], "--grace", "3", "--json")
         assert proc.returncode == 0, proc.stderr
@@ -146,7 +148,7 @@ def test_kill_leaves_no_process_behind(tmp_path):
     assert result["killed"] is True and summary["killed"] is True
     assert summary["failure_class"] == "real" and summary["rule"] == "killed"
     assert summary["review_run_id"] is None and len(bench.run_ids()) == 1
-    assert control.group_members(pgid) == []
+    assert procs.group_members(pgid) == []
     assert [pid for pid in family if os.path.exists(f"/proc/{pid}") and not _zombie(pid)] == []
     shown = json.loads(bench.cli("show", started["codex_run_id"], "--json").stdout)
     assert shown["state"] == "killed"

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from codex_tui.jobs import runs
+from codex_tui.jobs import summary as judged
 from tests.fakecodex.server import FakeResponses, say
 from tests.jobs_helpers import JobBench, wait_for
 
@@ -56,5 +57,5 @@ def test_a_run_whose_codex_left_no_completion_is_failed_not_lost(tmp_path):
         "run_id": run_id, "repo": str(tmp_path), "task": "x", "started_at": runs.iso(1.0e9),
         "supervisor_pid": 2 ** 22 + 11, "pid": 2 ** 22 + 12})
     runs.append_log(runs_dir, run_id, '{"type":"thread.started","thread_id":"t"}')
-    run = runs.load_run(runs_dir, run_id)
+    run = judged.load_run(runs_dir, run_id)
     assert run.state == "failed" and run.summary["rule"] == "lost_no_completion"

@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 from codex_tui.jobs import control, runs
-from codex_tui.jobs.notify import Notifier
+from codex_tui.jobs import summary as judged
+from codex_tui.jobs.notify import JobEvents
 from codex_tui.jobs.verify import verify_run
 from tests.conftest import run_cli
 
@@ -65,7 +66,7 @@ def test_list_runs_live_state_newest_first(tmp_path):
         _fake_run(tmp_path, "20261122-040506-10", {"started_at": old, "supervisor_pid": sleeper.pid})
         _fake_run(tmp_path, "20261122-040507-1", {"started_at": old, "supervisor_pid": 2 ** 22 + 7})
         _fake_run(tmp_path, "20261122-040508-1", {"started_at": runs.iso(time.time())})
-        got = [(r.run_id, r.state) for r in runs.list_runs(tmp_path)]
+        got = [(r.run_id, r.state) for r in judged.list_runs(tmp_path)]
     finally:
         sleeper.kill()
         sleeper.wait()
@@ -73,9 +74,9 @@ def test_list_runs_live_state_newest_first(tmp_path):
     assert got == [("20261122-040508-1", "running"), ("20261122-040507-1", "failed"),
                    ("20261122-040506-10", "running"), ("20261122-040506-2", "killed"),
                    ("20261122-040506-1", "succeeded")]
-    done = runs.load_run(tmp_path, "20261122-040506-1")
+    done = judged.load_run(tmp_path, "20261122-040506-1")
     assert done.duration_s() == 3.5 and done.token_usage == {"total": 9}
-    assert runs.load_run(tmp_path, "nope") is None
+    assert judged.load_run(tmp_path, "nope") is None
 
 
 def test_tail_is_redacted(tmp_path):
@@ -87,9 +88,9 @@ def test_tail_is_redacted(tmp_path):
 def test_failing_hook_is_logged_and_events_are_redacted(tmp_path):
     _fake_run(tmp_path, "r1", {})
     stream = tmp_path / "events.jsonl"
-    notifier = Notifier(tmp_path, f"{sys.executable} -c 'import sys; sys.exit(4)'", str(stream))
+    notifier = JobEvents(tmp_path, f"{sys.executable} -c 'import sys; sys.exit(4)'", str(stream))
     sent = notifier.emit("started", "r1", task=f"use {SECRET}")
-    Notifier(tmp_path, "/nonexistent/hook").emit("failed", "r1")
+    JobEvents(tmp_path, "/nonexistent/hook").emit("failed", "r1")
     assert SECRET not in json.dumps(sent) and json.loads(stream.read_text())["event"] == "started"
     log = runs.log_path(tmp_path, "r1").read_text()
     assert "notify hook failed (started): exit 4" in log and "notify hook failed (failed)" in log
@@ -114,7 +115,7 @@ def test_verify_checks_changed_files_and_tests(tmp_path):
     runs_dir = tmp_path / "runs"
     _fake_run(runs_dir, "20261122-040509-1", {"repo": str(repo), "started_at": runs.iso(start - 1)},
               {"ended_at": runs.iso(time.time() + 1), "success": True})
-    run = runs.load_run(runs_dir, "20261122-040509-1")
+    run = judged.load_run(runs_dir, "20261122-040509-1")
     report = verify_run(run, syntax=True, tests=f"{sys.executable} -c 'import sys; sys.exit(3)'")
     assert report["changed_files"] == ["bad.py", "bad.sh", "good.py", "ok.sh"]
     assert {s["path"]: s["ok"] for s in report["syntax"]} == \

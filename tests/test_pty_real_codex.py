@@ -3,7 +3,7 @@
 One scenario per release: the approval prompt is flagged, `y` from the list makes Codex
 run the command and finish the turn, the session id comes from the rollout Codex holds
 open, kill leaves no process but Codex's shared app-server daemon (never killed: see
-codex_tui/pty/shared_daemon.py), and `r` resumes the same session in a new pane.
+codex_tui/pty/procs.py), and `r` resumes the same session in a new pane.
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 
-from codex_tui.pty import shared_daemon
+from codex_tui import procs
 from codex_tui.pty.requests import LaunchRequest, SessionsOptions
 from tests.conftest import make_test_app, wait_until
 from tests.fakecodex.driver import codex_binary, pinned_versions
@@ -44,7 +44,7 @@ def approval_args(version: str) -> list[str]:
 
 def only_daemons(pids: list[int], version: str) -> bool:
     """`pids` are app-server daemon processes (or below one), and there is one from 0.169."""
-    return set(pids) <= shared_daemon.spared() and (bool(pids) or version == "0.58.0")
+    return set(pids) <= procs.spared() and (bool(pids) or version == "0.58.0")
 
 
 def row(app, index=0):
@@ -108,7 +108,7 @@ async def test_approve_finish_kill_resume(version, tmp_path):
             assert row(app, 0).session_id == session_id
             resumed_pid, resumed_marker = resumed.live.pty.pid, resumed.live.pty.marker
         assert not pid_alive(resumed_pid) and processes_in_session(resumed_pid) == []
-        assert set(processes_with_marker(resumed_marker)) <= shared_daemon.spared()
+        assert set(processes_with_marker(resumed_marker)) <= procs.spared()
         kill_daemons_under(home)
 
 
@@ -127,5 +127,5 @@ async def test_trust_prompt_is_flagged(tmp_path):
             assert not ok and message == "no approval prompt is on screen"   # trust is not approval
             marker = row(app).live.pty.marker
         # quitting the app killed everything but the shared daemon
-        assert set(processes_with_marker(marker)) <= shared_daemon.spared()
+        assert set(processes_with_marker(marker)) <= procs.spared()
         kill_daemons_under(home)

@@ -217,7 +217,8 @@ def collect_files(matrix: Matrix, bench: JobBench, hook_out: Path, stream: Path)
 
 
 async def collect_app(matrix: Matrix, repo: Path, rollout: Path, tmp_path: Path) -> None:
-    from codex_tui.screens.detail import DetailScreen, page_redacted
+    from codex_tui.external import page_redacted
+    from codex_tui.screens.detail import DetailScreen
     from tests.conftest import logs_screen, make_test_app, wait_loaded
 
     app = make_test_app()

@@ -4,7 +4,6 @@ in a plain tmux pane (one CODEX_HOME) show exact states from the app-server, at 
 protocol. The view is woken by the daemon's notifications (DaemonChanged messages)."""
 from __future__ import annotations
 
-import asyncio
 import json
 import sys
 import time

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from textual.app import App, ComposeResult
 
-from codex_tui.appserver.live_rows import LiveRows
+from codex_tui.live_rows import LiveRows
 from codex_tui.appserver.model import Pending, Thread
 from codex_tui.themes import THEMES
 from codex_tui.widgets.session_list import SessionList

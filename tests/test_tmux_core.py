@@ -13,7 +13,7 @@ from codex_tui.commands.tmux import tmux_line
 from codex_tui.pty.detector import Status
 from codex_tui.tmux.client import strip_escapes
 from codex_tui.tmux.discover import discover
-from codex_tui.tmux.procs import is_interactive_codex
+from codex_tui.procs import is_interactive_codex
 from codex_tui.tmux.watcher import TmuxWatcher
 from tests.conftest import run_cli
 from tests.pty_helpers import wait_for

@@ -2,7 +2,6 @@
 or times on screen), its keys on a row that is not Codex any more, and `serve`'s token."""
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest

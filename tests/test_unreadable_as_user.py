@@ -10,7 +10,6 @@ import subprocess
 import sys
 import tempfile
 
-import pytest
 
 from tests.conftest import REPO, fixture_files
 

@@ -15,7 +15,7 @@ def default_home() -> Path:
 
 def known_homes(table=None, extra: list[Path] | None = None) -> list[Path]:
     """The default home first, then the others in the order found; each once."""
-    from codex_tui.tmux.procs import ProcTable, environ
+    from codex_tui.procs import ProcTable, environ
 
     homes = [default_home(), *(extra or [])]
     table = table if table is not None else ProcTable()

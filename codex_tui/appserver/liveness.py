@@ -47,9 +47,8 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
     from codex_tui.appserver.feed import session_threads
     from codex_tui.appserver.homes import known_homes
     from codex_tui.appserver.oneshot import read_all
+    from codex_tui.procs import ProcTable, codex_args, cwd_of, environ, is_app_server
     from codex_tui.pty import rollout_link
-    from codex_tui.pty.shared_daemon import codex_args, is_app_server
-    from codex_tui.tmux.procs import ProcTable, cwd_of, environ
 
     table = ProcTable()
     out = Liveness()
@@ -75,10 +74,11 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
 
 
 def ended_job_sessions() -> set[str]:
-    from codex_tui.jobs.runs import list_runs
+    from codex_tui.jobs.summary import list_runs
+    from codex_tui.states import JobState
 
     try:
         runs = list_runs()
     except OSError:
         return set()
-    return {r.session_id for r in runs if r.state != "running" and r.session_id}
+    return {r.session_id for r in runs if r.state != JobState.RUNNING and r.session_id}

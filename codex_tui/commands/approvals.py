@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 import time
 
+from codex_tui import exit_codes
 from codex_tui.redact import redact_all
 from codex_tui.sanitize import safe, say
 
-EXIT_OK, EXIT_ERROR, EXIT_NOTHING = 0, 1, 3
 
 
 def add_parsers(sub) -> None:
@@ -46,20 +46,20 @@ def run_pending(args) -> int:
         print(json.dumps(redact_all({   # commands, questions and folders are user text
             "pending": [dict(p.to_json(), cwd=_cwd(w, p.thread_id)) for w, p in items],
             "daemons": [_daemon_json(w) for w in watches]}), default=str))
-        return EXIT_OK
+        return exit_codes.OK
     for watch in watches:
         if not watch.connected:
             say(f"codex-tui pending: {safe(watch.why)}", err=True)
     if not items:
         say("Nothing is waiting.")
-        return EXIT_OK
+        return exit_codes.OK
     now = time.time()
     for watch, pending in items:
         held = int(now - pending.received_at)
         say(f"{pending.thread_id}  {pending.kind:<11} {held:>4}s  "
               f"{safe(pending.summary, newlines=False)}  ({safe(_cwd(watch, pending.thread_id))})")
         say(f"    offers: {', '.join(pending.decision_names())}")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def run_answer(args) -> int:
@@ -67,18 +67,18 @@ def run_answer(args) -> int:
 
     name = args.command
     if not valid_thread_id(args.session_id):
-        return _say(args, False, f"{args.session_id!r} is not a session id (a UUID)", EXIT_ERROR)
+        return _say(args, False, f"{args.session_id!r} is not a session id (a UUID)", exit_codes.ERROR)
     answer = "deny" if name == "deny" else ("approve-session" if getattr(args, "for_session", False)
                                            else "approve")
 
     async def act(watches):
         watch, thread_id, why = find_thread(watches, args.session_id)
         if watch is None:
-            return False, why, EXIT_ERROR
+            return False, why, exit_codes.ERROR
         ok, message = await watch.answer(thread_id, answer)
         if not ok and "nothing is waiting" in message:
-            return False, message, EXIT_NOTHING
-        return ok, message, EXIT_OK if ok else EXIT_ERROR
+            return False, message, exit_codes.STOP
+        return ok, message, exit_codes.OK if ok else exit_codes.ERROR
 
     ok, message, code = with_daemons(_homes(), act)
     return _say(args, ok, message, code)

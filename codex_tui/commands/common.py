@@ -7,8 +7,8 @@ from pathlib import Path
 
 import orjson
 
-from codex_tui import config
 from codex_tui.config import Sources
+from codex_tui.text import clip
 
 
 def load_cli_settings():
@@ -62,7 +62,7 @@ def short_path(path: str, width: int = 40) -> str:
     home = str(Path.home())
     if path.startswith(home):
         path = "~" + path[len(home):]
-    return path if len(path) <= width else "…" + path[-(width - 1):]
+    return clip(path, width, keep_end=True)
 
 
 def add_source_args(parser: argparse.ArgumentParser) -> None:

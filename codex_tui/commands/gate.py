@@ -4,6 +4,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 from pathlib import Path
 
+from codex_tui import exit_codes
 from codex_tui.commands.common import add_source_args, print_json, short_path, sources_from_args
 from codex_tui.sanitize import safe, safe_text, say
 
@@ -24,7 +25,7 @@ def add_parser(sub) -> None:
 
 
 def run_gate(args) -> int:
-    from codex_tui.governance.gates import EXIT_ERROR, build_gate_report
+    from codex_tui.governance.gates import build_gate_report
     from codex_tui.governance.git_state import GitError
 
     try:
@@ -33,10 +34,10 @@ def run_gate(args) -> int:
                                    use_cache=not args.no_cache)
     except (GitError, LookupError) as exc:
         say(f"codex-tui gate: {safe(exc.args[0] if exc.args else exc)}", err=True)   # git's stderr
-        return EXIT_ERROR
+        return exit_codes.ERROR
     except OSError as exc:
         say(f"codex-tui gate: {safe(exc)}", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     if args.json:
         print_json(report.to_json())
     else:
@@ -53,8 +54,6 @@ def print_report(report) -> None:
 
     def plain(value) -> Text:
         return safe_text(value, newlines=False)
-
-    from codex_tui.sanitize import safe
 
     console = Console(highlight=False)
     g = report.git

@@ -6,12 +6,11 @@ import sys
 import time
 from pathlib import Path
 
-from codex_tui import ids
+from codex_tui import exit_codes, ids
 from codex_tui.commands.common import print_json
 from codex_tui.redact import redact
 from codex_tui.sanitize import safe, say
 
-EXIT_OK, EXIT_ERROR, EXIT_ISSUES = 0, 1, 2
 
 
 def add_parser(sub) -> None:
@@ -95,7 +94,7 @@ def run_job(args) -> int:
         return handler(args, runs_dir)
     except jobs.JobError as exc:
         say(f"codex-tui job {args.job_command}: {safe(exc)}", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
 
 
 def _codex_bin(args) -> str | None:
@@ -138,7 +137,7 @@ def _run(args, runs_dir: Path) -> int:
                          max_reviews=DEFAULT_MAX_REVIEWS if reviews is None else reviews,
                          codex_bin=_codex_bin(args), extra_args=extra)
     _print_started(start_run(request, runs_dir))
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _resume(args, runs_dir: Path) -> int:
@@ -150,7 +149,7 @@ def _resume(args, runs_dir: Path) -> int:
     if reviews is not None:
         overrides["max_reviews"] = reviews
     _print_started(resume_run(runs_dir, args.run_id, args.task, **overrides))
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _print_started(run) -> None:
@@ -181,10 +180,10 @@ def _list(args, runs_dir: Path) -> int:
     items = list_runs(runs_dir)
     if args.json:
         print_json({"runs_dir": str(runs_dir), "runs": [_row(r) for r in items]})
-        return EXIT_OK
+        return exit_codes.OK
     if not items:
         say(f"no runs in {runs_dir}")
-        return EXIT_OK
+        return exit_codes.OK
     say(f"{'run':20} {'state':9} {'class':13} {'duration':>8} {'tokens':>8} {'failed':>6}  task")
     for r in items:
         row = _row(r)
@@ -194,7 +193,7 @@ def _list(args, runs_dir: Path) -> int:
               f"{_duration(row['duration_s']):>8} {tokens if tokens is not None else '-':>8} "
               f"{row['failed_commands'] if row['failed_commands'] is not None else '-':>6}  "
               f"{(row['task'] or '').splitlines()[0][:60] if row['task'] else ''}{review}")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _row(run) -> dict:
@@ -224,7 +223,7 @@ def _show(args, runs_dir: Path) -> int:
     data = public(run)
     if args.json:
         print_json(data)
-        return EXIT_OK
+        return exit_codes.OK
     for key in ("run_id", "state", "repo", "task", "model", "started_at", "duration_s", "session_id",
                 "failure_class", "success", "review_of", "review_run_id", "log_file", "summary_file"):
         if data.get(key) is not None:
@@ -238,7 +237,7 @@ def _show(args, runs_dir: Path) -> int:
         say(f"failed commands: {summary['failed_command_count']}")
         for line in summary.get("failed_commands") or []:
             say(f"  {line}")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _tail(args, runs_dir: Path) -> int:
@@ -250,7 +249,7 @@ def _tail(args, runs_dir: Path) -> int:
         say(line)
     if args.follow:
         _follow(runs_dir, args.run_id, load_run)
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _follow(runs_dir: Path, run_id: str, load_run) -> None:
@@ -287,7 +286,7 @@ def _kill(args, runs_dir: Path) -> int:
         say(f"killed {args.run_id}: {', '.join(result['signals']) or 'before Codex started'}")
     else:
         say(f"{args.run_id} {result['reason']} ({result['state']})")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def _verify(args, runs_dir: Path) -> int:
@@ -310,4 +309,4 @@ def _verify(args, runs_dir: Path) -> int:
             say(f"  tests `{t['command']}`: exit {t['exit_code']} in {t['duration_s']} s")
             if not t["ok"]:
                 say("\n".join("    " + line for line in t["output_tail"].splitlines()))
-    return EXIT_OK if report["ok"] else EXIT_ISSUES
+    return exit_codes.OK if report["ok"] else exit_codes.ISSUES

@@ -4,10 +4,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from codex_tui import exit_codes, external
 from codex_tui.sanitize import safe, say
 from codex_tui.commands.common import add_source_args, sources_from_args
 
-EXIT_OK, EXIT_ERROR = 0, 1
 
 
 def add_parser(sub) -> None:
@@ -37,7 +37,7 @@ def run_report(args) -> int:
     files = ReportFiles(output_dir(args.out))
     if args.days is not None and args.days <= 0:
         say("codex-tui report: --days must be a positive number", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
 
     def progress(text: str) -> None:
         say(f"codex-tui report: {text}", err=True, flush=True)
@@ -51,24 +51,16 @@ def run_report(args) -> int:
             if args.prepare_only:
                 progress("prepared; have Codex answer INSIGHT_PROMPT.md into "
                          f"{files.insights.name}, then run with --render-only")
-                return EXIT_OK
+                return exit_codes.OK
             write_insights(files, codex_bin=args.codex_bin, extra_args=args.codex_args,
                            timeout=args.timeout, progress=progress)
             say(f"INSIGHTS={files.insights}")
         render(files, progress=progress)
     except ReportError as exc:
         say(f"codex-tui report: {safe(exc)}", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     say(f"REPORT_URL={files.url}", flush=True)
     if not args.no_open:
-        open_in_browser(files.url)
-    return EXIT_OK
+        external.open_in_browser(files.url)
+    return exit_codes.OK
 
-
-def open_in_browser(url: str) -> bool:
-    import webbrowser
-
-    try:
-        return webbrowser.open(url)
-    except webbrowser.Error:
-        return False

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 
-from codex_tui import config
+from codex_tui import config, exit_codes
 from codex_tui.commands.common import cli_settings, print_json, sources_from_args
 from codex_tui.index.query import load_sessions, print_warnings
 from codex_tui.scan.health import skill_health
@@ -10,14 +10,13 @@ from codex_tui.private_files import write_private
 from codex_tui.sanitize import safe, say
 from codex_tui.scan.report import to_markdown
 
-EXIT_CLEAN, EXIT_USAGE, EXIT_ISSUES = 0, 1, 2
 
 
 def run_scan(args) -> int:
     if args.days <= 0 or args.max_samples_per_skill < 0:
         say("codex-tui scan: --days must be positive and --max-samples-per-skill not negative",
               err=True)
-        return EXIT_USAGE
+        return exit_codes.ERROR
     skills_root = (args.skills_root or cli_settings(args).skills_path()).expanduser()
     words = [w.strip() for w in args.complex_words.split(",")] if args.complex_words \
         else list(config.DEFAULT_COMPLEX_WORDS)
@@ -33,12 +32,12 @@ def run_scan(args) -> int:
             write_private(args.out, text if not args.json else _json_text(report))
         except OSError as exc:
             say(f"codex-tui scan: cannot write {args.out}: {exc.strerror or exc}", err=True)
-            return EXIT_USAGE
+            return exit_codes.ERROR
     if args.json:
         print_json(report)
     else:
         say(text)
-    return EXIT_ISSUES if report["skills_with_issues"] else EXIT_CLEAN
+    return exit_codes.ISSUES if report["skills_with_issues"] else exit_codes.OK
 
 
 def _json_text(report: dict) -> str:

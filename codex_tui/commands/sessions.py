@@ -5,7 +5,7 @@ import sys
 
 import orjson
 
-from codex_tui import config
+from codex_tui import config, exit_codes
 from codex_tui.commands.common import cli_settings, short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
 from codex_tui.sanitize import json_bytes, safe, safe_text
@@ -20,7 +20,7 @@ def run_sessions(args) -> int:
         write_json(selection)
     else:
         _print_table(selection)
-    return 0
+    return exit_codes.OK
 
 
 def write_json(selection: Selection) -> None:

@@ -8,11 +8,12 @@ import shlex
 import sys
 import time
 
+from codex_tui import exit_codes
 from codex_tui.redact import redact_all
 from codex_tui.sanitize import safe, say
+from codex_tui.states import NEEDS_PERSON, SessionState
 
-EXIT_OK, EXIT_ERROR = 0, 1
-BLOCKED_NOW = ("waiting-approval", "waiting-trust", "waiting-answer", "silent")   # someone must answer
+BLOCKED_NOW = NEEDS_PERSON
 STATE_COLOURS = {"blocked": "red", "working": "green", "failed": "magenta", "idle": "yellow"}
 
 
@@ -63,11 +64,11 @@ def main_status(argv: list[str]) -> int:
         args.settings = load_cli_settings()
     except SettingsError as exc:
         print(f"codex-tui: {exc}", file=sys.stderr)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     try:
         return run_status(args)
     except BrokenPipeError:
-        return EXIT_OK
+        return exit_codes.OK
 
 
 def _socket_arg(p) -> None:
@@ -135,11 +136,11 @@ def counts(rows) -> dict[str, int]:
         state = row.status.state
         if state in BLOCKED_NOW:
             out["blocked"] += 1
-        elif state == "working" or state == "starting":
+        elif state in (SessionState.WORKING, SessionState.STARTING):
             out["working"] += 1
-        elif state == "exited-failed":
+        elif state == SessionState.EXITED_FAILED:
             out["failed"] += 1
-        elif state == "waiting-input":
+        elif state == SessionState.WAITING_INPUT:
             out["idle"] += 1
     return out
 
@@ -174,7 +175,7 @@ def run_status(args) -> int:
             sid = f.session_id if f is not None else row.thread.id
             say(f"{row.status.label:<10} {_held(now - row.status.since):>6}  {safe(where):<12} "
                   f"{safe(row.name):<20} {sid or '-'}  [{row.source}]")
-    return EXIT_OK
+    return exit_codes.OK
 
 
 def run_tmux_split(args) -> int:
@@ -184,10 +185,10 @@ def run_tmux_split(args) -> int:
     if not socket:
         say("codex-tui tmux-split: not inside tmux (TMUX is not set); start tmux first, or run "
               "`codex-tui watch` in any terminal", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     if args.width < 20:
         say("codex-tui tmux-split: --width must be at least 20 columns", err=True)
-        return EXIT_ERROR
+        return exit_codes.ERROR
     command = shlex.join([sys.executable, "-m", "codex_tui", "watch"])
     flags = [] if args.focus else ["-d"]
     try:
@@ -195,8 +196,8 @@ def run_tmux_split(args) -> int:
                          "-P", "-F", "#{pane_id}", command)
     except TmuxError as exc:
         say(f"codex-tui tmux-split: {safe(exc)}", err=True)
-        return EXIT_ERROR
-    return EXIT_OK
+        return exit_codes.ERROR
+    return exit_codes.OK
 
 
 def _held(seconds: float) -> str:

@@ -5,8 +5,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
+from codex_tui import config, exit_codes
 from codex_tui.browse.rows import short_cwd
-from codex_tui import config
 from codex_tui.config import Sources
 from codex_tui.governance.budget import Budget, context_budget, find_session
 from codex_tui.governance.checks import Check, worst
@@ -16,7 +16,6 @@ from codex_tui.redact import redact_all
 from codex_tui.governance.pr_gate import PrGate, load_pr_gate
 from codex_tui.rollout.model import Session
 
-EXIT_CLEAR, EXIT_ERROR, EXIT_GATE = 0, 1, 3
 
 
 @dataclass(slots=True)
@@ -40,7 +39,7 @@ class GateReport:
 
     @property
     def exit_code(self) -> int:
-        return EXIT_GATE if self.holds else EXIT_CLEAR
+        return exit_codes.STOP if self.holds else exit_codes.OK
 
     @property
     def overall(self) -> str:

@@ -3,13 +3,13 @@ from __future__ import annotations
 
 import os
 import re
-import subprocess
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from codex_tui.governance.checks import FAIL, OK, Check
 from codex_tui.redact import redact
 from codex_tui.errors import CodexTuiError
+from codex_tui.tools import run_tool
 
 GIT_TIMEOUT = 15
 RECENT_COMMITS = 15
@@ -23,15 +23,13 @@ class GitError(CodexTuiError):
 def git(repo: Path, *args: str, timeout: float = GIT_TIMEOUT, check: bool = True) -> str:
     """Run `git -C repo ARGS` and return stdout; raise GitError with what to do next."""
     env = dict(os.environ, LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    try:
-        proc = subprocess.run(["git", "-C", str(repo), "-c", "core.quotepath=off", *args],
-                              capture_output=True, text=True, errors="replace", env=env,
-                              timeout=timeout, stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
-        raise GitError("git is not installed or not on PATH: install git to use `gate`") from None
-    except subprocess.TimeoutExpired:
-        raise GitError(f"git {args[0]} in {repo} took longer than {timeout:.0f}s") from None
-    if check and proc.returncode != 0:
+    proc = run_tool(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], env=env,
+                    timeout=timeout)
+    if proc.missing:
+        raise GitError("git is not installed or not on PATH: install git to use `gate`")
+    if proc.timed_out:
+        raise GitError(f"git {args[0]} in {repo} took longer than {timeout:.0f}s")
+    if check and proc.code != 0:
         raise GitError(f"git {' '.join(args)} failed in {repo}: {proc.stderr.strip()[:300]}")
     return proc.stdout
 

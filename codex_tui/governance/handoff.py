@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from codex_tui.governance.checks import FAIL, OK, WARN, Check
-from codex_tui.governance.git_state import GitError, commits_since, git, recent_commits
+from codex_tui.governance.git_state import GitError, commits_since, recent_commits
 from codex_tui.redact import redact
 
 CANDIDATES = ("HANDOFF.md", "docs/current_handoff.md", "docs/handoff.md")  # first found wins

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -14,6 +13,7 @@ from codex_tui import config
 from codex_tui.governance.checks import FAIL, OK, WARN, Check
 from codex_tui.private_files import write_private
 from codex_tui.redact import redact
+from codex_tui.tools import run_tool
 
 GH_FIELDS = "number,state,mergedAt,reviewDecision,statusCheckRollup,autoMergeRequest,url"
 GH_TIMEOUT = 30
@@ -146,16 +146,13 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
     if not branch:
         return PrGate(branch=None, reason=NO_BRANCH, fetched_at=now)
     env = dict(os.environ, GH_PROMPT_DISABLED="1", NO_COLOR="1", GH_NO_UPDATE_NOTIFIER="1")
-    try:
-        proc = subprocess.run(["gh", "pr", "view", "--json", GH_FIELDS], cwd=repo,
-                              capture_output=True, text=True, errors="replace", env=env,
-                              timeout=GH_TIMEOUT, stdin=subprocess.DEVNULL)
-    except FileNotFoundError:
+    proc = run_tool(["gh", "pr", "view", "--json", GH_FIELDS], cwd=repo, env=env, timeout=GH_TIMEOUT)
+    if proc.missing:
         return PrGate(branch=branch, reason=GH_MISSING, fetched_at=now)
-    except subprocess.TimeoutExpired:
+    if proc.timed_out:
         return PrGate(branch=branch, reason=OFFLINE, detail=f"gh took longer than {GH_TIMEOUT}s",
                       fetched_at=now)
-    if proc.returncode == 0:
+    if proc.code == 0:
         try:
             data = json.loads(proc.stdout)
         except ValueError:
@@ -166,10 +163,10 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
         return gate
     message = (proc.stderr.strip() or proc.stdout.strip())
     low = message.lower()
-    first = redact(message).splitlines()[0][:200] if message else f"gh exited {proc.returncode}"
+    first = redact(message).splitlines()[0][:200] if message else f"gh exited {proc.code}"
     if any(mark in low for mark in _NO_PR_MARKS):
         return PrGate(branch=branch, state=NO_PR, fetched_at=now)
-    if proc.returncode == 4 or any(mark in low for mark in _AUTH_MARKS):
+    if proc.code == 4 or any(mark in low for mark in _AUTH_MARKS):
         return PrGate(branch=branch, reason=NOT_LOGGED_IN, detail=first, fetched_at=now)
     if any(mark in low for mark in _OFFLINE_MARKS):
         return PrGate(branch=branch, reason=OFFLINE, detail=first, fetched_at=now)

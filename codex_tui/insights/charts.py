@@ -6,6 +6,7 @@ light and the dark scheme and in print.
 from __future__ import annotations
 
 from html import escape
+from codex_tui.text import clip
 
 BAR_HEIGHT = 20
 GAP = 6
@@ -71,7 +72,7 @@ def empty_chart(title: str) -> str:
 
 
 def _short(label: str, limit: int = 24) -> str:
-    return label if len(label) <= limit else label[: limit - 1] + "…"
+    return clip(label, limit)
 
 
 def _number(value: float) -> str:

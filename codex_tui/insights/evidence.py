@@ -14,6 +14,7 @@ import orjson
 from codex_tui.insights.metrics import is_writer_session, limitations, repo_name
 from codex_tui.redact import redact, redact_all
 from codex_tui.rollout.model import Session
+from codex_tui.text import clip
 
 SCHEMA = "codex-tui.insight-evidence/1"
 MAX_EVIDENCE_BYTES = 48_000
@@ -108,4 +109,4 @@ def _top(mapping: dict) -> dict:
 def _cut(text: str | None, limit: int) -> str:
     """Redact, then shorten: cutting first could leave a secret too short to recognise."""
     text = " ".join(redact(text or "").split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    return clip(text, limit)

@@ -13,8 +13,8 @@ Plain Python (no Textual). What a view calls:
 """
 from codex_tui.jobs.classify import LogFacts, Verdict, scan_log
 from codex_tui.jobs.control import JobError, JobRequest, kill_run, resume_run, start_run
-from codex_tui.jobs.runs import (KILLED, LOST, RUNNING, SUCCEEDED, FAILED, RunInfo, default_runs_dir,
-                                 list_runs, load_run, tail_log)
+from codex_tui.jobs.runs import KILLED, LOST, RUNNING, SUCCEEDED, FAILED, RunInfo, default_runs_dir, tail_log
+from codex_tui.jobs.summary import list_runs, load_run
 from codex_tui.jobs.verify import verify_run
 
 __all__ = ["FAILED", "KILLED", "LOST", "RUNNING", "SUCCEEDED", "JobError", "JobRequest", "LogFacts",

@@ -14,6 +14,7 @@ from typing import Callable
 
 from codex_tui.jobs.runs import SUPERVISOR_LINE
 from codex_tui.redact import redact
+from codex_tui.text import clip
 
 NONE, ENVIRONMENTAL, REAL = "none", "environmental", "real"
 FAILURE_CLASSES = (NONE, ENVIRONMENTAL, REAL)
@@ -275,7 +276,7 @@ def _prefix(prefix: str, text: str | None) -> str | None:
 
 
 def _clip(text: str) -> str:
-    return text if len(text) <= MAX_EVIDENCE else text[:MAX_EVIDENCE - 1] + "…"
+    return clip(text, MAX_EVIDENCE)
 
 
 def _dedupe(items: list[str]) -> list[str]:

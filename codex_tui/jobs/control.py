@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from codex_tui import ids
+from codex_tui import ids, procs
 from codex_tui.jobs import runs
+from codex_tui.jobs import summary as judged
 from codex_tui.private_files import open_private_append, write_private
 from codex_tui.redact import redact
-from codex_tui.pty import shared_daemon
 from codex_tui.errors import CodexTuiError
 
 DEFAULT_MAX_REVIEWS = 1
@@ -115,7 +114,7 @@ def start_run(request: JobRequest, runs_dir: Path | None = None) -> runs.RunInfo
     runs_dir = Path(runs_dir or runs.default_runs_dir())
     run_id = create_run(runs_dir, request)
     launch_supervisor(runs_dir, run_id)
-    return runs.load_run(runs_dir, run_id)
+    return judged.load_run(runs_dir, run_id)
 
 
 def launch_supervisor(runs_dir: Path, run_id: str) -> int:
@@ -140,7 +139,7 @@ def launch_supervisor(runs_dir: Path, run_id: str) -> int:
 def resume_run(runs_dir: Path, run_id: str, task: str, **overrides) -> runs.RunInfo:
     """A new run that resumes `run_id`'s Codex session with `task` (same repo and settings)."""
     runs_dir = Path(runs_dir)
-    run = runs.load_run(runs_dir, run_id)
+    run = judged.load_run(runs_dir, run_id)
     if run is None:
         raise JobError(f"no run {run_id} in {runs_dir} (see `codex-tui job list`)")
     session_id = run.session_id or runs_session_from_log(run)
@@ -168,10 +167,10 @@ def runs_session_from_log(run: runs.RunInfo) -> str | None:
 
 def kill_run(runs_dir: Path, run_id: str, grace_s: float = 5.0, wait_summary_s: float = 15.0) -> dict:
     """SIGTERM to Codex's process group (and any descendants that left it, but never an
-    app-server daemon nor what runs under it: pty/shared_daemon.py), SIGKILL after
+    app-server daemon nor what runs under it: codex_tui/procs.py), SIGKILL after
     `grace_s`; the run is recorded as killed (class real) and is not reviewed."""
     runs_dir = Path(runs_dir)
-    run = runs.load_run(runs_dir, run_id)
+    run = judged.load_run(runs_dir, run_id)
     if run is None:
         raise JobError(f"no run {run_id} in {runs_dir} (see `codex-tui job list`)")
     if run.summary is not None:
@@ -180,94 +179,13 @@ def kill_run(runs_dir: Path, run_id: str, grace_s: float = 5.0, wait_summary_s: 
     pgid = run.meta.get("pid")
     sent = []
     if pgid:
-        spared = shared_daemon.spared()
-        family = [p for p in descendants(pgid) if p not in spared]
-        sent += _signal_all(pgid, family, signal.SIGTERM)
-        deadline = time.monotonic() + grace_s
-        while time.monotonic() < deadline and _any_alive(pgid, family):
-            time.sleep(0.1)
-        if _any_alive(pgid, family):
-            spared = shared_daemon.spared()       # one seen before its exec may be one now
-            sent += _signal_all(pgid, [p for p in family if p not in spared], signal.SIGKILL)
+        # Codex runs some commands in sessions of their own: its tree too, not just its group
+        sent = procs.kill_tree(procs.descendants(pgid), group=pgid, grace=grace_s).groups
     summary = _wait_for_summary(runs_dir, run_id, run.meta, wait_summary_s)
     killed = bool(summary and summary.get("killed"))   # it may have finished on its own first
     return {"run_id": run_id, "killed": killed, "signals": sent,
             "state": runs.live_state(run.meta, summary),
             "summary_file": str(runs.summary_path(runs_dir, run_id)), "summary": summary}
-
-
-def descendants(pid: int) -> list[int]:
-    """Every process below `pid` (from /proc; empty where there is no /proc)."""
-    children: dict[int, list[int]] = {}
-    try:
-        entries = os.listdir("/proc")
-    except OSError:
-        return []
-    for entry in entries:
-        if not entry.isdigit():
-            continue
-        try:
-            stat = Path(f"/proc/{entry}/stat").read_text()
-            ppid = int(stat.rsplit(")", 1)[1].split()[1])
-        except (OSError, ValueError, IndexError):
-            continue
-        children.setdefault(ppid, []).append(int(entry))
-    found, todo = [], [pid]
-    while todo:
-        for child in children.get(todo.pop(), []):
-            found.append(child)
-            todo.append(child)
-    return found
-
-
-def group_members(pgid: int) -> list[int]:
-    """Processes whose process group is `pgid` (from /proc)."""
-    members = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-                if int(fields[2]) == pgid and fields[0] != "Z":
-                    members.append(int(entry))
-            except (OSError, ValueError, IndexError):
-                continue
-    return members
-
-
-def _signal_all(pgid: int, family: list[int], sig: int) -> list[str]:
-    sent = []
-    try:
-        os.killpg(pgid, sig)
-        sent.append(f"{signal.Signals(sig).name} group {pgid}")
-    except (ProcessLookupError, PermissionError):
-        pass
-    for pid in family:   # Codex runs some commands in sessions of their own
-        try:
-            os.kill(pid, sig)
-        except (ProcessLookupError, PermissionError):
-            pass
-    return sent
-
-
-def _any_alive(pgid: int, family: list[int]) -> bool:
-    if group_members(pgid) if os.path.isdir("/proc") else _group_signalable(pgid):
-        return True
-    return any(runs.pid_alive(pid) and not _zombie(pid) for pid in family)
-
-
-def _group_signalable(pgid: int) -> bool:
-    try:
-        os.killpg(pgid, 0)
-        return True
-    except (ProcessLookupError, PermissionError):
-        return False
-
-
-def _zombie(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z"
-    except (OSError, IndexError):
-        return False
 
 
 def _wait_for_summary(runs_dir: Path, run_id: str, meta: dict, timeout: float) -> dict | None:
@@ -284,7 +202,5 @@ def _wait_for_summary(runs_dir: Path, run_id: str, meta: dict, timeout: float) -
         time.sleep(0.1)
     summary = runs.read_json(runs.summary_path(runs_dir, run_id))
     if summary is None:
-        from codex_tui.jobs.supervisor import write_summary_without_supervisor
-
-        summary = write_summary_without_supervisor(runs_dir, run_id)
+        summary = judged.write_summary_without_supervisor(runs_dir, run_id)
     return summary

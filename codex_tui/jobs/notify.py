@@ -1,25 +1,24 @@
 """Job events (`started`, `completed`, `failed`, `review_started`) to a hook and a JSONL file.
 
-A hook gets one JSON object on stdin. It runs as an argv list (shlex-split, no shell) with
-a time limit; whatever goes wrong with it is written to the run's log, never raised: a
-broken notifier must not cost the user the job.
+A hook gets one JSON object on stdin (codex_tui/hooks.py runs it: argv, no shell, a time
+limit); whatever goes wrong with it is written to the run's log, never raised: a broken
+notifier must not cost the user the job.
 """
 from __future__ import annotations
 
 import json
-import shlex
-import subprocess
 from pathlib import Path
 
+from codex_tui.hooks import run_hook
 from codex_tui.jobs import runs
 from codex_tui.private_files import open_private_append
-from codex_tui.redact import redact, redact_all
+from codex_tui.redact import redact_all
 
 EVENTS = ("started", "completed", "failed", "review_started")
 HOOK_TIMEOUT_S = 30.0
 
 
-class Notifier:
+class JobEvents:
     def __init__(self, runs_dir: Path, notify_cmd: str | None = None, event_stream: str | None = None,
                  timeout: float = HOOK_TIMEOUT_S):
         self.runs_dir = Path(runs_dir)
@@ -43,21 +42,10 @@ class Notifier:
         return obj
 
     def _hook(self, run_id: str, event: str, line: str) -> None:
-        try:
-            argv = shlex.split(self.notify_cmd)
-        except ValueError as exc:
-            runs.append_log(self.runs_dir, run_id, f"notify hook not run ({event}): bad command: {exc}")
-            return
-        try:
-            proc = subprocess.run(argv, input=line + "\n", text=True, capture_output=True,
-                                  timeout=self.timeout)
-        except (OSError, subprocess.SubprocessError) as exc:
-            runs.append_log(self.runs_dir, run_id, f"notify hook failed ({event}): {redact(str(exc))}")
-            return
-        if proc.returncode != 0:
-            tail = redact((proc.stderr or proc.stdout or "").strip())[-300:]
-            runs.append_log(self.runs_dir, run_id,
-                            f"notify hook failed ({event}): exit {proc.returncode}: {tail}")
+        failed = run_hook(self.notify_cmd, line + "\n", timeout=self.timeout)
+        if failed is not None:
+            how = "failed" if failed.ran else "not run"
+            runs.append_log(self.runs_dir, run_id, f"notify hook {how} ({event}): {failed.message}")
 
 
 def _now() -> float:

@@ -16,11 +16,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from codex_tui import config, ids
+from codex_tui import config, procs
 from codex_tui.private_files import open_private_append, private_dir, write_private
+from codex_tui.states import JobState
 
 PREFIX = "codex-run-"
-RUNNING, SUCCEEDED, FAILED, KILLED, LOST = "running", "succeeded", "failed", "killed", "lost"
+RUNNING, SUCCEEDED, FAILED = JobState.RUNNING, JobState.SUCCEEDED, JobState.FAILED
+KILLED, LOST = JobState.KILLED, JobState.LOST
 SUPERVISOR_MODULE = "codex_tui.jobs.supervisor"
 STARTUP_S = 30.0   # how long a run may wait for its supervisor to report in
 SUPERVISOR_LINE = "[codex-tui] "   # lines the supervisor adds to the log; never classified
@@ -143,17 +145,11 @@ def pid_alive(pid: int | None, must_contain: str | None = None) -> bool:
     except PermissionError:
         return True
     if must_contain:
-        try:
-            cmdline = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
-        except OSError:
+        if not os.path.isdir(f"/proc/{pid}"):
             return True   # no /proc: trust the signal check
-        if must_contain not in cmdline:
+        if must_contain not in " ".join(procs.argv_of(pid)):
             return False
-        try:   # a zombie is not running
-            if Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] == "Z":
-                return False
-        except (OSError, IndexError):
-            pass
+        return procs.alive(pid)   # a zombie is not running
     return True
 
 
@@ -231,7 +227,7 @@ def _round(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
 
 
-def live_state(meta: dict, summary: dict | None) -> str:
+def live_state(meta: dict, summary: dict | None) -> JobState:
     """From the summary when there is one; else running while the supervisor lives (or,
     with the supervisor gone, while Codex still does), else lost (both are gone and no
     summary was written: load_run then judges it from the log)."""
@@ -249,41 +245,6 @@ def live_state(meta: dict, summary: dict | None) -> str:
     if not meta.get("supervisor_pid") and started is not None and time.time() - started < STARTUP_S:
         return RUNNING   # launched; the supervisor has not written its pid yet
     return LOST
-
-
-def load_run(runs_dir: Path, run_id: str) -> RunInfo | None:
-    if not ids.is_run_id(run_id):
-        return None   # not one of ours: never a path outside the runs dir
-    runs_dir = Path(runs_dir)
-    if not log_path(runs_dir, run_id).exists() and not meta_path(runs_dir, run_id).exists():
-        return None
-    meta = read_json(meta_path(runs_dir, run_id)) or {}
-    summary = read_json(summary_path(runs_dir, run_id))
-    state = live_state(meta, summary)
-    if state == LOST and meta:
-        # Its supervisor is gone and so is Codex: judge the run from what Codex left, as
-        # the supervisor would have (jobs/supervisor.py), instead of leaving it lost.
-        from codex_tui.jobs.supervisor import rejudge_lost
-
-        summary = rejudge_lost(runs_dir, run_id, meta)
-        state = live_state(meta, summary)
-    return RunInfo(run_id, runs_dir, meta, summary, state)
-
-
-def list_runs(runs_dir: Path | None = None) -> list[RunInfo]:
-    """Every run in the runs dir, newest first."""
-    runs_dir = Path(runs_dir or default_runs_dir())
-    if not runs_dir.is_dir():
-        return []
-    found = {p.name[len(PREFIX):-len(".log")] for p in runs_dir.glob(f"{PREFIX}*.log")}
-    runs = [r for r in (load_run(runs_dir, i) for i in found) if r is not None]
-    runs.sort(key=_sort_key, reverse=True)
-    return runs
-
-
-def _sort_key(run: RunInfo) -> tuple:
-    date, clock, n = (run.run_id.split("-") + ["", "", "0"])[:3]
-    return date, clock, int(n) if n.isdigit() else 0
 
 
 def tail_log(runs_dir: Path, run_id: str, max_lines: int = 40, max_bytes: int = 65536) -> list[str]:

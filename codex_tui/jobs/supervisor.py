@@ -15,9 +15,11 @@ import sys
 import time
 from pathlib import Path
 
+from codex_tui import exit_codes
 from codex_tui.jobs import classify, runs
 from codex_tui.jobs.control import REVIEW_TASK, JobError, JobRequest, create_run
-from codex_tui.jobs.notify import Notifier
+from codex_tui.jobs.notify import JobEvents
+from codex_tui.jobs.summary import build_summary, write_summary_without_supervisor
 from codex_tui.private_files import open_private_append
 from codex_tui.redact import redact
 
@@ -39,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                 "".join(traceback.format_exception(exc)).replace("\n", " | ")))
             if runs.read_json(runs.summary_path(args.runs_dir, run_id)) is None:
                 write_summary_without_supervisor(args.runs_dir, run_id, killed=False)
-            return 1
-    return 0
+            return exit_codes.ERROR
+    return exit_codes.OK
 
 
 class _Forwarder:
@@ -63,7 +65,7 @@ def supervise(runs_dir: Path, run_id: str) -> str | None:
     """Run one job to its summary; returns the review run's id when one should follow."""
     runs_dir = Path(runs_dir)
     meta = runs.update_meta(runs_dir, run_id, supervisor_pid=os.getpid())
-    notifier = Notifier(runs_dir, meta.get("notify_cmd"), meta.get("event_stream"))
+    notifier = JobEvents(runs_dir, meta.get("notify_cmd"), meta.get("event_stream"))
     started = meta.get("started_ts") or runs.parse_iso(meta.get("started_at")) or time.time()
     version = codex_version(meta["codex_bin"])
     meta = runs.update_meta(runs_dir, run_id, codex_version=version)
@@ -137,87 +139,6 @@ def _should_review(meta: dict, verdict: classify.Verdict, facts: classify.LogFac
     return (verdict.failure_class == classify.REAL and not exit_info.killed_by_user
             and exit_info.start_error is None and bool(facts.session_id)
             and int(meta.get("review_depth") or 0) < int(meta.get("max_reviews") or 0))
-
-
-def build_summary(run_id: str, meta: dict, facts: classify.LogFacts, verdict: classify.Verdict,
-                  exit_info: classify.Exit, started: float, ended: float,
-                  review_id: str | None) -> dict:
-    rollout, verified = cross_check_session(facts.session_id)
-    return {
-        "run_id": run_id, "session_id": facts.session_id, "exit_code": exit_info.code,
-        "signal": exit_info.signal, "killed": exit_info.killed_by_user,
-        "success": verdict.success, "failure_class": verdict.failure_class, "rule": verdict.rule,
-        "evidence": verdict.evidence, "token_usage": facts.token_usage(),
-        "started_at": runs.iso(started), "ended_at": runs.iso(ended),
-        "duration_s": round(ended - started, 3), "review_run_id": review_id,
-        "review_of": meta.get("review_of"), "rollout_file": rollout, "session_verified": verified,
-        "commands": facts.commands, "failed_commands": facts.failed_commands[-10:],
-        "failed_command_count": len(facts.failed_commands), "warnings": [redact(w) for w in facts.warnings[-5:]],
-        "codex_version": meta.get("codex_version"),
-    }
-
-
-def cross_check_session(session_id: str | None) -> tuple[str | None, bool | None]:
-    """The rollout Codex wrote for this session, and whether its session_meta id agrees.
-
-    None when there is no id or no rollout (0.20 prints no id; `--ephemeral` writes none).
-    Reads CODEX_HOME only; never writes there.
-    """
-    if not session_id:
-        return None, None
-    from codex_tui import config
-    from codex_tui.rollout.parse import parse_file
-
-    home = config.codex_home()
-    for root in (home / "sessions", home / "archived_sessions"):
-        if not root.is_dir():
-            continue
-        for path in sorted(root.rglob(f"rollout-*{session_id}*.jsonl*")):
-            try:
-                return str(path), parse_file(str(path)).id == session_id
-            except (OSError, ValueError):
-                return str(path), False
-    return None, None
-
-
-def write_summary_without_supervisor(runs_dir: Path, run_id: str, killed: bool = True) -> dict:
-    """`job kill` found the supervisor gone (or it crashed): record the run from its log."""
-    meta = runs.read_json(runs.meta_path(runs_dir, run_id)) or {}
-    facts = classify.scan_log(runs.log_path(runs_dir, run_id))
-    exit_info = classify.Exit(code=None, killed_by_user=killed,
-                              start_error=None if killed else "the supervisor stopped on an error")
-    verdict = classify.classify(facts, exit_info)
-    started = runs.parse_iso(meta.get("started_at")) or time.time()
-    summary = build_summary(run_id, meta, facts, verdict, exit_info, started, time.time(), None)
-    runs.redact_log(runs_dir, run_id)
-    runs.write_json_atomic(runs.summary_path(runs_dir, run_id), summary)
-    return summary
-
-
-def rejudge_lost(runs_dir: Path, run_id: str, meta: dict) -> dict:
-    """The summary of a run whose supervisor died (kill -9, a reboot) while Codex went on:
-    judged from its log and rollout like any other run, with the exit code unknown. The
-    first reader to judge it writes the summary and sends the event; others read that."""
-    log = runs.log_path(runs_dir, run_id)
-    facts = classify.scan_log(log)
-    verdict = classify.classify(facts, classify.Exit(code=None, supervisor_lost=True))
-    ended_at = log.stat().st_mtime if log.exists() else None
-    started = meta.get("started_ts") or runs.parse_iso(meta.get("started_at")) or time.time()
-    ended = max(started, ended_at) if ended_at else time.time()   # Codex's last word in its log
-    summary = build_summary(run_id, meta, facts, verdict, classify.Exit(code=None), started, ended, None)
-    summary["rejudged"] = "the supervisor was gone: judged from the log and the rollout"
-    path = runs.summary_path(runs_dir, run_id)
-    if not runs.write_json_new(path, summary):
-        return runs.read_json(path) or summary
-    runs.append_log(runs_dir, run_id, "judged after the supervisor was gone: "
-                    + ("succeeded" if verdict.success else f"failed ({verdict.rule})"))
-    runs.redact_log(runs_dir, run_id)
-    Notifier(runs_dir, meta.get("notify_cmd"), meta.get("event_stream")).emit(
-        "completed" if verdict.success else "failed", run_id,
-        **{k: summary[k] for k in ("session_id", "success", "failure_class", "evidence", "exit_code",
-                                   "duration_s", "token_usage", "review_run_id", "review_of")},
-        summary_file=str(path), rejudged=True)
-    return summary
 
 
 def codex_version(codex_bin: str) -> str | None:

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from codex_tui.jobs import runs
 from codex_tui.redact import redact
+from codex_tui.tools import ToolResult, run_tool
 
 SHELL_SUFFIXES = (".sh", ".bash")
 SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "dist", "build"})
@@ -66,11 +67,11 @@ def _file_change_paths(log: Path, repo: Path) -> list[str]:
 
 def _git_candidates(repo: Path) -> list[str]:
     try:
-        proc = subprocess.run(["git", "-C", str(repo), "status", "--porcelain", "-z",
-                               "--untracked-files=all"], capture_output=True, timeout=30)
-    except (OSError, subprocess.SubprocessError):
+        proc = run_tool(["git", "-C", str(repo), "status", "--porcelain", "-z", "--untracked-files=all"],
+                        timeout=30, text=False)
+    except OSError:
         proc = None
-    if proc is None or proc.returncode != 0:
+    if proc is None or proc.code != 0:
         return _walk(repo)
     entries = proc.stdout.decode(errors="replace").split("\0")
     paths, skip_next = [], False
@@ -111,11 +112,12 @@ def syntax_check(repo: Path, files: list[str]) -> list[dict]:
                 results.append({"path": rel, "kind": "python", "ok": False, "error": redact(str(exc))})
         elif rel.endswith(SHELL_SUFFIXES) or _has_shell_shebang(path):
             try:
-                proc = subprocess.run(["bash", "-n", str(path)], capture_output=True, text=True,
-                                      timeout=30)
-                error = None if proc.returncode == 0 else redact(proc.stderr.strip())[-500:]
-            except (OSError, subprocess.SubprocessError) as exc:
+                proc = run_tool(["bash", "-n", str(path)], timeout=30)
+            except OSError as exc:
                 error = f"bash -n did not run: {exc}"
+            else:
+                error = None if proc.ok else (redact(proc.stderr.strip())[-500:] if proc.code is not None
+                                              else f"bash -n did not run: {_not_run(proc)}")
             results.append({"path": rel, "kind": "shell", "ok": error is None, "error": error})
     return results
 
@@ -165,3 +167,7 @@ def verify_run(run: runs.RunInfo, *, syntax: bool = False, tests: str | None = N
     report["ok"] = not problems and (report["tests"] is None or report["tests"]["ok"])
     runs.write_json_atomic(runs.verify_path(run.runs_dir, run.run_id), report)
     return report
+
+
+def _not_run(proc: ToolResult) -> str:
+    return f"{proc.argv[0]} is not installed (or not on PATH)" if proc.missing else "timed out after 30 s"

@@ -3,11 +3,10 @@ look tells a busy loop with no output (`busy`) from a program that waits on noth
 (`silent`). Read from /proc only when a session has been quiet long enough to ask."""
 from __future__ import annotations
 
-import os
 import time
-from pathlib import Path
 
-TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+from codex_tui.procs import CLOCK_TICKS, read_stat
+
 BUSY_SHARE = 0.05          # more than 5% of a core since the last look is busy
 LOOK_EVERY_S = 2.0
 
@@ -15,12 +14,12 @@ LOOK_EVERY_S = 2.0
 def cpu_seconds(pids: list[int]) -> float:
     total = 0
     for pid in pids:
+        stat = read_stat(pid)
         try:
-            fields = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
-            total += int(fields[11]) + int(fields[12])     # utime + stime
-        except (OSError, IndexError, ValueError):
-            continue
-    return total / TICKS
+            total += int(stat[1][11]) + int(stat[1][12])     # utime + stime
+        except (TypeError, IndexError, ValueError):
+            continue     # gone
+    return total / CLOCK_TICKS
 
 
 class CpuWatch:

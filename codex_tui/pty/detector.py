@@ -12,13 +12,14 @@ import time
 from dataclasses import dataclass, field
 
 from codex_tui.pty import patterns as P
+from codex_tui.states import SessionState
 
-STARTING, WORKING, WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, SILENT, EXITED_OK, EXITED_FAILED = (
-    "starting", "working", "waiting-approval", "waiting-trust", "waiting-input", "silent",
-    "exited-ok", "exited-failed")
-# Only the app-server (0.169+) tells these apart: a request_user_input question, a turn
-# waiting on the model, and a quiet program whose processes use the CPU.
-WAITING_ANSWER, WAITING_MODEL, BUSY = "waiting-answer", "waiting-model", "busy"
+# The short names this package and its users import (codex_tui/states.py has the type).
+STARTING, WORKING = SessionState.STARTING, SessionState.WORKING
+WAITING_APPROVAL, WAITING_TRUST = SessionState.WAITING_APPROVAL, SessionState.WAITING_TRUST
+WAITING_INPUT, WAITING_ANSWER = SessionState.WAITING_INPUT, SessionState.WAITING_ANSWER
+WAITING_MODEL, BUSY, SILENT = SessionState.WAITING_MODEL, SessionState.BUSY, SessionState.SILENT
+EXITED_OK, EXITED_FAILED = SessionState.EXITED_OK, SessionState.EXITED_FAILED
 STATES = (STARTING, WORKING, WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, WAITING_ANSWER,
           WAITING_MODEL, BUSY, SILENT, EXITED_OK, EXITED_FAILED)
 BLOCKED = (WAITING_APPROVAL, WAITING_TRUST, WAITING_INPUT, WAITING_ANSWER, SILENT)

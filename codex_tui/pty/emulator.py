@@ -11,23 +11,11 @@ from __future__ import annotations
 
 from collections import deque
 from functools import lru_cache
-from typing import NamedTuple, Protocol
+from typing import Protocol
 
+from codex_tui.pty.pen import (BLINK, BOLD, CONCEAL, DIM, ITALIC, PLAIN, REVERSE,  # noqa: F401 - re-exported
+                               SCROLLBACK_LINES, STRIKE, UNDERLINE, Colour, Pen)
 from codex_tui.sanitize import has_control, visible
-
-Colour = int | tuple[int, int, int] | None     # None: default; int: 0-255 palette; tuple: RGB
-
-BOLD, DIM, ITALIC, UNDERLINE, REVERSE, STRIKE, BLINK, CONCEAL = (1 << i for i in range(8))
-SCROLLBACK_LINES = 5000
-
-
-class Pen(NamedTuple):
-    fg: Colour = None
-    bg: Colour = None
-    flags: int = 0
-
-
-PLAIN = Pen()
 
 
 class Emulator(Protocol):

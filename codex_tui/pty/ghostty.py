@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import weakref
 
-from codex_tui.pty.emulator import (BLINK, BOLD, CONCEAL, DIM, ITALIC, PLAIN, REVERSE, SCROLLBACK_LINES,
-                                    STRIKE, UNDERLINE, Pen)
+from codex_tui.pty.pen import (BLINK, BOLD, CONCEAL, DIM, ITALIC, PLAIN, REVERSE, SCROLLBACK_LINES,
+                               STRIKE, UNDERLINE, Pen)
 from codex_tui.pty.ghostty_abi import TYPES, C, ffi, lib
 
 

@@ -19,6 +19,7 @@ from codex_tui.pty.detector import BLOCKED, EXITED, Status
 from codex_tui.pty.live import Launch, LiveSession
 from codex_tui.pty.notify import Notifier, event
 from codex_tui.pty.pump import Pump
+from codex_tui.states import SessionState
 
 
 @dataclass
@@ -60,7 +61,7 @@ class SessionHub:
         self.entries, self.warning = registry.load() if save_registry else ([], None)
         for entry in self.entries:          # sessions of an earlier run are over by now
             if entry.state not in EXITED:
-                entry.state, entry.detail = "exited-failed", "ended with an earlier codex-tui"
+                entry.state, entry.detail = SessionState.EXITED_FAILED, "ended with an earlier codex-tui"
         self.pump = Pump(on_change or (lambda s: None))      # on the running loop
         self._closed = False
         atexit.register(self.close)

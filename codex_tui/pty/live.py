@@ -18,6 +18,7 @@ from codex_tui.pty.cpu import CpuWatch
 from codex_tui.pty.emulator import Emulator, make_emulator
 from codex_tui.pty.process import PtySession
 from codex_tui.pty.replies import DEFAULT_BG, DEFAULT_FG, answer_queries
+from codex_tui.states import SessionState
 
 CHUNK = 8192             # one read: about 4 ms of parsing, so the screen lock is never held long
 APPROVE_CONFIRM_S = 2.0  # how long to wait for an approval menu to go away
@@ -147,7 +148,7 @@ class LiveSession:
 
         text = "\n".join(self.screen_lines())
         pattern = P.match(text)
-        if pattern is None or pattern.state != "waiting-approval":
+        if pattern is None or pattern.state != SessionState.WAITING_APPROVAL:
             return False, "no approval prompt is on screen"
         key = P.no_key(text, pattern)
         self.pty.write(key.encode())

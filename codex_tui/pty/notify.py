@@ -9,11 +9,10 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
-import subprocess
 import threading
 from typing import Callable
 
+from codex_tui.hooks import run_hook
 from codex_tui.redact import redact
 from codex_tui.sanitize import visible
 
@@ -39,38 +38,28 @@ def tmux_literal(message: str) -> str:
 
 
 class Notifier:
+    """The notices of the live panes. A failed notice is dropped: nobody would read it, and
+    a notice must never break the app."""
+
     def __init__(self, write_terminal: Callable[[str], None] | None = None, notify_cmd: str | None = None,
                  environ: dict | None = None) -> None:
         self.write_terminal = write_terminal
         self.notify_cmd = notify_cmd or None
         self.environ = os.environ if environ is None else environ
-        self.errors: list[str] = []
 
     def send(self, evt: dict) -> None:
         message = f"codex-tui: {evt['title']} {evt['state']}" + (f": {evt['detail']}" if evt["detail"] else "")
         if self.write_terminal is not None:
             try:
                 self.write_terminal(terminal_sequences(message))
-            except Exception as exc:  # noqa: BLE001 - never let a notice break the app
-                self.errors.append(f"terminal notice: {exc}")
+            except Exception:  # noqa: BLE001 - never let a notice break the app
+                pass
         if self.environ.get("TMUX"):
             self._run(["tmux", "display-message", "--", tmux_literal(message)], None)
         if self.notify_cmd:
-            try:
-                argv = shlex.split(self.notify_cmd)
-            except ValueError as exc:
-                self.errors.append(f"notify command not run: {exc}")
-                return
-            self._run(argv, json.dumps(evt) + "\n")
+            self._run(self.notify_cmd, json.dumps(evt) + "\n")
 
-    def _run(self, argv: list[str], stdin: str | None) -> None:
-        def target() -> None:
-            try:
-                proc = subprocess.run(argv, input=stdin, text=True, capture_output=True,
-                                      timeout=HOOK_TIMEOUT_S)
-                if proc.returncode != 0:
-                    self.errors.append(f"{argv[0]} exited {proc.returncode}: "
-                                       f"{redact(proc.stderr.strip())[-200:]}")
-            except (OSError, subprocess.SubprocessError) as exc:
-                self.errors.append(f"{argv[0]}: {exc}")
-        threading.Thread(target=target, daemon=True).start()
+    @staticmethod
+    def _run(command: str | list[str], stdin: str | None) -> None:
+        threading.Thread(target=run_hook, args=(command, stdin), kwargs={"timeout": HOOK_TIMEOUT_S},
+                         daemon=True).start()

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-APPROVAL, TRUST, INPUT = "waiting-approval", "waiting-trust", "waiting-input"
+from codex_tui.states import SessionState
+
+APPROVAL, TRUST, INPUT = SessionState.WAITING_APPROVAL, SessionState.WAITING_TRUST, SessionState.WAITING_INPUT
 
 
 @dataclass(frozen=True)

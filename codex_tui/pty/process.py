@@ -2,7 +2,7 @@
 
 The child is a session leader (its own process group) with the PTY as its controlling
 terminal, so a kill can reach everything it started, except Codex's shared app-server
-daemon and what runs under it (shared_daemon.py says why). Reads never block. Nothing
+daemon and what runs under it (codex_tui/procs.py says why). Reads never block. Nothing
 here knows about Textual or asyncio: callers poll `read()` or register `fd` with their
 loop.
 """
@@ -11,14 +11,13 @@ from __future__ import annotations
 import errno
 import fcntl
 import os
-import signal
 import struct
 import subprocess
 import termios
 import time
 from pathlib import Path
 
-from codex_tui.pty import shared_daemon
+from codex_tui import procs
 from codex_tui.errors import CodexTuiError
 
 KILL_GRACE_S = 2.0
@@ -140,7 +139,7 @@ class PtySession:
         """Every live process the child started that a kill may end: its session, its
         process tree, and any process carrying this session's marker in its environment
         (detached helpers), but never a Codex app-server daemon nor anything below it."""
-        return sorted(_family(self.pid, self.marker)[0])
+        return sorted(procs.family(self.pid, self.marker)[0])
 
     def kill(self, grace: float = KILL_GRACE_S) -> int | None:
         """SIGTERM to the child's group and its whole tree (less the app-server daemon:
@@ -149,26 +148,13 @@ class PtySession:
         targets = set(self.descendants())
         if self.alive():
             targets.add(self.pid)
-        _signal_all(self.pid, targets, signal.SIGTERM)
-        deadline = time.monotonic() + grace
-        while time.monotonic() < deadline:
+
+        def pump() -> None:
             self._drain()
-            found, spared = _family(self.pid, self.marker)
-            # A target seen between its fork and its exec may have become a daemon since.
-            targets = {p for p in targets if _exists(p) and p not in spared} | found
-            if self.poll() is not None:
-                targets.discard(self.pid)
-            if not targets:
-                break
-            time.sleep(0.02)
-        if targets:
-            _signal_all(self.pid, targets, signal.SIGKILL)
-            # SIGKILL is sent, not yet done: return only once they are gone (or 2 s on),
-            # so a caller that looks right after sees no process left.
-            deadline = time.monotonic() + 2.0
-            while time.monotonic() < deadline and any(_exists(p) for p in targets if p != self.pid):
-                self._drain()
-                time.sleep(0.01)
+            self.poll()     # reaped, the child is gone for the wait too
+
+        procs.kill_tree(targets, group=self.pid, grace=grace,
+                        find=lambda: procs.family(self.pid, self.marker), pump=pump)
         try:
             self._proc.wait(timeout=grace + 1)
         except subprocess.TimeoutExpired:
@@ -200,59 +186,3 @@ def _take_controlling_tty() -> None:
 
 def _set_size(fd: int, rows: int, cols: int) -> None:
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack("HHHH", rows, cols, 0, 0))
-
-
-def _exists(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except (OSError, IndexError):
-        return False
-    return state not in ("Z", "X")
-
-
-def _family(root: int, marker: bytes | None = None) -> tuple[set[int], set[int]]:
-    """(found, spared): live processes in `root`'s session or below it in the tree, or
-    with `marker` in their environment (not `root` itself), less Codex's app-server
-    daemons and everything below them (see shared_daemon.py: they serve every Codex on
-    the CODEX_HOME); and those daemons with everything below them."""
-    parents: dict[int, int] = {}
-    found: set[int] = set()
-    daemons: set[int] = set()
-    for pid, stat, fields in shared_daemon.live_stats():
-        parents[pid] = int(fields[1])
-        if pid != root and shared_daemon.is_daemon(pid, stat):
-            daemons.add(pid)
-        if int(fields[3]) == root and pid != root:     # same session id
-            found.add(pid)
-        elif marker is not None and pid != root and _has_marker(pid, marker):
-            found.add(pid)
-    frontier = [root]
-    while frontier:
-        parent = frontier.pop()
-        for pid, ppid in parents.items():
-            if ppid == parent and pid not in found and pid != root:
-                found.add(pid)
-                frontier.append(pid)
-    spared = shared_daemon.below(parents, daemons) if daemons else set()
-    return found - spared, spared
-
-
-def _has_marker(pid: int, marker: bytes) -> bool:
-    try:
-        with open(f"/proc/{pid}/environ", "rb") as fh:
-            return marker in fh.read().split(b"\0")
-    except OSError:
-        return False
-
-
-def _signal_all(group: int, pids: set[int], sig: int) -> None:
-    # The daemon is never in the child's group: it calls setsid as it starts.
-    try:
-        os.killpg(group, sig)
-    except OSError:
-        pass
-    for pid in pids:
-        try:
-            os.kill(pid, sig)
-        except OSError:
-            pass

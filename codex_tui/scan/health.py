@@ -3,11 +3,17 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
 
 from codex_tui import config
-from codex_tui.index.query import Selection
 from codex_tui.scan.report import build_report
 from codex_tui.scan.skills import SkillFinder, attribute
+
+
+class Selection(Protocol):
+    """What `index.query.Selection` gives (not imported: the index imports scan.classify)."""
+
+    def full_sessions(self) -> list: ...
 
 
 def skill_health(selection: Selection, *, skills_root: Path, days: float, max_samples: int = 3,

@@ -4,7 +4,6 @@ from __future__ import annotations
 import os
 from bisect import bisect_right
 import shlex
-import subprocess
 
 from textual import work
 from textual.app import ComposeResult
@@ -15,6 +14,7 @@ from textual.widgets import Footer, Static
 from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.timeline import build_timeline
+from codex_tui.external import page_redacted
 from codex_tui.widgets.timeline_view import TimelineView
 from codex_tui.widgets.status_line import StatusLine
 from codex_tui.widgets.view_tabs import ViewTabs
@@ -110,23 +110,3 @@ class DetailScreen(ReportsWorkerErrors, Screen):
                         severity="error")
         except OSError as exc:
             self.notify(f"Cannot open {self.row.path}: {exc.strerror or exc}", severity="error")
-
-
-def page_redacted(pager: list[str], path: str) -> None:
-    """Each line's decoded strings redacted (raw JSON hides a secret behind an escaped
-    newline), then its control characters made visible: valid JSON may hold raw C1 and DEL,
-    and a broken line anything; the pager writes to the user's terminal."""
-    from codex_tui.redact import redact_json_line
-    from codex_tui.rollout.reader import open_rollout
-    from codex_tui.sanitize import visible
-
-    with open_rollout(path) as handle:   # opened first: a missing file never starts the pager
-        proc = subprocess.Popen(pager, stdin=subprocess.PIPE)
-        try:
-            for raw in handle:
-                proc.stdin.write(visible(redact_json_line(raw.decode("utf-8", "replace"))).encode())
-            proc.stdin.close()
-        except BrokenPipeError:
-            pass  # the user quit the pager early
-        finally:
-            proc.wait()

@@ -9,9 +9,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def key_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each view's keys from the bindings themselves; `app_bindings` are the running app's
-    (read from it, so this screen does not import the app module)."""
+def key_sections(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
+    """`app_class` is the running app's class (screens never import app.py: it imports them)."""
     from codex_tui.screens.detail import DetailScreen
     from codex_tui.screens.governance import GovernanceScreen
     from codex_tui.screens.jobs import JobsScreen
@@ -32,7 +31,7 @@ def key_sections(app_bindings) -> list[tuple[str, list[tuple[str, str]]]]:
         return found
 
     return [
-        ("Everywhere", keys(list(app_bindings)) + [("ctrl+p", "Command palette: every action"),
+        ("Everywhere", keys(app_class) + [("ctrl+p", "Command palette: every action"),
                                             ("ctrl+q", "Quit")]),
         ("Sessions (from the list)", keys(SessionsScreen) + [("up down", "Select a session")]),
         ("Inside a pane", keys(PtyPane) + [("any other key", "Goes to the program")]),
@@ -61,7 +60,7 @@ class HelpScreen(ModalScreen):
         table = Table.grid(padding=(0, 2))
         table.add_column(style="bold", min_width=14)
         table.add_column()
-        for title, rows in key_sections(type(self.app).BINDINGS):
+        for title, rows in key_sections(type(self.app)):
             table.add_row(f"[u]{title}[/u]", "")
             for key, what in rows:
                 table.add_row(key, what)

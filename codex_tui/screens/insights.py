@@ -191,7 +191,7 @@ class InsightsScreen(ViewScreen):
 
     @work(thread=True, group="insights-open", exit_on_error=False)
     def open_browser(self, url: str) -> None:
-        from codex_tui.commands.report import open_in_browser
+        from codex_tui.external import open_in_browser
 
         opened = open_in_browser(url)
         message = f"Opened {url}" if opened else f"No browser found: open {url} yourself."

@@ -17,8 +17,8 @@ from textual.reactive import var
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Static
 
+from codex_tui.live_rows import LiveRows
 from codex_tui.screens.base import ViewScreen
-from codex_tui.appserver.live_rows import LiveRows
 from codex_tui.pty.hub import SessionHub
 from codex_tui.pty.live import LiveSession
 from codex_tui.pty.process import PtyStartError
@@ -120,7 +120,7 @@ class SessionsScreen(ViewScreen):
             pass                  # the screen is going away
 
     def _locate(self) -> None:
-        from codex_tui.appserver.live_rows import hub_procs
+        from codex_tui.live_rows import hub_procs
 
         if self.feed is not None and self.hub is not None:
             self._find_locations(hub_procs(self.hub.rows()))
@@ -396,6 +396,3 @@ class SessionsScreen(ViewScreen):
     @on(SessionList.Selected)
     def _selected_changed(self) -> None:
         self.tick()
-
-    def now(self) -> float:
-        return time.time()

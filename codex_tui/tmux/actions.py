@@ -11,7 +11,7 @@ import time
 from codex_tui.pty import patterns as P
 from codex_tui.pty.detector import WAITING_APPROVAL, approval_menu
 from codex_tui.tmux.client import Tmux, TmuxError
-from codex_tui.tmux.procs import alive, kill_tree, stop
+from codex_tui.procs import alive, kill_tree, stop
 from codex_tui.tmux.watcher import Watched
 
 CONFIRM_S = 2.0
@@ -82,7 +82,7 @@ def send_line(row: Watched, text: str) -> tuple[bool, str]:
 
 def kill(row: Watched, grace: float = 2.0) -> tuple[bool, str]:
     """End Codex and everything it started (never the shared app-server daemon, see
-    pty/shared_daemon.py); the pane and its shell stay, with the pane's terminal restored."""
+    codex_tui/procs.py); the pane and its shell stay, with the pane's terminal restored."""
     if row.found.pid is None:
         return False, "Codex is not running in that pane"
     top, below = row.found.pids[0], list(reversed(row.found.pids[1:]))
@@ -93,7 +93,7 @@ def kill(row: Watched, grace: float = 2.0) -> tuple[bool, str]:
     # waits on it and would take a stopped job back ("Stopped"), prompt and all.
     stop(below)
     restore_terminal(row.found.pane)
-    sent = kill_tree([*below, top], grace)
+    sent = kill_tree([*below, top], grace=grace).pids
     if _alternate_on(row.found.pane):      # the top process was the writer: reset once more
         restore_terminal(row.found.pane)
     return (True, "killed") if sent else (False, "it had already exited")

@@ -4,9 +4,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import subprocess
 from codex_tui.errors import CodexTuiError
 from dataclasses import dataclass
+
+from codex_tui.tools import run_tool
 
 SEP = "\x1f"
 PANE_FIELDS = ("pane_id", "pane_pid", "pane_tty", "session_name", "window_index", "pane_index",
@@ -55,14 +56,12 @@ class Tmux:
         self.binary = binary or shutil.which("tmux") or "tmux"
 
     def run(self, *args: str, check: bool = True, timeout: float = 5.0) -> str:
-        try:
-            proc = subprocess.run([self.binary, "-S", self.socket, *args], capture_output=True,
-                                  text=True, timeout=timeout, errors="replace")
-        except FileNotFoundError:
-            raise TmuxError("tmux is not installed (or not on PATH)") from None
-        except subprocess.TimeoutExpired:
-            raise TmuxError(f"tmux server {self.socket} did not answer within {timeout:.0f} s") from None
-        if check and proc.returncode != 0:
+        proc = run_tool([self.binary, "-S", self.socket, *args], timeout=timeout)
+        if proc.missing:
+            raise TmuxError("tmux is not installed (or not on PATH)")
+        if proc.timed_out:
+            raise TmuxError(f"tmux server {self.socket} did not answer within {timeout:.0f} s")
+        if check and proc.code != 0:
             raise TmuxError(f"tmux -S {self.socket} {args[0]}: {proc.stderr.strip() or 'failed'}")
         return proc.stdout
 

@@ -12,9 +12,16 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codex_tui.procs import ProcTable, cwd_of, environ, is_interactive_codex
 from codex_tui.pty import rollout_link
 from codex_tui.tmux.client import Pane, Tmux, TmuxError
-from codex_tui.tmux.procs import ProcTable, cwd_of, environ, is_interactive_codex, tmux_socket
+
+
+
+def tmux_socket(env: dict[str, str]) -> str | None:
+    """The socket path in `TMUX=/tmp/tmux-1000/default,1234,0`."""
+    value = env.get("TMUX", "")
+    return value.split(",", 1)[0] or None if value else None
 
 
 @dataclass

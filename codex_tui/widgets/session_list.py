@@ -9,13 +9,15 @@ from textual.message import Message
 from textual.strip import Strip
 
 from codex_tui.sanitize import safe
+from codex_tui.states import SessionState
 from codex_tui.widgets.keyed_rows import KeyedRowList
 from codex_tui.widgets.theme_colour import theme_colour
 
-STATE_CLASS = {"waiting-approval": "error", "waiting-trust": "warning", "waiting-input": "accent",
-               "silent": "warning", "exited-failed": "error", "exited-ok": "muted",
-               "working": "success", "starting": "muted", "waiting-answer": "error",
-               "busy": "success", "waiting-model": "accent"}
+S = SessionState
+STATE_CLASS = {S.WAITING_APPROVAL: "error", S.WAITING_TRUST: "warning", S.WAITING_INPUT: "accent",
+               S.SILENT: "warning", S.EXITED_FAILED: "error", S.EXITED_OK: "muted",
+               S.WORKING: "success", S.STARTING: "muted", S.WAITING_ANSWER: "error",
+               S.BUSY: "success", S.WAITING_MODEL: "accent"}
 
 
 def held(seconds: float) -> str:

@@ -19,6 +19,7 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from codex_tui.text import clip
 from codex_tui.widgets.line_cursor import CURSOR_BINDINGS, LineCursor
 from codex_tui.browse.rows import LogRow, format_tokens
 from codex_tui.sanitize import safe
@@ -113,9 +114,7 @@ def cell_text(row: LogRow, name: str) -> str:
 
 def _fit(text: str, width: int, right: bool, keep_end: bool = False) -> str:
     if len(text) > width:
-        if keep_end:  # paths: the end names the repo
-            return "…" + text[len(text) - width + 1:] if width > 1 else text[:width]
-        return text[: max(0, width - 1)] + "…"
+        return clip(text, width, keep_end=keep_end)    # paths keep their end: it names the repo
     return text.rjust(width) if right else text.ljust(width)
 
 

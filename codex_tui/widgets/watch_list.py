@@ -12,13 +12,16 @@ from rich.style import Style
 from textual.strip import Strip
 
 from codex_tui.sanitize import safe
+from codex_tui.states import SessionState
+from codex_tui.text import clip
 from codex_tui.widgets.keyed_rows import KeyedRowList
 from codex_tui.widgets.theme_colour import theme_colour
 from codex_tui.widgets.session_list import STATE_CLASS, held
 
-GLYPHS = {"waiting-approval": "!", "waiting-trust": "?", "waiting-input": "›", "silent": "…",
-          "working": "●", "starting": "○", "exited-ok": "✓", "exited-failed": "✗",
-          "waiting-answer": "?", "busy": "◆", "waiting-model": "◌"}
+S = SessionState
+GLYPHS = {S.WAITING_APPROVAL: "!", S.WAITING_TRUST: "?", S.WAITING_INPUT: "›", S.SILENT: "…",
+          S.WORKING: "●", S.STARTING: "○", S.EXITED_OK: "✓", S.EXITED_FAILED: "✗",
+          S.WAITING_ANSWER: "?", S.BUSY: "◆", S.WAITING_MODEL: "◌"}
 
 
 def row_parts(row, now: float, width: int) -> tuple[str, str, str, str, str]:
@@ -27,7 +30,7 @@ def row_parts(row, now: float, width: int) -> tuple[str, str, str, str, str]:
     state, spent = row.status.label, held(row.status.held_for(now))
     name_width = max(4, width - 2 - 10 - 7 - 5)
     shown = safe(row.name, newlines=False)     # a folder or agent name: foreign text
-    name = shown if len(shown) <= name_width else shown[:name_width - 1] + "…"
+    name = clip(shown, name_width)
     return (GLYPHS.get(row.status.state, "·"), name.ljust(name_width), f"{state[:9]:<9}",
             f"{spent:>6}", f"{context:>5}")
 

@@ -1,0 +1,56 @@
+"""Running the programs codex-tui drives (git, gh, tmux, bash -n): one wrapper, one result.
+
+Always an argv list, never a shell; stdin is /dev/null (a tool that stops to ask, such as
+gh or git prompting for a password, would hang the caller); output is captured; a time
+limit always. A missing program and a timeout are results, so each caller keeps its own
+message for the user (GitError, TmuxError, a PR gate's state). Other OS errors (a program
+that is not executable) are raised as before.
+
+`--` discipline: foreign text (a branch name, a path, a pane's text, a message) must never
+land where the tool reads options. Callers put it after `--` where the tool has one
+(`tmux display-message -- TEXT`, `git log -- PATH`), or as the value of an option that
+takes one (`tmux -t TARGET`, `git -C REPO`); `run_tool` does not guess.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class ToolResult:
+    argv: list[str]
+    code: int | None            # None: it did not finish (missing or timed out)
+    stdout: str | bytes = ""
+    stderr: str | bytes = ""
+    missing: bool = False       # the program is not installed, or not on PATH
+    timed_out: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return self.code == 0
+
+
+def run_tool(argv: list[str], *, cwd: str | os.PathLike | None = None, timeout: float,
+             env: dict[str, str] | None = None, text: bool = True) -> ToolResult:
+    """Run `argv` to its end (or `timeout` seconds); text output decodes with `replace`."""
+    extra = {"text": True, "errors": "replace"} if text else {}
+    try:
+        proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=timeout,
+                              stdin=subprocess.DEVNULL, **extra)
+    except FileNotFoundError:
+        return ToolResult(list(argv), None, missing=True)
+    except subprocess.TimeoutExpired as exc:
+        return ToolResult(list(argv), None, _partial(exc.stdout, text), _partial(exc.stderr, text),
+                          timed_out=True)
+    return ToolResult(list(argv), proc.returncode, proc.stdout, proc.stderr)
+
+
+def _partial(data, text: bool):
+    # on a timeout Python hands back bytes (or None) even in text mode
+    if data is None:
+        return "" if text else b""
+    if text and isinstance(data, bytes):
+        return data.decode(errors="replace")
+    return data
