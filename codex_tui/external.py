@@ -16,6 +16,7 @@ def page_redacted(pager: list[str], path: str) -> None:
 
     with open_rollout(path) as handle:   # opened first: a missing file never starts the pager
         proc = subprocess.Popen(pager, stdin=subprocess.PIPE)
+        assert proc.stdin is not None   # stdin=PIPE
         try:
             for raw in handle:
                 proc.stdin.write(visible(redact_json_line(raw.decode("utf-8", "replace"))).encode())

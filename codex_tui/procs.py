@@ -56,7 +56,7 @@ def comm_of(stat: bytes) -> bytes:
 def alive(pid: int) -> bool:
     """Running: in /proc and not a zombie."""
     stat = read_stat(pid)
-    return bool(stat and stat[1]) and stat[1][0] not in (b"Z", b"X")
+    return stat is not None and bool(stat[1]) and stat[1][0] not in (b"Z", b"X")
 
 
 def argv_of(pid: int) -> list[str]:

@@ -47,7 +47,7 @@ def safe_text(text: object, style: object = "", *, newlines: bool = True):
     prompt is shown as typed. For Rich tables, Textual widgets, DataTable cells and toasts."""
     from rich.text import Text
 
-    return Text(safe(text, newlines=newlines), style=style or "")
+    return Text(safe(text, newlines=newlines), style=style or "")  # type: ignore[arg-type]
 
 
 

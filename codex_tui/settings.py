@@ -10,7 +10,7 @@ import os
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Mapping
 
 import msgspec
 
@@ -67,9 +67,9 @@ def settings_file() -> Path:
     return config.config_dir() / "config.toml"
 
 
-def load_settings(path: Path | None = None, environ: dict | None = None) -> Settings:
+def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = None) -> Settings:
     path = path or settings_file()
-    environ = os.environ if environ is None else environ
+    env: Mapping[str, str] = os.environ if environ is None else environ
     settings = Settings()
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
@@ -86,7 +86,7 @@ def load_settings(path: Path | None = None, environ: dict | None = None) -> Sett
             continue
         _set(settings, key, value, f"{path}: {key}", "file")
     for name in known:
-        raw = environ.get(f"CODEX_TUI_{name.upper()}")
+        raw = env.get(f"CODEX_TUI_{name.upper()}")
         if raw is not None and name not in ("dev_root", "skills_root"):  # those two: config.py reads them
             _set(settings, name, _from_env(known[name], raw, name), f"CODEX_TUI_{name.upper()}", "env")
     return settings

@@ -35,10 +35,10 @@ class ToolResult:
 def run_tool(argv: list[str], *, cwd: str | os.PathLike | None = None, timeout: float,
              env: dict[str, str] | None = None, text: bool = True) -> ToolResult:
     """Run `argv` to its end (or `timeout` seconds); text output decodes with `replace`."""
-    extra = {"text": True, "errors": "replace"} if text else {}
     try:
         proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL, **extra)
+                              stdin=subprocess.DEVNULL, text=text,
+                              errors="replace" if text else None)
     except FileNotFoundError:
         return ToolResult(list(argv), None, missing=True)
     except subprocess.TimeoutExpired as exc:

@@ -12,6 +12,7 @@ from codex_tui.browse.rows import LogRow, row_from_summary
 from codex_tui.config import Sources
 from codex_tui.index.discover import find_dev_session_dirs
 from codex_tui.index.query import load_sessions
+from codex_tui.index.store import SessionIndex
 
 
 @dataclass
@@ -32,7 +33,7 @@ class LogSource:
         self.sources = sources
         self.days = days or None
         self.use_cache = use_cache
-        self._index = None
+        self._index: SessionIndex | None = None
         self._rows: dict[str, tuple] = {}   # path -> ((size, mtime_ns, status), row)
 
     def load(self, liveness=None) -> Loaded:

@@ -92,14 +92,14 @@ def build_timeline(session: Session, tz=None) -> Timeline:
             blocks.append(Block("prompt", f"› {turn.prompt}{more}"))
         for index in turn.commands:
             command = session.commands[index]
-            failure = by_command.get((command.line, command.command))
+            found = by_command.get((command.line, command.command))
             blocks.append(Block("command", f"$ {command.command}    {_command_facts(command)}",
-                                failure=failure is not None))
+                                failure=found is not None))
             if command.output.strip():
                 blocks.append(Block("output", command.output.rstrip("\n"), fold=index))
-            if failure is not None:
-                blocks.append(Block("failure", f"✗ {failure.kind}: {failure.excerpt}"
-                                               f"{'  (environment)' if failure.environmental else ''}"))
+            if found is not None:
+                blocks.append(Block("failure", f"✗ {found.kind}: {found.excerpt}"
+                                               f"{'  (environment)' if found.environmental else ''}"))
         for message in turn.agent_messages:
             blocks.append(Block("agent", f"codex: {message}"))
         for failure in turn_failures.get(turn.index, ()):

@@ -66,8 +66,8 @@ class SkillFinder:
                 return skill
         if not any(path.startswith(root) for root in self.roots):
             return None
-        folder = _folder_on_disk(path, self.roots) or _folder_by_layout(path)
-        return self._remember(folder) if folder else None
+        found = _folder_on_disk(path, self.roots) or _folder_by_layout(path)
+        return self._remember(found) if found else None
 
     def _remember(self, folder: str) -> Skill:
         skill = self.known.get(folder)
@@ -93,9 +93,9 @@ def attribute(sessions: list[Session], finder: SkillFinder) -> Attribution:
             failure = failures_by_line.get((command.line, command.command))
             if failure is None:
                 continue
-            skill = (invoked[-1] if invoked else None) or _skill_of_missing_path(failure, finder) \
+            chosen = (invoked[-1] if invoked else None) or _skill_of_missing_path(failure, finder) \
                 or active.get(command.turn)
-            _record(result, skill, failure, session.id)
+            _record(result, chosen, failure, session.id)
         for failure in session.failures:
             if not failure.command:  # turn-level failures after a skill was invoked in that turn
                 _record(result, active.get(failure.turn), failure, session.id)
