@@ -9,7 +9,6 @@ exact and comparable. Forks are left out (their accounting is tested separately)
 from __future__ import annotations
 
 import argparse
-import os
 import random
 import sys
 import uuid
@@ -50,7 +49,6 @@ def clone(lines: list[bytes], repeats: int, start: datetime, rng: random.Random)
     head, block = objs[:first_turn], objs[first_turn:]
     t0 = _ts(objs[0]["timestamp"])
     span = _ts(objs[-1]["timestamp"]) - t0 + timedelta(seconds=5)
-    last_total: dict | None = None
     block_total: dict | None = None
     for o in block:
         info = (o.get("payload") or {}).get("info") if o.get("type") == "event_msg" else None

@@ -107,7 +107,7 @@ def test_the_cli_reports_bad_lines_once_per_file_and_keeps_every_session(tmp_pat
     assert by_name["rollout-b.jsonl"]["models"] == by_name["rollout-good.jsonl"]["models"]
     warned = [line for line in proc.stderr.splitlines() if "invalid line" in line]
     assert len(warned) == 2, proc.stderr      # one per file, not one per line
-    assert any(f"rollout-b.jsonl:21: 30 invalid lines skipped" in w and "$.payload.model" in w
+    assert any("rollout-b.jsonl:21: 30 invalid lines skipped" in w and "$.payload.model" in w
                for w in warned), warned
 
 

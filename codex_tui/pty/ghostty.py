@@ -132,7 +132,7 @@ class GhosttyEmulator:
         lib.ghostty_render_state_clean(state)
 
     def _read_row(self) -> list[tuple[str, Pen]]:
-        iterator, cells = self._iter, self._cells
+        iterator = self._iter
         _check(lib.ghostty_render_state_row_get(iterator, _CELLS_RAW, self._view), "cells")
         raw = ffi.unpack(self._view.ptr, self._view.len)
         _check(lib.ghostty_render_state_row_get(iterator, _CELLS, self._cells_box), "row cells")
