@@ -67,7 +67,7 @@ async def settle_notices(pilot, app, seconds: float = 20.0):
         await pilot.pause(0.1)
         if await blocked():
             return
-    raise AssertionError(f"no approval prompt; screen:\n" + "\n".join(row(app).live.screen_lines()))
+    raise AssertionError("no approval prompt; screen:\n" + "\n".join(row(app).live.screen_lines()))
 
 
 @pytest.mark.parametrize("version", ["0.169.0", "0.58.0"])
