@@ -254,15 +254,19 @@ class RolloutParser:
 
     def feed_lean(self, obj, line: int) -> None:
         """A line `schema.lean_decode` read: the same steps as `feed`, on typed fields only."""
-        kind = _LEAN_KIND[obj.__class__]
+        kind, handler = _LEAN_DISPATCH[obj.__class__]
         ts = obj.timestamp
-        if not self._stamp(kind, ts):
-            return
+        if self._replaying or not ts:
+            if not self._stamp(kind, ts):
+                return
+        else:   # what _stamp does, inline: this runs for nearly every line
+            s = self.session
+            if s.started_at is None:
+                s.started_at = ts
+            s.ended_at = ts
         p = obj.payload
-        if kind == "event_msg":
-            handler = _EVENT_HANDLERS.get(schema.LEAN_EVENTS[p.__class__])
-        else:
-            handler = _ENVELOPE_HANDLERS.get(kind)
+        if handler is None:   # an event: its handler goes by the payload's type
+            handler = _LEAN_EVENT_HANDLERS[p.__class__]
         if handler:
             handler(self, p, line, ts)
 
@@ -561,6 +565,10 @@ def _message_text(content) -> str:
         return content
     if not isinstance(content, list):
         return ""
+    if len(content) == 1:    # the usual case, without the join
+        part = content[0]
+        text = part.get("text") if isinstance(part, dict) else None
+        return text if isinstance(text, str) else ""
     return "\n".join(part.get("text", "") for part in content
                      if isinstance(part, dict) and isinstance(part.get("text"), str))
 
@@ -576,7 +584,6 @@ def _error_text(error) -> str:
     return str(error)
 
 
-_LEAN_KIND = schema.LEAN_LINES
 _ENVELOPE_HANDLERS = {
     "session_meta": RolloutParser.on_session_meta,
     "response_item": RolloutParser.on_response_item,
@@ -602,3 +609,9 @@ _EVENT_HANDLERS = {
 def parse_file(path: str) -> Session:
     """Parse a whole rollout file into a Session."""
     return RolloutParser(path).feed_file().session
+
+# Lean decoding: line class -> (envelope kind, handler; None for events, "" for no handler),
+# and event payload class -> handler ("" for none).
+_LEAN_DISPATCH = {cls: (kind, None if kind == "event_msg" else _ENVELOPE_HANDLERS.get(kind, ""))
+                  for cls, kind in schema.LEAN_LINES.items()}
+_LEAN_EVENT_HANDLERS = {cls: _EVENT_HANDLERS.get(name, "") for cls, name in schema.LEAN_EVENTS.items()}

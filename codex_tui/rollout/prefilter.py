@@ -17,18 +17,18 @@ TYPE = b'"type":"'
 REPEATS = (b'event_msg","payload":{"type":"token_count"', b'turn_context"')
 SKIP, KEEP = -2, -1
 
-# The envelope type is the first `"type":"` at offset 14 or later (atomic: never a later
-# one); the payload type is the first `"payload":{"type":"` after it.
-_HEAD_RE = re.compile(rb'''(?>.{14}.*?"type":")(?:
+# What follows the envelope type (the first `"type":"` at offset 14 or later); the payload
+# type is the first `"payload":{"type":"` after it.
+_REST_RE = re.compile(rb'''(?:
     (?:world_state|token_usage_record)"(?P<skip>)
-  | (?P<repeat>event_msg","payload":\{"type":"token_count|turn_context")
+  | (?:event_msg","payload":\{"type":"token_count|turn_context")(?P<repeat>)
   | event_msg",(?>.*?"payload":\{"type":")(?:
         (?:thread_settings_applied|agent_reasoning|user_message|agent_message
            |reasoning_content_delta|item_started)"(?P<quiet>)
       | item_completed"(?P<item>))
   | response_item",(?>.*?"payload":\{"type":")(?:reasoning"(?P<reasoning>)|(?P<response>))
 )''', re.S | re.X)
-_match = _HEAD_RE.match
+_match = _REST_RE.match
 _DEVELOPER = b'"role":"developer"'
 _COMMAND_ITEM = b'"item":{"type":"CommandExecution"'
 
@@ -36,11 +36,11 @@ _COMMAND_ITEM = b'"item":{"type":"CommandExecution"'
 def classify(line: bytes) -> int:
     """SKIP (nothing we report), KEEP (decode it), or, for a line of a kind that repeats
     (REPEATS), the offset its comparable bytes start at."""
-    m = _match(line, 0, HEAD)
+    at = line.find(TYPE, 14, HEAD) + 8
+    if at == 7:    # no envelope type: the repeat test still looks right after `{"type":"`
+        return 7 if line.startswith(REPEATS, 7) else KEEP
+    m = _match(line, at, HEAD)
     if m is None:
-        # No envelope type found: the repeat test still looks right after `{"type":"`.
-        if line.startswith(REPEATS, 7) and line.find(TYPE, 14, HEAD) < 0:
-            return 7
         return KEEP
     group = m.lastgroup
     if group == "response":     # a response item: developer messages carry nothing we report
@@ -48,7 +48,7 @@ def classify(line: bytes) -> int:
     if group == "item":         # item_completed: only command executions are read
         return KEEP if line.find(_COMMAND_ITEM, 0, HEAD) >= 0 else SKIP
     if group == "repeat":
-        return m.start("repeat")
+        return at
     return SKIP
 
 
