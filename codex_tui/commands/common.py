@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -29,6 +30,36 @@ def _max_rollout_bytes() -> int:
         return load_settings().max_rollout_bytes()
     except SettingsError:
         return Settings().max_rollout_bytes()
+
+
+@contextmanager
+def index_progress(stream=None):
+    """A `progress` callback for load_sessions that draws a Rich progress bar on stderr
+    while a large first index runs, or None when stderr is not a terminal (pipes, CI, logs
+    stay clean). Nothing is drawn when the index needs no large read."""
+    stream = sys.stderr if stream is None else stream
+    if not stream.isatty():
+        yield None
+        return
+    bar = None
+
+    def landed(done: int, total: int, batch) -> None:
+        nonlocal bar
+        if bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = Progress("indexing sessions", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=Console(file=stream), transient=True)
+            bar.start()
+            bar.add_task("index", total=total)
+        bar.update(bar.task_ids[0], completed=done, total=total)
+
+    try:
+        yield landed
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def print_json(obj) -> None:

@@ -6,13 +6,14 @@ import sys
 import orjson
 
 from codex_tui import config
-from codex_tui.commands.common import short_path, sources_from_args
+from codex_tui.commands.common import index_progress, short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
 
 
 def run_sessions(args) -> int:
-    selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,
-                              now=config.now())
+    with index_progress() as progress:
+        selection = load_sessions(sources_from_args(args), args.days, use_cache=not args.no_cache,
+                                  now=config.now(), progress=progress)
     print_warnings(selection)
     if args.json:
         write_json(selection)
