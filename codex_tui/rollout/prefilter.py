@@ -21,7 +21,7 @@ SKIP, KEEP = -2, -1
 # type is the first `"payload":{"type":"` after it.
 _REST_RE = re.compile(rb'''(?:
     (?:world_state|token_usage_record)"(?P<skip>)
-  | (?:event_msg","payload":\{"type":"token_count|turn_context")(?P<repeat>)
+  | (?:event_msg","payload":\{"type":"token_count"|turn_context")(?P<repeat>)
   | event_msg",(?>.*?"payload":\{"type":")(?:
         (?:thread_settings_applied|agent_reasoning|user_message|agent_message
            |reasoning_content_delta|item_started)"(?P<quiet>)
