@@ -216,6 +216,9 @@ class SessionIndex:
             return
         from concurrent.futures import ProcessPoolExecutor
 
+        import codex_tui.index.summary  # noqa: F401 - loaded once here, before the workers fork
+        import codex_tui.rollout.parse  # noqa: F401
+
         # Largest first so one big file does not finish last on an otherwise idle core.
         paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
         with ProcessPoolExecutor(self.workers) as pool:

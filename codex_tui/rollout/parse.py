@@ -95,9 +95,13 @@ class RolloutParser:
             stop = data.rfind(b"\n", start, min(end, start + _SLICE)) + 1
             if stop <= start:  # a single line longer than a slice
                 stop = data.find(b"\n", start) + 1
-            for line in data[start:stop - 1].split(b"\n"):
-                self._line(line, number)
-                number += 1
+            lines = data[start:stop - 1].split(b"\n")
+            if self._lean:
+                number = self._lines_lean(lines, number)
+            else:
+                for line in lines:
+                    self._line(line, number)
+                    number += 1
             start = stop
         self.offset += end
         self.next_line = number
@@ -138,17 +142,10 @@ class RolloutParser:
             match = _CALL_ID_RE.search(line, 0, HEAD)
             if match and match.group(1).decode() in self._calls_done:
                 return  # 0.169+ gave this command's result in an item_completed event
-        if obj is None and self._lean:
-            try:
-                typed = _lean_decode(line)
-            except msgspec.DecodeError:
-                pass    # not JSON, a wrong type, or a kind lean decoding leaves out: full way
-            else:
-                try:
-                    self.feed_lean(typed, number)
-                except _HANDLER_ERRORS as exc:
-                    self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
-                return
+        self._full(line, number, obj)
+
+    def _full(self, line: bytes, number: int, obj=None) -> None:
+        """Decode a line in full (orjson, then its Struct) and feed it; `obj` if decoded."""
         if obj is None:
             try:
                 obj = orjson.loads(line)
@@ -163,6 +160,37 @@ class RolloutParser:
             self.feed(obj, number)
         except _HANDLER_ERRORS as exc:  # a shape the schema let through: still one line
             self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+
+    def _lines_lean(self, lines: list[bytes], number: int) -> int:
+        """`_line` for each of `lines`, written out in one loop: this is the index's hot path.
+        Any line lean decoding refuses goes to `_full`, the full way."""
+        last_repeat, calls_done, feed = self._last_repeat, self._calls_done, self.feed_lean
+        for line in lines:
+            at = classify(line)
+            if at != SKIP:
+                if at >= 0:
+                    key = line[at:at + 12]
+                    body = line[at:]
+                    if last_repeat.get(key) == body:
+                        number += 1
+                        continue
+                    last_repeat[key] = body
+                if calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
+                    match = _CALL_ID_RE.search(line, 0, HEAD)
+                    if match and match.group(1).decode() in calls_done:
+                        number += 1
+                        continue
+                try:
+                    typed = _lean_decode(line)
+                except msgspec.DecodeError:
+                    self._full(line, number)
+                else:
+                    try:
+                        feed(typed, number)
+                    except _HANDLER_ERRORS as exc:
+                        self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+            number += 1
+        return number
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
