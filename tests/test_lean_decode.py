@@ -1,6 +1,6 @@
 """Lean decoding (the index) gives exactly what full decoding (the detail view) gives: on
 every real fixture, on lines mutated in every way the fuzz chain mutates them, and on the
-shapes where msgspec and orjson could part (unknown kinds, wrong types, bad UTF-8 in a
+shapes where msgspec and orjson could part ways (unknown kinds, wrong types, bad UTF-8 in a
 field no Struct names, an error without a message, null against absent)."""
 from __future__ import annotations
 
@@ -116,8 +116,9 @@ def test_odd_lines_read_the_same_lean_and_full(tmp_path, name, spacing):
 
 
 def test_bad_utf8_in_a_field_no_struct_names_is_corrupt_on_both_paths(tmp_path):
-    """msgspec skips such a field without checking it; orjson refuses the line. Such data
-    is read the full way, so the line is one corrupt line whichever path reads it."""
+    """msgspec skips such a field without checking it; orjson refuses the line. A line that
+    is not ASCII is checked first and read the full way if it is not UTF-8, so it is one
+    corrupt line whichever path reads it, and the lines around it are still read lean."""
     base = FILES[-1].read_bytes().rstrip(b"\n").split(b"\n")
     bad = (b'{"timestamp":"2026-11-22T03:51:20.000Z","type":"turn_context",'
            b'"payload":{"model":"m","unread":"\xff\xfe"}}')

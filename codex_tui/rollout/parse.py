@@ -41,14 +41,6 @@ _HANDLER_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, 
 _lean_decode = schema.lean_decode
 
 
-def _utf8(data: bytes) -> bool:
-    try:
-        data.decode()
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
 class RolloutParser:
     """Incremental rollout reader: call `feed_file` again after the file grows."""
 
@@ -57,7 +49,6 @@ class RolloutParser:
         self.keep_output = keep_output        # False: excerpts of failed commands only (index)
         # Lean decoding (schema.lean_decode) for the index; the same result, only faster.
         self.lean = (not keep_output) if lean is None else lean
-        self._lean = False                    # lean decoding for the data being read now
         self.offset = 0            # byte offset after the last complete line consumed
         self.next_line = 1
         self._calls: dict[str, int] = {}      # call_id -> index in session.commands
@@ -85,9 +76,6 @@ class RolloutParser:
             # so it is read again whole, exactly as a fresh read of the same bytes would.
             self._restore(self._before_tail)
         data = read_rollout(path, self.offset, max_bytes)
-        # msgspec does not check the UTF-8 of fields it skips, orjson refuses the line: such
-        # data is read the full way, so a line is refused exactly as the detail view does.
-        self._lean = self.lean and (data.isascii() or _utf8(data))
         end = data.rfind(b"\n") + 1
         number = self.next_line
         start = 0
@@ -96,7 +84,7 @@ class RolloutParser:
             if stop <= start:  # a single line longer than a slice
                 stop = data.find(b"\n", start) + 1
             lines = data[start:stop - 1].split(b"\n")
-            if self._lean:
+            if self.lean:
                 number = self._lines_lean(lines, number)
             else:
                 for line in lines:
@@ -181,8 +169,12 @@ class RolloutParser:
                         number += 1
                         continue
                 try:
+                    if not line.isascii():
+                        # msgspec does not check the UTF-8 of fields it skips, orjson
+                        # refuses the line: such a line is read the full way.
+                        line.decode()
                     typed = _lean_decode(line)
-                except msgspec.DecodeError:
+                except (msgspec.DecodeError, UnicodeDecodeError):
                     self._full(line, number)
                 else:
                     try:
@@ -219,7 +211,7 @@ class RolloutParser:
         """The parser `to_state` saved; ValueError for anything not exactly that."""
         parser = cls.__new__(cls)
         parser._restore(data)
-        parser.lean, parser._lean = not parser.keep_output, False
+        parser.lean = not parser.keep_output
         return parser
 
     def _restore(self, data: bytes) -> None:
