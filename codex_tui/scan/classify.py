@@ -67,8 +67,6 @@ def _first_match(pattern: re.Pattern[str] | None, lines: list[str]) -> str | Non
     """The last matching line: shell-profile noise comes first, the command's own error last."""
     if pattern is None:
         return None
-    if pattern.search("\n".join(lines)) is None:
-        return None    # one search of the whole text first (no pattern spans a newline)
     for line in reversed(lines):
         if pattern.search(line):
             return line.strip()
