@@ -90,7 +90,10 @@ ODD_LINES = {
     "git not an object": _env("session_meta", {"id": "x", "git": "main"}),
     "duplicate keys": None,   # written by hand below
     "usage record": _env("token_usage_record", {"usage": TOKENS}),
-    "big int in free text": _ev({"type": "task_complete", "error": {"code": 2 ** 64 - 1}}),
+    "u64 in an error": _ev({"type": "task_complete", "error": {"code": 2 ** 64 - 1}}),
+    "int beyond 64 bits in an error": _ev({"type": "task_complete", "error": {"code": 2 ** 70}}),
+    "int beyond 64 bits as the error": _ev({"type": "turn_complete", "error": -(2 ** 70)}),
+    "error with a message": _ev({"type": "task_complete", "error": {"message": "boom", "info": None}}),
     "legacy item": {"type": "message", "role": "user", "content": [{"type": "input_text", "text": "hi"}]},
 }
 
@@ -126,3 +129,17 @@ def test_bad_utf8_in_a_field_no_struct_names_is_corrupt_on_both_paths(tmp_path):
     path.write_bytes(b"\n".join(base[:3] + [bad] + base[3:]) + b"\n")
     assert_same(path)
     assert _read(path, True).session.corrupt_lines == [4]
+
+
+def test_known_difference_a_number_beyond_double_range_in_an_unread_field(tmp_path):
+    """The one known difference: orjson refuses a number that overflows a double (1e400)
+    wherever it is; msgspec skips fields no Struct names without reading their numbers, so
+    the index reads such a line and the detail view counts it corrupt. No JSON writer
+    Codex uses can write such a number."""
+    base = FILES[-1].read_bytes().rstrip(b"\n").split(b"\n")
+    odd = (b'{"timestamp":"2026-11-22T03:51:20.000Z","type":"turn_context",'
+           b'"payload":{"model":"m","unread":1e400}}')
+    path = tmp_path / "rollout-odd.jsonl"
+    path.write_bytes(b"\n".join(base[:3] + [odd] + base[3:]) + b"\n")
+    assert _read(path, True).session.corrupt_lines == []
+    assert _read(path, False).session.corrupt_lines == [4]

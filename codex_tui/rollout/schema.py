@@ -206,10 +206,17 @@ def _tagged(base: type, tag: str) -> type:
     return msgspec.defstruct(f"{base.__name__}_{tag}", [], bases=(base,), tag_field="type", tag=tag)
 
 
+class _LeanTaskComplete(TaskComplete):
+    # orjson reads an integer beyond 64 bits as a float, msgspec as an int; a free-form error
+    # is shown as text, so only these shapes of it are read lean, any other the full way.
+    error: str | dict[str, str | None] | None = None
+
+
+_LEAN_SCHEMAS = {"task_complete": _LeanTaskComplete, "turn_complete": _LeanTaskComplete}
 LEAN_EVENTS: dict[type, str] = {}    # lean payload class -> event type
 for _name, _schema in EVENTS.items():
     if _name not in FULL_EVENTS:
-        LEAN_EVENTS[_tagged(_schema, _name)] = _name
+        LEAN_EVENTS[_tagged(_LEAN_SCHEMAS.get(_name, _schema), _name)] = _name
 for _name in QUIET_EVENTS:
     LEAN_EVENTS[_tagged(_Object, _name)] = _name
 _Event = Union[tuple(LEAN_EVENTS)]
