@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -40,13 +41,19 @@ def ensure_corpus(path: Path, sessions: int, min_bytes: float) -> None:
                         "--sessions", str(sessions), "--min-bytes", str(min_bytes)], check=True)
 
 
-def timed(cmd: list[str], env: dict, out: Path) -> float:
+CPU: dict[str, list[float]] = {}    # CPU seconds (user + system, the process and its children)
+
+
+def timed(cmd: list[str], env: dict, out: Path, name: str = "") -> float:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     with open(out, "wb") as handle:
         proc = subprocess.run(cmd, env=env, stdout=handle, stderr=subprocess.PIPE)
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if proc.returncode != 0:
         raise SystemExit(f"{cmd[0]} failed: {proc.stderr.decode()[-2000:]}")
+    CPU.setdefault(name, []).append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
     return elapsed
 
 
@@ -106,13 +113,15 @@ def main() -> None:
     native = BENCH / "ccusage" / "node_modules" / "@ccusage" / "ccusage-linux-x64" / "bin" / "ccusage"
     cc, cc_native, cold, warm = [], [], [], []
     for run in range(args.runs):
-        cc.append(timed(theirs_cmd, env, work / "ccusage.json"))
+        cc.append(timed(theirs_cmd, env, work / "ccusage.json", "ccusage"))
         if native.exists():
             cc_native.append(timed([str(native), *theirs_cmd[1:]], env, work / "ccusage-native.json"))
         cache = work / f"cache-{run}"
         env_run = dict(env, CODEX_TUI_CACHE_DIR=str(cache))
-        cold.append(timed(ours_cmd, env_run, work / "ours.json"))
-        warm.append(timed(ours_cmd, env_run, work / "ours-warm.json"))
+        cold.append(timed(ours_cmd, env_run, work / "ours.json", "cold"))
+        warm.append(timed(ours_cmd, env_run, work / "ours-warm.json", "warm"))
+        print(f"run {run + 1}: ccusage {cc[-1]:.3f}s, cold {cold[-1]:.3f}s ({cold[-1] / cc[-1]:.2f}x), "
+              f"warm {warm[-1]:.3f}s ({warm[-1] / cc[-1]:.3f}x)", flush=True)
         shutil.rmtree(cache, ignore_errors=True)
     ours = json.loads((work / "ours.json").read_bytes())
     theirs = json.loads((work / "ccusage.json").read_bytes())
@@ -124,6 +133,8 @@ def main() -> None:
         print(f"ccusage native binary alone:       median {m(cc_native):.3f}s")
     print(f"codex-tui cold (empty cache):      median {m(cold):.3f}s  ratio {m(cold) / m(cc):.2f}x  (goal <= 1.0x)")
     print(f"codex-tui warm (nothing changed):  median {m(warm):.3f}s  ratio {m(warm) / m(cc):.3f}x (goal <= 0.1x)")
+    print(f"CPU seconds (user+sys), medians: ccusage {m(CPU['ccusage']):.2f}, cold {m(CPU['cold']):.2f}, "
+          f"warm {m(CPU['warm']):.2f}  (the machine's other load moves wall times, less so these)")
     print(f"token totals: {checked} ccusage sessions compared with {total} codex-tui sessions, "
           f"{len(bad)} mismatches")
     for line in bad[:10]:

@@ -36,31 +36,49 @@ class LogSource:
         self._index: SessionIndex | None = None
         self._rows: dict[str, tuple] = {}   # path -> ((size, mtime_ns, status), row)
 
-    def load(self, liveness=None) -> Loaded:
+    def load(self, liveness=None, progress=None) -> Loaded:
         """All selected sessions as rows. Rows of files unchanged since the last call are
         reused, so a refresh after one rollout grew costs little more than the file scan.
-        `liveness` (appserver.liveness.Liveness) decides "live" exactly where it can."""
-        selection = load_sessions(self.sources, self.days, self.use_cache, now=config.now(),
-                                  index=self._index)
-        selection.liveness = liveness
-        index = self._index = selection.index
+        `liveness` (appserver.liveness.Liveness) decides "live" exactly where it can.
+        `progress(done, total, rows)`: while a large first index runs, the rows indexed so
+        far (a new list each call)."""
         home = str(Path.home())
+        known = dict(self._rows)    # rows made before, and those made as batches land
+        so_far: list[LogRow] = []
+        on_batch = None
+        if progress is not None:
+            def on_batch(done: int, total: int, batch) -> None:
+                batch.liveness = liveness
+                for path in batch.paths:
+                    known[path] = self._row(batch, path, home, known)
+                    so_far.append(known[path][1])
+                progress(done, total, list(so_far))
+
+        selection = load_sessions(self.sources, self.days, self.use_cache, now=config.now(),
+                                  index=self._index, progress=on_batch)
+        selection.liveness = liveness
+        self._index = selection.index
         rows: list[LogRow] = []
         cache: dict[str, tuple] = {}
         for path in selection.paths:
-            entry = index.entries[path]
-            status = selection.status(path)
-            key = (entry["size"], entry["mtime_ns"], status)
-            known = self._rows.get(path)
-            if known is not None and known[0] == key:
-                row = known[1]
-            else:
-                row = row_from_summary(orjson.loads(selection.summary_bytes(path)), home,
-                                       search=index.search_text(path))
-            cache[path] = (key, row)
-            rows.append(row)
+            cache[path] = self._row(selection, path, home, known)
+            rows.append(cache[path][1])
         self._rows = cache
         return Loaded(rows, list(selection.warnings))
+
+    @staticmethod
+    def _row(selection, path: str, home: str, known: dict) -> tuple[tuple, LogRow]:
+        """(key, row) for one session; the row made before when its file and status are
+        unchanged."""
+        index = selection.index
+        entry = index.entries[path]
+        key = (entry["size"], entry["mtime_ns"], selection.status(path))
+        before = known.get(path)
+        if before is not None and before[0] == key:
+            return before
+        row = row_from_summary(orjson.loads(selection.summary_bytes(path)), home,
+                               search=index.search_text(path))
+        return key, row
 
     def watch_paths(self) -> list[Path]:
         """Existing folders to watch: each root, or its nearest existing parent."""

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import orjson
@@ -38,6 +39,36 @@ def sources_from_args(args) -> Sources:
         dev_root = base.dev_root
     return Sources(sessions_roots=list(args.sessions_root) or base.sessions_roots, dev_root=dev_root,
                    max_rollout_bytes=base.max_rollout_bytes)
+
+
+@contextmanager
+def index_progress(stream=None):
+    """A `progress` callback for load_sessions that draws a Rich progress bar on stderr
+    while a large first index runs, or None when stderr is not a terminal (pipes, CI, logs
+    stay clean). Nothing is drawn when the index needs no large read."""
+    stream = sys.stderr if stream is None else stream
+    if not stream.isatty():
+        yield None
+        return
+    bar = None
+
+    def landed(done: int, total: int, batch) -> None:
+        nonlocal bar
+        if bar is None:
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+            bar = Progress("indexing sessions", BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                           console=Console(file=stream), transient=True)
+            bar.start()
+            bar.add_task("index", total=total)
+        bar.update(bar.task_ids[0], completed=done, total=total)
+
+    try:
+        yield landed
+    finally:
+        if bar is not None:
+            bar.stop()
 
 
 def print_json(obj) -> None:

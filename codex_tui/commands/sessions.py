@@ -6,15 +6,16 @@ import sys
 import orjson
 
 from codex_tui import config, exit_codes
-from codex_tui.commands.common import cli_settings, short_path, sources_from_args
+from codex_tui.commands.common import cli_settings, index_progress, short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
 from codex_tui.sanitize import json_bytes, safe, safe_text
 
 
 def run_sessions(args) -> int:
     days = args.days if args.days is not None else (cli_settings(args).days or None)
-    selection = load_sessions(sources_from_args(args), days, use_cache=not args.no_cache,
-                              now=config.now())
+    with index_progress() as progress:
+        selection = load_sessions(sources_from_args(args), days, use_cache=not args.no_cache,
+                                  now=config.now(), progress=progress)
     print_warnings(selection)
     if args.json:
         write_json(selection)

@@ -120,16 +120,24 @@ def _started(meta: dict) -> str:
 
 
 def load_sessions(sources: Sources, days: float | None = None, use_cache: bool = True,
-                  now: float | None = None, index: SessionIndex | None = None) -> Selection:
+                  now: float | None = None, index: SessionIndex | None = None,
+                  progress=None) -> Selection:
     """Refresh the index over `sources` and select sessions started within `days`.
-    Pass the `index` of an earlier call to refresh it in memory (a long-running view)."""
+    Pass the `index` of an earlier call to refresh it in memory (a long-running view).
+    `progress(done, total, batch)`: called while a large first index runs, `batch` being a
+    Selection of the sessions just indexed (see SessionIndex.refresh)."""
     now = time.time() if now is None else now
     if index is None:
         index = SessionIndex(config.cache_dir() if use_cache else None,
                              max_bytes=sources.max_rollout_bytes)
     index.max_bytes = sources.max_rollout_bytes
-    paths = index.refresh(find_rollouts(sources))
     cutoff = cutoff_iso(days, now)
+
+    def landed(done: int, total: int, ready: list[str]) -> None:
+        chosen = [p for p in ready if cutoff is None or _started(index.meta(p)) >= cutoff]
+        progress(done, total, Selection(index, chosen, now, index.stats))
+
+    paths = index.refresh(find_rollouts(sources), progress=landed if progress else None)
     keyed = [(_started(index.meta(p)), p) for p in paths]
     chosen = [p for started, p in sorted(keyed, reverse=True) if cutoff is None or started >= cutoff]
     warnings = [f"{path}: unreadable: {why}" for path, why in index.stats.unreadable]

@@ -16,6 +16,7 @@ from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 import orjson
 
@@ -28,6 +29,10 @@ from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 # redacted whole before any cut
 INDEX_VERSION = 9
 _PARALLEL_MIN_FILES = 24
+# Progress is reported when a refresh reads at least this many files whole (a first index),
+# in about this many steps.
+PROGRESS_MIN_FILES = 24
+_PROGRESS_STEPS = 25
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
 RESUMABLE_SECONDS = 2 * 86400
@@ -81,8 +86,11 @@ class SessionIndex:
         self._load()
 
     # ---- public ----------------------------------------------------------------------------
-    def refresh(self, paths: list[str]) -> list[str]:
-        """Bring the index up to date with `paths`; return those now indexed."""
+    def refresh(self, paths: list[str], progress=None) -> list[str]:
+        """Bring the index up to date with `paths`; return those now indexed.
+        `progress(done, total, ready)`, when given, is called as batches of a large read
+        land (at least PROGRESS_MIN_FILES files read whole): `ready` are the paths just
+        indexed, whose summaries can be read already."""
         stats = RefreshStats(files=len(paths))
         wanted: dict[str, tuple[int, int]] = {}
         for path in paths:
@@ -127,12 +135,22 @@ class SessionIndex:
                 stats.appended += 1
                 self._store(path, wanted[path], _summarize(parser, self.resumable_seconds), parsers,
                             parser)
-            for path, result, error in self._parse_many(todo_full):
+            total = len(todo_full)
+            if progress is None or total < PROGRESS_MIN_FILES:
+                progress = None
+            step = max(8, total // _PROGRESS_STEPS)
+            ready: list[str] = []
+            for done, (path, result, error) in enumerate(self._parse_many(todo_full), 1):
                 if error:
                     stats.unreadable.append((path, error))
-                    continue
-                stats.parsed += 1
-                self._store(path, wanted[path], result, parsers)
+                else:
+                    stats.parsed += 1
+                    self._store(path, wanted[path], result, parsers)
+                    if progress is not None:
+                        ready.append(path)
+                if progress is not None and (done % step == 0 or done == total):
+                    progress(done, total, ready)
+                    ready = []
             if parsers.broken:
                 self._note(f"{parsers.broken} stored parser states failed their checks; "
                            "those rollouts were read again whole")
@@ -191,17 +209,22 @@ class SessionIndex:
         return self._parsers.get(path)
 
     # ---- parsing ---------------------------------------------------------------------------
-    def _parse_many(self, paths: list[str]) -> list[tuple[str, object, str | None]]:
+    def _parse_many(self, paths: list[str]) -> Iterator[tuple[str, object, str | None]]:
+        """(path, result, error) for each path, as each lands."""
         parse = partial(_parse_one, resumable_seconds=self.resumable_seconds,
                         max_bytes=self.max_bytes)
         if len(paths) < _PARALLEL_MIN_FILES or self.workers < 2:
-            return [parse(p) for p in paths]
+            yield from map(parse, paths)
+            return
         from concurrent.futures import ProcessPoolExecutor
+
+        import codex_tui.index.summary  # noqa: F401 - loaded once here, before the workers fork
+        import codex_tui.rollout.parse  # noqa: F401
 
         # Largest first so one big file does not finish last on an otherwise idle core.
         paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
         with ProcessPoolExecutor(self.workers) as pool:
-            return list(pool.map(parse, paths, chunksize=8))
+            yield from pool.map(parse, paths, chunksize=8)
 
     def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: ParserStore,
                parser=None) -> None:

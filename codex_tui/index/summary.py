@@ -1,6 +1,9 @@
 """The JSON-ready summary of a session that the index caches and every view lists."""
 from __future__ import annotations
 
+import os
+from functools import lru_cache
+
 from codex_tui.rollout.model import IN_PROGRESS, Session
 from codex_tui.scan.classify import classify_session
 
@@ -64,13 +67,22 @@ def search_text(session: Session) -> str:
 
 
 def skills_used(session: Session) -> list[str]:
-    from codex_tui import config
     from codex_tui.scan.skills import SkillFinder
 
-    finder = SkillFinder([config.default_skills_root(), config.codex_home() / "skills"])
+    finder = SkillFinder(_skill_roots(os.environ.get("CODEX_TUI_SKILLS_ROOT"),
+                                      os.environ.get("CODEX_HOME"), os.environ.get("HOME")))
     names: list[str] = []
     for command in session.commands:
         for skill in finder.skills_in(command.command):
             if skill.name not in names:
                 names.append(skill.name)
     return names
+
+
+@lru_cache(maxsize=4)
+def _skill_roots(*environment) -> list:
+    """The skills roots for these environment values (worked out once per index, not per
+    session: it is a good part of a summary's cost)."""
+    from codex_tui import config
+
+    return [config.default_skills_root(), config.codex_home() / "skills"]

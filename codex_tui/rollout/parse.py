@@ -9,13 +9,14 @@ import re
 
 import msgspec
 import orjson
+from msgspec import UNSET
 
 from codex_tui.redact import redact
 from codex_tui.rollout import commands as cmds
 from codex_tui.rollout import schema
 from codex_tui.rollout.model import (ABORTED, COMPLETED, FAILED, IN_PROGRESS, Command, Failure,
                                      Session, TokenUsage, Turn)
-from codex_tui.rollout.prefilter import HEAD, REPEATS, TYPE, skippable
+from codex_tui.rollout.prefilter import HEAD, SKIP, classify
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, ZST_SUFFIX, read_rollout
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
@@ -35,14 +36,19 @@ _INJECTED_PREFIXES = ("<environment_context", "<user_instructions", "# AGENTS.md
 
 
 _SLICE = 1 << 20
+_HANDLER_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError,
+                   RecursionError)
+_lean_decode = schema.lean_decode
 
 
 class RolloutParser:
     """Incremental rollout reader: call `feed_file` again after the file grows."""
 
-    def __init__(self, path: str, keep_output: bool = True):
+    def __init__(self, path: str, keep_output: bool = True, lean: bool | None = None):
         self.session = Session(path=path)
         self.keep_output = keep_output        # False: excerpts of failed commands only (index)
+        # Lean decoding (schema.lean_decode) for the index; the same result, only faster.
+        self.lean = (not keep_output) if lean is None else lean
         self.offset = 0            # byte offset after the last complete line consumed
         self.next_line = 1
         self._calls: dict[str, int] = {}      # call_id -> index in session.commands
@@ -64,7 +70,7 @@ class RolloutParser:
         path = self.session.path
         zst = path.endswith(ZST_SUFFIX)
         if zst:
-            self.__init__(path, self.keep_output)  # compressed archives: always read whole
+            self.__init__(path, self.keep_output, self.lean)  # archives: always read whole
         elif self._before_tail is not None:
             # The last line was read before its newline: go back to the state before it,
             # so it is read again whole, exactly as a fresh read of the same bytes would.
@@ -77,9 +83,13 @@ class RolloutParser:
             stop = data.rfind(b"\n", start, min(end, start + _SLICE)) + 1
             if stop <= start:  # a single line longer than a slice
                 stop = data.find(b"\n", start) + 1
-            for line in data[start:stop - 1].split(b"\n"):
-                self._line(line, number)
-                number += 1
+            lines = data[start:stop - 1].split(b"\n")
+            if self.lean:
+                number = self._lines_lean(lines, number)
+            else:
+                for line in lines:
+                    self._line(line, number)
+                    number += 1
             start = stop
         self.offset += end
         self.next_line = number
@@ -107,20 +117,23 @@ class RolloutParser:
         self.session.lines = number
 
     def _line(self, line: bytes, number: int, obj=None) -> None:
-        head = line[:HEAD]
-        if skippable(head):
+        at = classify(line)
+        if at == SKIP:
             return
-        at = head.find(TYPE, 14) + len(TYPE)
-        if head.startswith(REPEATS, at):
-            key = head[at:at + 12]
+        if at >= 0:
+            key = line[at:at + 12]
             body = line[at:]
             if self._last_repeat.get(key) == body:
                 return  # the same token_count or turn_context again: nothing new
             self._last_repeat[key] = body
-        if self._calls_done and _WEAK_OUTPUT in head:
-            match = _CALL_ID_RE.search(head)
+        if self._calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
+            match = _CALL_ID_RE.search(line, 0, HEAD)
             if match and match.group(1).decode() in self._calls_done:
                 return  # 0.169+ gave this command's result in an item_completed event
+        self._full(line, number, obj)
+
+    def _full(self, line: bytes, number: int, obj=None) -> None:
+        """Decode a line in full (orjson, then its Struct) and feed it; `obj` if decoded."""
         if obj is None:
             try:
                 obj = orjson.loads(line)
@@ -133,9 +146,43 @@ class RolloutParser:
             return
         try:
             self.feed(obj, number)
-        except (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError,
-                RecursionError) as exc:  # a shape the schema let through: still one line
+        except _HANDLER_ERRORS as exc:  # a shape the schema let through: still one line
             self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+
+    def _lines_lean(self, lines: list[bytes], number: int) -> int:
+        """`_line` for each of `lines`, written out in one loop: this is the index's hot path.
+        Any line lean decoding refuses goes to `_full`, the full way."""
+        last_repeat, calls_done, feed = self._last_repeat, self._calls_done, self.feed_lean
+        for line in lines:
+            at = classify(line)
+            if at != SKIP:
+                if at >= 0:
+                    key = line[at:at + 12]
+                    body = line[at:]
+                    if last_repeat.get(key) == body:
+                        number += 1
+                        continue
+                    last_repeat[key] = body
+                if calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
+                    match = _CALL_ID_RE.search(line, 0, HEAD)
+                    if match and match.group(1).decode() in calls_done:
+                        number += 1
+                        continue
+                try:
+                    if not line.isascii():
+                        # msgspec does not check the UTF-8 of fields it skips, orjson
+                        # refuses the line: such a line is read the full way.
+                        line.decode()
+                    typed = _lean_decode(line)
+                except (msgspec.DecodeError, UnicodeDecodeError):
+                    self._full(line, number)
+                else:
+                    try:
+                        feed(typed, number)
+                    except _HANDLER_ERRORS as exc:
+                        self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+            number += 1
+        return number
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
@@ -164,6 +211,7 @@ class RolloutParser:
         """The parser `to_state` saved; ValueError for anything not exactly that."""
         parser = cls.__new__(cls)
         parser._restore(data)
+        parser.lean = not parser.keep_output
         return parser
 
     def _restore(self, data: bytes) -> None:
@@ -194,95 +242,127 @@ class RolloutParser:
         if kind in ENVELOPE_TYPES:
             if not isinstance(payload, dict):
                 return self._invalid(line, _expected("object", payload, "$.payload"))
-            why = schema.problem(kind, payload)
-            if why:
-                return self._invalid(line, why)
-            if self._replaying and kind != "session_meta":
-                # Releases that copy the parent's lines into a fork: they end where the
-                # fork's own activity (stamped after the fork was made) begins.
-                if not (ts and self.session.started_at and ts > self.session.started_at):
-                    return
-                self._replaying = False
-            if ts:
-                if self.session.started_at is None:
-                    self.session.started_at = ts
-                self.session.ended_at = ts
+            p = schema.typed(kind, payload)
+            if p.__class__ is str:
+                return self._invalid(line, p)
+            if not self._stamp(kind, ts):
+                return
+            if kind == "event_msg":
+                event = payload.get("type")
+                handler = _EVENT_HANDLERS.get(event)
+                if handler:
+                    # error events are read whole (an error with no message is shown as is)
+                    handler(self, payload if event in schema.FULL_EVENTS else p, line, ts)
+                return
             handler = _ENVELOPE_HANDLERS.get(kind)
             if handler:
-                handler(self, payload, line, ts)
+                handler(self, p, line, ts)
         elif kind in LEGACY_ITEM_TYPES:
-            why = schema.problem("response_item", obj, "$")
-            if why:
-                return self._invalid(line, why)
-            self.on_response_item(obj, line, None)
+            p = schema.typed("response_item", obj, "$")
+            if p.__class__ is str:
+                return self._invalid(line, p)
+            self.on_response_item(p, line, None)
         elif "record_type" in obj:
             pass  # 0.2x state snapshots carry nothing we report
         elif kind is None and line == 1 and "id" in obj:
-            why = schema.problem("session_meta", obj, "$")
-            if why:
-                return self._invalid(line, why)
-            self.on_session_meta(obj, line, None)  # 0.2x: bare meta on the first line
+            p = schema.typed("session_meta", obj, "$")
+            if p.__class__ is str:
+                return self._invalid(line, p)
+            self.on_session_meta(p, line, None)  # 0.2x: bare meta on the first line
         else:
             self.session.unknown_lines += 1
 
-    def on_session_meta(self, p: dict, line: int, ts) -> None:
+    def feed_lean(self, obj, line: int) -> None:
+        """A line `schema.lean_decode` read: the same steps as `feed`, on typed fields only."""
+        kind, handler = _LEAN_DISPATCH[obj.__class__]
+        ts = obj.timestamp
+        if self._replaying or not ts:
+            if not self._stamp(kind, ts):
+                return
+        else:   # what _stamp does, inline: this runs for nearly every line
+            s = self.session
+            if s.started_at is None:
+                s.started_at = ts
+            s.ended_at = ts
+        p = obj.payload
+        if handler is None:   # an event: its handler goes by the payload's type
+            handler = _LEAN_EVENT_HANDLERS[p.__class__]
+        if handler:
+            handler(self, p, line, ts)
+
+    def _stamp(self, kind: str, ts) -> bool:
+        """Note the line's time; False for a parent's line replayed into a fork."""
         s = self.session
-        meta_id = str(p.get("id") or p.get("session_id") or "")
+        if self._replaying and kind != "session_meta":
+            # Releases that copy the parent's lines into a fork: they end where the
+            # fork's own activity (stamped after the fork was made) begins.
+            if not (ts and s.started_at and ts > s.started_at):
+                return False
+            self._replaying = False
+        if ts:
+            if s.started_at is None:
+                s.started_at = ts
+            s.ended_at = ts
+        return True
+
+    # Handlers read the Structs of schema.py, from either path (lean or full decoding).
+    def on_session_meta(self, p: schema.SessionMeta, line: int, ts) -> None:
+        s = self.session
+        meta_id = str(p.id or p.session_id or "")
         if s.id and meta_id and meta_id != s.id:
             # A later meta with another id is the parent's, replayed into a fork.
             self._replaying = True
             s.parent_id = s.parent_id or meta_id
             return
         s.id = s.id or meta_id
-        s.started_at = p.get("timestamp") or s.started_at
-        s.cwd = redact(p.get("cwd")) or s.cwd   # a path is user text: it may hold a secret
-        s.originator = p.get("originator") or s.originator
-        s.cli_version = p.get("cli_version") or s.cli_version
-        source = p.get("source")
+        s.started_at = p.timestamp or s.started_at
+        s.cwd = redact(p.cwd) or s.cwd   # a path is user text: it may hold a secret
+        s.originator = p.originator or s.originator
+        s.cli_version = p.cli_version or s.cli_version
+        source = p.source
         if isinstance(source, dict):
             source = next(iter(source), "")
         s.source = str(source or s.source or "")
-        forked = p.get("forked_from_id") or p.get("forked_from")
+        forked = p.forked_from_id or p.forked_from
         if forked:
             s.forked_from = str(forked)
             s.parent_id = s.parent_id or str(forked)
-        parent = p.get("parent_thread_id") or p.get("parent_id")
+        parent = p.parent_thread_id or p.parent_id
         if parent:
             s.parent_id = str(parent)
-        git = p.get("git") or {}
-        if isinstance(git, dict):
-            s.git_branch = redact(git.get("branch")) or s.git_branch
-            s.git_commit = git.get("commit_hash") or s.git_commit
-            s.git_repo = redact(git.get("repository_url")) or s.git_repo
+        git = p.git
+        if git is not None:
+            s.git_branch = redact(git.branch) or s.git_branch
+            s.git_commit = git.commit_hash or s.git_commit
+            s.git_repo = redact(git.repository_url) or s.git_repo
 
-    def on_turn_context(self, p: dict, line: int, ts) -> None:
-        policy = p.get("sandbox_policy")
+    def on_turn_context(self, p: schema.TurnContext, line: int, ts) -> None:
+        policy = p.sandbox_policy
         if isinstance(policy, dict):
             mode = policy.get("mode") or policy.get("type") or ""
             self._sandboxed = mode in ("read-only", "workspace-write")
-        model = p.get("model")
+        model = p.model
         if model and model not in self.session.models:
             self.session.models.append(model)
-        if p.get("cwd") and not self.session.cwd:
-            self.session.cwd = redact(p["cwd"])
+        if p.cwd and not self.session.cwd:
+            self.session.cwd = redact(p.cwd)
 
-    def on_compacted(self, p: dict, line: int, ts) -> None:
+    def on_compacted(self, p, line: int, ts) -> None:
         self.session.compactions += 1
 
-    def on_usage_record(self, p: dict, line: int, ts) -> None:
+    def on_usage_record(self, p: schema.UsageRecord, line: int, ts) -> None:
         if not self._token_events:
-            self._set_total(TokenUsage.from_codex(p.get("thread_token_usage")),
-                            TokenUsage.from_codex(p.get("usage")))
+            self._set_total(_usage(p.thread_token_usage), _usage(p.usage))
 
     # ---- response items ------------------------------------------------------------------
-    def on_response_item(self, p: dict, line: int, ts) -> None:
-        kind = p.get("type")
+    def on_response_item(self, p: schema.ResponseItem, line: int, ts) -> None:
+        kind = p.type
         if kind == "message":
-            text = _message_text(p.get("content"))
-            if p.get("role") == "user":
+            text = _message_text(p.content)
+            if p.role == "user":
                 if text and not text.lstrip().startswith(_INJECTED_PREFIXES):
                     self._on_prompt(text, line, ts)
-            elif p.get("role") == "assistant":
+            elif p.role == "assistant":
                 turn = self._turn(line, ts)
                 if text:
                     turn.agent_messages.append(redact(text)[:MESSAGE_CHARS])
@@ -291,25 +371,25 @@ class RolloutParser:
         elif kind in ("function_call", "local_shell_call", "custom_tool_call"):
             self._on_call(p, line, ts)
         elif kind in ("function_call_output", "custom_tool_call_output"):
-            index = self._calls.get(str(p.get("call_id")))
+            index = self._calls.get(str(p.call_id))
             if index is not None:
-                exit_code, duration, text, truncated = cmds.parse_output(p.get("output"))
+                exit_code, duration, text, truncated = cmds.parse_output(p.output)
                 self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
 
-    def _on_call(self, p: dict, line: int, ts) -> None:
-        name = p.get("name") or ("local_shell" if p.get("type") == "local_shell_call" else "")
+    def _on_call(self, p: schema.ResponseItem, line: int, ts) -> None:
+        name = p.name or ("local_shell" if p.type == "local_shell_call" else "")
         tools = self.session.tool_calls
         tools[name] = tools.get(name, 0) + 1
-        if p.get("type") == "local_shell_call":
-            text = cmds.argv_text((p.get("action") or {}).get("command"))
+        if p.type == "local_shell_call":
+            text = cmds.argv_text((p.action or {}).get("command"))
         else:
-            text = cmds.command_text(name, p.get("arguments"))
+            text = cmds.command_text(name, p.arguments)
         if text is None:
             return
         turn = self._turn(line, ts)
         if not self._task_events:
             turn.status = IN_PROGRESS
-        call_id = str(p.get("call_id") or p.get("id") or f"line-{line}")
+        call_id = str(p.call_id or p.id or f"line-{line}")
         self._calls[call_id] = len(self.session.commands)
         turn.commands.append(len(self.session.commands))
         self.session.commands.append(Command(call_id=call_id, command=redact(text), line=line,
@@ -335,36 +415,32 @@ class RolloutParser:
         c.line = line
 
     # ---- events --------------------------------------------------------------------------
-    def on_event(self, p: dict, line: int, ts) -> None:
-        kind = p.get("type")
-        handler = _EVENT_HANDLERS.get(kind)
-        if handler:
-            handler(self, p, line, ts)
-
-    def ev_task_started(self, p: dict, line: int, ts) -> None:
+    def ev_task_started(self, p: schema.TaskStarted, line: int, ts) -> None:
         self._task_events = True
         self._new_turn(line, ts)
         self._turn_from_task = True
-        window = p.get("model_context_window")
+        window = p.model_context_window
         if window:
             self.session.context_window = int(window)
 
-    def ev_task_complete(self, p: dict, line: int, ts) -> None:
+    def ev_task_complete(self, p: schema.TaskComplete, line: int, ts) -> None:
         self._task_events = True
         turn = self._turn(line, ts)
         turn.ended_at = ts
-        error = p.get("error")
+        error = p.error
         if error:
             self._turn_failed(turn, _error_text(error), line)
         elif turn.status == IN_PROGRESS:
             turn.status = COMPLETED
-        turn.duration_ms = p.get("duration_ms", turn.duration_ms)
-        turn.first_token_ms = p.get("time_to_first_token_ms", turn.first_token_ms)
-        last = p.get("last_agent_message")
+        if p.duration_ms is not UNSET:
+            turn.duration_ms = p.duration_ms
+        if p.time_to_first_token_ms is not UNSET:
+            turn.first_token_ms = p.time_to_first_token_ms
+        last = p.last_agent_message
         if last and not turn.agent_messages:
             turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS])
 
-    def ev_error(self, p: dict, line: int, ts) -> None:
+    def ev_error(self, p: dict, line: int, ts) -> None:   # the whole payload (FULL_EVENTS)
         turn = self._turn(line, ts)
         self._turn_failed(turn, _error_text(p.get("message") or p), line)
 
@@ -375,44 +451,43 @@ class RolloutParser:
         self.session.event_failures.append(
             Failure("stream_error", "", None, message, line, True, turn.index))
 
-    def ev_turn_aborted(self, p: dict, line: int, ts) -> None:
+    def ev_turn_aborted(self, p: schema.TurnAborted, line: int, ts) -> None:
         turn = self._turn(line, ts)
         turn.status = ABORTED
         turn.ended_at = ts
-        turn.error = "aborted: " + str(p.get("reason") or "interrupted")
+        turn.error = "aborted: " + str(p.reason or "interrupted")
         self.session.event_failures.append(
             Failure("turn_aborted", "", None, turn.error, line, False, turn.index))
 
-    def ev_token_count(self, p: dict, line: int, ts) -> None:
-        info = p.get("info")
-        if not isinstance(info, dict):
+    def ev_token_count(self, p: schema.TokenCount, line: int, ts) -> None:
+        info = p.info
+        if info is None:
             return
         self._token_events = True
-        if info.get("model_context_window"):
-            self.session.context_window = int(info["model_context_window"])
-        self._set_total(TokenUsage.from_codex(info.get("total_token_usage")),
-                        TokenUsage.from_codex(info.get("last_token_usage")))
+        if info.model_context_window:
+            self.session.context_window = int(info.model_context_window)
+        self._set_total(_usage(info.total_token_usage), _usage(info.last_token_usage))
 
-    def ev_exec_end(self, p: dict, line: int, ts) -> None:
-        index = self._calls.get(str(p.get("call_id")))
+    def ev_exec_end(self, p: schema.ExecEnd, line: int, ts) -> None:
+        index = self._calls.get(str(p.call_id))
         if index is None:
             return
-        text = p.get("aggregated_output") or p.get("formatted_output") or \
-            "\n".join(x for x in (p.get("stdout"), p.get("stderr")) if x)
-        self._set_result(index, line, p.get("exit_code"), cmds.duration_seconds(p.get("duration")),
+        text = p.aggregated_output or p.formatted_output or \
+            "\n".join(x for x in (p.stdout, p.stderr) if x)
+        self._set_result(index, line, p.exit_code, cmds.duration_seconds(p.duration),
                          str(text or ""), False)
 
-    def ev_item_completed(self, p: dict, line: int, ts) -> None:
-        item = p.get("item") or {}
-        if item.get("type") == "CommandExecution":
-            index = self._calls.get(str(item.get("id")))
+    def ev_item_completed(self, p: schema.ItemCompleted, line: int, ts) -> None:
+        item = p.item
+        if item is not None and item.type == "CommandExecution":
+            index = self._calls.get(str(item.id))
             if index is not None:
-                self._set_result(index, line, item.get("exit_code"),
-                                 cmds.duration_seconds(item.get("duration")),
-                                 str(item.get("aggregated_output") or ""), False)
+                self._set_result(index, line, item.exit_code,
+                                 cmds.duration_seconds(item.duration),
+                                 str(item.aggregated_output or ""), False)
         # ContextCompaction items repeat the `compacted` line: counted there once.
 
-    def ev_context_compacted(self, p: dict, line: int, ts) -> None:
+    def ev_context_compacted(self, p, line: int, ts) -> None:
         self.session.compactions += 1
 
     # ---- helpers -------------------------------------------------------------------------
@@ -497,11 +572,23 @@ def _expected(kind: str, value, where: str) -> str:
     return f"Expected `{kind}`, got `{type(value).__name__}` - at `{where}`"
 
 
+def _usage(raw: schema.Usage | None) -> TokenUsage:
+    """Codex's TokenUsage shape (input_tokens, cached_input_tokens, ...), absent = 0."""
+    if raw is None:
+        return TokenUsage()
+    return TokenUsage(raw.input_tokens or 0, raw.cached_input_tokens or 0, raw.output_tokens or 0,
+                      raw.reasoning_output_tokens or 0, raw.total_tokens or 0)
+
+
 def _message_text(content) -> str:
     if isinstance(content, str):
         return content
     if not isinstance(content, list):
         return ""
+    if len(content) == 1:    # the usual case, without the join
+        part = content[0]
+        text = part.get("text") if isinstance(part, dict) else None
+        return text if isinstance(text, str) else ""
     return "\n".join(part.get("text", "") for part in content
                      if isinstance(part, dict) and isinstance(part.get("text"), str))
 
@@ -520,7 +607,6 @@ def _error_text(error) -> str:
 _ENVELOPE_HANDLERS = {
     "session_meta": RolloutParser.on_session_meta,
     "response_item": RolloutParser.on_response_item,
-    "event_msg": RolloutParser.on_event,
     "turn_context": RolloutParser.on_turn_context,
     "compacted": RolloutParser.on_compacted,
     "token_usage_record": RolloutParser.on_usage_record,
@@ -543,3 +629,9 @@ _EVENT_HANDLERS = {
 def parse_file(path: str) -> Session:
     """Parse a whole rollout file into a Session."""
     return RolloutParser(path).feed_file().session
+
+# Lean decoding: line class -> (envelope kind, handler; None for events, "" for no handler),
+# and event payload class -> handler ("" for none).
+_LEAN_DISPATCH = {cls: (kind, None if kind == "event_msg" else _ENVELOPE_HANDLERS.get(kind, ""))
+                  for cls, kind in schema.LEAN_LINES.items()}
+_LEAN_EVENT_HANDLERS = {cls: _EVENT_HANDLERS.get(name, "") for cls, name in schema.LEAN_EVENTS.items()}

@@ -8,9 +8,10 @@ are declared; anything else on a line is ignored, so a newer Codex adding fields
 """
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Union
 
 import msgspec
+from msgspec import UNSET, UnsetType
 
 # No single request, nor a session's running total, comes near a trillion tokens; a count
 # above that (2^64-1, 1e30) or below zero is a broken line, not usage to sum.
@@ -84,8 +85,9 @@ class TaskStarted(_Payload):
 
 class TaskComplete(_Payload):
     error: Any = None
-    duration_ms: Millis | None = None
-    time_to_first_token_ms: Millis | None = None
+    # UNSET when absent: an absent duration keeps the turn's, a null one clears it.
+    duration_ms: Millis | None | UnsetType = UNSET
+    time_to_first_token_ms: Millis | None | UnsetType = UNSET
     last_agent_message: Text = None
 
 
@@ -146,25 +148,105 @@ EVENTS: dict[str, type] = {
 }
 
 
-def problem(kind: str | None, payload: dict, where: str = "$.payload") -> str | None:
-    """Why `payload` does not fit the Struct of its kind (event payloads by their own
-    `type`), or None when it fits or its kind has no Struct (nothing is read from it)."""
+def typed(kind: str | None, payload: dict, where: str = "$.payload"):
+    """`payload` as the Struct of its kind (event payloads by their own `type`); the
+    payload itself when its kind has no Struct (nothing is read from it); or a str
+    saying why it does not fit."""
     if kind == "event_msg":
         event = payload.get("type")
         if event.__class__ is not str:
             if event is None:
-                return None
+                return payload
             return f"Expected `str`, got `{type(event).__name__}` - at `{where}.type`"
         schema = EVENTS.get(event)
     else:
         schema = ENVELOPES.get(kind)
     if schema is None:
-        return None
+        return payload
     try:
-        _convert(payload, schema, strict=True)
+        return _convert(payload, schema, strict=True)
     except msgspec.ValidationError as exc:
         return str(exc).replace("`$", f"`{where}", 1)
-    return None
+
+
+def problem(kind: str | None, payload: dict, where: str = "$.payload") -> str | None:
+    """Why `payload` does not fit the Struct of its kind, or None when it fits."""
+    result = typed(kind, payload, where)
+    return result if result.__class__ is str else None
 
 
 _convert = msgspec.convert
+
+
+# ---- lean decoding (the index) ------------------------------------------------------------
+# The index decodes each line straight into the Structs above with one msgspec call: a
+# union tagged by the envelope `type`, whose event payloads are a union tagged by their own
+# `type`. Fields no Struct names are skipped without being built. A line this union refuses
+# (a wrong type, an event or envelope kind not listed here, not JSON) is decoded again the
+# full way (orjson, then `typed`), so it is refused, counted or ignored exactly as there.
+
+
+class _Object(msgspec.Struct):
+    """Any JSON object, its contents skipped: for kinds the parser reads nothing from."""
+
+
+# Events persisted by some release that the parser reads nothing from (still stamped).
+QUIET_EVENTS = ("context_compacted", "thread_settings_applied", "agent_reasoning", "user_message",
+                "agent_message", "reasoning_content_delta", "item_started", "mcp_tool_call_end",
+                "patch_apply_end", "web_search_end", "view_image_tool_call", "entered_review_mode",
+                "exited_review_mode", "agent_reasoning_raw_content", "exec_command_begin",
+                "patch_apply_begin", "mcp_tool_call_begin", "web_search_begin", "warning",
+                "turn_diff", "plan_update", "background_event", "undo_completed",
+                "thread_rolled_back", "agent_reasoning_section_break")
+# Events read from but not lean-decoded: their handlers may need the whole payload.
+FULL_EVENTS = ("error", "stream_error")
+
+
+def _tagged(base: type, tag: str) -> type:
+    return msgspec.defstruct(f"{base.__name__}_{tag}", [], bases=(base,), tag_field="type", tag=tag)
+
+
+class _LeanTaskComplete(TaskComplete):
+    # orjson reads an integer beyond 64 bits as a float, msgspec as an int; a free-form error
+    # is shown as text, so only these shapes of it are read lean, any other the full way.
+    error: str | dict[str, str | None] | None = None
+
+
+_LEAN_SCHEMAS = {"task_complete": _LeanTaskComplete, "turn_complete": _LeanTaskComplete}
+LEAN_EVENTS: dict[type, str] = {}    # lean payload class -> event type
+for _name, _schema in EVENTS.items():
+    if _name not in FULL_EVENTS:
+        LEAN_EVENTS[_tagged(_LEAN_SCHEMAS.get(_name, _schema), _name)] = _name
+for _name in QUIET_EVENTS:
+    LEAN_EVENTS[_tagged(_Object, _name)] = _name
+_Event = Union[tuple(LEAN_EVENTS)]
+
+
+class _Line(msgspec.Struct, tag_field="type", kw_only=True):
+    timestamp: Text = None
+
+
+class MetaLine(_Line, tag="session_meta"):
+    payload: SessionMeta
+
+
+class TurnContextLine(_Line, tag="turn_context"):
+    payload: TurnContext
+
+
+class ItemLine(_Line, tag="response_item"):
+    payload: ResponseItem
+
+
+class EventLine(_Line, tag="event_msg"):
+    payload: _Event
+
+
+class CompactedLine(_Line, tag="compacted"):
+    payload: _Object
+
+
+LEAN_LINES: dict[type, str] = {MetaLine: "session_meta", TurnContextLine: "turn_context",
+                               ItemLine: "response_item", EventLine: "event_msg",
+                               CompactedLine: "compacted"}
+lean_decode = msgspec.json.Decoder(Union[tuple(LEAN_LINES)]).decode

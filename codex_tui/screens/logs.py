@@ -7,6 +7,7 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
+from textual.message import Message
 from textual.widgets import Checkbox, Input, Select, Static
 
 from codex_tui.screens.base import ViewScreen
@@ -22,9 +23,23 @@ SAFETY_REFRESH_SECONDS = 30   # in case a file-system event was missed
 
 
 class LogsScreen(ViewScreen):
+    """Every session in a table; the first index fills it in as batches of sessions land."""
+
     CSS_PATH = "logs.tcss"
     VIEW = "logs"
     STATUS = "Loading sessions…"
+
+    class Indexing(Message, bubble=False):
+        """A large index is being built: `done` of `total` sessions read, `rows` so far.
+        A newer one replaces one not handled yet (it holds every row the older one did)."""
+
+        def __init__(self, done: int, total: int, rows: list[LogRow], load: int) -> None:
+            super().__init__()
+            self.done, self.total, self.rows, self.load = done, total, rows, load
+
+        def can_replace(self, message: Message) -> bool:
+            return isinstance(message, LogsScreen.Indexing) and message.load == self.load
+
     BINDINGS = [
         Binding("slash", "search", "Search"),
         Binding("f", "toggle_failed", "Failed only"),
@@ -45,6 +60,9 @@ class LogsScreen(ViewScreen):
         self.results: dict[filters.LogFilter, list[int]] = {}   # for this sort; backspace is free
         self._wanted = False       # a refresh was asked for
         self._refreshing = False   # the load worker is running
+        self.indexing: tuple[int, int] | None = None   # (done, total) while a large index runs
+        self._loads = 0            # load passes started (worker thread)
+        self._shown = 0            # the last load pass shown whole
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -79,8 +97,14 @@ class LogsScreen(ViewScreen):
         try:
             while self._wanted:
                 self._wanted = False
-                loaded = self.app.log_source.load(self._liveness())
-                self._to_ui(self._show_loaded, loaded)
+                self._loads += 1
+                load = self._loads
+
+                def landed(done: int, total: int, rows: list[LogRow]) -> None:
+                    self.post_message(self.Indexing(done, total, rows, load))
+
+                loaded = self.app.log_source.load(self._liveness(), progress=landed)
+                self._to_ui(self._show_loaded, loaded, load)
         except Exception as exc:  # noqa: BLE001 - show it, keep the app alive
             self._to_ui(self._show_error, f"Could not read sessions: {exc}")
         finally:
@@ -110,7 +134,22 @@ class LogsScreen(ViewScreen):
         self.query_one("#logs-status", Static).update(text)
         self.notify(text, severity="error", timeout=10)
 
-    def _show_loaded(self, loaded: Loaded) -> None:
+    @on(Indexing)
+    def _indexing(self, message: Indexing) -> None:
+        if message.load <= self._shown:
+            return     # that pass has been shown whole already
+        self.indexing = (message.done, message.total)
+        if not self.loaded:     # the first index: show the rows that have landed
+            keep = self.query_one(SessionTable).current
+            self.rows = message.rows
+            self.text = filters.TextIndex(self.rows)
+            self._resort(keep.path if keep else None)
+        else:
+            self._update_status()
+
+    def _show_loaded(self, loaded: Loaded, load: int = 0) -> None:
+        self._shown = max(self._shown, load)
+        self.indexing = None
         keep = self.query_one(SessionTable).current
         self.rows, self.warnings, self.loaded = loaded.rows, loaded.warnings, True
         self.text = loaded.text
@@ -184,6 +223,13 @@ class LogsScreen(ViewScreen):
         self._update_status()
 
     def _update_status(self) -> None:
+        if self.indexing is not None:
+            done, total = self.indexing
+            parts = [f"indexing {done:,} of {total:,} sessions"]
+            if not self.loaded:
+                parts.append(f"{len(self.order):,} shown")
+            self.query_one("#logs-status", Static).update("  ·  ".join(parts))
+            return
         if not self.loaded:
             return
         table = self.query_one(SessionTable)
