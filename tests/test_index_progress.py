@@ -14,7 +14,6 @@ import threading
 import orjson
 
 from codex_tui.browse.source import LogSource
-from codex_tui.config import Sources
 from codex_tui.index.store import PROGRESS_MIN_FILES, SessionIndex
 from codex_tui.widgets.session_table import SessionTable
 from tests.conftest import NO_DAEMON_HOME, REPO, ROLLOUTS, logs_screen

@@ -9,7 +9,6 @@ from dataclasses import asdict
 
 import pytest
 from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 
 from codex_tui.index.store import _summarize
 from codex_tui.rollout.parse import RolloutParser

@@ -48,7 +48,7 @@ def _walk_sessions(root: str, found: dict[str, str]) -> None:
 
 def find_dev_session_dirs(dev_root: Path, max_depth: int) -> list[str]:
     """`.codex/sessions` folders of repos under the dev root, to a bounded depth."""
-    result = []
+    result: list[str] = []
     root = str(dev_root)
     if not os.path.isdir(root):
         return result

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 from codex_tui.private_files import private_dir, write_private
 
@@ -35,7 +36,7 @@ def unpack(data: bytes) -> bytes:
 class ParserStore:
     def __init__(self, folder: Path | None):
         self.folder = folder
-        self._loaded: dict[str, object] = {}    # path -> parser, its state bytes, or None
+        self._loaded: dict[str, Any] = {}    # path -> parser, its state bytes, or None
         self._changed: set[str] = set()
         self._dropped: set[str] = set()
         self.touched = False        # whether anything was read from disk
@@ -94,6 +95,7 @@ class ParserStore:
         self._dropped.clear()
 
     def _file(self, path: str) -> Path:
+        assert self.folder is not None    # only called with a cache folder
         return self.folder / (hashlib.sha1(path.encode()).hexdigest()[:24] + ".state")
 
 

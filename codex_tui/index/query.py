@@ -6,6 +6,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from functools import cached_property
+from typing import Protocol
 
 import orjson
 
@@ -19,6 +20,14 @@ LIVE_SECONDS = 600  # a rollout written to this recently, with a turn still open
 TOKEN_KEYS = ("input", "cached_input", "output", "reasoning", "total")
 
 
+class Liveness(Protocol):
+    """What the index asks of the daemons and processes (appserver/liveness.py answers)."""
+
+    def job_ended(self, path: str) -> bool: ...
+    def decides(self, path: str, source: str, cli_version: str) -> bool: ...
+    def is_live(self, path: str) -> bool: ...
+
+
 @dataclass
 class Selection:
     """The chosen sessions (newest first), read lazily from the index."""
@@ -28,7 +37,7 @@ class Selection:
     now: float
     stats: RefreshStats
     warnings: list[str] = field(default_factory=list)
-    liveness: object = None      # appserver.liveness.Liveness: exact, where it can decide
+    liveness: Liveness | None = None   # appserver.liveness.Liveness: exact, where it can decide
 
     def status(self, path: str) -> str:
         meta = self.index.meta(path)

@@ -16,7 +16,7 @@ from functools import partial
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator
 
 import orjson
 
@@ -71,7 +71,7 @@ class SessionIndex:
         self.max_bytes = max_bytes             # a larger rollout is reported, not read
         self.notes: list[str] = []             # what went wrong with the cache, one line each
         self.workers = workers or min(2, os.cpu_count() or 1)
-        self.entries: dict[str, dict] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
+        self.entries: dict[str, Any] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
         self._blob = b""                       # summaries.bin: summaries joined by commas
         self._view = memoryview(self._blob)
         self._fresh: dict[str, bytes] = {}     # summaries made in this process
@@ -209,7 +209,7 @@ class SessionIndex:
         return self._parsers.get(path)
 
     # ---- parsing ---------------------------------------------------------------------------
-    def _parse_many(self, paths: list[str]) -> Iterator[tuple[str, object, str | None]]:
+    def _parse_many(self, paths: list[str]) -> Iterator[tuple[str, Any, str | None]]:
         """(path, result, error) for each path, as each lands."""
         parse = partial(_parse_one, resumable_seconds=self.resumable_seconds,
                         max_bytes=self.max_bytes)
@@ -239,6 +239,7 @@ class SessionIndex:
 
     # ---- persistence -----------------------------------------------------------------------
     def _folder(self) -> Path:
+        assert self.cache_dir is not None    # only called with a cache dir
         return self.cache_dir / f"index-v{INDEX_VERSION}"
 
     def _files(self) -> tuple[Path, Path, Path] | None:

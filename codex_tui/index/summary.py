@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from codex_tui.rollout.model import IN_PROGRESS, Session
+from codex_tui.rollout.model import Session
 from codex_tui.scan.classify import classify_session
 
 FIRST_PROMPT_CHARS = 300
