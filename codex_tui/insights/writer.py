@@ -51,8 +51,8 @@ _SCHEMA_SUPPORT: dict[tuple, bool] = {}
 
 
 def supports_output_schema(binary: str) -> bool:
-    """Whether this Codex's `exec` takes `--output-schema` (0.169.0 and 0.171.0 do; 0.58.0 and
-    0.20.0 would refuse the flag). Asked of `codex exec --help` once per binary file."""
+    """Whether this Codex's `exec` takes `--output-schema` (of the pinned releases 0.58.0, 0.169.0
+    and 0.171.0 do; 0.20.0 would refuse the flag). Asked of `codex exec --help` once per binary."""
     try:
         stat = os.stat(binary)
         key = (os.path.realpath(binary), stat.st_mtime_ns, stat.st_size)
