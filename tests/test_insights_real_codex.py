@@ -68,6 +68,16 @@ def test_codex_writes_the_insights_and_the_page_renders(codex_home, tmp_path, ve
     html = (out / "report.html").read_text()
     assert "31 sessions, zero coffee breaks" in html and FAKE_OPENAI_KEY not in html
     assert (out / "insights.raw.txt").read_text().strip() == answer.strip()
+    # Codex logged the writer run in CODEX_HOME; the Logs view hides it unless `is:writer`.
+    from codex_tui.browse import filters
+    from codex_tui.browse.source import LogSource
+    from codex_tui.config import Sources
+
+    rows = LogSource(Sources([codex_home / "sessions"]), use_cache=False).load().rows
+    writers = [i for i, r in enumerate(rows) if r.writer]
+    assert len(writers) == 1   # 0.20.0 writes no cli_version, so the row cannot name it
+    assert not set(writers) & set(filters.apply(rows, filters.LogFilter()))
+    assert filters.apply(rows, filters.parse_query("is:writer")) == writers
 
 
 def test_invalid_json_is_a_clear_failure_and_nothing_is_rendered(codex_home, tmp_path):
