@@ -17,7 +17,7 @@ from textual.widgets import Label, Markdown, ProgressBar, Sparkline, Static
 
 from codex_tui.screens.base import ViewScreen
 from codex_tui import config
-from codex_tui.widgets.insight_charts import bar_table, short_number, stats_table
+from codex_tui.widgets.insight_charts import StatsGrid, bar_table, short_number
 from codex_tui.sanitize import safe
 
 GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
@@ -103,7 +103,7 @@ class InsightsScreen(ViewScreen):
                  ("most at once", str(metrics["parallel"]["max_concurrent"])),
                  ("overlap", f"{metrics['parallel']['overlap_seconds'] / 60:.0f} min"),
                  ("first token", _seconds(first)), ("turn", _seconds(turn))]
-        self.query_one("#stats", Static).update(stats_table(cells))
+        self.query_one("#stats", Static).update(StatsGrid(cells))
         self.query_one("#tools-chart", Static).update(bar_table("Tools", metrics["tools"]))
         self.query_one("#errors-chart", Static).update(
             bar_table("Errors by kind", metrics["errors"]["by_kind"], style="bold red"))
