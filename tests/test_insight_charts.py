@@ -2,6 +2,8 @@
 split in two is about 37 each), and the stats grid wraps instead of cutting its labels."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from rich.console import Console
 
@@ -12,7 +14,7 @@ COUNTS = {"shell": 70, "exec_command": 37, "command_not_found": 3, "a-very-long-
 
 
 def _lines(renderable, width: int) -> list[str]:
-    console = Console(width=width, color_system=None, record=True, file=open("/dev/null", "w"))
+    console = Console(width=width, color_system=None, record=True, file=io.StringIO())
     console.print(renderable)
     return console.export_text().splitlines()
 

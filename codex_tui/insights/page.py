@@ -55,10 +55,10 @@ def render_page(metrics: dict, insights: dict) -> str:
     meta = meta if isinstance(meta, dict) else {}
     title = _text(_plain(meta.get("title")) or "Your Codex usage")
     warnings = deviations(insights)
-    parts = [f"<h1>{title}</h1>",
-             f'<p class="sub">{_text(_plain(meta.get("period")))} · generated '
-             f"{_text(metrics['window']['now'])} by codex-tui; narrative written by Codex from your "
-             "local session logs.</p>",
+    sub = (f'<p class="sub">{_text(_plain(meta.get("period")))} · generated '
+           f"{_text(metrics['window']['now'])} by codex-tui; narrative written by Codex from your "
+           "local session logs.</p>")
+    parts = [f"<h1>{title}</h1>", sub,
              _stats(metrics), _part(insights, "at_a_glance", _glance), _metric_charts(metrics)]
     parts += [_part(insights, key, draw, css="fun" if key == "fun_ending" else "")
               for key, draw in RICH.items() if key != "at_a_glance"]

@@ -24,8 +24,8 @@ def insights_markdown(insights: dict) -> str:
         out += RICH[key](value) if rich else any_markdown(value) + [""]
     warnings = deviations(insights)
     if warnings:
-        out += ["## Warnings", "", "*Codex's answer differs from the report's shape here; those "
-                "sections are drawn as written.*", ""] + _bullets(warnings)
+        note = "*Codex's answer differs from the report's shape here; those sections are drawn as written.*"
+        out += ["## Warnings", "", note, ""] + _bullets(warnings)
     return "\n".join(out)
 
 

@@ -61,7 +61,8 @@ def supports_output_schema(binary: str) -> bool:
     if key not in _SCHEMA_SUPPORT:
         try:
             proc = subprocess.run([binary, "exec", "--help"], stdin=subprocess.DEVNULL,
-                                  capture_output=True, text=True, timeout=20, start_new_session=True)
+                                  capture_output=True, text=True, timeout=20, start_new_session=True,
+                                  check=False)
             _SCHEMA_SUPPORT[key] = "--output-schema" in proc.stdout
         except (OSError, subprocess.SubprocessError):
             return False   # not cached: a slow start once should not turn the schema off for good
