@@ -42,3 +42,12 @@ def sample_insights() -> dict:
 def write_insights(out_dir, insights: dict | None = None) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
     (out_dir / "insights.generated.json").write_text(json.dumps(insights or sample_insights()))
+
+
+def summary_items_insights() -> dict:
+    """Every section as `{"summary": ..., "items": [...]}`: the shape a real Codex once answered
+    with, which has every section but none of the report's inner shapes."""
+    return {key: {"summary": f"What Codex says about {key}.",
+                  "items": [{"title": f"{key} point", "detail": f"The detail of {key}."},
+                            "A plain line."]}
+            for key in sample_insights()}

@@ -12,11 +12,11 @@ pytestmark = pytest.mark.usefixtures("app_env")
 THEMES = ("codex-dark", "codex-light")
 
 
-def insights_app(theme: str = "codex-dark"):
+def insights_app(theme: str = "codex-dark", days: float = 7.0):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
-    return make_app(Settings(theme=theme), save_preferences=False, view="insights")
+    return make_app(Settings(theme=theme, days=days), save_preferences=False, view="insights")
 
 
 def status_text(app) -> str:
@@ -41,6 +41,50 @@ async def test_metrics_and_no_insights_yet(app_env):
         assert spark.data[-1] == 265617 and len(spark.data) == 8
         assert "missing_path" in app.export_screenshot()  # the errors chart is drawn
         assert not (app_env / "usage-data").exists()  # looking writes nothing
+
+
+@pytest.mark.parametrize("days,window,filled", [(3, "Last 3 days", 4), (0, "All sessions", 1)])
+async def test_the_window_follows_settings_days(app_env, days, window, filled):
+    app = insights_app(days=days)
+    async with app.run_test(size=(120, 50)) as pilot:
+        await loaded(pilot)
+        metrics = app.screen.metrics
+        assert metrics["window"]["days"] == (days or None) and status_text(app).startswith(window)
+        assert len(metrics["tokens"]["by_day"]) == filled   # a 3-day window lists its 4 calendar days
+        assert metrics["sessions"] == 31
+
+
+async def test_a_page_older_than_the_last_failed_run_is_marked_stale(app_env):
+    import os
+
+    out = app_env / "usage-data"
+    write_insights(out)
+    html = out / "report.html"
+    html.write_text("<html>an earlier report</html>")
+    (out / "insights.failed.json").write_text(json.dumps({"message": "Codex did not answer within 900 s"}))
+    os.utime(html, (1_700_000_000, 1_700_000_000))
+    app = insights_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await loaded(pilot)
+        assert "STALE" in status_text(app)
+        source = app.screen.query_one("#insights-text").source
+        assert source.startswith("> **Stale:**") and "Codex did not answer within 900 s" in source
+        os.utime(html, None)          # a page newer than the failure: no marker after a reload
+        await pilot.press("l")
+        await wait_until(pilot, lambda: "STALE" not in status_text(app), what="the marker to go")
+        assert not app.screen.query_one("#insights-text").source.startswith("> **Stale:**")
+
+
+async def test_an_answer_of_another_shape_is_shown_with_warnings(app_env):
+    from tests.insights_helpers import summary_items_insights
+
+    write_insights(app_env / "usage-data", summary_items_insights())
+    app = insights_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await loaded(pilot)
+        source = app.screen.query_one("#insights-text").source
+        assert "What Codex says about what_works." in source and "- **what_works point**" in source
+        assert "## Warnings" in source and "16 shape warning(s)" in status_text(app)
 
 
 async def test_saved_insights_are_shown(app_env):

@@ -72,3 +72,31 @@ def test_what_is_not_a_facet_is_said(rows, typed):
 def test_urls_and_paths_with_colons_stay_free_text(rows):
     f = filters.parse_query("http://example.com src/main.py:12", NOW)
     assert not f.errors and f.words == ("http://example.com", "src/main.py:12")
+
+
+def test_the_report_writer_s_own_sessions_are_hidden_unless_asked_for(codex_home):
+    from codex_tui.index.summary import WRITER_MARKER
+
+    source = LogSource(Sources([codex_home / "sessions"]), use_cache=False)
+    before = source.load().rows
+    # Make one real rollout a writer run: its first prompt now starts as the report's does.
+    victim = next(r for r in before if r.prompt and r.prompt.isascii() and '"' not in r.prompt
+                  and "\\" not in r.prompt)
+    path = codex_home / "sessions" / victim.path if not victim.path.startswith("/") else victim.path
+    text = open(path, encoding="utf-8").read()
+    assert victim.prompt in text
+    open(path, "w", encoding="utf-8").write(
+        text.replace(victim.prompt, f"# Codex usage insights ({WRITER_MARKER}) {victim.prompt}"))
+    rows = source.load().rows
+    writers = [r for r in rows if r.writer]
+    assert [r.path for r in writers] == [victim.path] and len(rows) == len(before)
+    f, shown = passed(rows, "")
+    assert victim.path not in {r.path for r in shown} and len(shown) == len(rows) - 1
+    assert filters.in_scope(rows, f) == len(rows) - 1           # the "of N sessions" count
+    f, shown = passed(rows, "is:writer")
+    assert not f.errors and [r.path for r in shown] == [victim.path]
+    assert filters.in_scope(rows, f) == 1
+    f, shown = passed(rows, victim.prompt.split()[0].lower())   # free text does not bring it back
+    assert victim.path not in {r.path for r in shown}
+    if not any(r.repo == victim.repo for r in rows if not r.writer):   # facet choices skip it too
+        assert victim.repo not in filters.facet_values(rows)["repo"]

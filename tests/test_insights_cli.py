@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 from tests.conftest import PINNED_NOW, run_cli
-from tests.insights_helpers import write_insights
+from tests.insights_helpers import sample_insights, summary_items_insights, write_insights
 from tests.test_codex_home_untouched import _tree
 
 
@@ -69,13 +69,52 @@ def test_render_only_renders_every_section(codex_home, tmp_path):
     assert "<script" not in html and "[REDACTED]" in html
 
 
-def test_an_edited_insights_file_that_breaks_the_shape_is_refused(codex_home, tmp_path):
+def test_an_edited_insights_file_missing_sections_is_refused(codex_home, tmp_path):
     out = tmp_path / "out"
     run_cli("report", "--prepare-only", "--no-dev-sessions", "--out", str(out), env=_env(codex_home), check=True)
     (out / "insights.generated.json").write_text('{"metadata": {}}')
     proc = run_cli("report", "--render-only", "--no-open", "--out", str(out), env=_env(codex_home))
-    assert proc.returncode == 1 and "metadata.title: missing" in proc.stderr
+    assert proc.returncode == 1 and "lacks 10 of the report's 11 sections" in proc.stderr
+    # Every missing section is named, not the first twelve problems.
+    assert proc.stderr.count(": missing section") == 10 and "fun_ending: missing section" in proc.stderr
     assert "Traceback" not in proc.stderr and not (out / "report.html").exists()
+
+
+def test_any_shape_inside_a_section_renders_with_warnings(codex_home, tmp_path):
+    out = tmp_path / "out"
+    run_cli("report", "--prepare-only", "--no-dev-sessions", "--out", str(out), env=_env(codex_home), check=True)
+    write_insights(out, summary_items_insights())
+    proc = run_cli("report", "--render-only", "--no-open", "--out", str(out), env=_env(codex_home))
+    assert proc.returncode == 0, proc.stderr
+    assert "warning: project_areas: expected a list, got an object" in proc.stderr
+    assert "16 part(s) of Codex's answer differ" in proc.stderr
+    html = (out / "report.html").read_text()
+    assert "What Codex says about prompting_help." in html and "The detail of fun_ending." in html
+    assert 'id="shape-warnings"' in html and "fun_ending.headline: missing" in html
+    # A matching answer has no warnings section.
+    write_insights(out, sample_insights())
+    run_cli("report", "--render-only", "--no-open", "--out", str(out), env=_env(codex_home), check=True)
+    assert 'id="shape-warnings"' not in (out / "report.html").read_text()
+
+
+def test_report_json_prints_metrics_sections_and_warnings(codex_home, tmp_path):
+    out = tmp_path / "out"
+    proc = run_cli("report", "--prepare-only", "--json", "--no-dev-sessions", "--out", str(out),
+                   env=_env(codex_home))
+    assert proc.returncode == 0, proc.stderr
+    prepared = json.loads(proc.stdout)
+    assert prepared["metrics"]["sessions"] == 31 and prepared["sections"] is None
+    assert prepared["report_url"] is None and "EVIDENCE=" not in proc.stdout
+    answer = summary_items_insights()
+    write_insights(out, answer)
+    proc = run_cli("report", "--render-only", "--json", "--out", str(out), env=_env(codex_home))
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    assert data["metrics"]["sessions"] == 31 and data["sections"] == answer
+    assert "what_works: expected a list, got an object" in data["warnings"] and len(data["warnings"]) == 16
+    assert data["report_url"] == f"file://{out.resolve()}/report.html" and data["stale"] is None
+    proc = run_cli("report", "--render-only", "--json", "--out", str(tmp_path / "none"), env=_env(codex_home))
+    assert proc.returncode == 1 and "is missing" in json.loads(proc.stdout)["error"]
 
 
 def test_no_sessions_is_a_clear_stop(tmp_path):

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from codex_tui.insights import schema
 from codex_tui.insights.schema import validate
 from tests.conftest import PINNED_NOW, run_cli
 from tests.fakecodex.driver import codex_binary, pinned_versions, provider_args
@@ -35,7 +36,7 @@ def _report(codex_home, out, binary, fake, *extra):
     return run_cli(*args, env=env)
 
 
-@pytest.mark.parametrize("version,fenced", [("0.169.0", False), ("0.58.0", True)])
+@pytest.mark.parametrize("version,fenced", [("0.169.0", False), ("0.58.0", True), ("0.20.0", False)])
 def test_codex_writes_the_insights_and_the_page_renders(codex_home, tmp_path, version, fenced):
     binary = _binary(version)
     out = tmp_path / "out"
@@ -51,6 +52,13 @@ def test_codex_writes_the_insights_and_the_page_renders(codex_home, tmp_path, ve
     assert "codex-tui insight report writer" in sent and "missing_path" in sent
     assert FAKE_OPENAI_KEY not in sent and FAKE_GITHUB_TOKEN not in sent
     assert "read-only" in sent  # the writer ran under the read-only sandbox
+    # Releases that take --output-schema get the report's schema as the response format.
+    formats = [r.get("text", {}).get("format") for r in fake.requests if isinstance(r, dict)]
+    if version != "0.20.0":   # 0.20.0's exec has no --output-schema
+        assert formats and formats[-1]["type"] == "json_schema"
+        assert formats[-1]["schema"] == schema.json_schema()
+    else:
+        assert not any(formats)
     saved = json.loads((out / "insights.generated.json").read_text())
     validate(saved)
     assert saved["fun_ending"] == sample_insights()["fun_ending"]
@@ -60,6 +68,16 @@ def test_codex_writes_the_insights_and_the_page_renders(codex_home, tmp_path, ve
     html = (out / "report.html").read_text()
     assert "31 sessions, zero coffee breaks" in html and FAKE_OPENAI_KEY not in html
     assert (out / "insights.raw.txt").read_text().strip() == answer.strip()
+    # Codex logged the writer run in CODEX_HOME; the Logs view hides it unless `is:writer`.
+    from codex_tui.browse import filters
+    from codex_tui.browse.source import LogSource
+    from codex_tui.config import Sources
+
+    rows = LogSource(Sources([codex_home / "sessions"]), use_cache=False).load().rows
+    writers = [i for i, r in enumerate(rows) if r.writer]
+    assert len(writers) == 1   # 0.20.0 writes no cli_version, so the row cannot name it
+    assert not set(writers) & set(filters.apply(rows, filters.LogFilter()))
+    assert filters.apply(rows, filters.parse_query("is:writer")) == writers
 
 
 def test_invalid_json_is_a_clear_failure_and_nothing_is_rendered(codex_home, tmp_path):
@@ -85,3 +103,21 @@ def test_an_answer_missing_sections_names_them(codex_home, tmp_path):
     assert proc.returncode == 1
     assert "prompting_help: missing section" in proc.stderr
     assert not (out / "report.html").exists()
+
+
+def test_an_answer_of_another_shape_renders_with_warnings(codex_home, tmp_path):
+    from tests.insights_helpers import summary_items_insights
+
+    binary = _binary("0.171.0")
+    out = tmp_path / "out"
+    with FakeResponses([say(json.dumps(summary_items_insights()))]) as fake:
+        proc = _report(codex_home, out, binary, fake, "--json")
+    assert proc.returncode == 0, proc.stderr
+    data = json.loads(proc.stdout)
+    # 15, as in the issue: the measured limitations fill metadata.limitations, the 16th.
+    assert len(data["warnings"]) == 15 and "warning: what_works: expected a list" in proc.stderr
+    assert "Fewer than two active days: no day-to-day trend can be read." in \
+        data["sections"]["metadata"]["limitations"]
+    assert data["sections"]["fun_ending"]["summary"] == "What Codex says about fun_ending."
+    assert "What Codex says about prompting_help." in (out / "report.html").read_text()
+    assert fake.requests[-1]["text"]["format"]["type"] == "json_schema"

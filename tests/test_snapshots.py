@@ -95,8 +95,18 @@ def test_insights_metrics_only(snap_compare, theme):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
-    app = make_app(Settings(theme=theme), save_preferences=False, view="insights")
+    app = make_app(Settings(theme=theme, days=7), save_preferences=False, view="insights")
     assert snap_compare(app, terminal_size=(120, 40), run_before=_insights_ready)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_insights_narrow(snap_compare, theme):
+    """80x24: every bar keeps its number and the stats wrap instead of losing their labels."""
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    app = make_app(Settings(theme=theme, days=7), save_preferences=False, view="insights")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_insights_ready)
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -106,7 +116,7 @@ def test_insights_with_sections(snap_compare, theme, app_env):
     from tests.insights_helpers import write_insights
 
     write_insights(app_env / "usage-data")
-    app = make_app(Settings(theme=theme), save_preferences=False, view="insights")
+    app = make_app(Settings(theme=theme, days=7), save_preferences=False, view="insights")
 
     async def scrolled(pilot) -> None:
         await _insights_ready(pilot)

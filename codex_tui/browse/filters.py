@@ -3,8 +3,11 @@
 The search box takes free text plus facet tokens: `repo:NAME`, `version:0.58`,
 `model:NAME`, `id:PREFIX`, `skill:NAME`, `kind:missing_path`, `status:live` (or the
 `--json` name, `status:in_progress`), `since:7d` or `since:2026-11-01`, `until:2026-11-20`
-(a date means that whole day), and `is:failed`. A facet given twice matches either value
-(`kind:a kind:b`). Everything else must appear in the session's text; a `name:value` token
+(a date means that whole day), `is:failed`, and `is:writer`. A facet given twice matches
+either value (`kind:a kind:b`). codex-tui's own insight-report writer sessions (their first
+prompt is the report's, `# Codex usage insights (codex-tui insight report writer)`) are left
+out of the rows, the counts and the facet choices unless `is:writer` asks for them (and then
+only they are shown). Everything else must appear in the session's text; a `name:value` token
 whose name is no facet is reported as not understood, never silently matched against nothing.
 """
 from __future__ import annotations
@@ -29,6 +32,7 @@ _FACET_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]*$")
 class LogFilter:
     words: tuple[str, ...] = ()
     failed_only: bool = False
+    writer: bool = False             # `is:writer`: only codex-tui's report writer sessions
     repo: tuple[str, ...] = ()       # each facet: any one of these values
     version: tuple[str, ...] = ()
     model: tuple[str, ...] = ()
@@ -67,6 +71,8 @@ def parse_query(text: str, now: datetime | None = None, base: LogFilter | None =
             words.append(token.lower())          # free text (a URL, a path:line, ...)
         elif name == "is" and value.lower() == "failed":
             values["failed_only"] = True
+        elif name == "is" and value.lower() in ("writer", "insights"):
+            values["writer"] = True
         elif name in CHOICE_FACETS and value:
             if name == "status":
                 value = STATUS_NAMES.get(value.lower(), "")
@@ -109,6 +115,8 @@ def date_bound(value: str, now: datetime | None = None, end_of_day: bool = False
 
 
 def matches(row: LogRow, f: LogFilter) -> bool:
+    if row.writer != f.writer:
+        return False
     if f.failed_only and row.problem is None:
         return False
     if f.repo and not any(value.lower() in row.repo.lower() for value in f.repo):
@@ -162,8 +170,8 @@ def apply(rows: list[LogRow], f: LogFilter, within: list[int] | None = None,
           text: TextIndex | None = None) -> list[int]:
     """Indices of the rows `f` passes, in the order of `within` (default: all rows)."""
     candidates = range(len(rows)) if within is None else within
-    if f.empty:
-        return list(candidates)
+    if f.empty:   # still leaves out the report writer's own sessions
+        return [i for i in candidates if not rows[i].writer]
     if text is not None and f.words and len(candidates) > 500:
         longest = max(f.words, key=len)
         hits = text.rows_with(longest)
@@ -197,9 +205,16 @@ def facet_values(rows: list[LogRow]) -> dict[str, list[str]]:
     """The choices the facet widgets offer, most common first."""
     counts: dict[str, dict[str, int]] = {"repo": {}, "version": {}, "skill": {}}
     for row in rows:
+        if row.writer:
+            continue
         counts["repo"][row.repo] = counts["repo"].get(row.repo, 0) + 1
         if row.version:
             counts["version"][row.version] = counts["version"].get(row.version, 0) + 1
         for skill in row.skills:
             counts["skill"][skill] = counts["skill"].get(skill, 0) + 1
     return {name: sorted(c, key=lambda v: (-c[v], v)) for name, c in counts.items()}
+
+
+def in_scope(rows: list[LogRow], f: LogFilter) -> int:
+    """How many rows the "of N sessions" count means: the writer's own, or all the others."""
+    return sum(1 for row in rows if row.writer == f.writer)

@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from codex_tui.index.summary import is_writer_prompt
+
 STATUS_LABELS = {"completed": "ok", "in_progress": "live", "incomplete": "incomplete",
                  "failed": "failed", "aborted": "aborted", "empty": "empty"}
 
@@ -31,6 +33,7 @@ class LogRow:
     haystack: str         # lower-case text that free-text search matches
     problem: str | None = None   # the failure kind the row is coloured by; None when clean
     context_pct: int | None = None   # the latest request's tokens against the context window
+    writer: bool = False  # codex-tui's own insight-report writer run: hidden unless `is:writer`
 
 
 def problem_of(kinds: tuple[str, ...], status: str) -> str | None:
@@ -80,6 +83,7 @@ def row_from_summary(summary: dict, home: str | None = None, tz=None, search: st
         haystack=search or f"{cwd}\n{prompt}".lower(),
         problem=problem_of(ordered, status),
         context_pct=context_percent(summary),
+        writer=is_writer_prompt(summary.get("first_prompt") or ""),
     )
 
 

@@ -6,8 +6,7 @@ from pathlib import Path
 
 from codex_tui import exit_codes, external
 from codex_tui.sanitize import safe, say
-from codex_tui.commands.common import add_source_args, sources_from_args
-
+from codex_tui.commands.common import add_source_args, print_json, sources_from_args
 
 
 def add_parser(sub) -> None:
@@ -19,6 +18,9 @@ def add_parser(sub) -> None:
     mode.add_argument("--render-only", action="store_true",
                       help="render report.html from the files already in the output folder")
     p.add_argument("--no-open", action="store_true", help="do not open the report in a browser")
+    p.add_argument("--json", action="store_true",
+                   help="print the metrics, the sections and the shape warnings as JSON on stdout "
+                        "(instead of the KEY=value lines; opens no browser)")
     p.add_argument("--out", type=Path, metavar="DIR",
                    help="output folder (default $INSIGHT_REPORT_USAGE_DIR, else $CODEX_HOME/usage-data)")
     p.add_argument("--codex-bin", metavar="PATH",
@@ -31,7 +33,8 @@ def add_parser(sub) -> None:
 
 
 def run_report(args) -> int:
-    from codex_tui.insights.report import (ReportError, ReportFiles, output_dir, prepare, render,
+    from codex_tui.insights.report import (ReportError, ReportFiles, last_failure, output_dir, prepare,
+                                           read_evidence, read_insights, render, warnings,
                                            write_insights)
 
     files = ReportFiles(output_dir(args.out))
@@ -42,25 +45,52 @@ def run_report(args) -> int:
     def progress(text: str) -> None:
         say(f"codex-tui report: {text}", err=True, flush=True)
 
+    def line(key: str, value) -> None:   # the KEY=value lines, which --json replaces
+        if not args.json:
+            say(f"{key}={value}", flush=True)
+
+    insights = None
     try:
         if not args.render_only:
             prepare(files, sources_from_args(args), args.days, use_cache=not args.no_cache,
                     progress=progress)
-            say(f"EVIDENCE={files.evidence}")
-            say(f"PROMPT={files.prompt}")
+            line("EVIDENCE", files.evidence)
+            line("PROMPT", files.prompt)
             if args.prepare_only:
                 progress("prepared; have Codex answer INSIGHT_PROMPT.md into "
                          f"{files.insights.name}, then run with --render-only")
+                if args.json:
+                    print_json(_answer(files, read_evidence(files)["metrics"], None, [], None))
                 return exit_codes.OK
             write_insights(files, codex_bin=args.codex_bin, extra_args=args.codex_args,
                            timeout=args.timeout, progress=progress)
-            say(f"INSIGHTS={files.insights}")
+            line("INSIGHTS", files.insights)
         render(files, progress=progress)
+        insights = read_insights(files)
+        metrics = read_evidence(files)["metrics"]
     except ReportError as exc:
         say(f"codex-tui report: {safe(exc)}", err=True)
+        if args.json:
+            print_json({"error": str(exc), "stale": last_failure(files)})
         return exit_codes.ERROR
-    say(f"REPORT_URL={files.url}", flush=True)
+    found = warnings(insights)
+    for warning in found:
+        say(f"codex-tui report: warning: {safe(warning)}", err=True)
+    if found:
+        progress(f"{len(found)} part(s) of Codex's answer differ from the report's shape; "
+                 "they are drawn as written")
+    if args.json:
+        print_json(_answer(files, metrics, insights, found, files.url))
+        return exit_codes.OK
+    line("REPORT_URL", files.url)
     if not args.no_open:
         external.open_in_browser(files.url)
     return exit_codes.OK
 
+
+def _answer(files, metrics: dict, insights: dict | None, found: list[str], url: str | None) -> dict:
+    from codex_tui.insights.report import last_failure
+
+    return {"out_dir": str(files.out_dir), "evidence": str(files.evidence), "prompt": str(files.prompt),
+            "insights": str(files.insights) if insights is not None else None, "report_url": url,
+            "metrics": metrics, "sections": insights, "warnings": found, "stale": last_failure(files)}

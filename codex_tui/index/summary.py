@@ -9,6 +9,13 @@ from codex_tui.scan.classify import classify_session
 
 FIRST_PROMPT_CHARS = 300
 SEARCH_CHARS = 2000     # per session: enough to find it by a prompt, command or failure
+# The insight report's writer prompt (insights/prompt.py) names itself with this, near its start:
+# Codex logs those runs like any other, and the metrics and the Logs view leave them out.
+WRITER_MARKER = "codex-tui insight report writer"
+
+
+def is_writer_prompt(first_prompt: str) -> bool:
+    return WRITER_MARKER in (first_prompt or "")[:FIRST_PROMPT_CHARS]
 
 
 def summarize(session: Session, mtime: float) -> dict:

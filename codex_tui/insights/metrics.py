@@ -9,13 +9,12 @@ import shlex
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+from codex_tui.index.summary import is_writer_prompt
 from codex_tui.redact import redact
 from codex_tui.rollout.model import Session
 
 MAX_FILLED_DAYS = 62      # windows up to this long list every day (zeros included) for sparklines
 UNKNOWN_REPO = "(no repo)"
-# Sessions that are this report's own writer runs (Codex logs them too): left out of the metrics.
-WRITER_MARKER = "codex-tui insight report writer"
 
 
 def parse_time(text: str | None) -> datetime | None:
@@ -215,8 +214,8 @@ def compute_metrics(sessions: list[Session], *, days: float | None, now: float,
 
 
 def is_writer_session(session: Session) -> bool:
-    first = next((t.prompt for t in session.turns if t.prompt), "")
-    return WRITER_MARKER in first[:400]
+    """This report's own writer runs (Codex logs them too): left out of the metrics."""
+    return is_writer_prompt(next((t.prompt for t in session.turns if t.prompt), ""))
 
 
 def limitations(metrics: dict) -> list[str]:

@@ -8,7 +8,9 @@ from __future__ import annotations
 from html import escape
 
 from codex_tui.insights.charts import _number, bar_chart, column_chart
-from codex_tui.insights.schema import TITLES
+from codex_tui.insights.generic import HEAD_KEYS, MAX_DEPTH, PROSE_KEYS, UNLABELLED, label
+from codex_tui.insights.generic import plain as _plain
+from codex_tui.insights.schema import TITLES, deviations, section_matches
 from codex_tui.redact import redact
 
 METRIC_SECTIONS = (("metrics-tools", "Tools"), ("metrics-tokens", "Tokens by day"),
@@ -49,35 +51,73 @@ ul { padding-left: 20px; } li { margin: 3px 0; }
 
 
 def render_page(metrics: dict, insights: dict) -> str:
-    meta = insights.get("metadata", {})
-    title = _text(meta.get("title") or "Your Codex usage")
-    parts = [f"<h1>{title}</h1>",
-             f'<p class="sub">{_text(meta.get("period", ""))} · generated {_text(metrics["window"]["now"])}'
-             f" by codex-tui; narrative written by Codex from your local session logs.</p>",
-             _stats(metrics), _section("at_a_glance", _glance(insights["at_a_glance"])),
-             _metric_charts(metrics)]
-    parts += [
-        _section("project_areas", _items(insights["project_areas"], "name", "description")),
-        _section("interaction_style", _summary_list(insights["interaction_style"], "patterns")),
-        _section("what_works", _items(insights["what_works"])),
-        _section("friction_analysis",
-                 "<h3>On Codex's side</h3>" + _items(insights["friction_analysis"]["codex_side"]) +
-                 "<h3>On your side</h3>" + _items(insights["friction_analysis"]["user_side"])),
-        _section("prompting_help", _prompts(insights["prompting_help"])),
-        _section("suggestions",
-                 "<h3>For your AGENTS.md</h3>" + _agents(insights["suggestions"]["agents_md"]) +
-                 "<h3>For your workflow</h3>" + _items(insights["suggestions"]["workflow"])),
-        _section("on_the_horizon", _items(insights["on_the_horizon"])),
-        _section("actionable_fixes", _fixes(insights["actionable_fixes"])),
-        _section("fun_ending", f"<p><b>{_text(insights['fun_ending']['headline'])}</b></p>"
-                               f"<p>{_text(insights['fun_ending']['detail'])}</p>", css="fun"),
-        _section("metadata", "<h3>Limitations</h3>" + _list(meta.get("limitations", []))),
-    ]
+    meta = insights.get("metadata")
+    meta = meta if isinstance(meta, dict) else {}
+    title = _text(_plain(meta.get("title")) or "Your Codex usage")
+    warnings = deviations(insights)
+    sub = (f'<p class="sub">{_text(_plain(meta.get("period")))} · generated '
+           f"{_text(metrics['window']['now'])} by codex-tui; narrative written by Codex from your "
+           "local session logs.</p>")
+    parts = [f"<h1>{title}</h1>", sub,
+             _stats(metrics), _part(insights, "at_a_glance", _glance), _metric_charts(metrics)]
+    parts += [_part(insights, key, draw, css="fun" if key == "fun_ending" else "")
+              for key, draw in RICH.items() if key != "at_a_glance"]
+    if warnings:
+        parts.append('<section id="shape-warnings"><h2>Warnings</h2><p class="muted">Codex\'s answer '
+                     "differs from the report's shape here; those sections are drawn as written.</p>"
+                     + _list(warnings) + "</section>")
     body = "\n".join(parts)
     return (f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<meta name="color-scheme" content="light dark"><title>{title}</title>'
             f"<style>{CSS}</style></head>\n<body><main>\n{body}\n</main></body></html>\n")
+
+
+def _part(insights: dict, key: str, draw, css: str = "") -> str:
+    """Section `key` in its richer layout when it has SHAPE's form, else drawn as it is."""
+    value = insights.get(key)
+    inner = draw(value) if section_matches(insights, key) else _any(value)
+    return _section(key, inner, css)
+
+
+def _friction(value: dict) -> str:
+    return ("<h3>On Codex's side</h3>" + _items(value["codex_side"]) +
+            "<h3>On your side</h3>" + _items(value["user_side"]))
+
+
+def _suggestions(value: dict) -> str:
+    return ("<h3>For your AGENTS.md</h3>" + _agents(value["agents_md"]) +
+            "<h3>For your workflow</h3>" + _items(value["workflow"]))
+
+
+def _fun(value: dict) -> str:
+    return f"<p><b>{_text(value['headline'])}</b></p><p>{_text(value['detail'])}</p>"
+
+
+def _limitations(value: dict) -> str:
+    return "<h3>Limitations</h3>" + _list(value.get("limitations", []))
+
+
+def _any(value, depth: int = 0) -> str:
+    """Any JSON, drawn plainly: text as paragraphs, lists as bullets, objects as labelled parts."""
+    if isinstance(value, list):
+        if not value:
+            return '<p class="muted">Nothing to report from this evidence.</p>'
+        return "<ul>" + "".join(f"<li>{_any(item, depth + 1)}</li>" for item in value) + "</ul>"
+    if isinstance(value, dict) and depth < MAX_DEPTH:
+        out = []
+        for key, item in value.items():
+            if isinstance(item, (dict, list)):
+                head = "" if key in UNLABELLED else f"<h3>{_text(label(key))}</h3>"
+                out.append(head + _any(item, depth + 1))
+            elif key in HEAD_KEYS:
+                out.append(f"<p><b>{_text(_plain(item))}</b></p>")
+            elif key in PROSE_KEYS:
+                out.append(f"<p>{_text(_plain(item))}</p>")
+            else:
+                out.append(f"<p><b>{_text(label(key))}:</b> {_text(_plain(item))}</p>")
+        return "".join(out) or '<p class="muted">Nothing.</p>'
+    return f"<p>{_text(_plain(value))}</p>"
 
 
 def _stats(metrics: dict) -> str:
@@ -165,3 +205,12 @@ def _clean(counts: dict) -> dict:
 
 def _text(value) -> str:
     return escape(redact(str(value)))
+
+
+# Each section's richer layout, in page order; used only when the section has SHAPE's form.
+RICH = {"at_a_glance": _glance,
+        "project_areas": lambda v: _items(v, "name", "description"),
+        "interaction_style": lambda v: _summary_list(v, "patterns"),
+        "what_works": _items, "friction_analysis": _friction, "prompting_help": _prompts,
+        "suggestions": _suggestions, "on_the_horizon": _items, "actionable_fixes": _fixes,
+        "fun_ending": _fun, "metadata": _limitations}

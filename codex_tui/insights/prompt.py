@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from codex_tui.insights.metrics import WRITER_MARKER
+from codex_tui.index.summary import WRITER_MARKER
 from codex_tui.insights.schema import SECTIONS, example
 
 RULES = """\

@@ -19,7 +19,7 @@ from codex_tui.redact import redact_all
 from codex_tui.insights.metrics import compute_metrics
 from codex_tui.insights.page import render_page
 from codex_tui.insights.prompt import build_prompt
-from codex_tui.insights.schema import InvalidAnswer, extract_json, validate
+from codex_tui.insights.schema import InvalidAnswer, deviations, extract_json, json_schema, validate
 from codex_tui.insights.writer import WriterError, run_writer
 from codex_tui.errors import CodexTuiError
 
@@ -50,6 +50,16 @@ class ReportFiles:
     @property
     def raw_answer(self) -> Path:
         return self.out_dir / "insights.raw.txt"
+
+    @property
+    def schema(self) -> Path:
+        return self.out_dir / "insights.schema.json"
+
+    @property
+    def failed(self) -> Path:
+        """Written when a writer run fails, removed when one succeeds: its mtime against
+        report.html's says whether the page is older than the last failed run."""
+        return self.out_dir / "insights.failed.json"
 
     @property
     def html(self) -> Path:
@@ -112,7 +122,41 @@ def write_insights(files: ReportFiles, *, codex_bin: str | None = None,
                    progress: Progress = lambda _: None,
                    should_stop: Callable[[], bool] = lambda: False) -> dict:
     """Step 4: Codex answers INSIGHT_PROMPT.md; the checked JSON becomes insights.generated.json.
-    The raw answer is always kept in insights.raw.txt."""
+    The raw answer is always kept in insights.raw.txt; a failed run leaves insights.failed.json."""
+    try:
+        insights = _write_insights(files, codex_bin=codex_bin, extra_args=extra_args, timeout=timeout,
+                                   progress=progress, should_stop=should_stop)
+    except ReportError as exc:
+        if files.out_dir.is_dir():
+            _write(files.failed, json.dumps({"message": str(exc)}, ensure_ascii=False).encode())
+        raise
+    files.failed.unlink(missing_ok=True)
+    return insights
+
+
+def last_failure(files: ReportFiles) -> str | None:
+    """The last failed writer run's message when report.html is older than it (the page then
+    shows what an earlier run wrote), else None."""
+    try:
+        failed = files.failed.stat().st_mtime_ns
+        html = files.html.stat().st_mtime_ns
+    except OSError:
+        return None
+    if failed < html:
+        return None
+    try:
+        return str(json.loads(files.failed.read_text(encoding="utf-8")).get("message") or "")
+    except (OSError, ValueError, AttributeError):
+        return "the last run failed"
+
+
+def warnings(insights: dict) -> list[str]:
+    """How the answer differs from the report's shape: shown, never refused."""
+    return deviations(insights)
+
+
+def _write_insights(files: ReportFiles, *, codex_bin, extra_args, timeout, progress,
+                    should_stop) -> dict:
     bundle = read_evidence(files)
     try:
         prompt = files.prompt.read_text(encoding="utf-8")
@@ -121,8 +165,9 @@ def write_insights(files: ReportFiles, *, codex_bin: str | None = None,
     progress("Codex is writing your insights (this can take a few minutes)…")
     try:
         kwargs = {"timeout": timeout} if timeout else {}
+        _write(files.schema, json.dumps(json_schema(), indent=1).encode())
         answer = run_writer(prompt, files.out_dir, codex_bin=codex_bin, extra_args=extra_args,
-                            should_stop=should_stop, **kwargs)
+                            should_stop=should_stop, output_schema=files.schema, **kwargs)
     except WriterError as exc:
         raise ReportError(str(exc)) from None
     _write(files.raw_answer, answer.text.encode())
@@ -130,15 +175,25 @@ def write_insights(files: ReportFiles, *, codex_bin: str | None = None,
     try:
         insights = validate(extract_json(answer.text))
     except InvalidAnswer as exc:
-        details = "".join(f"\n  - {p}" for p in exc.problems[:12])
+        details = "".join(f"\n  - {p}" for p in exc.problems)
         raise ReportError(f"{exc}{details}\nThe raw answer is in {files.raw_answer}; nothing was "
                           f"rendered. Fix it into {files.insights.name} and run `codex-tui report "
                           "--render-only`, or run the report again.") from None
     insights = redact_all(insights)
-    known = insights["metadata"]["limitations"]
-    known += [note for note in bundle.get("limitations", []) if note not in known]
+    _keep_limitations(insights, bundle.get("limitations", []))
     _write(files.insights, json.dumps(insights, indent=2, ensure_ascii=False).encode() + b"\n")
     return insights
+
+
+def _keep_limitations(insights: dict, measured: list[str]) -> None:
+    """The measured limitations always reach metadata.limitations, whatever shape Codex gave it."""
+    meta = insights.get("metadata")
+    if not isinstance(meta, dict):
+        return   # a warning already; the page draws what Codex wrote
+    known = meta.get("limitations")
+    if not isinstance(known, list):
+        known = meta["limitations"] = [] if known in (None, "") else [known]
+    known += [note for note in measured if note not in known]
 
 
 def render(files: ReportFiles, progress: Progress = lambda _: None) -> Path:
@@ -176,7 +231,7 @@ def read_insights(files: ReportFiles) -> dict | None:
     try:
         return redact_all(validate(extract_json(text)))
     except InvalidAnswer as exc:
-        details = "".join(f"\n  - {p}" for p in exc.problems[:12])
+        details = "".join(f"\n  - {p}" for p in exc.problems)
         raise ReportError(f"{files.insights}: {exc}{details}") from None
 
 

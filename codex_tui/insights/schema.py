@@ -2,6 +2,10 @@
 
 A shape is `str` (a non-empty string), `[shape]` (a list, possibly empty, of that shape) or
 `{key: shape}` (an object with at least those keys; extra keys are kept and ignored).
+
+Only two things refuse an answer (`validate`): it is not a JSON object, or a section is
+missing. Any other way it differs from SHAPE is a warning (`deviations`): the page and the
+view draw that section with a generic layout instead of the richer one, and say so.
 """
 from __future__ import annotations
 
@@ -73,7 +77,7 @@ def extract_json(text: str) -> dict:
 
 
 def problems(answer: dict) -> list[str]:
-    """Every way `answer` differs from SHAPE, as `path: what is wrong`; empty when valid."""
+    """Every way `answer` differs from SHAPE, as `path: what is wrong`; empty when it matches."""
     found: list[str] = []
     for key, shape in SHAPE.items():
         if key not in answer:
@@ -87,12 +91,47 @@ def problems(answer: dict) -> list[str]:
     return found
 
 
+def missing_sections(answer: dict) -> list[str]:
+    return [key for key in SHAPE if key not in answer]
+
+
 def validate(answer: dict) -> dict:
-    found = problems(answer)
-    if found:
-        raise InvalidAnswer(f"Codex's JSON does not have the report's shape ({len(found)} problem(s))",
-                            found)
+    """The gate: every required section is there (in any shape). Returns `answer`."""
+    missing = missing_sections(answer)
+    if missing:
+        raise InvalidAnswer(f"Codex's JSON lacks {len(missing)} of the report's {len(SHAPE)} sections",
+                            [f"{key}: missing section" for key in missing])
     return answer
+
+
+def deviations(answer: dict) -> list[str]:
+    """The warnings: every way the present sections differ from SHAPE."""
+    return [p for p in problems(answer) if not p.endswith(": missing section")]
+
+
+def section_matches(answer: dict, key: str) -> bool:
+    """True when section `key` has SHAPE's form, so its richer layout can draw it."""
+    found: list[str] = []
+    if key not in answer:
+        return False
+    _check(answer[key], SHAPE[key], key, found)
+    if key == "actionable_fixes" and not found:
+        found = [p for p in problems({key: answer[key]}) if p.startswith(f"{key}[")]
+    return not found
+
+
+def json_schema() -> dict:
+    """SHAPE as a JSON Schema for `codex exec --output-schema`, in the strict form OpenAI's
+    structured outputs take: every key required, no others, priorities an enum."""
+    def convert(shape, name: str) -> dict:
+        if shape is str:
+            return {"type": "string", "enum": list(PRIORITIES)} if name == "priority" \
+                else {"type": "string"}
+        if isinstance(shape, list):
+            return {"type": "array", "items": convert(shape[0], name)}
+        return {"type": "object", "properties": {k: convert(v, k) for k, v in shape.items()},
+                "required": list(shape), "additionalProperties": False}
+    return convert(SHAPE, "")
 
 
 def _check(value, shape, path: str, found: list[str]) -> None:

@@ -38,17 +38,44 @@ def extra_args_from_env() -> list[str]:
     return shlex.split(os.environ.get(EXTRA_ARGS_ENV, ""))
 
 
-def writer_command(codex_bin: str, extra_args: list[str], last_message: Path) -> list[str]:
-    """`codex exec --sandbox read-only --skip-git-repo-check -o FILE EXTRA -` (`-`: read stdin)."""
+def writer_command(codex_bin: str, extra_args: list[str], last_message: Path,
+                   output_schema: Path | None = None) -> list[str]:
+    """`codex exec --sandbox read-only --skip-git-repo-check -o FILE [--output-schema S] EXTRA -`
+    (`-`: read stdin)."""
+    schema = ["--output-schema", str(output_schema)] if output_schema else []
     return [codex_bin, "exec", "--sandbox", "read-only", "--skip-git-repo-check",
-            "--output-last-message", str(last_message), *extra_args, "-"]
+            "--output-last-message", str(last_message), *schema, *extra_args, "-"]
+
+
+_SCHEMA_SUPPORT: dict[tuple, bool] = {}
+
+
+def supports_output_schema(binary: str) -> bool:
+    """Whether this Codex's `exec` takes `--output-schema` (of the pinned releases 0.58.0, 0.169.0
+    and 0.171.0 do; 0.20.0 would refuse the flag). Asked of `codex exec --help` once per binary."""
+    try:
+        stat = os.stat(binary)
+        key = (os.path.realpath(binary), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        return False
+    if key not in _SCHEMA_SUPPORT:
+        try:
+            proc = subprocess.run([binary, "exec", "--help"], stdin=subprocess.DEVNULL,
+                                  capture_output=True, text=True, timeout=20, start_new_session=True,
+                                  check=False)
+            _SCHEMA_SUPPORT[key] = "--output-schema" in proc.stdout
+        except (OSError, subprocess.SubprocessError):
+            return False   # not cached: a slow start once should not turn the schema off for good
+    return _SCHEMA_SUPPORT[key]
 
 
 def run_writer(prompt: str, workdir: Path, *, codex_bin: str | None = None,
                extra_args: list[str] | None = None, timeout: float = DEFAULT_TIMEOUT,
-               should_stop: Callable[[], bool] = lambda: False) -> WriterAnswer:
+               should_stop: Callable[[], bool] = lambda: False,
+               output_schema: Path | None = None) -> WriterAnswer:
     """Run Codex once in `workdir` and return its final answer (not yet parsed).
-    `should_stop` is polled twice a second: a view's worker passes its cancellation."""
+    `should_stop` is polled twice a second: a view's worker passes its cancellation.
+    `output_schema` (a JSON Schema file) constrains the answer where this Codex supports it."""
     try:
         binary = find_codex(codex_bin)
     except JobError as exc:
@@ -58,7 +85,10 @@ def run_writer(prompt: str, workdir: Path, *, codex_bin: str | None = None,
     workdir = Path(workdir).absolute()  # Codex runs inside it: a relative -o path would move
     last_message = workdir / ".insights.last-message.txt"
     last_message.unlink(missing_ok=True)
-    argv = writer_command(binary, args, last_message)
+    if output_schema is not None and not supports_output_schema(binary):
+        output_schema = None
+    argv = writer_command(binary, args, last_message,
+                          Path(output_schema).absolute() if output_schema else None)
     try:
         # A session of its own, so stopping it (timeout, the app quitting) takes Codex's children too.
         proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,

@@ -17,10 +17,9 @@ from textual.widgets import Label, Markdown, ProgressBar, Sparkline, Static
 
 from codex_tui.screens.base import ViewScreen
 from codex_tui import config
-from codex_tui.widgets.insight_charts import bar_table, short_number, stats_table
+from codex_tui.widgets.insight_charts import StatsGrid, bar_table, short_number
 from codex_tui.sanitize import safe
 
-DAYS = 7.0          # the report's default window
 GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
 
 
@@ -65,13 +64,17 @@ class InsightsScreen(ViewScreen):
 
         return ReportFiles(output_dir())
 
+    def days(self) -> float | None:
+        """The window the settings give (`days`, as the Logs view reads); 0 means every session."""
+        return self.app.settings.days or None
+
     @work(thread=True, exclusive=True, group="insights-load", exit_on_error=False)
     def load(self) -> None:
-        from codex_tui.insights.report import ReportError, collect, read_insights
+        from codex_tui.insights.report import ReportError, collect, last_failure, read_insights
 
         files = self.files()
         try:
-            metrics, _ = collect(self.app.settings.sources(), DAYS, now=config.now())
+            metrics, _ = collect(self.app.settings.sources(), self.days(), now=config.now())
         except ReportError as exc:
             self.app.call_from_thread(self._status, f"{exc}")
             return
@@ -82,9 +85,11 @@ class InsightsScreen(ViewScreen):
             insights, problem = read_insights(files), None
         except ReportError as exc:
             insights, problem = None, str(exc)
-        self.app.call_from_thread(self._show, metrics, insights, problem, files)
+        self.app.call_from_thread(self._show, metrics, insights, problem, files, last_failure(files))
 
-    def _show(self, metrics: dict, insights: dict | None, problem: str | None, files) -> None:
+    def _show(self, metrics: dict, insights: dict | None, problem: str | None, files,
+              failure: str | None = None) -> None:
+        from codex_tui.insights.report import warnings
         from codex_tui.insights.text import insights_markdown
 
         self.metrics = metrics
@@ -98,7 +103,7 @@ class InsightsScreen(ViewScreen):
                  ("most at once", str(metrics["parallel"]["max_concurrent"])),
                  ("overlap", f"{metrics['parallel']['overlap_seconds'] / 60:.0f} min"),
                  ("first token", _seconds(first)), ("turn", _seconds(turn))]
-        self.query_one("#stats", Static).update(stats_table(cells))
+        self.query_one("#stats", Static).update(StatsGrid(cells))
         self.query_one("#tools-chart", Static).update(bar_table("Tools", metrics["tools"]))
         self.query_one("#errors-chart", Static).update(
             bar_table("Errors by kind", metrics["errors"]["by_kind"], style="bold red"))
@@ -115,7 +120,10 @@ class InsightsScreen(ViewScreen):
         where = display_dir(files.out_dir)
         if insights is not None:
             text = insights_markdown(insights)
+            found = warnings(insights)
             note = "g regenerate · r render HTML · o open"
+            if found:
+                note = f"{len(found)} shape warning(s) · {note}"
         elif problem:
             text = f"## Insights\n\nThe saved insights cannot be shown:\n\n```text\n{problem}\n```"
             note = "g regenerate"
@@ -124,8 +132,15 @@ class InsightsScreen(ViewScreen):
                     "Codex read a bounded, redacted summary of your sessions and write them "
                     f"(saved under `{where}`).")
             note = "g generate insights"
+        if failure is not None:   # report.html shows what an earlier run wrote
+            reason = (failure.splitlines() or ["the last run failed"])[0]
+            text = (f"> **Stale:** report.html is older than the last failed run ({reason}). "
+                    "Press **g** to try again.\n\n" + text)
+            note = f"STALE: report.html predates the last failed run · {note}"
         self.query_one("#insights-text", Markdown).update(safe(text))   # Codex wrote it: foreign
-        self._status(f"Last {DAYS:g} days: {metrics['sessions']} sessions · {where} · {note}")
+        days = self.days()
+        window = f"Last {days:g} days" if days else "All sessions"
+        self._status(f"{window}: {metrics['sessions']} sessions · {where} · {note}")
 
     def _status(self, text: str) -> None:
         self.query_one("#insights-status", Static).update(text)
@@ -159,7 +174,7 @@ class InsightsScreen(ViewScreen):
             self.app.call_from_thread(self._progress, step, text)
 
         try:
-            prepare(files, self.app.settings.sources(), DAYS, now=config.now(), progress=progress)
+            prepare(files, self.app.settings.sources(), self.days(), now=config.now(), progress=progress)
             worker = get_current_worker()
             write_insights(files, progress=progress, should_stop=lambda: worker.is_cancelled)
             render(files, progress=progress)

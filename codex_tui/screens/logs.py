@@ -236,7 +236,11 @@ class LogsScreen(ViewScreen):
         rows = self.rows
         problems = sum(1 for i in self.order if rows[i].problem)
         live = sum(1 for i in self.order if rows[i].status == "live")
-        parts = [f"{len(self.order):,} of {len(rows):,} sessions", f"{problems:,} with problems"]
+        scope = filters.in_scope(rows, self.filter)
+        parts = [f"{len(self.order):,} of {scope:,} sessions", f"{problems:,} with problems"]
+        hidden = len(rows) - scope
+        if hidden and not self.filter.writer:
+            parts.append(f"{hidden:,} report-writer sessions hidden (is:writer)")
         if live:
             parts.append(f"{live} live")
         parts.append(f"sorted by {table.sort_column} {'↓' if table.sort_reverse else '↑'}")

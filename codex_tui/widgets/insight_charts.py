@@ -1,12 +1,20 @@
-"""Small Rich charts for the Insights view: labelled horizontal bars and a stats grid."""
+"""Small Rich charts for the Insights view: labelled horizontal bars and a stats grid.
+
+Both fit the width they are drawn at (80 columns and up): a bar takes the room its label and
+number leave, so the number is never the part cut off, and the stats grid picks as many
+columns as fit.
+"""
 from __future__ import annotations
 
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.measure import Measurement
 from rich.table import Table
 from rich.text import Text
 
 from codex_tui.sanitize import safe_text
 
 BLOCKS = " ▏▎▍▌▋▊▉█"
+SHORTEST_BAR = 12
 
 
 def bar(value: float, top: float, width: int) -> str:
@@ -17,27 +25,60 @@ def bar(value: float, top: float, width: int) -> str:
     return "█" * (eighths // 8) + (BLOCKS[eighths % 8] if eighths % 8 else "")
 
 
-def bar_table(title: str, counts: dict[str, int], *, limit: int = 8, width: int = 24,
-              style: str = "bold") -> Table:
-    table = Table.grid(padding=(0, 1))
-    table.title = title
-    table.title_style = "bold"
-    table.title_justify = "left"
-    table.add_column(no_wrap=True, max_width=18, overflow="ellipsis")
-    table.add_column(no_wrap=True)
-    table.add_column(justify="right", no_wrap=True)
-    items = list(counts.items())[:limit]
-    if not items:
-        table.add_row(Text("none recorded", style="dim"), "", "")
-        return table
-    top = max(v for _, v in items)
-    for label, value in items:
+class BarChart:
+    """Up to `limit` labelled bars, at most `width` cells long, laid out for the width it is drawn
+    at: the bar gives way first (down to SHORTEST_BAR cells), then the label (down to 8), then the
+    bar again; the number never does."""
+
+    def __init__(self, title: str, counts: dict[str, int], *, limit: int = 8, width: int = 24,
+                 style: str = "bold") -> None:
+        self.title, self.counts, self.limit, self.width, self.style = title, counts, limit, width, style
+
+    def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
+        return Measurement(min(options.max_width, 20), options.max_width)
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield Text(self.title, style="bold", no_wrap=True, overflow="ellipsis")
+        items = list(self.counts.items())[:self.limit]
+        if not items:
+            yield Text("none recorded", style="dim")
+            return
+        numbers = [short_number(value) for _, value in items]
         # repo paths, program names, error kinds: foreign text, through safe()
-        table.add_row(safe_text(label, newlines=False), Text(bar(value, top, width), style=style),
-                      Text(short_number(value)))
-    if len(counts) > limit:
-        table.add_row(Text(f"+{len(counts) - limit} more", style="dim"), "", "")
-    return table
+        labels = [safe_text(label, newlines=False) for label, _ in items]
+        room = options.max_width
+        number_w = max(len(n) for n in numbers)
+        # The bar shrinks to SHORTEST_BAR before the label is cut, the label to 8 before the bar is.
+        label_w = min(18, max(t.cell_len for t in labels), max(8, room - number_w - 2 - SHORTEST_BAR))
+        bar_w = max(1, min(self.width, room - label_w - number_w - 2))
+        top = max(v for _, v in items)
+        for text, (_, value), number in zip(labels, items, numbers):
+            line = text.copy()
+            line.truncate(label_w, overflow="ellipsis", pad=True)
+            line.append(" ")
+            line.append(bar(value, top, bar_w).ljust(bar_w), style=self.style)
+            line.append(" " + number.rjust(number_w))
+            line.truncate(room, overflow="crop")
+            yield line
+        if len(self.counts) > self.limit:
+            yield Text(f"+{len(self.counts) - self.limit} more", style="dim")
+
+
+def bar_table(title: str, counts: dict[str, int], *, limit: int = 8, width: int = 24,
+              style: str = "bold") -> BarChart:
+    return BarChart(title, counts, limit=limit, width=width, style=style)
+
+
+class StatsGrid:
+    """The stats as a grid of as many columns (at most `columns`) as fit the width."""
+
+    def __init__(self, cells: list[tuple[str, str]], columns: int = 5) -> None:
+        self.cells, self.columns = cells, columns
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        widest = max((len(value) + 1 + len(label) for label, value in self.cells), default=1)
+        fit = max(1, (options.max_width + 3) // (widest + 3))
+        yield stats_table(self.cells, min(self.columns, fit))
 
 
 def stats_table(cells: list[tuple[str, str]], columns: int = 5) -> Table:
