@@ -33,3 +33,17 @@ async def test_every_view_through_the_palette():
         for view in [*VIEWS[1:], VIEWS[0], VIEWS[1]]:   # from each view to the next
             await choose(pilot, app, f"View: {view.title}")
             assert app.current_mode == view.name
+
+
+@pytest.mark.parametrize("view, expected", [
+    ("sessions", {"New", "Approve", "Deny", "Kill"}),
+    ("insights", {"Regenerate with Codex", "Render HTML", "Open in browser", "Reload"}),
+    ("jobs", {"New job", "Kill", "Verify"}),
+])
+async def test_the_palette_lists_the_views_own_actions(view, expected):
+    app = make_test_app(view=view)
+    async with app.run_test(size=(120, 36)) as pilot:
+        await pilot.pause(0.3)
+        titles = {command.title for command in app.get_system_commands(app.screen)}
+        missing = {want for want in expected if not any(t.startswith(want) for t in titles)}
+        assert not missing, sorted(titles)
