@@ -10,7 +10,7 @@ from dataclasses import asdict
 import pytest
 from hypothesis import HealthCheck, given, settings
 
-from codex_tui.index.store import _summarize
+from codex_tui.index.read import summarize_parser
 from codex_tui.rollout.parse import RolloutParser
 from tests.conftest import ROLLOUTS
 from tests.test_fuzz_chain import mutated
@@ -27,7 +27,7 @@ def assert_same(path) -> None:
     assert asdict(lean.session) == asdict(full.session)
     assert lean.to_state() == full.to_state()
     # and the index's summary, byte for byte
-    assert _summarize(lean, 0)[0] == _summarize(full, 0)[0]
+    assert summarize_parser(lean, 0).summary == summarize_parser(full, 0).summary
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parts[-6]}/{p.parts[-5]}/{p.name[-12:]}")

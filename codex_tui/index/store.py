@@ -11,31 +11,25 @@ from __future__ import annotations
 
 import os
 import stat
-import time
-from functools import partial
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import orjson
 
 from codex_tui.index.cachefile import BrokenCache, checksum, load_index
 from codex_tui.index.parsers import ParserStore
+from codex_tui.index.read import RESUMABLE_SECONDS, Indexed, read_many, summarize_parser
 from codex_tui.private_files import private_dir, write_private
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 
 # 9: typed index.json with checksums (msgpack parser state), and cwd, branch and excerpts
 # redacted whole before any cut
 INDEX_VERSION = 9
-_PARALLEL_MIN_FILES = 24
 # Progress is reported when a refresh reads at least this many files whole (a first index),
 # in about this many steps.
 PROGRESS_MIN_FILES = 24
 _PROGRESS_STEPS = 25
-# Resumable parser state is kept for sessions active this recently: those are the ones
-# still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
-RESUMABLE_SECONDS = 2 * 86400
 
 
 @dataclass
@@ -46,19 +40,6 @@ class RefreshStats:
     parsed: int = 0
     removed: int = 0
     unreadable: list[tuple[str, str]] = field(default_factory=list)
-
-
-def _meta(summary: dict) -> dict:
-    """What selection, sorting, totals and warnings need, without the whole summary."""
-    kinds: dict[str, int] = {}
-    for failure in summary["failures"]:
-        kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
-    return {"started": summary["started_at"], "status": summary["status"], "mtime": summary["mtime"],
-            "tokens": summary["tokens"], "turns": summary["turns"], "commands": summary["commands"],
-            "failed": summary["failed_commands"], "kinds": kinds, "skipped": summary["skipped_lines"],
-            "corrupt": summary["corrupt_lines"], "corrupt_count": summary["corrupt_count"],
-            "invalid": summary["invalid_lines"], "invalid_count": summary["invalid_count"],
-            "invalid_reason": summary["invalid_reason"]}
 
 
 class SessionIndex:
@@ -133,16 +114,17 @@ class SessionIndex:
                     stats.unreadable.append((path, exc.strerror or str(exc)))
                     continue
                 stats.appended += 1
-                self._store(path, wanted[path], _summarize(parser, self.resumable_seconds), parsers,
-                            parser)
+                self._store(path, wanted[path], summarize_parser(parser, self.resumable_seconds),
+                            parsers, parser)
             total = len(todo_full)
             if progress is None or total < PROGRESS_MIN_FILES:
                 progress = None
             step = max(8, total // _PROGRESS_STEPS)
             ready: list[str] = []
-            for done, (path, result, error) in enumerate(self._parse_many(todo_full), 1):
-                if error:
-                    stats.unreadable.append((path, error))
+            reads = read_many(todo_full, self.workers, self.resumable_seconds, self.max_bytes)
+            for done, (path, result, error) in enumerate(reads, 1):
+                if result is None:
+                    stats.unreadable.append((path, error or "unreadable"))
                 else:
                     stats.parsed += 1
                     self._store(path, wanted[path], result, parsers)
@@ -209,24 +191,7 @@ class SessionIndex:
         return self._parsers.get(path)
 
     # ---- parsing ---------------------------------------------------------------------------
-    def _parse_many(self, paths: list[str]) -> Iterator[tuple[str, Any, str | None]]:
-        """(path, result, error) for each path, as each lands."""
-        parse = partial(_parse_one, resumable_seconds=self.resumable_seconds,
-                        max_bytes=self.max_bytes)
-        if len(paths) < _PARALLEL_MIN_FILES or self.workers < 2:
-            yield from map(parse, paths)
-            return
-        from concurrent.futures import ProcessPoolExecutor
-
-        import codex_tui.index.summary  # noqa: F401 - loaded once here, before the workers fork
-        import codex_tui.rollout.parse  # noqa: F401
-
-        # Largest first so one big file does not finish last on an otherwise idle core.
-        paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
-        with ProcessPoolExecutor(self.workers) as pool:
-            yield from pool.map(parse, paths, chunksize=8)
-
-    def _store(self, path: str, key: tuple[int, int], result: tuple, parsers: ParserStore,
+    def _store(self, path: str, key: tuple[int, int], result: Indexed, parsers: ParserStore,
                parser=None) -> None:
         data, meta, state, search = result
         if state is not None:
@@ -306,43 +271,6 @@ class SessionIndex:
             self._note(f"cannot be written ({exc.strerror or exc}); running without a cache")
             self.cache_dir = None
             self._parsers.folder = None
-
-
-def _summarize(parser, resumable_seconds: float) -> tuple[bytes, dict, object, bytes]:
-    """(summary JSON, index metadata, the parser if worth keeping, search text) for one file.
-    Runs in the worker process, so only small results cross back to the parent."""
-    from codex_tui.index.summary import summarize
-
-    mtime = os.stat(parser.session.path).st_mtime
-    summary = summarize(parser.session, mtime)
-    search = summary.pop("search_text").encode()
-    recent = time.time() - _last_activity(parser.session.ended_at, mtime) < resumable_seconds \
-        and not parser.session.path.endswith(".zst")
-    state = parser.resume_state() if recent else None   # bytes: all that crosses processes
-    return orjson.dumps(summary), _meta(summary), state, search
-
-
-def _last_activity(ended_at: str | None, mtime: float) -> float:
-    """When the session last did something: its last event, else the file's mtime."""
-    if ended_at:
-        try:
-            return min(mtime, datetime.fromisoformat(ended_at.replace("Z", "+00:00")).timestamp())
-        except ValueError:
-            pass
-    return mtime
-
-
-def _parse_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS,
-               max_bytes: int = DEFAULT_MAX_BYTES):
-    from codex_tui.rollout.parse import RolloutParser
-
-    try:
-        parser = RolloutParser(path, keep_output=False).feed_file(max_bytes)
-        return path, _summarize(parser, resumable_seconds), None
-    except OSError as exc:
-        return path, None, exc.strerror or str(exc)
-    except Exception as exc:  # noqa: BLE001 - e.g. a corrupt .zst stream: report, go on
-        return path, None, f"{type(exc).__name__}: {exc}"
 
 
 def _atomic_write(path: Path, data: bytes) -> None:

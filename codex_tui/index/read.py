@@ -1,0 +1,109 @@
+"""The index's read stage: one rollout file in, one typed record out (`Indexed`). It parses
+(rollout/), summarises (index/summary.py, classification included) and cuts the index
+metadata; the store (store.py) calls down into it and only keeps what it returns. Runs in
+worker processes for a first index, so a record holds bytes and plain values only.
+
+The pipeline, each stage calling down, never back: discover.py (which files) -> read.py
+(parse + summarise) -> store.py (cache, keyed by size and mtime) -> query.py (select).
+"""
+from __future__ import annotations
+
+import os
+import time
+from datetime import datetime
+from functools import partial
+from typing import Iterator, NamedTuple
+
+import orjson
+
+from codex_tui.rollout.reader import DEFAULT_MAX_BYTES
+
+PARALLEL_MIN_FILES = 24
+# Resumable parser state is kept for sessions active this recently: those are the ones
+# still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
+RESUMABLE_SECONDS = 2 * 86400
+
+
+class Indexed(NamedTuple):
+    """What the store keeps of one rollout."""
+
+    summary: bytes           # the summary as JSON, copied straight to `--json` output
+    meta: dict               # what selection, sorting and totals need (meta_of)
+    state: bytes | None      # resumable parser state, for a rollout still being written
+    search: bytes            # its search text (the Logs view)
+
+
+class Read(NamedTuple):
+    """A file read whole: its record, or why it could not be read."""
+
+    path: str
+    indexed: Indexed | None
+    error: str | None
+
+
+def meta_of(summary: dict) -> dict:
+    """What selection, sorting, totals and warnings need, without the whole summary."""
+    kinds: dict[str, int] = {}
+    for failure in summary["failures"]:
+        kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
+    return {"started": summary["started_at"], "status": summary["status"], "mtime": summary["mtime"],
+            "tokens": summary["tokens"], "turns": summary["turns"], "commands": summary["commands"],
+            "failed": summary["failed_commands"], "kinds": kinds, "skipped": summary["skipped_lines"],
+            "corrupt": summary["corrupt_lines"], "corrupt_count": summary["corrupt_count"],
+            "invalid": summary["invalid_lines"], "invalid_count": summary["invalid_count"],
+            "invalid_reason": summary["invalid_reason"]}
+
+
+def summarize_parser(parser, resumable_seconds: float) -> Indexed:
+    """(summary JSON, index metadata, the parser if worth keeping, search text) for one file.
+    Runs in the worker process, so only small results cross back to the parent."""
+    from codex_tui.index.summary import summarize
+
+    mtime = os.stat(parser.session.path).st_mtime
+    summary = summarize(parser.session, mtime)
+    search = summary.pop("search_text").encode()
+    recent = time.time() - last_activity(parser.session.ended_at, mtime) < resumable_seconds \
+        and not parser.session.path.endswith(".zst")
+    state = parser.resume_state() if recent else None   # bytes: all that crosses processes
+    return Indexed(orjson.dumps(summary), meta_of(summary), state, search)
+
+
+def last_activity(ended_at: str | None, mtime: float) -> float:
+    """When the session last did something: its last event, else the file's mtime."""
+    if ended_at:
+        try:
+            return min(mtime, datetime.fromisoformat(ended_at.replace("Z", "+00:00")).timestamp())
+        except ValueError:
+            pass
+    return mtime
+
+
+def read_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS,
+             max_bytes: int = DEFAULT_MAX_BYTES) -> Read:
+    from codex_tui.rollout.parse import RolloutParser
+
+    try:
+        parser = RolloutParser(path, keep_output=False).feed_file(max_bytes)
+        return Read(path, summarize_parser(parser, resumable_seconds), None)
+    except OSError as exc:
+        return Read(path, None, exc.strerror or str(exc))
+    except Exception as exc:  # noqa: BLE001 - e.g. a corrupt .zst stream: report, go on
+        return Read(path, None, f"{type(exc).__name__}: {exc}")
+
+
+def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMABLE_SECONDS,
+              max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Read]:
+    """`read_one` for each path, as each lands: in `workers` processes for a first index."""
+    read = partial(read_one, resumable_seconds=resumable_seconds, max_bytes=max_bytes)
+    if len(paths) < PARALLEL_MIN_FILES or workers < 2:
+        yield from map(read, paths)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    import codex_tui.index.summary  # noqa: F401 - loaded once here, before the workers fork
+    import codex_tui.rollout.parse  # noqa: F401
+
+    # Largest first so one big file does not finish last on an otherwise idle core.
+    paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
+    with ProcessPoolExecutor(workers) as pool:
+        yield from pool.map(read, paths, chunksize=8)
