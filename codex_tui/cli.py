@@ -125,6 +125,8 @@ def main(argv: list[str] | None = None) -> int:
         args.codex_args = codex_args
     # One settings path for the app and every subcommand: a bad config.toml is the same
     # clear error everywhere, and config.toml counts for `sessions` as it does in the app.
+    from codex_tui.settings import SettingsError
+
     args.settings = _settings_or_say_why()
     if args.settings is None:
         return exit_codes.ERROR
@@ -173,3 +175,6 @@ def main(argv: list[str] | None = None) -> int:
         return exit_codes.INTERRUPTED
     except BrokenPipeError:
         return exit_codes.OK
+    except SettingsError as exc:         # e.g. a --host that is not a destination
+        print(f"codex-tui: {exc}", file=sys.stderr)
+        return exit_codes.ERROR
