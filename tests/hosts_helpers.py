@@ -63,6 +63,15 @@ class Seen:
         self.log: list[tuple[float, dict]] = []
         watch.on_change = self._on
         self.task = None
+        self.flags: list[tuple[float, tuple]] = []     # each thread/status/changed, as it came
+        handle = watch._on_message
+
+        def on_message(message) -> None:
+            if message.method == "thread/status/changed":
+                status = message.params.get("status") or {}
+                self.flags.append((time.monotonic(), tuple(status.get("activeFlags") or ())))
+            handle(message)
+        watch._on_message = on_message
 
     def _on(self, watch) -> None:
         self.log.append((time.monotonic(), {t.id: t.status.state for t in watch.threads.values()}))
@@ -79,6 +88,10 @@ class Seen:
 
     def first(self, state: str) -> float | None:
         return next((t for t, states in self.log if state in states.values()), None)
+
+    def notified(self, flag: str) -> float | None:
+        """When the daemon's first thread/status/changed with `flag` arrived."""
+        return next((t for t, flags in self.flags if flag in flags), None)
 
     async def until(self, predicate, timeout: float = 40.0, what: str = "condition"):
         loop = asyncio.get_running_loop()

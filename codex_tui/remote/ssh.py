@@ -80,7 +80,17 @@ def ssh_message(text: str, limit: int = 400) -> str:
         if line and not line.startswith("WARNING: proceeding"):
             lines.append(line)
     joined = " ".join(lines)
-    return joined[:limit] + ("…" if len(joined) > limit else "")
+    if len(joined) <= limit or len(lines) < 2:
+        return joined[:limit] + ("…" if len(joined) > limit else "")
+    # too long: its first line (what happened) and its last ones (ssh's verdict, the file)
+    tail: list[str] = []
+    room = limit - len(lines[0]) - 3
+    for line in reversed(lines[1:]):
+        if len(line) + 1 > room:
+            break
+        tail.insert(0, line)
+        room -= len(line) + 1
+    return " ".join([lines[0], "…", *tail])
 
 
 @dataclass

@@ -238,7 +238,8 @@ class SessionsScreen(ViewScreen):
             return                  # a rollout's tail is read at most every 2 s
         self._rate_at = time.monotonic()
         rollouts = [r.thread.path if r.thread is not None else r.live.rollout_path
-                    for r in self.rows if (r.thread is not None and r.thread.path)
+                    for r in self.rows if (r.thread is not None and r.thread.path
+                                           and not r.thread.host)      # another machine's file
                     or (r.live is not None and r.live.rollout_path)][:8]
         text = rate_line(watches, rollouts) if watches or rollouts else ""
         if text != self._rate:

@@ -1,0 +1,117 @@
+"""[[hosts]] in config.toml and the ssh calls built from them, against a real OpenSSH server
+started by the test (no Codex needed): clear config errors, argument lists that reach the
+remote shell exactly, host keys that are checked and cannot be switched off, and hosts that
+are down or never answer costing a bounded time."""
+from __future__ import annotations
+
+import json
+import socket
+import time
+
+import pytest
+
+from codex_tui.remote.ssh import SshError, check
+from codex_tui.settings import Host, SettingsError, load_settings, save_preference
+from tests.conftest import run_cli
+from tests.ssh_helpers import Sshd, keygen
+
+
+@pytest.fixture
+def sshd():
+    server = Sshd({})
+    yield server
+    server.close()
+
+
+def env_for(tmp_path, text: str) -> dict:
+    folder = tmp_path / "config"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.toml").write_text(text)
+    return {"CODEX_TUI_CONFIG_DIR": str(folder), "CODEX_HOME": str(tmp_path / "no-home")}
+
+
+@pytest.mark.parametrize("table, error", [
+    ('name = "a"', "missing required field `ssh`"),
+    ('name = "a"\nssh = "me@a"\npassword = "x"', "unknown field `password`"),
+    ('name = "a"\nssh = "-oProxyCommand=x"', "must be user@host"),
+    ('name = "local"\nssh = "me@a"', "not 'local'"),
+    ('name = "a"\nssh = "me@a"\nport = 70000', "port"),
+])
+def test_a_bad_hosts_table_is_a_clear_error_everywhere(tmp_path, table, error):
+    env = env_for(tmp_path, f"[[hosts]]\n{table}\n")
+    with pytest.raises(SettingsError, match="hosts") as caught:
+        load_settings(tmp_path / "config" / "config.toml", {})
+    assert error in str(caught.value)
+    proc = run_cli("status", "--json", env=env)
+    assert proc.returncode == 1 and error in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_two_hosts_of_one_name_are_refused_and_a_saved_preference_keeps_the_tables(tmp_path):
+    path = tmp_path / "config.toml"
+    path.write_text('[[hosts]]\nname = "a"\nssh = "me@a"\n[[hosts]]\nname = "a"\nssh = "me@b"\n')
+    with pytest.raises(SettingsError, match="second host named 'a'"):
+        load_settings(path, {})
+    path.write_text('theme = "codex-dark"\n[[hosts]]\nname = "dev"\nssh = "me@dev"\nport = 2222\n'
+                    'ssh_options = ["-o", "ProxyJump=bastion"]\ncodex_home = "~/.codex-work"\n')
+    save_preference("theme", "codex-light", path)
+    settings = load_settings(path, {})
+    assert settings.theme == "codex-light"
+    assert settings.hosts == [Host(name="dev", ssh="me@dev", port=2222, codex_home="~/.codex-work",
+                                   ssh_options=["-o", "ProxyJump=bastion"])]
+
+
+def test_arguments_reach_the_remote_shell_exactly(sshd):
+    odd = ["two words", "it's", '"quoted"', "$(touch pwned)", "a;b", "back\\slash", "new\nline", "*"]
+    out = check(sshd.host(), ["printf", "%s\\0", *odd]).decode()
+    assert out.split("\0")[:-1] == odd
+    assert not (sshd.remote / "pwned").exists()
+    # codex_home: ~/ is the remote user's home, the rest stays one quoted word
+    home = check(sshd.host(codex_home="~/odd home"), ["sh", "-c", 'printf %s "$CODEX_HOME"']).decode()
+    assert home == f"{sshd.remote}/odd home"
+
+
+def test_a_changed_host_key_is_refused_with_ssh_s_own_message(sshd, tmp_path):
+    sshd.trust(keygen(tmp_path / "other_key").with_suffix(".pub"))    # not the server's key
+    with pytest.raises(SshError, match="Host key verification failed") as caught:
+        check(sshd.host(), ["true"])
+    assert "REMOTE HOST IDENTIFICATION HAS CHANGED" in str(caught.value)
+    # the user's own options cannot switch the check off: ours come first and ssh keeps those
+    lax = Host(**{**_fields(sshd.host()), "ssh_options": [*sshd.host().ssh_options,
+                                                          "-o", "StrictHostKeyChecking=no"]})
+    with pytest.raises(SshError, match="Host key verification failed"):
+        check(lax, ["true"])
+    env = env_for(tmp_path, sshd.config_toml())
+    proc = run_cli("status", "--host", "devbox", env=env)
+    assert proc.returncode == 0, proc.stderr
+    assert "devbox: unreachable (" in proc.stdout and "Host key verification failed" in proc.stdout
+    report = json.loads(run_cli("status", "--json", "--host", "devbox", env=env).stdout)
+    [daemon] = report["daemons"]
+    assert daemon["host"] == "devbox" and not daemon["connected"]
+    assert "REMOTE HOST IDENTIFICATION HAS CHANGED" in daemon["why"]
+
+
+def _fields(host: Host) -> dict:
+    return {f: getattr(host, f) for f in host.__struct_fields__}
+
+
+def test_a_host_that_never_answers_costs_a_bounded_time_and_delays_no_other(sshd, tmp_path):
+    silent = socket.socket()                 # accepts connections (the backlog) and says nothing
+    silent.bind(("127.0.0.1", 0))
+    silent.listen(8)
+    try:
+        port = silent.getsockname()[1]
+        config = sshd.config_toml("up") + f'[[hosts]]\nname = "mute"\nssh = "root@127.0.0.1"\nport = {port}\n'
+        env = env_for(tmp_path, config)
+        started = time.monotonic()
+        proc = run_cli("status", "--tmux", env=env)
+        took = time.monotonic() - started
+        assert proc.returncode == 0, proc.stderr
+        assert "mute down" in proc.stdout
+        assert took < 4.0, took
+        report = json.loads(run_cli("status", "--json", env=env).stdout)
+        whys = {d["host"]: d["why"] for d in report["daemons"] if d["host"]}
+        assert whys["mute"].startswith("mute: unreachable (") and "in 1s" in whys["mute"]
+        # the one that answers says what its side said (no Codex installed there), at once
+        assert whys["up"] == "up: unreachable (/bin/sh: 1: codex: not found)"
+    finally:
+        silent.close()
