@@ -119,7 +119,17 @@ def watch_of(watches: list[DaemonWatch], thread_id: str) -> DaemonWatch | None:
 
 
 def session_threads(watches: list[DaemonWatch]) -> list[Thread]:
-    return [t for w in watches if w.connected for t in w.sessions()]
+    """Every connected daemon's sessions, each thread once: two [[hosts]] (or a host and
+    this machine) that are one machine name the same thread, and its id is unique."""
+    seen: set[str] = set()
+    out = []
+    for watch in watches:
+        if watch.connected:
+            for thread in watch.sessions():
+                if thread.id not in seen:
+                    seen.add(thread.id)
+                    out.append(thread)
+    return out
 
 
 def pending_of(watches: list[DaemonWatch], thread_id: str) -> list[Pending]:

@@ -56,8 +56,7 @@ async def connect_all(homes: list[Path], timeout: float = 2.0,
 
 
 async def close_all(watches: list[DaemonWatch]) -> None:
-    for watch in watches:
-        await watch.stop()
+    await asyncio.gather(*(watch.stop() for watch in watches))
 
 
 def with_daemons(homes: list[Path], act: Callable[[list[DaemonWatch]], Awaitable[T]],

@@ -197,20 +197,20 @@ class SshStdioTransport:
         return data if isinstance(data, str) else data.decode("utf-8", "replace")
 
     async def close(self) -> None:
+        """Stop our ssh client (the shared master stays for the next call). No WebSocket
+        closing handshake: it would wait on a round trip to the host for nothing."""
         import asyncio
 
-        if self._ws is not None:
-            ws, self._ws = self._ws, None
-            try:
-                await asyncio.wait_for(ws.close(), 0.5)
-            except BaseException:
-                pass
         proc, self._proc = self._proc, None
         if proc is not None and proc.returncode is None:
             try:
-                proc.kill()                 # our own ssh client; the shared master stays
+                proc.kill()
             except ProcessLookupError:
                 pass
+        if self._ws is not None:
+            ws, self._ws = self._ws, None
+            ws.transport.abort()
+        if proc is not None:
             try:
                 await asyncio.wait_for(proc.wait(), 1.0)
             except BaseException:

@@ -110,13 +110,17 @@ def snapshot(sockets: list[str] | None, silence_s: float | None = None,
     return rows, watcher.warnings
 
 
-def daemons(local: bool = True, hosts: list | None = None) -> list:
+HOST_BUDGET_S = 1.0
+TMUX_HOST_BUDGET_S = 0.8    # the status line: tmux waits on it, and its master ssh is warm
+
+
+def daemons(local: bool = True, hosts: list | None = None, timeout: float = HOST_BUDGET_S) -> list:
     """Every known CODEX_HOME's daemon and every host's, read once, all at once (exact
-    states; empty before 0.169). A host gets 1 s, so one that is down costs no more."""
+    states; empty before 0.169). A host gets `timeout`, so one that is down costs no more."""
     from codex_tui.appserver.homes import known_homes
     from codex_tui.appserver.oneshot import read_all
 
-    return read_all(known_homes() if local else [], timeout=1.0, with_pending=True, hosts=hosts)
+    return read_all(known_homes() if local else [], timeout=timeout, with_pending=True, hosts=hosts)
 
 
 def unreachable_hosts(watches: list) -> list:
@@ -185,7 +189,7 @@ def tmux_line(rows, down: list | None = None) -> str:
 
 def run_status(args) -> int:
     local, hosts = chosen_hosts(args)
-    watches = daemons(local, hosts)
+    watches = daemons(local, hosts, TMUX_HOST_BUDGET_S if args.tmux else HOST_BUDGET_S)
     if local:
         rows, warnings = snapshot(args.sockets, silence_s=_silence(getattr(args, "settings", None)),
                                   watches=watches)
