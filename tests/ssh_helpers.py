@@ -35,7 +35,8 @@ def keygen(path: Path) -> Path:
 class Sshd:
     """`sshd -D -f CONFIG -p PORT`; its sessions run `setpriv` into the remote uid."""
 
-    def __init__(self, env: dict[str, str], listen: tuple[str, ...] = ("127.0.0.1",)) -> None:
+    def __init__(self, env: dict[str, str], listen: tuple[str, ...] = ("127.0.0.1",),
+                 same_uid: bool = False) -> None:
         sshd = shutil.which("sshd") or "/usr/sbin/sshd"
         if not os.path.exists(sshd) or not shutil.which("ssh") or not shutil.which("setpriv"):
             pytest.skip("needs openssh-server, openssh-client and setpriv (apt-get install openssh-server)")
@@ -58,6 +59,7 @@ class Sshd:
         self.bin.mkdir()
         path = ":".join([str(self.bin), "/usr/local/bin", "/usr/bin", "/bin"])
         self.path = path
+        self.same_uid = same_uid             # sessions as this uid (to run this checkout's codex-tui)
         wrapper = self.wrapper = self.dir / "session.sh"
         self.set_env(env)
         self.config = self.dir / "sshd_config"
@@ -79,7 +81,9 @@ class Sshd:
             "LANG": "C.UTF-8"}.items())
         self.wrapper.write_text("#!/bin/sh\n"
                                 f"cd {self.remote}\n"
-                                f"exec setpriv --reuid={REMOTE_UID} --regid={REMOTE_UID} --clear-groups "
+                                "exec " + ("" if self.same_uid else
+                                           f"setpriv --reuid={REMOTE_UID} --regid={REMOTE_UID} "
+                                           "--clear-groups ") +
                                 f"env -i {assigns} /bin/sh -c \"$SSH_ORIGINAL_COMMAND\"\n")
         self.wrapper.chmod(0o755)
 

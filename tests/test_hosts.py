@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import socket
 import time
+from pathlib import Path
 
 import pytest
 
@@ -115,3 +116,61 @@ def test_a_host_that_never_answers_costs_a_bounded_time_and_delays_no_other(sshd
         assert whys["up"] == "up: unreachable (/bin/sh: 1: codex: not found)"
     finally:
         silent.close()
+
+
+def _snapshot(root) -> dict:
+    import os
+
+    out = {}
+    for folder, _, files in os.walk(root):
+        for name in files:
+            path = os.path.join(folder, name)
+            info = os.stat(path)
+            out[path] = (info.st_size, info.st_mtime_ns)
+    return out
+
+
+def test_a_hosts_logs_come_from_its_own_codex_tui_and_one_rollout_is_fetched_on_demand(tmp_path):
+    import shutil
+    import sys
+
+    from tests.conftest import REPO, ROLLOUTS
+
+    server = Sshd({}, same_uid=True)          # this uid there, so it can run this checkout
+    try:
+        home = server.remote / ".codex"
+        shutil.copytree(ROLLOUTS / "0.169.0", home / "sessions")
+        server.set_env({"CODEX_HOME": str(home), "PYTHONPATH": str(REPO)})
+        shim = server.bin / "codex-tui"
+        shim.write_text(f'#!/bin/sh\nexec {sys.executable} -m codex_tui "$@"\n')
+        shim.chmod(0o755)
+        before = _snapshot(server.remote)
+        env = env_for(tmp_path, server.config_toml())
+        env["CODEX_TUI_CACHE_DIR"] = str(tmp_path / "cache")
+        proc = run_cli("sessions", "--host", "devbox", "--json", env=env)
+        assert proc.returncode == 0, proc.stderr
+        report = json.loads(proc.stdout)
+        [told] = report["hosts"]
+        expected = sorted(p.name for p in (home / "sessions").rglob("rollout-*.jsonl"))
+        assert told["source"] == "codex-tui" and told["missing"] is None and told["why"] is None
+        assert sorted(s["path"].rsplit("/", 1)[-1] for s in report["sessions"]) == expected
+        assert {s["host"] for s in report["sessions"]} == {"devbox"}
+        # nothing written there but codex-tui's own cache
+        after = _snapshot(server.remote)
+        changed = {p for p in set(before) | set(after) if before.get(p) != after.get(p)}
+        assert changed and all(p.startswith(str(server.remote / ".cache" / "codex-tui")) for p in changed)
+
+        remote_path = max(report["sessions"], key=lambda s: s["turns"])["path"]
+        proc = run_cli("sessions", "--host", "devbox", "--rollout", remote_path, env=env)
+        assert proc.returncode == 0, proc.stderr
+        cached = Path(proc.stdout.strip())
+        assert cached.read_bytes() == Path(remote_path).read_bytes()
+        assert cached.stat().st_mode & 0o777 == 0o600 and str(cached).startswith(str(tmp_path / "cache"))
+        # the size limit holds there: a file over max_rollout_mb is refused, not copied
+        small = dict(env, CODEX_TUI_MAX_ROLLOUT_MB=str(100 / 1048576))
+        proc = run_cli("sessions", "--host", "devbox", "--rollout", remote_path, env=small)
+        assert proc.returncode == 1 and "larger than 100 bytes" in proc.stderr
+        proc = run_cli("sessions", "--host", "devbox", "--rollout", "relative/x.jsonl", env=env)
+        assert proc.returncode == 1 and "not an absolute path" in proc.stderr
+    finally:
+        server.close()

@@ -94,6 +94,16 @@ async def test_a_remote_tui_is_listed_approved_with_y_and_sshd_dying_leaves_loca
                 await wait_until(pilot, lambda: remote_rows(screen, "waiting-input"), 20,
                                  "the remote turn's end")
 
+                # its logs: no codex-tui there, so the daemon's thread/list, saying what is missing
+                proc = await asyncio.to_thread(run_cli, "sessions", "--host", "devbox", "--json", env=env)
+                assert proc.returncode == 0, proc.stderr
+                logs = json.loads(proc.stdout)
+                [told] = logs["hosts"]
+                assert told["source"] == "thread/list" and "token use" in told["missing"], told
+                [listed] = [s for s in logs["sessions"] if s["id"] == row.thread.id]
+                assert listed["first_prompt"] == "Make the file" and listed["cwd"] == str(remote.work)
+                assert listed["path"] == row.thread.path and listed["host"] == "devbox"
+
                 remote.sshd.kill()                  # the machine drops off the network
                 await wait_until(pilot, lambda: not far.connected, 20, "the host to be lost")
                 assert far.why.startswith("devbox: unreachable ("), far.why
