@@ -174,3 +174,22 @@ def test_a_hosts_logs_come_from_its_own_codex_tui_and_one_rollout_is_fetched_on_
         assert proc.returncode == 1 and "not an absolute path" in proc.stderr
     finally:
         server.close()
+
+
+def test_enter_on_a_remote_thread_runs_codex_resume_there_in_its_folder(sshd, tmp_path):
+    import shlex
+    import subprocess
+
+    from codex_tui.remote.panes import resume_command
+
+    shim = sshd.bin / "codex"                # stands in for Codex there: says how it was run
+    shim.write_text('#!/bin/sh\nprintf "%s\\n" "$@"\n')
+    shim.chmod(0o755)
+    thread_id = "01a233eb-88e2-7e13-a21f-15483c4dd785"
+    command = resume_command(sshd.host(), thread_id, "/srv/a project")
+    with open(tmp_path / "err", "wb") as err:   # a file: the ControlPersist master keeps stderr
+        out = subprocess.run(shlex.split(command), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=err, timeout=20).stdout.decode()
+    assert out.splitlines() == ["-C", "/srv/a project", "resume", thread_id]
+    assert shlex.split(command)[:5] == ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes"]
+    assert "-t" in shlex.split(command)
