@@ -27,6 +27,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--days", type=float, help="only sessions started in the last N days")
     add_source_args(p)
     p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--host", action="append", metavar="NAME", dest="hosts",
+                   help="another machine's sessions, over ssh (a [[hosts]] name or an ssh "
+                        "destination; repeatable): its own `codex-tui sessions --json` where "
+                        "installed, else its daemon's thread/list")
+    p.add_argument("--rollout", metavar="PATH",
+                   help="with one --host: copy that host's rollout PATH into the local cache "
+                        "(size-limited by max_rollout_mb) and print where")
 
     p = sub.add_parser("scan", help="daily skill-health report over recent sessions")
     p.add_argument("--days", type=float, default=1.0, help="how far back to scan (default 1)")
@@ -125,6 +132,8 @@ def main(argv: list[str] | None = None) -> int:
         args.codex_args = codex_args
     # One settings path for the app and every subcommand: a bad config.toml is the same
     # clear error everywhere, and config.toml counts for `sessions` as it does in the app.
+    from codex_tui.settings import SettingsError
+
     args.settings = _settings_or_say_why()
     if args.settings is None:
         return exit_codes.ERROR
@@ -173,3 +182,6 @@ def main(argv: list[str] | None = None) -> int:
         return exit_codes.INTERRUPTED
     except BrokenPipeError:
         return exit_codes.OK
+    except SettingsError as exc:         # e.g. a --host that is not a destination
+        print(f"codex-tui: {exc}", file=sys.stderr)
+        return exit_codes.ERROR

@@ -36,7 +36,8 @@ def thread_title(thread) -> str:
     mark = "(fork) " if thread.forked_from else ""    # plain text: ⑂ is missing from many fonts
     if thread.parent_id:
         return f"  ↳ {thread.nickname or thread.title}"
-    return mark + thread.title
+    host = f"{thread.host}: " if thread.host else ""  # another machine's, named first
+    return host + mark + thread.title
 
 
 class LiveRows:
@@ -78,8 +79,9 @@ class LiveRows:
         return out
 
     def _row(self, thread, watches) -> Row:
-        label, pane = self.locations.get(thread.id, ("subagent" if thread.parent_id
-                                                     else "in another terminal", None))
+        default = ("subagent" if thread.parent_id else
+                   f"on {thread.host}" if thread.host else "in another terminal")
+        label, pane = self.locations.get(thread.id, (default, None))
         entry = registry.Entry(key=f"thread|{thread.id}", argv=["codex", "resume", thread.id],
                                cwd=thread.cwd, title=thread_title(thread), is_codex=True,
                                started_at=thread.created_at, session_id=thread.id,

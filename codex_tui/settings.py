@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -25,6 +26,18 @@ class SettingsError(CodexTuiError):
     """The config file cannot be used; the message says where and what to do."""
 
 
+class Host(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A `[[hosts]]` table: another machine whose Codex daemon is reached with OpenSSH.
+    codex-tui keeps no password or key: `identity_file` is a path given to `ssh -i`."""
+
+    name: str
+    ssh: str                                  # user@host, or an alias of ~/.ssh/config
+    port: Annotated[int, msgspec.Meta(ge=1, le=65535)] | None = None
+    identity_file: str = ""
+    ssh_options: list[str] = []               # passed to ssh before the destination
+    codex_home: str = ""                      # "" = the remote user's ~/.codex (or its CODEX_HOME)
+
+
 @dataclass
 class Settings:
     theme: str = DEFAULT_THEME
@@ -41,6 +54,7 @@ class Settings:
     # a rollout larger than this is reported and not read (a runaway file, a wrong symlink);
     # 0 = no limit
     max_rollout_mb: float = 1024.0
+    hosts: list[Host] = field(default_factory=list)   # [[hosts]] tables: other machines over ssh
     origin: dict[str, str] = field(default_factory=dict, compare=False)   # field -> default|file|env
     warnings: list[str] = field(default_factory=list, compare=False)
 
@@ -87,7 +101,8 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         _set(settings, key, value, f"{path}: {key}", "file")
     for name in known:
         raw = env.get(f"CODEX_TUI_{name.upper()}")
-        if raw is not None and name not in ("dev_root", "skills_root"):  # those two: config.py reads them
+        # dev_root and skills_root: config.py reads them; hosts: tables, from the file only
+        if raw is not None and name not in ("dev_root", "skills_root", "hosts"):
             _set(settings, name, _from_env(known[name], raw, name), f"CODEX_TUI_{name.upper()}", "env")
     return settings
 
@@ -112,10 +127,13 @@ def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
     """Check `value` against the field's type with msgspec (one typed check for the file and
     the environment alike; numbers must be >= 0 and finite), then set it."""
     default = getattr(Settings(), name)
-    try:
-        value = msgspec.convert(value, _FIELD_TYPES[type(default)])
-    except msgspec.ValidationError:
-        raise SettingsError(f"{where}: expected {_kind(default)}, got {value!r}") from None
+    if name == "hosts":
+        value = _hosts(value, where)
+    else:
+        try:
+            value = msgspec.convert(value, _FIELD_TYPES[type(default)])
+        except msgspec.ValidationError:
+            raise SettingsError(f"{where}: expected {_kind(default)}, got {value!r}") from None
     setattr(settings, name, value)
     settings.origin[name] = origin
 
@@ -125,6 +143,39 @@ def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
 # runs every few seconds.
 _FIELD_TYPES = {bool: bool, float: Annotated[float, msgspec.Meta(ge=0, le=1e9)], str: str,
                 list: list[str]}
+
+
+HOST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
+
+
+def _hosts(value, where: str) -> list[Host]:
+    """`[[hosts]]` tables, checked by msgspec, then: names unique and plain (they are shown
+    and typed), a destination that ssh cannot read as an option, options that are strings."""
+    try:
+        hosts = msgspec.convert(value, list[Host])
+    except msgspec.ValidationError as exc:
+        raise SettingsError(f"{where}: {exc} (each [[hosts]] table needs name and ssh; "
+                            "optional: port, identity_file, ssh_options, codex_home)") from None
+    seen: set[str] = set()
+    for i, host in enumerate(hosts):
+        at = f"{where}[{i}]"
+        if not HOST_NAME.match(host.name) or host.name == "local":
+            raise SettingsError(f"{at}: name {host.name!r} must be letters, digits, '.', '_' or '-' "
+                                "(and not 'local', which means this machine)")
+        if host.name in seen:
+            raise SettingsError(f"{at}: a second host named {host.name!r}; names must be unique")
+        seen.add(host.name)
+        if not host.ssh or host.ssh.startswith("-") or any(c.isspace() for c in host.ssh):
+            raise SettingsError(f"{at}: ssh {host.ssh!r} must be user@host or a ~/.ssh/config alias")
+    return hosts
+
+
+def host_named(settings: Settings, name: str) -> Host:
+    """`--host NAME`: a [[hosts]] table by name, else NAME itself as an ssh destination."""
+    for host in settings.hosts:
+        if host.name == name:
+            return host
+    return _hosts([{"name": name.split("@")[-1] or name, "ssh": name}], f"--host {name}")[0]
 
 
 def _from_env(f, raw: str, name: str):
@@ -151,8 +202,10 @@ def _toml(value) -> str:
         return "true" if value else "false"
     if isinstance(value, (int, float)):
         return repr(value)
-    if isinstance(value, list):
-        return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    if isinstance(value, list):          # [[hosts]] come back as inline tables, kept whole
+        return "[" + ", ".join(_toml(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
     return json.dumps(str(value))
 
 
@@ -160,7 +213,7 @@ def _show(value) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))                      # 5, not 5.0
     if isinstance(value, list):
-        return ", ".join(value) or "(default)"
+        return ", ".join(str(getattr(v, "name", v)) for v in value) or "(default)"
     if value == "":
         return "(default)"
     return str(value)

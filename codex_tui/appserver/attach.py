@@ -35,7 +35,8 @@ def _same(a: str, b: str) -> bool:
 
 def attach(procs: Iterable[Proc], threads: Iterable[Thread]) -> dict[str, Thread]:
     """proc key -> its thread, for the processes a thread can be given to."""
-    sessions = [t for t in threads if t.is_session and t.parent_id is None]
+    # a thread of another machine is never one of this machine's processes
+    sessions = [t for t in threads if t.is_session and t.parent_id is None and not t.host]
     free = {t.id: t for t in sessions}
     out: dict[str, Thread] = {}
     pending = sorted(procs, key=lambda p: p.started_at)

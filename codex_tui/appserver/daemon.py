@@ -28,12 +28,27 @@ def default_transport(codex_home: Path):
     return UnixSocketTransport(control_socket(codex_home))
 
 
+def ssh_transport(host) -> Callable[[Path], Any]:
+    from codex_tui.appserver.transport import SshStdioTransport
+
+    return lambda codex_home: SshStdioTransport(host)
+
+
+def remote_watch(host, **kwargs) -> "DaemonWatch":
+    """The daemon of a [[hosts]] machine, through ssh (its CODEX_HOME as the host names it)."""
+    return DaemonWatch(host.codex_home or "~/.codex", host=host, **kwargs)
+
+
 class DaemonWatch:
     def __init__(self, codex_home: Path | str, *, on_change: Callable[["DaemonWatch"], None] | None = None,
                  transport_factory: Callable[[Path], Any] = default_transport,
                  clock: Callable[[], float] = time.time, version: str = "0",
-                 record: list | None = None) -> None:
+                 record: list | None = None, host=None) -> None:
         self.codex_home = Path(codex_home)
+        self.host = host                                  # a settings.Host; None = this machine
+        self.host_name = host.name if host is not None else ""
+        if host is not None and transport_factory is default_transport:
+            transport_factory = ssh_transport(host)
         self.on_change = on_change or (lambda watch: None)
         self.transport_factory = transport_factory
         self.clock = clock
@@ -62,7 +77,8 @@ class DaemonWatch:
                 await self.connect()
                 delay = RETRY_S
                 why = await self.conn.wait_closed() if self.conn else "closed"
-                self._lost(f"the daemon went away ({why}); reconnecting")
+                self._lost(f"{why}; reconnecting" if self.host is not None   # says which host
+                           else f"the daemon went away ({why}); reconnecting")
             except TransportClosed as exc:
                 self._lost(str(exc))
             except RpcError as exc:
@@ -74,7 +90,7 @@ class DaemonWatch:
 
     async def connect(self, timeout: float = 2.0) -> None:
         """Connect and read the loaded threads once. Raises TransportClosed with the reason."""
-        why = why_unreachable(self.codex_home)
+        why = why_unreachable(self.codex_home) if self.host is None else None
         if why is not None:
             raise TransportClosed(why)
         transport = self.transport_factory(self.codex_home)
@@ -122,7 +138,13 @@ class DaemonWatch:
 
     async def _read(self, thread_id: str) -> Thread | None:
         result = await self._request("thread/read", {"threadId": thread_id})
-        return Thread.parse((result or {}).get("thread"), str(self.codex_home), self.clock())
+        return self._thread((result or {}).get("thread"), self.clock())
+
+    def _thread(self, raw, now: float) -> Thread | None:
+        thread = Thread.parse(raw, str(self.codex_home), now)
+        if thread is not None:
+            thread.host = self.host_name
+        return thread
 
     async def _subscribe_waiting(self) -> None:
         for thread in list(self.threads.values()):
@@ -160,7 +182,7 @@ class DaemonWatch:
         method = message.method
         thread_id = params.get("threadId") if isinstance(params.get("threadId"), str) else None
         if method == "thread/started":
-            thread = Thread.parse(params.get("thread"), str(self.codex_home), now)
+            thread = self._thread(params.get("thread"), now)
             if thread is not None:
                 self.threads[thread.id] = thread
                 self._changed()

@@ -19,7 +19,9 @@ RESCAN_HOMES_S = 5.0
 
 class DaemonFeed:
     def __init__(self, homes: Callable[[], list[Path]] | None = None,
-                 on_change: Callable[[], None] | None = None, version: str = "0") -> None:
+                 on_change: Callable[[], None] | None = None, version: str = "0",
+                 hosts: list | None = None) -> None:
+        from codex_tui.appserver.daemon import remote_watch
         from codex_tui.appserver.homes import known_homes
 
         self.homes = homes or known_homes
@@ -30,6 +32,9 @@ class DaemonFeed:
         self._thread: threading.Thread | None = None
         self._started = threading.Event()
         self._running: set[str] = set()
+        for host in hosts or []:            # other machines: a watch each, through ssh
+            self.watches["ssh:" + host.name] = remote_watch(
+                host, on_change=lambda w: self.on_change(), version=version)
 
     def start(self) -> "DaemonFeed":
         if self._thread is None:
@@ -57,6 +62,10 @@ class DaemonFeed:
             self.loop.close()
 
     async def _follow(self) -> None:
+        for key, watch in self.watches.items():
+            if key.startswith("ssh:") and key not in self._running:
+                self._running.add(key)
+                asyncio.get_running_loop().create_task(watch.run())
         while True:
             try:
                 homes = self.homes()
@@ -110,7 +119,17 @@ def watch_of(watches: list[DaemonWatch], thread_id: str) -> DaemonWatch | None:
 
 
 def session_threads(watches: list[DaemonWatch]) -> list[Thread]:
-    return [t for w in watches if w.connected for t in w.sessions()]
+    """Every connected daemon's sessions, each thread once: two [[hosts]] (or a host and
+    this machine) that are one machine name the same thread, and its id is unique."""
+    seen: set[str] = set()
+    out = []
+    for watch in watches:
+        if watch.connected:
+            for thread in watch.sessions():
+                if thread.id not in seen:
+                    seen.add(thread.id)
+                    out.append(thread)
+    return out
 
 
 def pending_of(watches: list[DaemonWatch], thread_id: str) -> list[Pending]:
@@ -130,7 +149,7 @@ def exact_status(thread: Thread, pending: list[Pending], silence_s: float = 300.
     detail = pending[0].summary if pending else ""
     kind = pending[0].kind if pending else ""
     state = thread.status.state
-    if state == WORKING and not pending:
+    if state == WORKING and not pending and not thread.host:     # a remote rollout: not here
         reason = quiet_reason(thread.path, time.time() if now is None else now, silence_s)
         if reason is not None:
             state, detail = reason

@@ -60,6 +60,7 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
             out.paths.add(os.path.realpath(held))
 
     watches = read_all(homes if homes is not None else known_homes(table), timeout=timeout)
+    watches = [w for w in watches if w.host is None]      # this machine's files only
     threads = session_threads(watches)
     out.exact_homes = [os.path.realpath(w.codex_home) for w in watches if w.connected]
     procs = [Proc(str(pid), cwd_of(pid), table.started_at(pid),

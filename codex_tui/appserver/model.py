@@ -98,6 +98,7 @@ class Thread:
     turn_id: str | None = None               # the turn in progress, when known
     tokens: dict = field(default_factory=dict)   # the last thread/tokenUsage/updated
     codex_home: str = ""
+    host: str = ""                           # a [[hosts]] name; "" = this machine
 
     @classmethod
     def parse(cls, raw: Any, codex_home: str = "", now: float = 0.0) -> "Thread | None":

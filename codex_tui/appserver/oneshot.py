@@ -21,33 +21,48 @@ def valid_thread_id(text: str) -> bool:
 
 
 async def connect_all(homes: list[Path], timeout: float = 2.0,
-                      with_pending: bool = False) -> list[DaemonWatch]:
-    """A connected (or, with `why` set, unreachable) watch per home."""
-    watches = [DaemonWatch(home) for home in homes]
+                      with_pending: bool = False, hosts: list | None = None) -> list[DaemonWatch]:
+    """A connected (or, with `why` set, unreachable) watch per home and per host, all at
+    once: a slow or unreachable host costs its own `timeout` and delays no other."""
+    from codex_tui.appserver.daemon import remote_watch
+
+    watches = [DaemonWatch(home) for home in homes] + [remote_watch(h) for h in hosts or []]
+
+    async def pending(watch: DaemonWatch) -> None:
+        await asyncio.gather(*(watch.wait_pending(t.id, timeout=1.5)
+                               for t in watch.sessions() if t.status.flags))
 
     async def one(watch: DaemonWatch) -> None:
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + timeout
         try:
-            await asyncio.wait_for(watch.connect(timeout), timeout + 1.0)
-            if with_pending:
-                for thread in watch.sessions():
-                    if thread.status.flags:
-                        await watch.wait_pending(thread.id, timeout=1.5)
+            limit = timeout + 1.0 if watch.host is None else timeout
+            await asyncio.wait_for(watch.connect(timeout), limit)
+            if with_pending and watch.host is None:
+                await pending(watch)
+            elif with_pending:       # a remote host: within its own deadline, keep what came
+                try:
+                    await asyncio.wait_for(pending(watch), max(0.3, deadline - loop.time()))
+                except asyncio.TimeoutError:
+                    pass
         except (TransportClosed, RpcError, asyncio.TimeoutError, OSError) as exc:
-            watch.connected, watch.why = False, str(exc) or "the daemon did not answer in time"
+            why = str(exc) or "the daemon did not answer in time"
+            if watch.host is not None and not why.startswith(watch.host_name + ":"):
+                why = f"{watch.host_name}: unreachable ({why if str(exc) else f'no answer in {timeout:g}s'})"
+            watch.connected, watch.why = False, why
 
     await asyncio.gather(*(one(w) for w in watches))
     return watches
 
 
 async def close_all(watches: list[DaemonWatch]) -> None:
-    for watch in watches:
-        await watch.stop()
+    await asyncio.gather(*(watch.stop() for watch in watches))
 
 
 def with_daemons(homes: list[Path], act: Callable[[list[DaemonWatch]], Awaitable[T]],
-                 with_pending: bool = False, timeout: float = 2.0) -> T:
+                 with_pending: bool = False, timeout: float = 2.0, hosts: list | None = None) -> T:
     async def main() -> T:
-        watches = await connect_all(homes, timeout, with_pending)
+        watches = await connect_all(homes, timeout, with_pending, hosts)
         try:
             return await act(watches)
         finally:
@@ -55,12 +70,13 @@ def with_daemons(homes: list[Path], act: Callable[[list[DaemonWatch]], Awaitable
     return asyncio.run(main())
 
 
-def read_all(homes: list[Path], timeout: float = 2.0, with_pending: bool = False) -> list[DaemonWatch]:
+def read_all(homes: list[Path], timeout: float = 2.0, with_pending: bool = False,
+             hosts: list | None = None) -> list[DaemonWatch]:
     """Each home's daemon read once (threads, and their requests with `with_pending`),
     then disconnected: what `status` and the Logs view's liveness need."""
     async def keep(watches: list[DaemonWatch]) -> list[DaemonWatch]:
         return watches
-    return with_daemons(homes, keep, with_pending, timeout)
+    return with_daemons(homes, keep, with_pending, timeout, hosts)
 
 
 def find_thread(watches: list[DaemonWatch], text: str) -> tuple[DaemonWatch | None, str | None, str]:

@@ -7,6 +7,7 @@ import json
 import time
 
 from codex_tui import exit_codes
+from codex_tui.commands.tmux import chosen_hosts, host_arg
 from codex_tui.redact import redact_all
 from codex_tui.sanitize import safe, say
 
@@ -17,6 +18,7 @@ def add_parsers(sub) -> None:
                        description="List the requests that wait on a person in every Codex "
                                    "session of this machine's app-server daemons (0.169+).")
     p.add_argument("--json", action="store_true", help='print {"pending": [...], "daemons": [...]}')
+    host_arg(p)
     for name, helptext in (("approve", "approve what a Codex session waits on"),
                            ("deny", "deny what a Codex session waits on")):
         p = sub.add_parser(name, help=helptext, description=f"{helptext.capitalize()}, through "
@@ -27,12 +29,15 @@ def add_parsers(sub) -> None:
             p.add_argument("--for-session", action="store_true",
                            help="approve this and similar requests for the rest of the session")
         p.add_argument("--json", action="store_true", help="print the result as JSON")
+        host_arg(p)
 
 
-def _homes():
+def _where(args) -> dict:
+    """The daemons to ask: this machine's homes and the [[hosts]] (or those of --host)."""
     from codex_tui.appserver.homes import known_homes
 
-    return known_homes()
+    local, hosts = chosen_hosts(args)
+    return {"homes": known_homes() if local else [], "hosts": hosts}
 
 
 def run_pending(args) -> int:
@@ -41,10 +46,12 @@ def run_pending(args) -> int:
     async def act(watches):
         return [(w, p) for w in watches for p in w.all_pending()], watches
 
-    items, watches = with_daemons(_homes(), act, with_pending=True)
+    where = _where(args)
+    items, watches = with_daemons(where["homes"], act, with_pending=True, hosts=where["hosts"])
     if args.json:
         print(json.dumps(redact_all({   # commands, questions and folders are user text
-            "pending": [dict(p.to_json(), cwd=_cwd(w, p.thread_id)) for w, p in items],
+            "pending": [dict(p.to_json(), cwd=_cwd(w, p.thread_id), host=w.host_name or None)
+                        for w, p in items],
             "daemons": [_daemon_json(w) for w in watches]}), default=str))
         return exit_codes.OK
     for watch in watches:
@@ -80,7 +87,8 @@ def run_answer(args) -> int:
             return False, message, exit_codes.STOP
         return ok, message, exit_codes.OK if ok else exit_codes.ERROR
 
-    ok, message, code = with_daemons(_homes(), act)
+    where = _where(args)
+    ok, message, code = with_daemons(where["homes"], act, hosts=where["hosts"])
     return _say(args, ok, message, code)
 
 
@@ -98,5 +106,6 @@ def _cwd(watch, thread_id: str) -> str:
 
 
 def _daemon_json(watch) -> dict:
-    return {"codex_home": str(watch.codex_home), "connected": watch.connected,
+    return {"host": watch.host_name or None, "codex_home": str(watch.codex_home),
+            "connected": watch.connected,
             "why": watch.why or None, "cli_version": watch.cli_version or None}

@@ -12,6 +12,10 @@ from codex_tui.sanitize import json_bytes, safe, safe_text
 
 
 def run_sessions(args) -> int:
+    if getattr(args, "hosts", None):
+        from codex_tui.commands.remote_sessions import run_remote_sessions
+
+        return run_remote_sessions(args)
     days = args.days if args.days is not None else (cli_settings(args).days or None)
     with index_progress() as progress:
         selection = load_sessions(sources_from_args(args), days, use_cache=not args.no_cache,

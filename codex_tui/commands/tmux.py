@@ -48,6 +48,25 @@ def add_status_args(p) -> None:
     p.add_argument("--tmux", action="store_true",
                    help="print one short line with tmux colours, for status-right")
     _socket_arg(p)
+    host_arg(p)
+
+
+def host_arg(p) -> None:
+    p.add_argument("--host", action="append", metavar="NAME", dest="hosts",
+                   help="only this machine: a [[hosts]] name of config.toml, an ssh destination "
+                        "(user@host or a ~/.ssh/config alias), or `local` (repeatable; default "
+                        "this machine and every [[hosts]] table)")
+
+
+def chosen_hosts(args) -> tuple[bool, list]:
+    """(whether to read this machine, the remote hosts) for `--host` (default: all)."""
+    from codex_tui.settings import Settings, host_named
+
+    settings = getattr(args, "settings", None) or Settings()
+    names = getattr(args, "hosts", None)
+    if not names:
+        return True, list(settings.hosts)
+    return "local" in names, [host_named(settings, n) for n in names if n != "local"]
 
 
 def main_status(argv: list[str]) -> int:
@@ -67,6 +86,9 @@ def main_status(argv: list[str]) -> int:
         return exit_codes.ERROR
     try:
         return run_status(args)
+    except SettingsError as exc:          # a bad --host
+        print(f"codex-tui: {exc}", file=sys.stderr)
+        return exit_codes.ERROR
     except BrokenPipeError:
         return exit_codes.OK
 
@@ -88,12 +110,21 @@ def snapshot(sockets: list[str] | None, silence_s: float | None = None,
     return rows, watcher.warnings
 
 
-def daemons() -> list:
-    """Every known CODEX_HOME's daemon, read once (exact states; empty before 0.169)."""
+HOST_BUDGET_S = 1.0
+TMUX_HOST_BUDGET_S = 0.8    # the status line: tmux waits on it, and its master ssh is warm
+
+
+def daemons(local: bool = True, hosts: list | None = None, timeout: float = HOST_BUDGET_S) -> list:
+    """Every known CODEX_HOME's daemon and every host's, read once, all at once (exact
+    states; empty before 0.169). A host gets `timeout`, so one that is down costs no more."""
     from codex_tui.appserver.homes import known_homes
     from codex_tui.appserver.oneshot import read_all
 
-    return read_all(known_homes(), timeout=1.0, with_pending=True)
+    return read_all(known_homes() if local else [], timeout=timeout, with_pending=True, hosts=hosts)
+
+
+def unreachable_hosts(watches: list) -> list:
+    return [w for w in watches if w.host is not None and not w.connected]
 
 
 def rate_limits(watches: list, rows: list) -> dict | None:
@@ -114,7 +145,8 @@ def rate_limits(watches: list, rows: list) -> dict | None:
 
 
 def daemons_json(watches: list) -> list[dict]:
-    return [{"codex_home": str(w.codex_home), "connected": w.connected, "why": w.why or None,
+    return [{"host": w.host_name or None, "codex_home": str(w.codex_home),
+             "connected": w.connected, "why": w.why or None,
              "cli_version": w.cli_version or None,
              "rate_limits": w.rate_limits.to_json() if w.rate_limits.known else None}
             for w in watches]
@@ -145,17 +177,24 @@ def counts(rows) -> dict[str, int]:
     return out
 
 
-def tmux_line(rows) -> str:
-    """`#[fg=red]2 blocked#[default] #[fg=green]1 working#[default]`; zero counts are left out."""
+def tmux_line(rows, down: list | None = None) -> str:
+    """`#[fg=red]2 blocked#[default] #[fg=green]1 working#[default]`; zero counts are left
+    out; a host that did not answer is named (`devbox down`)."""
     parts = [f"#[fg={STATE_COLOURS[name]}]{n} {name}#[default]"
              for name, n in counts(rows).items() if n]
+    parts += [f"#[fg=colour244]{safe(w.host_name).replace('#', '##')} down#[default]"
+              for w in down or []]
     return "codex " + " ".join(parts) if parts else "codex -"
 
 
 def run_status(args) -> int:
-    watches = daemons()
-    rows, warnings = snapshot(args.sockets, silence_s=_silence(getattr(args, "settings", None)),
-                              watches=watches)
+    local, hosts = chosen_hosts(args)
+    watches = daemons(local, hosts, TMUX_HOST_BUDGET_S if args.tmux else HOST_BUDGET_S)
+    if local:
+        rows, warnings = snapshot(args.sockets, silence_s=_silence(getattr(args, "settings", None)),
+                                  watches=watches)
+    else:                               # only other machines: no local tmux or /proc to read
+        rows, warnings = remote_rows(watches, _silence(getattr(args, "settings", None))), []
     for warning in warnings:
         if not args.tmux:
             say(f"codex-tui status: warning: {safe(warning)}", err=True)
@@ -164,8 +203,8 @@ def run_status(args) -> int:
                                      "daemons": daemons_json(watches),           # folders: user text
                                      "rate_limits": rate_limits(watches, rows)})))
     elif args.tmux:
-        say(tmux_line(rows))
-    elif not rows:
+        say(tmux_line(rows, unreachable_hosts(watches)))
+    elif not rows and not unreachable_hosts(watches):
         say("No Codex sessions in tmux panes or app-server daemons.")
     else:
         now = time.time()
@@ -175,7 +214,17 @@ def run_status(args) -> int:
             sid = f.session_id if f is not None else row.thread.id
             say(f"{row.status.label:<10} {_held(now - row.status.since):>6}  {safe(where):<12} "
                   f"{safe(row.name):<20} {sid or '-'}  [{row.source}]")
+        for watch in unreachable_hosts(watches):
+            say(safe(watch.why, newlines=False))           # "devbox: unreachable (why)"
     return exit_codes.OK
+
+
+def remote_rows(watches: list, silence_s: float) -> list:
+    from codex_tui.appserver.feed import exact_status, pending_of, session_threads
+    from codex_tui.tmux.watcher import ThreadRow
+
+    return [ThreadRow(t, exact_status(t, pending_of(watches, t.id), silence_s))
+            for t in session_threads(watches)]
 
 
 def run_tmux_split(args) -> int:

@@ -110,7 +110,7 @@ class SessionsScreen(ViewScreen):
             if not self._tick_queued:
                 self._tick_queued = True
                 self.post_message(DaemonChanged())
-        self.feed = DaemonFeed(homes, on_change=changed).start()
+        self.feed = DaemonFeed(homes, on_change=changed, hosts=settings.hosts).start()
 
     def on_daemon_changed(self, message: "DaemonChanged") -> None:
         self._tick_queued = False
@@ -238,7 +238,8 @@ class SessionsScreen(ViewScreen):
             return                  # a rollout's tail is read at most every 2 s
         self._rate_at = time.monotonic()
         rollouts = [r.thread.path if r.thread is not None else r.live.rollout_path
-                    for r in self.rows if (r.thread is not None and r.thread.path)
+                    for r in self.rows if (r.thread is not None and r.thread.path
+                                           and not r.thread.host)      # another machine's file
                     or (r.live is not None and r.live.rollout_path)][:8]
         text = rate_line(watches, rollouts) if watches or rollouts else ""
         if text != self._rate:
@@ -379,9 +380,26 @@ class SessionsScreen(ViewScreen):
         if not is_session_id(thread_id):
             self.notify("its id is not a session id; not resumed", severity="warning")
             return
-        request = LaunchRequest(cwd=row.entry.cwd or None, extra=("resume", thread_id))
-        self.app.push_screen(ConfirmScreen(f"Open {row.title} here (codex resume {thread_id[:8]}…)?"),
+        host = self._host_of(row)
+        if host is not None:           # a live pane here, running Codex there
+            from codex_tui.remote.panes import resume_command
+
+            request = LaunchRequest(command=resume_command(host, thread_id, row.thread.cwd))
+            where = f"ssh -t {host.name} codex resume {thread_id[:8]}…"
+        else:
+            request = LaunchRequest(cwd=row.entry.cwd or None, extra=("resume", thread_id))
+            where = f"codex resume {thread_id[:8]}…"
+        self.app.push_screen(ConfirmScreen(f"Open {row.title} here ({where})?"),
                              lambda yes: yes and self._open(request))
+
+    def _host_of(self, row):
+        """The settings.Host whose daemon holds this row's thread, or None (this machine)."""
+        from codex_tui.appserver.feed import watch_of
+
+        if self.feed is None or row.thread is None or not row.thread.host:
+            return None
+        watch = watch_of(self.feed.snapshot(), row.thread.id)
+        return watch.host if watch is not None else None
 
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed

@@ -27,7 +27,8 @@ class SettingsScreen(ModalScreen):
         for name, value, origin in settings.rows():
             shown = self.app.theme if name == "theme" else value
             # values come from the config file and the environment: plain, through safe()
-            table.add_row(name, safe_text(shown, newlines=False), origin, f"CODEX_TUI_{name.upper()}")
+            variable = "([[hosts]] tables)" if name == "hosts" else f"CODEX_TUI_{name.upper()}"
+            table.add_row(name, safe_text(shown, newlines=False), origin, variable)
         with VerticalScroll(classes="box"):
             yield Static("[b]Settings[/b]   (esc closes)\n")
             yield Static(table)

@@ -50,8 +50,17 @@ def _limits_text(limits) -> str:
 
 
 def rate_line(watches: list, rollouts: list = ()) -> str:
-    """`rate limits: 5h 42% (resets 14:00) · weekly 10%`, or why there are none. The
-    daemon's windows first, else the newest of `rollouts` that recorded some."""
+    """`rate limits: 5h 42% (resets 14:00) · weekly 10%`, or why there are none, then each
+    [[hosts]] machine that does not answer (`devbox: unreachable`)."""
+    from codex_tui.sanitize import safe
+
+    line = _rate_line(watches, rollouts)
+    down = [w.host_name for w in watches if getattr(w, "host", None) is not None and not w.connected]
+    return line + "".join(f" · {safe(name)}: unreachable" for name in down)
+
+
+def _rate_line(watches: list, rollouts: list = ()) -> str:
+    """The daemon's windows first, else the newest of `rollouts` that recorded some."""
     for watch in watches:
         if watch.connected and watch.rate_limits.known:
             return _limits_text(watch.rate_limits)
@@ -70,7 +79,7 @@ def rate_line(watches: list, rollouts: list = ()) -> str:
 
 def rate_short(watches: list, rollouts: list = ()) -> str:
     """The windows alone (`5h 42% (resets 14:00) · weekly 7%`), or "" when none is known."""
-    text = rate_line(watches, rollouts)
+    text = _rate_line(watches, rollouts)
     return text[len("rate limits: "):].replace(" (from the rollout)", "") \
         if text.startswith("rate limits: ") else ""
 

@@ -57,7 +57,7 @@ class Watched:
                 "state": self.status.state, "since": self.status.since,
                 "detail": self.status.detail, "state_source": self.source,
                 "location": self.location, "rollout": str(self.found.rollout or "") or None,
-                "parent_thread_id": thread.parent_id if thread is not None else None}
+                "parent_thread_id": thread.parent_id if thread is not None else None, "host": None}
 
 
 @dataclass
@@ -84,6 +84,8 @@ class ThreadRow:
 
     @property
     def location(self) -> str:
+        if self.thread.host:
+            return f"on {self.thread.host}" + (" (subagent)" if self.thread.parent_id else "")
         return "subagent" if self.thread.parent_id else "another terminal"
 
     def to_json(self) -> dict:
@@ -92,7 +94,7 @@ class ThreadRow:
                 "cwd": t.cwd, "session_id": t.id, "thread_id": t.id, "state": self.status.state,
                 "since": self.status.since, "detail": self.status.detail,
                 "state_source": self.source, "location": self.location, "rollout": t.path,
-                "parent_thread_id": t.parent_id}
+                "parent_thread_id": t.parent_id, "host": t.host or None}
 
 
 @dataclass
