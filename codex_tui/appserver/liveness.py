@@ -17,6 +17,7 @@ class Liveness:
     paths: set[str] = field(default_factory=set)       # rollouts known to be live
     exact_homes: list[str] = field(default_factory=list)   # homes whose daemon answered
     ended: set[str] = field(default_factory=set)       # session ids of jobs that have ended
+    codex_running: bool = True     # False: no Codex process at all (any kind) on this machine
 
     def job_ended(self, path: str) -> bool:
         """The session of a `codex-tui job` run that is over (killed, failed, done)."""
@@ -30,6 +31,11 @@ class Liveness:
             return False
         real = os.path.realpath(path)
         return any(real.startswith(home + os.sep) for home in self.exact_homes)
+
+    def nothing_runs(self) -> bool:
+        """No Codex process of any kind (TUI, exec, app server) runs: no session is live,
+        whatever its release or source, and however recently its file was written."""
+        return not self.codex_running
 
     def is_live(self, path: str) -> bool:
         return os.path.realpath(path) in self.paths
@@ -52,8 +58,9 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
 
     table = ProcTable()
     out = Liveness()
-    codex = [pid for pid, p in table.procs.items()
-             if codex_args(p.argv) is not None and not is_app_server(p.argv)]
+    any_codex = [pid for pid, p in table.procs.items() if codex_args(p.argv) is not None]
+    out.codex_running = bool(any_codex)
+    codex = [pid for pid in any_codex if not is_app_server(table.procs[pid].argv)]
     for pid in codex:
         held = rollout_link.open_rollout([pid])
         if held is not None:
