@@ -17,6 +17,9 @@ class Liveness:
     paths: set[str] = field(default_factory=set)       # rollouts known to be live
     exact_homes: list[str] = field(default_factory=list)   # homes whose daemon answered
     ended: set[str] = field(default_factory=set)       # session ids of jobs that have ended
+    # CODEX_HOMEs of the Codex processes running now (any kind); None: not known (a process
+    # whose home could not be read may be writing anything)
+    running_homes: set[str] | None = None
 
     def job_ended(self, path: str) -> bool:
         """The session of a `codex-tui job` run that is over (killed, failed, done)."""
@@ -30,6 +33,15 @@ class Liveness:
             return False
         real = os.path.realpath(path)
         return any(real.startswith(home + os.sep) for home in self.exact_homes)
+
+    def nothing_runs(self, path: str) -> bool:
+        """No Codex process of any kind (TUI, exec, app server) runs for the CODEX_HOME that
+        holds this rollout: it is not live, whatever its release or source, and however
+        recently its file was written. (A Codex of another home cannot be writing it.)"""
+        if self.running_homes is None:
+            return False
+        real = os.path.realpath(path)
+        return not any(real.startswith(home + os.sep) for home in self.running_homes)
 
     def is_live(self, path: str) -> bool:
         return os.path.realpath(path) in self.paths
@@ -52,8 +64,18 @@ def live_now(homes: list[Path] | None = None, timeout: float = 1.0) -> Liveness:
 
     table = ProcTable()
     out = Liveness()
-    codex = [pid for pid, p in table.procs.items()
-             if codex_args(p.argv) is not None and not is_app_server(p.argv)]
+    any_codex = [pid for pid, p in table.procs.items() if codex_args(p.argv) is not None]
+    homes: set[str] = set()
+    unknown = False
+    for pid in any_codex:
+        env = environ(pid)
+        if not env and not os.access(f"/proc/{pid}/environ", os.R_OK):
+            unknown = True    # another user's process: its home is not known
+            break
+        home = env.get("CODEX_HOME") or os.path.join(env.get("HOME") or str(Path.home()), ".codex")
+        homes.add(os.path.realpath(os.path.expanduser(home)))
+    out.running_homes = None if unknown else homes
+    codex = [pid for pid in any_codex if not is_app_server(table.procs[pid].argv)]
     for pid in codex:
         held = rollout_link.open_rollout([pid])
         if held is not None:

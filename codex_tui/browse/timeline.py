@@ -93,7 +93,8 @@ def build_timeline(session: Session, tz=None) -> Timeline:
         for index in turn.commands:
             command = session.commands[index]
             found = by_command.get((command.line, command.command))
-            blocks.append(Block("command", f"$ {command.command}    {_command_facts(command)}",
+            who = "you $ " if command.user else "$ "   # the user's `!cmd`, not the agent's
+            blocks.append(Block("command", f"{who}{command.command}    {_command_facts(command)}",
                                 failure=found is not None))
             if command.output.strip():
                 blocks.append(Block("output", command.output.rstrip("\n"), fold=index))

@@ -17,6 +17,10 @@ from codex_tui.index.store import RefreshStats, SessionIndex
 
 LIVE_SECONDS = 600  # a rollout written to this recently, with a turn still open, is live
 
+NO_RESPONSE_FAILURE = {"kind": "no_response", "command": "", "exit_code": None,
+                       "excerpt": "no model response, and no Codex process is running",
+                       "line": 0, "environmental": False}
+
 TOKEN_KEYS = ("input", "cached_input", "output", "reasoning", "total")
 
 
@@ -26,6 +30,7 @@ class Liveness(Protocol):
     def job_ended(self, path: str) -> bool: ...
     def decides(self, path: str, source: str, cli_version: str) -> bool: ...
     def is_live(self, path: str) -> bool: ...
+    def nothing_runs(self, path: str) -> bool: ...
 
 
 @dataclass
@@ -47,6 +52,10 @@ class Selection:
             if self.liveness.job_ended(path):
                 return "incomplete"     # its job was killed or ended without closing the turn
             summary = orjson.loads(self.index.summary_bytes(path))
+            if self.liveness.nothing_runs(path):
+                # the process shows the turn is over; a prompt the model never answered at
+                # all is a failed request (old releases write nothing for it)
+                return "failed" if summary.get("unanswered") else "incomplete"
             if self.liveness.decides(path, summary.get("source") or "",
                                      summary.get("cli_version") or ""):
                 # the daemon knows: live only while its thread works or a Codex holds it
@@ -59,7 +68,10 @@ class Selection:
         data = self.index.summary_bytes(path)
         status = self.status(path)
         if status != self.index.meta(path)["status"]:
-            data = orjson.dumps(dict(orjson.loads(data), status=status))
+            summary = dict(orjson.loads(data), status=status)
+            if status == "failed":   # decided here, by the process: say which failure
+                summary["failures"] = [*summary.get("failures", ()), NO_RESPONSE_FAILURE]
+            data = orjson.dumps(summary)
         return data
 
     def joined_summaries(self) -> bytes:

@@ -24,8 +24,9 @@ from codex_tui.private_files import private_dir, write_private
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 
 # 9: typed index.json with checksums (msgpack parser state), and cwd, branch and excerpts
-# redacted whole before any cut
-INDEX_VERSION = 9
+# redacted whole before any cut; 10: no_response failures, the user's `!cmd` commands apart,
+# `unanswered`; 11: rate_limited failures (cost work)
+INDEX_VERSION = 11
 # Progress is reported when a refresh reads at least this many files whole (a first index),
 # in about this many steps.
 PROGRESS_MIN_FILES = 24

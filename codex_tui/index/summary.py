@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 
-from codex_tui.rollout.model import Session
+from codex_tui.rollout.model import IN_PROGRESS, Session
 from codex_tui.scan.classify import classify_session
 
 FIRST_PROMPT_CHARS = 300
@@ -35,8 +35,10 @@ def summarize(session: Session, mtime: float) -> dict:
         "ended_at": session.ended_at,
         "status": session.status,
         "turns": len(session.turns),
-        "commands": len(session.commands),
+        "commands": len(session.commands) - session.user_commands,   # the agent's
+        "user_commands": session.user_commands,                       # the user's `!cmd`
         "failed_commands": session.failed_commands,
+        "unanswered": unanswered(session),
         "failures": [{"kind": f.kind, "command": f.command, "exit_code": f.exit_code,
                       "excerpt": f.excerpt, "line": f.line, "environmental": f.environmental}
                      for f in session.failures],
@@ -59,6 +61,17 @@ def summarize(session: Session, mtime: float) -> dict:
         "search_text": search_text(session),
         "mtime": mtime,
     }
+
+
+def unanswered(session: Session) -> bool:
+    """The last turn is open and the model has not answered its prompt at all: no message,
+    no command. Releases before 0.8x write nothing when the request fails, so once no Codex
+    process is left this turn is a failure (index.query), not a live one."""
+    if not session.turns:
+        return False
+    turn = session.turns[-1]
+    return (turn.status == IN_PROGRESS and bool(turn.prompt_chars) and not turn.agent_messages
+            and not turn.commands)
 
 
 def search_text(session: Session) -> str:

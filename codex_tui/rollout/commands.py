@@ -77,7 +77,7 @@ def parse_output(raw) -> tuple[int | None, float | None, str, bool]:
             exit_code = _maybe_int(meta.get("exit_code"))
             duration = _maybe_float(meta.get("duration_seconds"))
             text = str(obj.get("output") or "")
-            return exit_code, duration, text, _looks_truncated(text)
+            return exit_code, duration, text, looks_truncated(text)
     head, sep, body = raw.partition(_OUTPUT_MARK)
     if sep:
         match = _EXIT_RE.search(head)
@@ -89,7 +89,26 @@ def parse_output(raw) -> tuple[int | None, float | None, str, bool]:
         match = _EXIT_RE.match(raw)
         if match:
             exit_code = int(match.group(1))
-    return exit_code, duration, text, _looks_truncated(raw)
+    return exit_code, duration, text, looks_truncated(raw)
+
+
+_USER_SHELL_RE = re.compile(r"<command>\n?(.*?)\n?</command>\s*(?:<result>\n?(.*?)\n?</result>)?",
+                            re.DOTALL)
+_DURATION_RE = re.compile(r"Duration:\s*(\d{1,12}(?:\.\d{1,12})?)\s*seconds")
+
+
+def user_shell_record(text: str) -> tuple[str, int | None, float | None, str] | None:
+    """A `<user_shell_command>` record (the user's `!cmd` as Codex shows it to the model):
+    (command, exit_code, duration_s, output), or None when it holds no command."""
+    match = _USER_SHELL_RE.search(text)
+    if match is None or not match.group(1).strip():
+        return None
+    result = match.group(2) or ""
+    head, sep, body = result.partition("Output:\n")
+    code = _EXIT_RE.search(head)
+    wall = _DURATION_RE.search(head) or _WALL_RE.search(head)
+    return (match.group(1).strip(), int(code.group(1)) if code else None,
+            float(wall.group(1)) if wall else None, body if sep else result)
 
 
 def excerpt(text: str) -> str:
@@ -138,7 +157,7 @@ def looks_like_stream_error(text: str) -> bool:
     return bool(_STREAM_RE.search(text))
 
 
-def _looks_truncated(text: str) -> bool:
+def looks_truncated(text: str) -> bool:
     return any(mark in text for mark in _TRUNCATION_MARKS)
 
 

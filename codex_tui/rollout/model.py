@@ -73,6 +73,7 @@ class Command:
     timed_out: bool = False
     sandbox_denied: bool = False
     sandboxed: bool = False   # ran under a read-only or workspace-write sandbox
+    user: bool = False        # the user ran it (`!cmd` in the TUI), not the agent
 
     @property
     def failed(self) -> bool:
@@ -139,8 +140,17 @@ class Session:
         return self.turns[-1].status
 
     @property
+    def agent_commands(self) -> list[Command]:
+        return [c for c in self.commands if not c.user]
+
+    @property
+    def user_commands(self) -> int:
+        return sum(1 for c in self.commands if c.user)
+
+    @property
     def failed_commands(self) -> int:
-        return sum(1 for c in self.commands if c.failed)
+        """The agent's failed commands (a user's `!cmd` that fails is not the agent's failure)."""
+        return sum(1 for c in self.commands if c.failed and not c.user)
 
 
 def _int(value) -> int:

@@ -27,6 +27,8 @@ LEGACY_ITEM_TYPES = frozenset({"message", "function_call", "function_call_output
                                "web_search_call"})
 _WEAK_OUTPUT = b'"payload":{"type":"function_call_output"'
 _CALL_ID_RE = re.compile(rb'"call_id":"([^"]{1,200})"')
+_USER_SHELL = "<user_shell_command"
+NO_RESPONSE = "the turn ended with no model response (the request failed)"
 PROMPT_CHARS = 8000
 MESSAGE_CHARS = 2000
 # User messages Codex injects itself (environment, AGENTS.md, ...), not typed by the user.
@@ -362,6 +364,8 @@ class RolloutParser:
             if p.role == "user":
                 if text and not text.lstrip().startswith(_INJECTED_PREFIXES):
                     self._on_prompt(text, line, ts)
+                elif text and text.lstrip().startswith(_USER_SHELL):
+                    self._on_user_shell_record(text, line, ts)
             elif p.role == "assistant":
                 turn = self._turn(line, ts)
                 if text:
@@ -386,14 +390,37 @@ class RolloutParser:
             text = cmds.command_text(name, p.arguments)
         if text is None:
             return
-        turn = self._turn(line, ts)
         if not self._task_events:
-            turn.status = IN_PROGRESS
+            self._turn(line, ts).status = IN_PROGRESS
         call_id = str(p.call_id or p.id or f"line-{line}")
-        self._calls[call_id] = len(self.session.commands)
-        turn.commands.append(len(self.session.commands))
+        self._calls[call_id] = self._add_command(call_id, text, line, ts)
+
+    def _add_command(self, call_id: str, text: str, line: int, ts, user: bool = False) -> int:
+        turn = self._turn(line, ts)
+        index = len(self.session.commands)
+        turn.commands.append(index)
         self.session.commands.append(Command(call_id=call_id, command=redact(text), line=line,
-                                             turn=turn.index, sandboxed=self._sandboxed))
+                                             turn=turn.index, sandboxed=self._sandboxed and not user,
+                                             user=user))
+        return index
+
+    def _on_user_shell_record(self, text: str, line: int, ts) -> None:
+        """The `<user_shell_command>` message Codex keeps for the model after a `!cmd`. Releases
+        that also write the command's item_completed event (0.169+) write it just before: the
+        record is then the same command again, not a second one."""
+        found = cmds.user_shell_record(text)
+        if found is None:
+            return
+        command, exit_code, duration, output = found
+        commands = self.session.commands
+        last = commands[-1] if commands else None
+        if last is not None and last.user and last.call_id in self._calls_done \
+                and last.command == redact(command):
+            self._calls_done.discard(last.call_id)   # matched: a later record is a new command
+            return
+        index = self._add_command(f"line-{line}", command, line, ts, user=True)
+        self._set_result(index, line, exit_code, duration, output, cmds.looks_truncated(output),
+                         weak=True)
 
     def _set_result(self, index: int, line: int, exit_code, duration, text: str, truncated: bool,
                     weak: bool = False) -> None:
@@ -427,18 +454,22 @@ class RolloutParser:
         self._task_events = True
         turn = self._turn(line, ts)
         turn.ended_at = ts
+        last = p.last_agent_message
+        if last and not turn.agent_messages:
+            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS])
         error = p.error
         if error:
             self._turn_failed(turn, _error_text(error), line)
         elif turn.status == IN_PROGRESS:
-            turn.status = COMPLETED
+            if turn.prompt_chars and not turn.agent_messages:
+                # 0.8x-0.130 end a turn whose request failed this way, with no error at all
+                self._turn_failed(turn, NO_RESPONSE, line, kind="no_response")
+            else:
+                turn.status = COMPLETED
         if p.duration_ms is not UNSET:
             turn.duration_ms = p.duration_ms
         if p.time_to_first_token_ms is not UNSET:
             turn.first_token_ms = p.time_to_first_token_ms
-        last = p.last_agent_message
-        if last and not turn.agent_messages:
-            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS])
 
     def ev_error(self, p: dict, line: int, ts) -> None:   # the whole payload (FULL_EVENTS)
         turn = self._turn(line, ts)
@@ -481,6 +512,11 @@ class RolloutParser:
         item = p.item
         if item is not None and item.type == "CommandExecution":
             index = self._calls.get(str(item.id))
+            if index is None and item.source == "user_shell":
+                text = cmds.argv_text(item.command)
+                if text is None:
+                    return
+                index = self._add_command(str(item.id or f"line-{line}"), text, line, ts, user=True)
             if index is not None:
                 self._set_result(index, line, item.exit_code,
                                  cmds.duration_seconds(item.duration),
@@ -511,14 +547,15 @@ class RolloutParser:
     def _turn(self, line: int, ts) -> Turn:
         return self.session.turns[-1] if self.session.turns else self._new_turn(line, ts)
 
-    def _turn_failed(self, turn: Turn, message: str, line: int) -> None:
+    def _turn_failed(self, turn: Turn, message: str, line: int, kind: str = "") -> None:
         turn.status = FAILED
         turn.error = redact(message)[:MESSAGE_CHARS]
         turn.error_line = line
         self.session.errors.append(turn.error)
-        stream = cmds.looks_like_stream_error(message)
-        self.session.event_failures.append(Failure("stream_error" if stream else "turn_error", "",
-                                                   None, turn.error, line, stream, turn.index))
+        stream = not kind and cmds.looks_like_stream_error(message)
+        kind = kind or ("stream_error" if stream else "turn_error")
+        self.session.event_failures.append(Failure(kind, "", None, turn.error, line, stream,
+                                                   turn.index))
 
     def _set_total(self, total: TokenUsage, last: TokenUsage) -> None:
         """Count one request's usage. Codex repeats token_count events (same running total)

@@ -122,6 +122,8 @@ class ExecEnd(_Payload):
 class Item(_Payload):
     type: Text = None
     id: Text = None
+    command: Any = None      # CommandExecution: argv list or string
+    source: Text = None      # CommandExecution: "user_shell" for the user's `!cmd`
     exit_code: ExitCode | None = None
     duration: Any = None
     aggregated_output: Text = None

@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from codex_tui.rollout.model import Command, Failure, Session
 
 FAILURE_KINDS = ("missing_path", "command_not_found", "permission_denied", "nonzero_exit",
-                 "timeout", "sandbox_denied", "turn_error", "turn_aborted", "stream_error")
+                 "timeout", "sandbox_denied", "turn_error", "turn_aborted", "stream_error",
+                 "no_response")
 
 
 @dataclass(frozen=True)
@@ -53,9 +54,12 @@ def classify_command(command: Command) -> Failure | None:
 
 
 def classify_session(session: Session) -> list[Failure]:
-    """All failures of a session (commands and turn events), in file order."""
+    """All failures of a session (the agent's commands and turn events), in file order.
+    The user's own `!cmd` commands are not the agent's failures: they are left out."""
     found = list(session.event_failures)
     for command in session.commands:
+        if command.user:
+            continue
         failure = classify_command(command)
         if failure is not None:
             found.append(failure)

@@ -26,7 +26,8 @@ from codex_tui.sanitize import safe
 
 SEVERITY = {  # failure kind or status -> component class suffix
     "nonzero_exit": "error", "turn_error": "error", "command_not_found": "error",
-    "stream_error": "error", "failed": "error", "missing_path": "warning", "timeout": "warning",
+    "stream_error": "error", "no_response": "error", "failed": "error", "missing_path": "warning",
+    "timeout": "warning",
     "turn_aborted": "warning", "aborted": "warning", "incomplete": "warning",
     "sandbox_denied": "accent", "permission_denied": "accent",
 }

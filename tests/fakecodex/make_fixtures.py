@@ -4,6 +4,9 @@
 
 Writes tests/fixtures/rollouts/<version>/<scenario>/ (a sessions tree as Codex wrote it)
 and tests/fixtures/exec-json/<version>/<scenario>.jsonl (what `codex exec --json` printed).
+Releases that are not pinned (recorded once, e.g. with CODEX_VERSIONS_DIR=.codex-versions-extra)
+go under tests/fixtures/extra/ instead: CI does not install them, and the pinned matrix (which
+the app and snapshot tests load whole) stays as it is.
 """
 from __future__ import annotations
 
@@ -71,11 +74,12 @@ def make(scenario: sc.Scenario, version: str) -> None:
                 sid = sid or session_id(result.stdout, home)
             if scenario.fork_prompt and sid:
                 run_exec(version, fake, home, Path(sc.WORK), scenario.fork_prompt, fork=sid)
-        out = FIXTURES / "rollouts" / version / scenario.name
+        base = FIXTURES if version in pinned_versions() else FIXTURES / "extra"
+        out = base / "rollouts" / version / scenario.name
         shutil.rmtree(out, ignore_errors=True)
         shutil.copytree(home / "sessions", out)
         if json_lines:
-            target = FIXTURES / "exec-json" / version / f"{scenario.name}.jsonl"
+            target = base / "exec-json" / version / f"{scenario.name}.jsonl"
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text("\n".join(json_lines) + "\n")
         print(f"{version:8} {scenario.name:14} {len(rollouts(home))} rollout(s), {len(fake.requests)} requests")

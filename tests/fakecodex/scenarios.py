@@ -51,7 +51,12 @@ SCENARIOS: list[Scenario] = [
         say(f"Done. I used the key {FAKE_OPENAI_KEY}.")])]),
     Scenario("model_error", [("Refactor the parser module", [
         run("echo starting refactor"), error(500)])],
-        versions=("0.58.0", "0.169.0"), notes=["0.20.0 retries an HTTP 500 without end"]),
+        versions=("0.58.0", "0.72.0", "0.100.0", "0.169.0"),
+        notes=["0.20.0 retries an HTTP 500 without end",
+               "0.72.0 and 0.100.0 are not pinned: installed into .codex-versions-extra to record"]),
+    # The first request fails: no model output at all (0.100 ends it with a bare task_complete).
+    Scenario("api_error", [("Summarise the README", [error(500)])],
+             versions=("0.72.0", "0.100.0")),
     Scenario("multi_turn", [
         ("First, show the date", [run("date -u +%Y"), say("Shown.")]),
         ("Now migrate the tests end-to-end", [run("ls missing-dir"), say("That folder is missing.")]),
