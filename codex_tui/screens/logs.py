@@ -140,22 +140,32 @@ class LogsScreen(ViewScreen):
             return     # that pass has been shown whole already
         self.indexing = (message.done, message.total)
         if not self.loaded:     # the first index: show the rows that have landed
-            keep = self.query_one(SessionTable).current
+            keep = self._moved_to()
             self.rows = message.rows
             self.text = filters.TextIndex(self.rows)
-            self._resort(keep.path if keep else None)
+            self._resort(keep)
         else:
             self._update_status()
 
     def _show_loaded(self, loaded: Loaded, load: int = 0) -> None:
         self._shown = max(self._shown, load)
         self.indexing = None
-        keep = self.query_one(SessionTable).current
+        if self.loaded:
+            current = self.query_one(SessionTable).current
+            keep = current.path if current else None
+        else:
+            keep = self._moved_to()
         self.rows, self.warnings, self.loaded = loaded.rows, loaded.warnings, True
         self.text = loaded.text
         self.results = {}
         self._update_facets()
-        self._resort(keep.path if keep else None)
+        self._resort(keep)
+
+    def _moved_to(self) -> str | None:
+        """While the first index fills the table, the cursor stays on the top row (the
+        newest session) unless the user has moved it: then it stays on their row."""
+        table = self.query_one(SessionTable)
+        return table.current.path if table.cursor > 0 and table.current else None
 
     @work(exclusive=True, group="watch", exit_on_error=False)
     async def watch_roots(self) -> None:
