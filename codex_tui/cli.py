@@ -53,6 +53,8 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_parser(sub)
     from codex_tui.commands import approvals
     approvals.add_parsers(sub)
+    from codex_tui.commands import cost
+    cost.add_parser(sub)
     return parser
 
 
@@ -164,6 +166,10 @@ def main(argv: list[str] | None = None) -> int:
 
             return approvals.run_pending(args) if args.command == "pending" \
                 else approvals.run_answer(args)
+        if args.command == "cost":
+            from codex_tui.commands.cost import run_cost
+
+            return run_cost(args)
         if args.command == "report":
             from codex_tui.commands.report import run_report
 

@@ -25,6 +25,13 @@ class SettingsError(CodexTuiError):
     """The config file cannot be used; the message says where and what to do."""
 
 
+class PriceSetting(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """One `[prices."MODEL"]` table of config.toml."""
+    input: Annotated[float, msgspec.Meta(ge=0, le=1e6)]
+    output: Annotated[float, msgspec.Meta(ge=0, le=1e6)]
+    cached_input: Annotated[float, msgspec.Meta(ge=0, le=1e6)] | None = None
+
+
 @dataclass
 class Settings:
     theme: str = DEFAULT_THEME
@@ -41,6 +48,11 @@ class Settings:
     # a rollout larger than this is reported and not read (a runaway file, a wrong symlink);
     # 0 = no limit
     max_rollout_mb: float = 1024.0
+    # where `open --worktree` / `job run --worktree` make git worktrees; "" = the state dir's
+    worktree_root: str = ""
+    # `[prices."MODEL"]` tables (USD per 1M tokens: input, output, optional cached_input)
+    # on top of the bundled table in cost/prices.py
+    prices: dict[str, "PriceSetting"] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict, compare=False)   # field -> default|file|env
     warnings: list[str] = field(default_factory=list, compare=False)
 
@@ -87,7 +99,7 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         _set(settings, key, value, f"{path}: {key}", "file")
     for name in known:
         raw = env.get(f"CODEX_TUI_{name.upper()}")
-        if raw is not None and name not in ("dev_root", "skills_root"):  # those two: config.py reads them
+        if raw is not None and name not in ("dev_root", "skills_root", "prices"):  # those two: config.py reads them
             _set(settings, name, _from_env(known[name], raw, name), f"CODEX_TUI_{name.upper()}", "env")
     return settings
 
@@ -114,7 +126,10 @@ def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
     default = getattr(Settings(), name)
     try:
         value = msgspec.convert(value, _FIELD_TYPES[type(default)])
-    except msgspec.ValidationError:
+    except msgspec.ValidationError as exc:
+        if isinstance(default, dict):
+            raise SettingsError(f"{where}: {exc}; expected tables like "
+                                f"[prices.\"gpt-5\"] input = 1.25, output = 10.0") from None
         raise SettingsError(f"{where}: expected {_kind(default)}, got {value!r}") from None
     setattr(settings, name, value)
     settings.origin[name] = origin
@@ -124,7 +139,7 @@ def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
 # refuses a bool where a number belongs, and it adds no import time to `status`, which tmux
 # runs every few seconds.
 _FIELD_TYPES = {bool: bool, float: Annotated[float, msgspec.Meta(ge=0, le=1e9)], str: str,
-                list: list[str]}
+                list: list[str], dict: dict[str, PriceSetting]}
 
 
 def _from_env(f, raw: str, name: str):
@@ -153,6 +168,8 @@ def _toml(value) -> str:
         return repr(value)
     if isinstance(value, list):
         return "[" + ", ".join(json.dumps(v) for v in value) + "]"
+    if isinstance(value, dict):   # [prices] tables survive a saved theme, as inline tables
+        return "{" + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
     return json.dumps(str(value))
 
 
@@ -161,6 +178,8 @@ def _show(value) -> str:
         return str(int(value))                      # 5, not 5.0
     if isinstance(value, list):
         return ", ".join(value) or "(default)"
+    if isinstance(value, dict):
+        return ", ".join(value) or "(bundled)"
     if value == "":
         return "(default)"
     return str(value)

@@ -25,6 +25,7 @@ class Reply:
     delay: float = 0.0       # seconds to wait before answering (to interrupt a turn)
     drop: bool = False       # send response.created, then close: a broken stream
     calls: list = field(default_factory=list)   # raw tool calls: (name, arguments, namespace)
+    body: dict | None = None  # the JSON body of an error status (default: a server_error)
 
 
 def say(text: str, delay: float = 0.0) -> Reply:
@@ -42,6 +43,14 @@ def spawn(message: str) -> Reply:
 
 def error(status: int = 500) -> Reply:
     return Reply(status=status)
+
+
+def usage_limit(resets_in_seconds: int = 3600) -> Reply:
+    """HTTP 429 with the body OpenAI sends when an account's usage limit is reached."""
+    return Reply(status=429, body={"error": {"type": "usage_limit_reached", "plan_type": "plus",
+                                             "message": "You've hit your usage limit.",
+                                             "resets_in_seconds": resets_in_seconds,
+                                             "resets_at": int(time.time()) + resets_in_seconds}})
 
 
 def drop() -> Reply:
@@ -147,8 +156,8 @@ class FakeResponses:
                     self._send_broken_stream(number)
                     return
                 if reply.status != 200:
-                    self._send_json(reply.status, {"error": {"message": "fake server error",
-                                                             "type": "server_error"}})
+                    self._send_json(reply.status, reply.body or {
+                        "error": {"message": "fake server error", "type": "server_error"}})
                     return
                 self._send_stream(number, reply, _tool_names(body))
 
