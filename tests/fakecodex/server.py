@@ -36,6 +36,14 @@ def run(*commands: str, text: str | None = None, **extra_args) -> Reply:
     return Reply(say=text, run=list(commands), extra_args=extra_args)
 
 
+def patch(body: str, text: str | None = None) -> Reply:
+    """Run Codex's apply_patch through the shell tool (`apply_patch <<'EOF' … EOF`), which every
+    release intercepts and applies itself (0.169+ record a FileChange item for it). `body` is
+    the patch between `*** Begin Patch` and `*** End Patch`."""
+    return run(f"apply_patch <<'EOF'\n*** Begin Patch\n{body.strip()}\n*** End Patch\nEOF",
+               text=text)
+
+
 def spawn(message: str) -> Reply:
     """Ask Codex (0.171's multi_agent_v1 tools) to start a subagent with `message`."""
     return Reply(calls=[("spawn_agent", {"message": message}, "multi_agent_v1")])
