@@ -2,9 +2,6 @@
 per-turn cost, and the rate-limit stop, on the real-Codex fixtures."""
 from __future__ import annotations
 
-import json
-import shutil
-
 import pytest
 
 from codex_tui.cost.prices import BUNDLED, PriceTable, cost_usd

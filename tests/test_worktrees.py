@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -70,10 +71,10 @@ def test_two_agents_at_once_on_one_repo_then_commit_and_pr(tmp_path):
     assert sa["success"] and sb["success"], (sa, sb)
     assert (wa["branch"], wb["branch"]) == ("codex/alpha", "codex/beta")
     # each agent changed only its own worktree; the main checkout is as it was
-    assert open(os.path.join(wa["worktree"], "a.txt")).read().endswith("alpha TWO\n")
-    assert open(os.path.join(wa["worktree"], "b.txt")).read().endswith("beta two\n")
-    assert open(os.path.join(wb["worktree"], "b.txt")).read().endswith("beta TWO\n")
-    assert open(os.path.join(wb["worktree"], "a.txt")).read().endswith("alpha two\n")
+    assert Path(wa["worktree"], "a.txt").read_text().endswith("alpha TWO\n")
+    assert Path(wa["worktree"], "b.txt").read_text().endswith("beta two\n")
+    assert Path(wb["worktree"], "b.txt").read_text().endswith("beta TWO\n")
+    assert Path(wb["worktree"], "a.txt").read_text().endswith("alpha two\n")
     assert git(repo, "status", "--porcelain") == "" and git(repo, "rev-parse", "HEAD").strip() == head
 
     listed = json.loads(run_cli("worktree", "list", "--repo", str(repo), "--json", env=env).stdout)

@@ -5,7 +5,15 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from codex_tui.changes.model import ADD, DELETE, MOVE, UPDATE, FileDiff, Hunk, whole_file
+from codex_tui.changes.model import (
+    ADD,
+    DELETE,
+    MOVE,
+    UPDATE,
+    FileDiff,
+    Hunk,
+    whole_file,
+)
 from codex_tui.errors import CodexTuiError
 from codex_tui.redact import redact
 from codex_tui.tools import run_tool
@@ -102,7 +110,7 @@ def _header_path(line: str) -> str:
 
 
 def _strip(path: str, prefix: str) -> str:
-    return path[len(prefix):] if path.startswith(prefix) else path
+    return path.removeprefix(prefix)
 
 
 def _unquote(value: str) -> str:

@@ -7,7 +7,7 @@ import re
 from codex_tui.changes.model import ADD, DELETE, MOVE, UPDATE, FileDiff, Hunk
 
 _BEGIN = "*** Begin Patch"
-_HEREDOC = re.compile(r"apply_patch\s+<<-?\s*['\"]?(\w+)['\"]?\n(.*?)\n\1\b", re.S)
+_HEREDOC = re.compile(r"apply_patch\s+<<-?\s*['\"]?(\w+)['\"]?\n(.*?)\n\1\b", re.DOTALL)
 
 
 def patch_in_command(command: str) -> str | None:
@@ -38,9 +38,7 @@ def parse_patch(text: str) -> list[FileDiff]:
             files.append(current)
         elif line.startswith("*** Move to: ") and current is not None:
             current.kind, current.move_to = MOVE, line[13:].strip()
-        elif line.startswith(("*** End Patch", "*** Begin Patch", "*** End of File")):
-            continue
-        elif current is None:
+        elif line.startswith(("*** End Patch", "*** Begin Patch", "*** End of File")) or current is None:
             continue
         elif line.startswith("@@"):
             current.hunks.append(Hunk(line))

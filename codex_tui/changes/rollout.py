@@ -16,7 +16,16 @@ from dataclasses import dataclass, field
 
 import orjson
 
-from codex_tui.changes.model import ADD, DELETE, MOVE, UPDATE, FileDiff, hunks_from_unified, merge, whole_file
+from codex_tui.changes.model import (
+    ADD,
+    DELETE,
+    MOVE,
+    UPDATE,
+    FileDiff,
+    hunks_from_unified,
+    merge,
+    whole_file,
+)
 from codex_tui.changes.patchtext import parse_patch, patch_in_command
 from codex_tui.redact import redact
 

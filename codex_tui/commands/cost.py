@@ -3,7 +3,13 @@ session (in the manner of ccusage's daily, monthly and session reports)."""
 from __future__ import annotations
 
 from codex_tui import config, exit_codes
-from codex_tui.commands.common import add_source_args, cli_settings, print_json, short_path, sources_from_args
+from codex_tui.commands.common import (
+    add_source_args,
+    cli_settings,
+    print_json,
+    short_path,
+    sources_from_args,
+)
 from codex_tui.cost.prices import PRICES_DATE, table_from_settings
 from codex_tui.cost.rollup import GROUPS, rollup
 from codex_tui.sanitize import safe, safe_text, say

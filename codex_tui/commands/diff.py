@@ -97,7 +97,7 @@ def print_report(report: dict) -> None:
         console.print(Text(f"turn {t['turn'] + 1}", style="bold"))
         _print_files(console, t["files"])
     if report["tree"] is None:
-        console.print(Text(safe_text(f"repo diff: {report['tree_note']}", newlines=False), style="dim"))
+        console.print(safe_text(f"repo diff: {report['tree_note']}", "dim", newlines=False))
     else:
         base = (report["base_commit"] or "")[:10]
         console.print(Text(f"repo since {base}: {len(report['tree']['files'])} files "
@@ -106,14 +106,13 @@ def print_report(report: dict) -> None:
 
 
 def _print_files(console, files: list[dict]) -> None:
-    from rich.text import Text
 
     for f in files:
         name = f["path"] + (f" -> {f['move_to']}" if f.get("move_to") else "")
-        console.print(Text(safe_text(f"  {f['kind']:<6} +{f['added']:<4} -{f['removed']:<4} {name}",
-                                     newlines=False)))
+        console.print(safe_text(f"  {f['kind']:<6} +{f['added']:<4} -{f['removed']:<4} {name}",
+                                newlines=False))
         for hunk in f.get("hunks") or []:
-            console.print(Text(safe_text(hunk["header"], newlines=False), style="cyan"))
+            console.print(safe_text(hunk["header"], "cyan", newlines=False))
             for line in hunk["lines"]:
                 style = "green" if line.startswith("+") else "red" if line.startswith("-") else ""
-                console.print(Text(safe_text(line, newlines=False), style=style))
+                console.print(safe_text(line, style, newlines=False))

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from codex_tui import exit_codes
 from codex_tui.commands.common import cli_settings, print_json
-from codex_tui.sanitize import safe, safe_text, say
+from codex_tui.sanitize import safe, say
 
 
 def add_parser(sub) -> None:
@@ -63,8 +63,8 @@ def _run(args, wt) -> int:
             print_json({"worktrees": [w.as_dict() for w in found]})
             return exit_codes.OK
         for w in found:
-            say(safe_text(f"{w.name:<20} {w.branch:<28} dirty {w.dirty:<3} ahead {w.ahead:<3} {w.path}",
-                          newlines=False))
+            say(safe(f"{w.name:<20} {w.branch:<28} dirty {w.dirty:<3} ahead {w.ahead:<3} {w.path}",
+                     newlines=False))
         if not found:
             say("no codex/* worktrees")
         return exit_codes.OK
@@ -81,11 +81,12 @@ def _run(args, wt) -> int:
         if args.json:
             print_json(report)
         else:
-            from codex_tui.commands.diff import _print_files
             from rich.console import Console
 
-            say(safe_text(f"{tree.branch} since {tree.base[:10]}: {len(files)} files "
-                          f"+{report['added']} -{report['removed']}", newlines=False))
+            from codex_tui.commands.diff import _print_files
+
+            say(safe(f"{tree.branch} since {tree.base[:10]}: {len(files)} files "
+                     f"+{report['added']} -{report['removed']}", newlines=False))
             _print_files(Console(highlight=False), report["files"])
         return exit_codes.OK
     if command == "commit":
@@ -107,5 +108,5 @@ def _out(args, data: dict, text: str) -> int:
     if args.json:
         print_json(data)
     else:
-        say(safe_text(text, newlines=False))
+        say(safe(text, newlines=False))
     return exit_codes.OK

@@ -9,8 +9,8 @@ from is listed in README.md ("Cost").
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 PRICES_DATE = "2026-11-30"   # when the table below was checked against the sources in README
 
@@ -53,9 +53,9 @@ class PriceTable:
         self.overridden: set[str] = set()
         for model, p in (overrides or {}).items():
             cached = getattr(p, "cached_input", None)
-            self.prices[model] = Price(float(getattr(p, "input")),
-                                       float(getattr(p, "input") if cached is None else cached),
-                                       float(getattr(p, "output")))
+            self.prices[model] = Price(float(p.input),
+                                       float(p.input if cached is None else cached),
+                                       float(p.output))
             self.overridden.add(model)
 
     def price(self, model: str) -> Price | None:

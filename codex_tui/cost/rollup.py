@@ -8,7 +8,7 @@ named in `unpriced`.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from codex_tui.cost.prices import PriceTable, cost_usd
 
@@ -71,7 +71,7 @@ def group_key(summary: dict, by: str) -> str:
         return day
     if by == "month":
         return day[:7]
-    moment = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=timezone.utc)
+    moment = datetime.strptime(day, "%Y-%m-%d").replace(tzinfo=UTC)
     monday = moment - timedelta(days=moment.weekday())
     return monday.strftime("%Y-%m-%d")            # a week is named by its Monday (ISO weeks)
 
