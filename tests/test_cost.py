@@ -125,3 +125,28 @@ def test_cost_per_turn_cli(codex_home):
     assert data["cost_usd"] == pytest.approx(sum(t["cost_usd"] for t in data["turns"]))
     assert run_cli("cost", "--session", "zzzz", "--no-dev-sessions",
                    env=_env(codex_home)).returncode != 0
+
+
+def test_cost_facet_and_column():
+    from codex_tui.browse.filters import apply, matches, parse_query, sort_indices
+    from codex_tui.browse.rows import row_from_summary
+    from codex_tui.widgets.session_table import COLUMNS, cell_text, fit_columns
+
+    base = {"path": "/p", "id": "x", "started_at": "2026-11-22T00:00:00Z", "cwd": "/r",
+            "model": "gpt-5", "tokens": {"input": 1_000_000, "cached_input": 0, "output": 0,
+                                         "reasoning": 0, "total": 1_000_000}}
+    cheap = row_from_summary(base)
+    dear = row_from_summary(dict(base, path="/q", tokens=dict(base["tokens"], output=100_000)))
+    unpriced = row_from_summary(dict(base, path="/u", model="house"))
+    assert (cheap.cost, dear.cost, unpriced.cost) == (1.25, 2.25, None)
+    rows = [cheap, dear, unpriced]
+    assert apply(rows, parse_query("cost>2")) == [1]
+    assert apply(rows, parse_query("cost<2")) == [0]
+    assert apply(rows, parse_query("cost>1 cost<$3")) == [0, 1]
+    assert parse_query("cost>lots").errors == ("cost>lots",)
+    assert not matches(unpriced, parse_query("cost>0"))
+    assert sort_indices(rows, [0, 1, 2], "cost", True) == [1, 0, 2]
+    assert (cell_text(dear, "cost"), cell_text(unpriced, "cost")) == ("$2.25", "")
+    # the first column to go when the table is narrow
+    assert "cost" in {c.name for c, _ in fit_columns(sum(c.width + 1 for c in COLUMNS))}
+    assert "cost" not in {c.name for c, _ in fit_columns(sum(c.width + 1 for c in COLUMNS) - 1)}

@@ -3,7 +3,7 @@
 The search box takes free text plus facet tokens: `repo:NAME`, `version:0.58`,
 `model:NAME`, `id:PREFIX`, `skill:NAME`, `kind:missing_path`, `status:live` (or the
 `--json` name, `status:in_progress`), `since:7d` or `since:2026-11-01`, `until:2026-11-20`
-(a date means that whole day), and `is:failed`. A facet given twice matches either value
+(a date means that whole day), `cost>0.5` or `cost<2` (USD), and `is:failed`. A facet given twice matches either value
 (`kind:a kind:b`). Everything else must appear in the session's text; a `name:value` token
 whose name is no facet is reported as not understood, never silently matched against nothing.
 """
@@ -23,6 +23,7 @@ FACETS = (*CHOICE_FACETS, "since", "until")
 STATUS_NAMES = {**{label: label for label in STATUS_LABELS.values()}, **STATUS_LABELS,
                 "done": "ok", "running": "live", "progress": "live", "fail": "failed"}
 _FACET_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]*$")
+_COST = re.compile(r"^(?i:cost)([<>])\$?(\d+(?:\.\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,8 @@ class LogFilter:
     status: tuple[str, ...] = ()     # STATUS_LABELS values
     since: str = ""        # ISO UTC bound, inclusive
     until: str = ""        # ISO UTC bound, exclusive
+    cost_over: float | None = None    # `cost>X`: USD, exclusive; unpriced sessions never pass
+    cost_under: float | None = None   # `cost<X`
     errors: tuple[str, ...] = field(default=(), compare=False)  # tokens that could not be read
 
     @property
@@ -61,6 +64,13 @@ def parse_query(text: str, now: datetime | None = None, base: LogFilter | None =
     words: list[str] = []
     errors: list[str] = []
     for token in text.split():
+        bound = _COST.match(token)
+        if bound:
+            values["cost_over" if bound.group(1) == ">" else "cost_under"] = float(bound.group(2))
+            continue
+        if token.lower().startswith(("cost>", "cost<")):
+            errors.append(token)
+            continue
         name, sep, value = token.partition(":")
         name = name.lower()
         if not sep or not _FACET_TOKEN.match(name) or value.startswith("/"):
@@ -129,6 +139,10 @@ def matches(row: LogRow, f: LogFilter) -> bool:
         return False
     if f.until and row.started >= f.until:
         return False
+    if f.cost_over is not None and (row.cost is None or row.cost <= f.cost_over):
+        return False
+    if f.cost_under is not None and (row.cost is None or row.cost >= f.cost_under):
+        return False
     hay = row.haystack
     return all(word in hay for word in f.words)
 
@@ -183,6 +197,7 @@ SORT_KEYS = {
     "cmds": lambda r: r.commands,
     "failed": lambda r: r.failed,
     "tokens": lambda r: r.tokens,
+    "cost": lambda r: -1.0 if r.cost is None else r.cost,
     "ctx": lambda r: r.context_pct or 0,
     "status": lambda r: (r.problem or "", r.status),
 }
