@@ -52,6 +52,8 @@ class SessionsScreen(ViewScreen):
         Binding("enter", "enter_pane", "Into pane"),
         Binding("z", "zoom", "Zoom pane"),
         Binding("g", "jump", "Go to tmux pane"),
+        Binding("D", "diff", "Diff"),
+        Binding("W", "worktree", "Worktree"),
     ]
 
     def __init__(self) -> None:
@@ -382,6 +384,34 @@ class SessionsScreen(ViewScreen):
         request = LaunchRequest(cwd=row.entry.cwd or None, extra=("resume", thread_id))
         self.app.push_screen(ConfirmScreen(f"Open {row.title} here (codex resume {thread_id[:8]}…)?"),
                              lambda yes: yes and self._open(request))
+
+    def _rollout_of(self, row) -> str | None:
+        if row.thread is not None and row.thread.path:
+            return row.thread.path
+        return row.live.rollout_path if row.live is not None else None
+
+    def action_diff(self) -> None:
+        """`D`: what the selected session's agent changed (it follows a live one)."""
+        row = self._selected(need_live=False)
+        if row is None:
+            return
+        path = self._rollout_of(row)
+        if not path:
+            self.notify(f"{row.title}: no rollout yet (Codex writes one after the first prompt)",
+                        severity="warning")
+            return
+        from codex_tui.screens.diff import DiffScreen
+
+        self.app.push_screen(DiffScreen(path, row.title))
+
+    def action_worktree(self) -> None:
+        """`W`: the selected agent's worktree: diff, commit, push + PR, remove."""
+        row = self._selected(need_live=False)
+        if row is None:
+            return
+        from codex_tui.screens.worktree_dialog import WorktreeScreen
+
+        self.app.push_screen(WorktreeScreen(row.entry.cwd or "", self._rollout_of(row)))
 
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed
