@@ -40,7 +40,7 @@ class FileDiff:
         return sum(h.removed for h in self.hunks)
 
     def as_dict(self, stat: bool = False) -> dict:
-        out = {"path": self.path, "kind": self.kind, "move_to": self.move_to,
+        out: dict[str, object] = {"path": self.path, "kind": self.kind, "move_to": self.move_to,
                "added": self.added, "removed": self.removed, "binary": self.binary}
         if not stat:
             out["hunks"] = [h.as_dict() for h in self.hunks]

@@ -68,8 +68,8 @@ def run_diff(args) -> int:
         say("codex-tui diff: --turn counts from 1", err=True)
         return exit_codes.ERROR
     path, error, extra = find_rollout(args)
-    if error:
-        say(f"codex-tui diff: {safe(error)}", err=True)
+    if error or path is None:
+        say(f"codex-tui diff: {safe(error or 'no rollout')}", err=True)
         return exit_codes.ERROR
     try:
         report = session_changes(path, turn=None if args.turn is None else args.turn - 1,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Protocol
 
 PRICES_DATE = "2026-11-30"   # when the table below was checked against the sources in README
 
@@ -43,10 +44,15 @@ BUNDLED: dict[str, Price] = {
 _DATED = re.compile(r"-\d{4}-\d{2}-\d{2}$")
 
 
+class PriceLike(Protocol):
+    input: float
+    output: float
+
+
 class PriceTable:
     """The bundled prices with the user's `[prices.MODEL]` tables from config.toml on top."""
 
-    def __init__(self, overrides: Mapping[str, object] | None = None) -> None:
+    def __init__(self, overrides: Mapping[str, PriceLike] | None = None) -> None:
         """`overrides`: model -> anything with `input`, `output` and optional `cached_input`
         (settings.PriceSetting); a missing `cached_input` is billed as `input`."""
         self.prices = dict(BUNDLED)

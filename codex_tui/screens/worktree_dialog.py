@@ -13,6 +13,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, Label, Static
 
 from codex_tui.sanitize import safe
+from codex_tui.worktrees import Worktree
 
 
 def worktree_at(cwd: str):
@@ -44,7 +45,7 @@ class WorktreeScreen(ModalScreen[None]):
     def __init__(self, cwd: str, rollout: str | None) -> None:
         super().__init__()
         self.cwd, self.rollout = cwd, rollout
-        self.wt = None
+        self.wt: Worktree | None = None
         self.asking = ""
 
     def compose(self) -> ComposeResult:
@@ -63,7 +64,7 @@ class WorktreeScreen(ModalScreen[None]):
     def refresh_info(self) -> None:
         self.app.call_from_thread(self._show, worktree_at(self.cwd))
 
-    def _show(self, wt) -> None:
+    def _show(self, wt: Worktree | None) -> None:
         self.wt = wt
         info = self.query_one("#wt-info", Static)
         if wt is None:
@@ -123,6 +124,8 @@ class WorktreeScreen(ModalScreen[None]):
         from codex_tui import worktrees
 
         wt = self.wt
+        if wt is None:
+            return
         try:
             if what == "commit":
                 message = f"committed {worktrees.commit(wt, text)[:10]} on {wt.branch}"
