@@ -151,6 +151,9 @@ class WorktreeScreen(ModalScreen[None]):
             return
         from codex_tui.screens.session_dialogs import ConfirmScreen
 
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._run("remove", "", True)
+
         self.app.push_screen(ConfirmScreen(f"{self.wt.path} has {self.wt.dirty} uncommitted "
-                                           "changes. Remove it and lose them?"),
-                             lambda yes: yes and self._run("remove", "", True))
+                                           "changes. Remove it and lose them?"), answered)
