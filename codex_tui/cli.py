@@ -60,6 +60,12 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_parser(sub)
     from codex_tui.commands import approvals
     approvals.add_parsers(sub)
+    from codex_tui.commands import cost
+    cost.add_parser(sub)
+    from codex_tui.commands import diff
+    diff.add_parser(sub)
+    from codex_tui.commands import worktree
+    worktree.add_parser(sub)
     return parser
 
 
@@ -173,6 +179,18 @@ def main(argv: list[str] | None = None) -> int:
 
             return approvals.run_pending(args) if args.command == "pending" \
                 else approvals.run_answer(args)
+        if args.command == "diff":
+            from codex_tui.commands.diff import run_diff
+
+            return run_diff(args)
+        if args.command == "worktree":
+            from codex_tui.commands.worktree import run_worktree
+
+            return run_worktree(args)
+        if args.command == "cost":
+            from codex_tui.commands.cost import run_cost
+
+            return run_cost(args)
         if args.command == "report":
             from codex_tui.commands.report import run_report
 

@@ -38,6 +38,13 @@ class Host(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
     codex_home: str = ""                      # "" = the remote user's ~/.codex (or its CODEX_HOME)
 
 
+class PriceSetting(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """One `[prices."MODEL"]` table of config.toml."""
+    input: Annotated[float, msgspec.Meta(ge=0, le=1e6)]
+    output: Annotated[float, msgspec.Meta(ge=0, le=1e6)]
+    cached_input: Annotated[float, msgspec.Meta(ge=0, le=1e6)] | None = None
+
+
 @dataclass
 class Settings:
     theme: str = DEFAULT_THEME
@@ -55,6 +62,11 @@ class Settings:
     # 0 = no limit
     max_rollout_mb: float = 1024.0
     hosts: list[Host] = field(default_factory=list)   # [[hosts]] tables: other machines over ssh
+    # where `open --worktree` / `job run --worktree` make git worktrees; "" = the state dir's
+    worktree_root: str = ""
+    # `[prices."MODEL"]` tables (USD per 1M tokens: input, output, optional cached_input)
+    # on top of the bundled table in cost/prices.py
+    prices: dict[str, "PriceSetting"] = field(default_factory=dict)
     origin: dict[str, str] = field(default_factory=dict, compare=False)   # field -> default|file|env
     warnings: list[str] = field(default_factory=list, compare=False)
 
@@ -101,8 +113,8 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
         _set(settings, key, value, f"{path}: {key}", "file")
     for name in known:
         raw = env.get(f"CODEX_TUI_{name.upper()}")
-        # dev_root and skills_root: config.py reads them; hosts: tables, from the file only
-        if raw is not None and name not in ("dev_root", "skills_root", "hosts"):
+        # dev_root and skills_root: config.py reads them; hosts and prices: tables, file only
+        if raw is not None and name not in ("dev_root", "skills_root", "hosts", "prices"):
             _set(settings, name, _from_env(known[name], raw, name), f"CODEX_TUI_{name.upper()}", "env")
     return settings
 
@@ -132,7 +144,10 @@ def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
     else:
         try:
             value = msgspec.convert(value, _FIELD_TYPES[type(default)])
-        except msgspec.ValidationError:
+        except msgspec.ValidationError as exc:
+            if isinstance(default, dict):
+                raise SettingsError(f"{where}: {exc}; expected tables like "
+                                    f"[prices.\"gpt-5\"] input = 1.25, output = 10.0") from None
             raise SettingsError(f"{where}: expected {_kind(default)}, got {value!r}") from None
     setattr(settings, name, value)
     settings.origin[name] = origin
@@ -142,7 +157,7 @@ def _set(settings: Settings, name: str, value, where: str, origin: str) -> None:
 # refuses a bool where a number belongs, and it adds no import time to `status`, which tmux
 # runs every few seconds.
 _FIELD_TYPES = {bool: bool, float: Annotated[float, msgspec.Meta(ge=0, le=1e9)], str: str,
-                list: list[str]}
+                list: list[str], dict: dict[str, PriceSetting]}
 
 
 HOST_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,62}$")
@@ -204,7 +219,7 @@ def _toml(value) -> str:
         return repr(value)
     if isinstance(value, list):          # [[hosts]] come back as inline tables, kept whole
         return "[" + ", ".join(_toml(v) for v in value) + "]"
-    if isinstance(value, dict):
+    if isinstance(value, dict):   # [prices] tables survive a saved theme, as inline tables
         return "{" + ", ".join(f"{json.dumps(str(k))} = {_toml(v)}" for k, v in value.items()) + "}"
     return json.dumps(str(value))
 
@@ -214,6 +229,8 @@ def _show(value) -> str:
         return str(int(value))                      # 5, not 5.0
     if isinstance(value, list):
         return ", ".join(str(getattr(v, "name", v)) for v in value) or "(default)"
+    if isinstance(value, dict):
+        return ", ".join(value) or "(bundled)"
     if value == "":
         return "(default)"
     return str(value)

@@ -33,12 +33,14 @@ class ToolResult:
 
 
 def run_tool(argv: list[str], *, cwd: str | os.PathLike | None = None, timeout: float,
-             env: dict[str, str] | None = None, text: bool = True) -> ToolResult:
-    """Run `argv` to its end (or `timeout` seconds); text output decodes with `replace`."""
+             env: dict[str, str] | None = None, text: bool = True,
+             input: str | None = None) -> ToolResult:
+    """Run `argv` to its end (or `timeout` seconds); text output decodes with `replace`.
+    `input` is fed on stdin (`git commit -F -`), else stdin is /dev/null."""
     try:
         proc = subprocess.run(argv, cwd=cwd, env=env, capture_output=True, timeout=timeout,
-                              stdin=subprocess.DEVNULL, text=text,
-                              errors="replace" if text else None)
+                              stdin=subprocess.DEVNULL if input is None else None, input=input,
+                              text=text, errors="replace" if text else None)
     except FileNotFoundError:
         return ToolResult(list(argv), None, missing=True)
     except subprocess.TimeoutExpired as exc:

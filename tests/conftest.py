@@ -66,11 +66,12 @@ def codex_home(tmp_path) -> Path:
     return home
 
 
-def run_cli(*args: str, env: dict | None = None, check: bool = False) -> subprocess.CompletedProcess:
+def run_cli(*args: str, env: dict | None = None, check: bool = False,
+            stdin: str | None = None) -> subprocess.CompletedProcess:
     full_env = dict(os.environ)
     full_env.update(env or {})
     proc = subprocess.run([sys.executable, "-m", "codex_tui", *args], capture_output=True, text=True,
-                          env=full_env, cwd=REPO, timeout=120)
+                          env=full_env, cwd=REPO, timeout=120, input=stdin)
     if check and proc.returncode != 0:
         raise AssertionError(f"exit {proc.returncode}: {proc.stderr}")
     return proc

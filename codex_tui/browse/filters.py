@@ -3,7 +3,7 @@
 The search box takes free text plus facet tokens: `repo:NAME`, `version:0.58`,
 `model:NAME`, `id:PREFIX`, `skill:NAME`, `kind:missing_path`, `status:live` (or the
 `--json` name, `status:in_progress`), `since:7d` or `since:2026-11-01`, `until:2026-11-20`
-(a date means that whole day), `is:failed`, and `is:writer`. A facet given twice matches
+(a date means that whole day), `cost>0.5` or `cost<2` (USD), `is:failed`, and `is:writer`. A facet given twice matches
 either value (`kind:a kind:b`). codex-tui's own insight-report writer sessions (their first
 prompt is the report's, `# Codex usage insights (codex-tui insight report writer)`) are left
 out of the rows, the counts and the facet choices unless `is:writer` asks for them (and then
@@ -26,6 +26,7 @@ FACETS = (*CHOICE_FACETS, "since", "until")
 STATUS_NAMES = {**{label: label for label in STATUS_LABELS.values()}, **STATUS_LABELS,
                 "done": "ok", "running": "live", "progress": "live", "fail": "failed"}
 _FACET_TOKEN = re.compile(r"^[A-Za-z][A-Za-z_-]*$")
+_COST = re.compile(r"^(?i:cost)([<>])\$?(\d+(?:\.\d+)?)$")
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ class LogFilter:
     status: tuple[str, ...] = ()     # STATUS_LABELS values
     since: str = ""        # ISO UTC bound, inclusive
     until: str = ""        # ISO UTC bound, exclusive
+    cost_over: float | None = None    # `cost>X`: USD, exclusive; unpriced sessions never pass
+    cost_under: float | None = None   # `cost<X`
     errors: tuple[str, ...] = field(default=(), compare=False)  # tokens that could not be read
 
     @property
@@ -65,6 +68,13 @@ def parse_query(text: str, now: datetime | None = None, base: LogFilter | None =
     words: list[str] = []
     errors: list[str] = []
     for token in text.split():
+        cost = _COST.match(token)
+        if cost:
+            values["cost_over" if cost.group(1) == ">" else "cost_under"] = float(cost.group(2))
+            continue
+        if token.lower().startswith(("cost>", "cost<")):
+            errors.append(token)
+            continue
         name, sep, value = token.partition(":")
         name = name.lower()
         if not sep or not _FACET_TOKEN.match(name) or value.startswith("/"):
@@ -137,6 +147,10 @@ def matches(row: LogRow, f: LogFilter) -> bool:
         return False
     if f.until and row.started >= f.until:
         return False
+    if f.cost_over is not None and (row.cost is None or row.cost <= f.cost_over):
+        return False
+    if f.cost_under is not None and (row.cost is None or row.cost >= f.cost_under):
+        return False
     hay = row.haystack
     return all(word in hay for word in f.words)
 
@@ -191,6 +205,7 @@ SORT_KEYS = {
     "cmds": lambda r: r.commands,
     "failed": lambda r: r.failed,
     "tokens": lambda r: r.tokens,
+    "cost": lambda r: -1.0 if r.cost is None else r.cost,
     "ctx": lambda r: r.context_pct or 0,
     "status": lambda r: (r.problem or "", r.status),
 }

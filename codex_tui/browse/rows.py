@@ -6,6 +6,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from codex_tui.index.summary import is_writer_prompt
+from codex_tui.cost.prices import PriceTable
+from codex_tui.cost.rollup import session_cost
 
 STATUS_LABELS = {"completed": "ok", "in_progress": "live", "incomplete": "incomplete",
                  "failed": "failed", "aborted": "aborted", "empty": "empty"}
@@ -34,6 +36,7 @@ class LogRow:
     problem: str | None = None   # the failure kind the row is coloured by; None when clean
     context_pct: int | None = None   # the latest request's tokens against the context window
     writer: bool = False  # codex-tui's own insight-report writer run: hidden unless `is:writer`
+    cost: float | None = None        # USD at the bundled prices; None: no price for the model
 
 
 def problem_of(kinds: tuple[str, ...], status: str) -> str | None:
@@ -63,7 +66,9 @@ def local_when(started: str, tz=None) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def row_from_summary(summary: dict, home: str | None = None, tz=None, search: str = "") -> LogRow:
+def row_from_summary(summary: dict, home: str | None = None, tz=None, search: str = "",
+                     prices=None) -> LogRow:
+    """`prices`: a cost.prices.PriceTable (default: the bundled one)."""
     kinds: dict[str, int] = {}
     for failure in summary.get("failures", ()):
         kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
@@ -84,7 +89,18 @@ def row_from_summary(summary: dict, home: str | None = None, tz=None, search: st
         problem=problem_of(ordered, status),
         context_pct=context_percent(summary),
         writer=is_writer_prompt(summary.get("first_prompt") or ""),
+        cost=session_cost(summary, prices or _bundled()),
     )
+
+
+def _bundled():
+    global _BUNDLED
+    if _BUNDLED is None:
+        _BUNDLED = PriceTable()
+    return _BUNDLED
+
+
+_BUNDLED = None
 
 
 def context_percent(summary: dict) -> int | None:
@@ -93,6 +109,12 @@ def context_percent(summary: dict) -> int | None:
     if not window or not used:
         return None
     return round(100 * used / window)
+
+
+def format_cost(cost: float | None) -> str:
+    if cost is None:
+        return ""
+    return f"${cost:.2f}" if cost < 100 else f"${cost:,.0f}"
 
 
 def format_tokens(count: int) -> str:

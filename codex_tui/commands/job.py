@@ -21,6 +21,9 @@ def add_parser(sub) -> None:
     p.add_argument("--repo", type=Path, required=True, metavar="DIR", help="where Codex works")
     p.add_argument("--task", required=True, metavar="TEXT", help="the prompt")
     p.add_argument("--resume", metavar="SESSION_ID", help="continue this Codex session (exec resume)")
+    p.add_argument("--worktree", nargs="?", const="", default=None, metavar="NAME",
+                   help="run in a new git worktree of --repo on branch codex/NAME")
+    p.add_argument("--base", metavar="REF", help="with --worktree: branch from REF (default HEAD)")
     _add_run_options(p)
     p.add_argument("extra", nargs=argparse.REMAINDER,
                    help="after `--`: arguments passed to `codex exec` verbatim")
@@ -131,7 +134,21 @@ def _run(args, runs_dir: Path) -> int:
     if extra and extra[0] == "--":
         extra = extra[1:]
     reviews = _max_reviews(args)
-    request = JobRequest(repo=args.repo, task=args.task, model=args.model,
+    repo = args.repo
+    if args.worktree is not None:
+        from codex_tui import worktrees
+        from codex_tui.commands.common import cli_settings
+        from codex_tui.jobs import JobError
+
+        try:
+            made = worktrees.create_for_agent(args.repo, args.worktree or None, base=args.base,
+                                              root=worktrees.default_root(cli_settings(args)))
+        except worktrees.WorktreeError as exc:
+            raise JobError(f"--worktree: {exc}") from None
+        repo = Path(made.path)
+        say(f"worktree={made.path}")
+        say(f"branch={made.branch}")
+    request = JobRequest(repo=repo, task=args.task, model=args.model,
                          resume_session_id=args.resume, notify_cmd=args.notify_cmd,
                          event_stream=args.event_stream.resolve() if args.event_stream else None,
                          max_reviews=DEFAULT_MAX_REVIEWS if reviews is None else reviews,

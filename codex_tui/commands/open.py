@@ -18,6 +18,10 @@ def add_parser(sub) -> None:
                    help="quit once the last pane's program has exited and its final frame is drawn")
     p.add_argument("--notify-cmd", metavar="COMMAND",
                    help="run COMMAND with each blocked/exited event as JSON on stdin")
+    p.add_argument("--worktree", nargs="?", const="", default=None, metavar="NAME",
+                   help="start the agent in its own git worktree on branch codex/NAME (default "
+                        "name agent-DATE-TIME); write --worktree=NAME before a PROMPT")
+    p.add_argument("--base", metavar="REF", help="with --worktree: branch from REF (default HEAD)")
     p.add_argument("prompt", nargs="?", default="", metavar="PROMPT", help="the first prompt for Codex")
     p.set_defaults(codex_args=[])   # cli.main splits them off at `--` (see split_codex_args)
 
@@ -53,6 +57,10 @@ def check(args, settings) -> tuple[LaunchRequest | None, str | None]:
         return None, error
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         return None, "the app needs a terminal"
+    if getattr(args, "worktree", None) is not None:
+        request, error = in_worktree(request, args, settings)
+        if error:
+            return None, error
     if request.is_codex:
         import shlex
 
@@ -61,3 +69,17 @@ def check(args, settings) -> tuple[LaunchRequest | None, str | None]:
             return None, (f"Codex not found ({settings.codex_bin!r}); install it, or set codex_bin "
                           "in the config file or CODEX_TUI_CODEX_BIN")
     return request, None
+
+
+def in_worktree(request: LaunchRequest, args, settings) -> tuple[LaunchRequest, str | None]:
+    """The same pane, started in a new worktree of the repo at `request.cwd`."""
+    from dataclasses import replace
+
+    from codex_tui import worktrees
+
+    try:
+        made = worktrees.create_for_agent(request.cwd or ".", args.worktree or None,
+                                          base=args.base, root=worktrees.default_root(settings))
+    except worktrees.WorktreeError as exc:
+        return request, f"--worktree: {exc}"
+    return replace(request, cwd=made.path), None

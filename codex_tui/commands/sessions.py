@@ -22,18 +22,36 @@ def run_sessions(args) -> int:
                                   now=config.now(), progress=progress)
     print_warnings(selection)
     if args.json:
-        write_json(selection)
+        write_json(selection, cli_settings(args))
     else:
         _print_table(selection)
     return exit_codes.OK
 
 
-def write_json(selection: Selection) -> None:
-    """`{"sessions": [...], "totals": {...}, "skipped_lines": N}` from cached JSON bytes."""
+def write_json(selection: Selection, settings=None) -> None:
+    """`{"sessions": [...], "totals": {...}, "skipped_lines": N}` from cached JSON bytes, each
+    session and the totals with `cost_usd` (null where the model has no price)."""
+    from codex_tui.cost.inject import model_of, with_cost
+    from codex_tui.cost.prices import cost_usd, table_from_settings
+
+    table = table_from_settings(settings)
     out = sys.stdout.buffer
     out.write(b'{"sessions":[')
-    out.write(json_bytes(selection.joined_summaries()))
-    out.write(b'],"totals":' + orjson.dumps(selection.totals()))
+    parts, total, unpriced = [], 0.0, set()
+    for path in selection.paths:
+        data = selection.summary_bytes(path)
+        tokens = selection.index.meta(path)["tokens"]
+        model = model_of(data)
+        price = table.price(model)
+        if price is None:
+            if tokens["total"]:
+                unpriced.add(model)
+        else:
+            total += cost_usd(tokens, price)
+        parts.append(with_cost(data, tokens, table))
+    out.write(json_bytes(b",".join(parts)))
+    totals = dict(selection.totals(), cost_usd=round(total, 6), unpriced_models=sorted(unpriced))
+    out.write(b'],"totals":' + orjson.dumps(totals))
     out.write(b',"skipped_lines":' + str(selection.skipped_lines).encode() + b"}\n")
     out.flush()
 
@@ -50,17 +68,29 @@ def _print_table(selection: Selection) -> None:
                           ("status", "left")):
         table.add_column(name, justify=justify, no_wrap=name != "prompt",
                          min_width=8 if name in ("started", "repo") else None)
+    from codex_tui.scan.classify import rate_limit_reset
+
+    limited = []
     for s in sessions:
         failed = s["failed_commands"]
+        stop = next((f for f in s["failures"] if f["kind"] == "rate_limited"), None)
+        status = s["status"]
+        if stop is not None:
+            limited.append(s)
+            status = "rate-limited" + (f", resets {rate_limit_reset(stop['excerpt'])}"
+                                       if rate_limit_reset(stop["excerpt"]) else "")
         style = "red" if s["status"] == "failed" else ("yellow" if failed else "")
         # foreign text, redacted whole before it is cut, then shown plain (never markup)
         cells = ((s["started_at"] or "")[:16].replace("T", " "), short_path(safe(s["cwd"]), 28),
                  " ".join(safe(s["first_prompt"] or "", newlines=False).split())[:50], s["model"],
                  s["cli_version"], str(s["turns"]), str(s["commands"]), str(failed),
-                 f"{s['tokens']['total']:,}", s["status"])
+                 f"{s['tokens']['total']:,}", status)
         table.add_row(*(safe_text(c, newlines=False) for c in cells), style=style)
     t = selection.totals()
     console = Console()
     console.print(table)
+    for s in limited[:5]:   # how to continue cleanly: resume the same thread once it resets
+        console.print(safe_text(f"stopped at a usage limit: {s['id']}; after the reset, continue "
+                                f"it with: codex resume {s['id']}", newlines=False), highlight=False)
     console.print(f"turns {t['turns']}  commands {t['commands']}  failed {t['failed_commands']}  "
                   f"tokens {t['tokens']['total']:,}")

@@ -11,7 +11,15 @@ from codex_tui.rollout.model import Command, Failure, Session
 
 FAILURE_KINDS = ("missing_path", "command_not_found", "permission_denied", "nonzero_exit",
                  "timeout", "sandbox_denied", "turn_error", "turn_aborted", "stream_error",
-                 "no_response")
+                 "no_response", "rate_limited")
+
+# A turn that stopped because the account's quota or rate limit ran out (Codex's
+# UsageLimitReached / RetryLimitReached on 429 / out-of-credits messages). Its own kind,
+# so users see which sessions to continue once the limit resets (see rate_limit_reset).
+RATE_LIMIT = re.compile(r"(?i)hit your usage limit|usage limit reached|rate limit reached|"
+                        r"last status: 429|429 too many requests|out of credits|"
+                        r"hit your spend cap|quota exceeded|insufficient_quota")
+_RESET = re.compile(r"(?i)try again (at|in) ([^.\n]+(?:\.\d+[^.\n]*)?)")
 
 
 @dataclass(frozen=True)
@@ -56,7 +64,7 @@ def classify_command(command: Command) -> Failure | None:
 def classify_session(session: Session) -> list[Failure]:
     """All failures of a session (the agent's commands and turn events), in file order.
     The user's own `!cmd` commands are not the agent's failures: they are left out."""
-    found = list(session.event_failures)
+    found = [_rate_limited(f) for f in session.event_failures]
     for command in session.commands:
         if command.user:
             continue
@@ -65,6 +73,20 @@ def classify_session(session: Session) -> list[Failure]:
             found.append(failure)
     found.sort(key=lambda f: f.line)
     return found
+
+
+def _rate_limited(failure: Failure) -> Failure:
+    if failure.kind in ("turn_error", "stream_error") and RATE_LIMIT.search(failure.excerpt):
+        return Failure("rate_limited", failure.command, failure.exit_code, failure.excerpt,
+                       failure.line, True, failure.turn, failure.skill)
+    return failure
+
+
+def rate_limit_reset(excerpt: str) -> str | None:
+    """When a rate-limited turn may continue, as Codex said it: `at 4:05 PM`, `in 2 hours`;
+    None when it did not say."""
+    found = _RESET.search(excerpt or "")
+    return f"{found.group(1).lower()} {found.group(2).strip()}" if found else None
 
 
 def _first_match(pattern: re.Pattern[str] | None, lines: list[str]) -> str | None:

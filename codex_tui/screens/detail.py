@@ -26,6 +26,7 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         Binding("escape,backspace", "back", "Back"),
         Binding("c", "copy_resume", "Copy resume cmd"),
         Binding("p", "pager", "Raw in $PAGER"),
+        Binding("D", "diff", "Diff"),
     ]
 
     def __init__(self, row: LogRow) -> None:
@@ -97,6 +98,11 @@ class DetailScreen(ReportsWorkerErrors, Screen):
             return
         self.app.copy_to_clipboard(command)
         self.notify(f"Copied: {command}", timeout=4)
+
+    def action_diff(self) -> None:
+        from codex_tui.screens.diff import DiffScreen
+
+        self.app.push_screen(DiffScreen(self.row.path, self.row.repo))
 
     def action_pager(self) -> None:
         """The raw JSONL in the user's pager, each line through the redaction function."""

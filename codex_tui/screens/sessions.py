@@ -52,6 +52,8 @@ class SessionsScreen(ViewScreen):
         Binding("enter", "enter_pane", "Into pane"),
         Binding("z", "zoom", "Zoom pane"),
         Binding("g", "jump", "Go to tmux pane"),
+        Binding("D", "diff", "Diff"),
+        Binding("W", "worktree", "Worktree"),
     ]
 
     def __init__(self) -> None:
@@ -400,6 +402,34 @@ class SessionsScreen(ViewScreen):
             return None
         watch = watch_of(self.feed.snapshot(), row.thread.id)
         return watch.host if watch is not None else None
+
+    def _rollout_of(self, row) -> str | None:
+        if row.thread is not None and row.thread.path:
+            return row.thread.path
+        return row.live.rollout_path if row.live is not None else None
+
+    def action_diff(self) -> None:
+        """`D`: what the selected session's agent changed (it follows a live one)."""
+        row = self._selected(need_live=False)
+        if row is None:
+            return
+        path = self._rollout_of(row)
+        if not path:
+            self.notify(f"{row.title}: no rollout yet (Codex writes one after the first prompt)",
+                        severity="warning")
+            return
+        from codex_tui.screens.diff import DiffScreen
+
+        self.app.push_screen(DiffScreen(path, row.title))
+
+    def action_worktree(self) -> None:
+        """`W`: the selected agent's worktree: diff, commit, push + PR, remove."""
+        row = self._selected(need_live=False)
+        if row is None:
+            return
+        from codex_tui.screens.worktree_dialog import WorktreeScreen
+
+        self.app.push_screen(WorktreeScreen(row.entry.cwd or "", self._rollout_of(row)))
 
     def action_zoom(self) -> None:
         self.zoomed = not self.zoomed

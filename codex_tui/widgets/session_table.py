@@ -21,7 +21,7 @@ from textual.strip import Strip
 
 from codex_tui.text import clip
 from codex_tui.widgets.line_cursor import CURSOR_BINDINGS, LineCursor
-from codex_tui.browse.rows import LogRow, format_tokens
+from codex_tui.browse.rows import LogRow, format_cost, format_tokens
 from codex_tui.sanitize import safe
 
 SEVERITY = {  # failure kind or status -> component class suffix
@@ -43,7 +43,7 @@ class Column:
 
 
 FOREIGN = ("repo", "prompt", "model", "version", "status")   # from rollouts: through safe()
-DESCENDING = ("when", "failed", "tokens", "turns", "cmds", "ctx")  # biggest first when chosen
+DESCENDING = ("when", "failed", "tokens", "cost", "turns", "cmds", "ctx")  # biggest first when chosen
 
 COLUMNS = (
     Column("when", "When", 16, 0),
@@ -55,6 +55,7 @@ COLUMNS = (
     Column("cmds", "Cmds", 5, 4, right=True),
     Column("failed", "Fail", 4, 2, right=True),
     Column("tokens", "Tokens", 7, 3, right=True),
+    Column("cost", "Cost", 6, 7, right=True),     # dropped first when the table is narrow
     Column("ctx", "Ctx", 4, 5, right=True),
     Column("status", "Status", 18, 0),
 )
@@ -104,6 +105,8 @@ def cell_text(row: LogRow, name: str) -> str:
         return str(row.failed) if row.failed else ""
     if name == "tokens":
         return format_tokens(row.tokens)
+    if name == "cost":
+        return format_cost(row.cost)
     if name == "ctx":
         return f"{row.context_pct}%" if row.context_pct is not None else ""
     problem = row.problem

@@ -25,6 +25,7 @@ class Reply:
     delay: float = 0.0       # seconds to wait before answering (to interrupt a turn)
     drop: bool = False       # send response.created, then close: a broken stream
     calls: list = field(default_factory=list)   # raw tool calls: (name, arguments, namespace)
+    body: dict | None = None  # the JSON body of an error status (default: a server_error)
 
 
 def say(text: str, delay: float = 0.0) -> Reply:
@@ -35,6 +36,14 @@ def run(*commands: str, text: str | None = None, **extra_args) -> Reply:
     return Reply(say=text, run=list(commands), extra_args=extra_args)
 
 
+def patch(body: str, text: str | None = None) -> Reply:
+    """Run Codex's apply_patch through the shell tool (`apply_patch <<'EOF' … EOF`), which every
+    release intercepts and applies itself (0.169+ record a FileChange item for it). `body` is
+    the patch between `*** Begin Patch` and `*** End Patch`."""
+    return run(f"apply_patch <<'EOF'\n*** Begin Patch\n{body.strip()}\n*** End Patch\nEOF",
+               text=text)
+
+
 def spawn(message: str) -> Reply:
     """Ask Codex (0.171's multi_agent_v1 tools) to start a subagent with `message`."""
     return Reply(calls=[("spawn_agent", {"message": message}, "multi_agent_v1")])
@@ -42,6 +51,14 @@ def spawn(message: str) -> Reply:
 
 def error(status: int = 500) -> Reply:
     return Reply(status=status)
+
+
+def usage_limit(resets_in_seconds: int = 3600) -> Reply:
+    """HTTP 429 with the body OpenAI sends when an account's usage limit is reached."""
+    return Reply(status=429, body={"error": {"type": "usage_limit_reached", "plan_type": "plus",
+                                             "message": "You've hit your usage limit.",
+                                             "resets_in_seconds": resets_in_seconds,
+                                             "resets_at": int(time.time()) + resets_in_seconds}})
 
 
 def drop() -> Reply:
@@ -147,8 +164,8 @@ class FakeResponses:
                     self._send_broken_stream(number)
                     return
                 if reply.status != 200:
-                    self._send_json(reply.status, {"error": {"message": "fake server error",
-                                                             "type": "server_error"}})
+                    self._send_json(reply.status, reply.body or {
+                        "error": {"message": "fake server error", "type": "server_error"}})
                     return
                 self._send_stream(number, reply, _tool_names(body))
 

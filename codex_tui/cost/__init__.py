@@ -1,0 +1,1 @@
+"""What sessions cost: a bundled price table, config.toml overrides, and roll-ups (core, no Textual)."""

@@ -1,0 +1,110 @@
+"""The Diff view of one session: the agent's own edits (all turns, or one with [ and ]) and,
+with `t`, the repo's diff since the session began. It re-reads a live session as it edits."""
+from __future__ import annotations
+
+import os
+
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.widgets.status_line import StatusLine
+
+FOLLOW_SECONDS = 2.0
+
+
+class DiffScreen(ReportsWorkerErrors, Screen):
+    CSS_PATH = "diff.tcss"
+    BINDINGS = [
+        Binding("escape,backspace,q", "back", "Back"),
+        Binding("t", "toggle_tree", "Agent / repo"),
+        Binding("left_square_bracket", "turn(-1)", "Prev turn"),
+        Binding("right_square_bracket", "turn(1)", "Next turn"),
+        Binding("a", "all_turns", "All turns"),
+    ]
+
+    def __init__(self, rollout: str, title: str = "", repo: str | None = None) -> None:
+        super().__init__(name="diff")
+        self.rollout = rollout
+        self.title_text = title
+        self.repo = repo
+        self.report: dict | None = None
+        self.mode = "agent"
+        self.turn: int | None = None
+        self._stamp: tuple | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="diff-title")
+        with VerticalScroll(id="diff-scroll"):
+            yield Static(id="diff-body")
+        yield StatusLine("Reading the session's changes…", id="diff-status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#diff-scroll").focus()
+        self.load()
+        self.set_interval(FOLLOW_SECONDS, self._follow)
+
+    def _file_stamp(self) -> tuple | None:
+        try:
+            st = os.stat(self.rollout)
+        except OSError:
+            return None
+        return (st.st_size, st.st_mtime_ns)
+
+    def _follow(self) -> None:
+        if self._file_stamp() != self._stamp:     # a live session wrote more: read it again
+            self.load()
+
+    @work(thread=True, exclusive=True, exit_on_error=False)
+    def load(self) -> None:
+        from codex_tui.changes.report import session_changes
+
+        stamp = self._file_stamp()
+        report = session_changes(self.rollout, repo=self.repo)
+        self.app.call_from_thread(self._loaded, report, stamp)
+
+    def _loaded(self, report: dict, stamp) -> None:
+        self.report, self._stamp = report, stamp
+        self._draw()
+
+    def _draw(self) -> None:
+        from codex_tui.widgets.diff_view import report_text
+
+        if self.report is None:
+            return
+        body, title = report_text(self.report, self.mode, self.turn)
+        self.query_one("#diff-body", Static).update(body)
+        self.query_one("#diff-title", Static).update(
+            f"{self.title_text or self.report.get('session') or ''} · {title}")
+        turns = len(self.report["agent"]["turns"])
+        self.query_one("#diff-status", StatusLine).update(
+            f"{turns} turn{'s' * (turns != 1)} with edits · t agent/repo · [ ] a turns · esc back")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_toggle_tree(self) -> None:
+        self.mode = "tree" if self.mode == "agent" else "agent"
+        self._draw()
+
+    def action_all_turns(self) -> None:
+        self.mode, self.turn = "agent", None
+        self._draw()
+
+    def action_turn(self, step: int) -> None:
+        if self.report is None:
+            return
+        turns = [t["turn"] for t in self.report["agent"]["turns"]]
+        if not turns:
+            return
+        if self.turn is None or self.turn not in turns:
+            here = 0 if step > 0 else len(turns) - 1
+        else:
+            here = max(0, min(len(turns) - 1, turns.index(self.turn) + step))
+        self.mode, self.turn = "agent", turns[here]
+        self._draw()
