@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Markdown, Static
+from textual.widgets import Input, Label, Markdown, Static
+
+from codex_tui.widgets.fitting_footer import FittingFooter
 
 from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui import config
@@ -37,7 +39,7 @@ class SkillHealthScreen(ReportsWorkerErrors, Screen):
         with VerticalScroll():
             yield Markdown("", id="report")
         yield StatusLine("", id="skills-status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
