@@ -36,3 +36,19 @@ async def test_footer_keys_are_whole_at_80_columns(view):
         await pilot.resize_terminal(80, 24)
         await pilot.pause(0.3)
         assert cut_keys(app.screen) == [] and len(list(footer.query(FooterKey))) <= wide
+
+
+async def test_digits_typed_on_skill_health_reach_the_days_box():
+    """`3` on the skill-health screen is a day count, not the Jobs view's key."""
+    from textual.widgets import Input
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        assert app.screen.name == "skills"
+        await pilot.press("3", "0", "enter")
+        await pilot.pause()
+        assert app.screen.name == "skills"
+        assert app.screen.query_one("#days", Input).value == "30" and app.screen.days == 30.0
