@@ -183,6 +183,28 @@ def test_jobs_snapshot(snap_compare, theme, monkeypatch, home):
     assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
 
 
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
+@pytest.mark.parametrize("form", (False, True), ids=("list", "form"))
+def test_jobs_snapshot_80x24(snap_compare, theme, form, monkeypatch, home):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(home / "state"))
+    monkeypatch.chdir(governance_repo(home, dirty=False))
+    jobs_runs_dir(home)
+
+    async def ready(pilot) -> None:
+        await wait_until(pilot, lambda: runs_laid_out(pilot.app), what="the runs in the table")
+        await settled(pilot)
+        if form:
+            await pilot.press("n")
+            await pilot.pause()
+
+    app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+
+
 def runs_laid_out(app) -> bool:
     """The three runs are in the table."""
     from textual.widgets import DataTable

@@ -6,7 +6,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from codex_tui.views import VIEW_NAMES, view_named
-from tests.conftest import make_test_app, wait_loaded
+from tests.conftest import make_test_app, wait_loaded, wait_until
 
 pytestmark = pytest.mark.usefixtures("app_env")
 
@@ -52,3 +52,86 @@ async def test_digits_typed_on_skill_health_reach_the_days_box():
         await pilot.pause()
         assert app.screen.name == "skills"
         assert app.screen.query_one("#days", Input).value == "30" and app.screen.days == 30.0
+
+
+async def test_new_job_form_is_labelled_enter_starts_and_the_new_run_gets_the_cursor(tmp_path, monkeypatch):
+    """At 80x24 the form's labels and Start button are on screen; Tab from the task goes to
+    the next labelled field; Enter starts; the new run has the cursor (so `k` acts on it)."""
+    from textual.widgets import Button, DataTable, Input, Label
+
+    from codex_tui.jobs import JobRequest, start_run
+    from codex_tui.screens.jobs import NewJobScreen
+
+    codex = tmp_path / "codex"
+    codex.write_text('#!/bin/sh\n[ "$1" = --version ] && { echo "codex-cli 0.171.0"; exit 0; }\nexec sleep 30\n')
+    codex.chmod(0o755)
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    monkeypatch.chdir(repo)
+    older = start_run(JobRequest(repo=repo, task="older", codex_bin=str(codex), max_reviews=0))
+    app = make_test_app(codex_bin=str(codex))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("3")
+        jobs = app.screen
+        await wait_until(pilot, lambda: bool(jobs.runs), what="the older run")
+        await pilot.press("n")
+        await pilot.pause()
+        form = app.screen
+        assert isinstance(form, NewJobScreen)
+        labels = [str(label.render()) for label in form.query(".field Label")]
+        assert labels == ["Task", "Repo", "Model", "Codex args"]
+        start = form.query_one("#start", Button)
+        box = form.query_one(".box")
+        assert start.region.bottom < box.region.bottom - 1 and box.region.bottom <= 24
+        assert form.focused is form.query_one("#task", Input)
+        await pilot.press(*"new work")
+        await pilot.press("tab")
+        assert form.focused.id == "repo"
+        await pilot.press("shift+tab", "enter")
+        await wait_until(pilot, lambda: len(jobs.runs) == 2, what="the new run")
+        await wait_until(pilot, lambda: jobs.current is not None and jobs.current.run_id != older.run_id,
+                         what="the cursor on the new run")
+        assert jobs.current.meta["task"] == "new work"
+        assert jobs.query_one(DataTable).size.height >= 6
+        from codex_tui.jobs import JobError, kill_run
+        for run in jobs.runs:
+            try:
+                kill_run(jobs.runs_dir(), run.run_id)
+            except JobError:
+                pass
+
+
+async def test_failed_only_box_shows_its_state_by_its_mark():
+    from codex_tui.widgets.tick_box import TickBox
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        box = app.screen.query_one("#failed-only", TickBox)
+        off = box.render().plain
+        await pilot.press("f")
+        await pilot.pause()
+        on = box.render().plain
+        assert box.value and "X" in on and "X" not in off and off != on
+
+
+async def test_new_session_form_enter_starts_from_any_field_like_the_jobs_form():
+    """One behaviour in every form dialog: Enter in the first field starts (it used to move to
+    the next field here and start in the Jobs form); the labels and buttons fit 80x24."""
+    from textual.widgets import Button
+
+    from codex_tui.screens.session_dialogs import NewSessionScreen
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        results = []
+        app.push_screen(NewSessionScreen(), results.append)
+        await pilot.pause()
+        form = app.screen
+        assert [str(label.render()) for label in form.query(".field Label")] == ["Prompt", "Folder",
+                                                                                 "Codex args"]
+        assert form.query_one("#start", Button).region.bottom < form.query_one(".box").region.bottom
+        form.query_one("#prompt").focus()
+        await pilot.press(*"hello", "enter")
+        await pilot.pause()
+        assert len(results) == 1 and results[0].prompt == "hello"
