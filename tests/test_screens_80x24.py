@@ -135,3 +135,39 @@ async def test_new_session_form_enter_starts_from_any_field_like_the_jobs_form()
         await pilot.press(*"hello", "enter")
         await pilot.pause()
         assert len(results) == 1 and results[0].prompt == "hello"
+
+
+async def test_sessions_at_80_columns_pane_gets_60_percent_list_is_glyph_and_name():
+    """The pane gets at least 60% of 80 columns; the list shows glyph + name; `e` says what it
+    did; in the pane, the footer drops the list's keys (they go to the program)."""
+    import os
+    import shlex
+
+    from codex_tui.pty.requests import LaunchRequest, SessionsOptions
+    from codex_tui.widgets.pty_pane import PtyPane
+    from codex_tui.widgets.session_list import GLYPH, SessionList
+    from textual.widgets._footer import FooterKey
+
+    command = "printf 'Continue? [y/n] '; read a; echo \"answer=$a\"; sleep 60"
+    opened = (LaunchRequest(cwd=os.getcwd(), command=f"bash -c {shlex.quote(command)}"),)
+    app = make_test_app(view="sessions", sessions=SessionsOptions(open=opened))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].status.state == "waiting-approval",
+                         10, "the prompt")
+        pane, listing = app.screen.query_one(PtyPane), app.screen.query_one(SessionList)
+        assert pane.size.width >= 48
+        first = listing.render_line(0).text
+        assert first.startswith(f" {GLYPH} ") and "bash" in first
+        assert "approval" in listing.render_line(1).text
+        await pilot.press("e")
+        await pilot.pause()
+        assert any("sent Enter" in str(n.message) for n in app._notifications)
+        footer_keys = lambda: {k.action for k in app.screen.query(FooterKey)}
+        assert "approve" in footer_keys()
+        await pilot.press("enter")
+        await pilot.pause(0.3)
+        assert pane.has_focus
+        assert "approve" not in footer_keys() and "leave" in footer_keys()
+        await pilot.press("ctrl+right_square_bracket")
+        await pilot.pause(0.3)
+        assert "approve" in footer_keys()
