@@ -84,9 +84,33 @@ class Settings:
         return Path(self.skills_root).expanduser() if self.skills_root else config.default_skills_root()
 
     def rows(self) -> list[tuple[str, str, str]]:
-        """(name, value, where it came from) for the settings screen."""
-        return [(f.name, _show(getattr(self, f.name)), self.origin.get(f.name, "default"))
-                for f in _user_fields()]
+        """(name, value, where it came from) for the settings screen. A path left empty shows
+        the folder actually used, and CODEX_TUI_DEV_ROOT/SKILLS_ROOT (read by config.py) say env."""
+        out = []
+        for f in _user_fields():
+            value, origin = getattr(self, f.name), self.origin.get(f.name, "default")
+            if f.name in ("dev_root", "skills_root") and not value:
+                value = str(config.default_dev_root() if f.name == "dev_root" else config.default_skills_root())
+                if os.environ.get(f"CODEX_TUI_{f.name.upper()}"):
+                    origin = "env"
+            elif f.name == "sessions_roots" and not value:
+                value = [str(p) for p in self.sources().roots()]
+            out.append((f.name, _show(value), origin))
+        return out
+
+    def paths_read(self) -> list[tuple[str, str]]:
+        """(what, folder) for every folder the session logs are read from, as resolved now."""
+        sources = self.sources()
+        home = config.codex_home()
+        rows = [("CODEX_HOME", f"{home}" + ("" if os.environ.get("CODEX_HOME") else "  (not set: ~/.codex)"))]
+        for root in sources.roots():
+            rows.append(("session folder", f"{root}" + ("" if root.is_dir() else "  (missing)")))
+        if sources.dev_root is None:
+            rows.append(("dev root", "off (dev_sessions = false)"))
+        else:
+            rows.append(("dev root", f"{sources.dev_root}  (each repo's .codex/sessions, depth "
+                                     f"{sources.dev_depth})" + ("" if sources.dev_root.is_dir() else "  (missing)")))
+        return rows
 
 
 def settings_file() -> Path:

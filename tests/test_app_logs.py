@@ -137,10 +137,10 @@ async def test_long_output_folds_and_unfolds():
         view = app.screen.query_one(TimelineView)
         await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
         folded = len(view.lines)
-        assert any("more lines (o: expand)" in line.text for line in view.lines)
+        assert any("more of" in line.text and "lines (o: expand)" in line.text for line in view.lines)
         await pilot.press("O")
         assert len(view.lines) > folded
-        assert not any("more lines" in line.text for line in view.lines)
+        assert not any("(o: expand)" in line.text for line in view.lines)
         await pilot.press("O")
         assert len(view.lines) == folded
 

@@ -12,7 +12,7 @@ import pytest
 from tests.conftest import settled, PINNED_NOW, make_test_app, wait_until
 from tests.fakecodex.driver import provider_args
 from tests.fakecodex.server import FakeResponses, run, say
-from tests.governance_helpers import commit_file, make_repo
+from tests.governance_helpers import commit_file, git, make_repo
 from tests.jobs_helpers import CODEX_FLAGS, JobBench
 
 @pytest.fixture
@@ -29,6 +29,7 @@ def governance_repo(home: Path, dirty: bool) -> Path:
     repo = make_repo(home / "gov-repo")
     commit_file(repo, "README.md", "# demo\n", "Start the demo", when=PINNED_NOW - 5 * 86400)
     commit_file(repo, "src/app.py", "print('hi')\n", "Add the app", when=PINNED_NOW - 86400)
+    git(repo, "remote", "add", "origin", "https://github.com/example/gov-repo.git")   # a PR could exist
     if dirty:
         (repo / "src" / "app.py").write_text("print('hello')\n")
         (repo / "notes.txt").write_text("scratch\n")
@@ -72,6 +73,9 @@ async def test_governance_view_flags_a_dirty_worktree_and_an_unknown_pr_gate(mon
         for check in report.checks:
             assert check.evidence.split("(")[0].strip()[:30] in text
         assert "Add the app" in shown_text(app.screen.query_one("#gov-git"))
+        # the app's key, not the CLI's flag, and exactly what clears the unverified gate
+        assert "--refresh-pr" not in text and "then press p." in " ".join(text.split())
+        assert "Clears when gh is installed" in " ".join(text.split())
 
 
 @pytest.mark.usefixtures("app_env", "no_gh")
@@ -88,6 +92,22 @@ def test_governance_snapshot(snap_compare, theme, monkeypatch, home):
 
     app = make_app(Settings(theme=theme), save_preferences=False, view="governance")
     assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
+
+
+@pytest.mark.usefixtures("app_env", "no_gh")
+@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
+def test_governance_snapshot_80x24(snap_compare, theme, monkeypatch, home):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    monkeypatch.chdir(governance_repo(home, dirty=True))
+
+    async def ready(pilot) -> None:
+        status = pilot.app.screen.query_one("#governance-status")
+        await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
+
+    app = make_app(Settings(theme=theme), save_preferences=False, view="governance")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 
 
 @pytest.mark.codex
@@ -161,6 +181,28 @@ def test_jobs_snapshot(snap_compare, theme, monkeypatch, home):
 
     app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
     assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
+
+
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
+@pytest.mark.parametrize("form", (False, True), ids=("list", "form"))
+def test_jobs_snapshot_80x24(snap_compare, theme, form, monkeypatch, home):
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(home / "state"))
+    monkeypatch.chdir(governance_repo(home, dirty=False))
+    jobs_runs_dir(home)
+
+    async def ready(pilot) -> None:
+        await wait_until(pilot, lambda: runs_laid_out(pilot.app), what="the runs in the table")
+        await settled(pilot)
+        if form:
+            await pilot.press("n")
+            await pilot.pause()
+
+    app = make_app(Settings(theme=theme), save_preferences=False, view="jobs")
+    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
 
 
 def runs_laid_out(app) -> bool:

@@ -142,3 +142,21 @@ def test_warm_output_equals_cold_output(codex_home):
     assert json.loads(warm) == json.loads(cold)
     fresh = run_cli("sessions", "--json", "--no-cache", env=env, check=True).stdout
     assert json.loads(fresh) == json.loads(cold)
+
+
+def test_sessions_table_at_80_columns_drops_columns_not_words(codex_home):
+    """Piped at 80 columns, the table keeps the prompt, turns, cmds and whole token counts and
+    drops the lower-priority columns (model, codex, repo) instead, as the app's table does."""
+    proc = run_cli("sessions", "--no-dev-sessions", env={"CODEX_HOME": str(codex_home), "COLUMNS": "80"},
+                   check=True)
+    lines = proc.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines), max(lines, key=len)
+    header = next(line for line in lines if line.startswith("started"))
+    assert header.split() == ["started", "prompt", "turns", "cmds", "failed", "tokens", "status"]
+    rows = [line for line in lines if line[:4].isdigit()]
+    assert any("2,851" in row for row in rows)
+    assert not any(word.endswith("…") and word[0].isdigit() for row in rows for word in row.split())
+    assert any("Write a marker file" in row for row in rows)
+    wide = run_cli("sessions", "--no-dev-sessions", env={"CODEX_HOME": str(codex_home), "COLUMNS": "160"},
+                   check=True).stdout
+    assert "model" in wide and "codex" in wide and "repo" in wide

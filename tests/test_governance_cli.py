@@ -56,10 +56,19 @@ def test_dirty_tree_and_open_pr_exit_3(tmp_path):
 
 def test_gh_absent_is_an_unverified_gate(tmp_path):
     repo = clean_repo(tmp_path / "repo")
+    git(repo, "remote", "add", "origin", "https://github.com/example/repo.git")
     code, data, _ = run_gate("--repo", str(repo), "--no-dev-sessions", "--json",
                              env={"PATH": path_without_gh(tmp_path)})
     assert code == 3 and data["stop_gates"] == ["pr"]
     assert (data["pr"]["state"], data["pr"]["reason"]) == ("unknown", "gh_missing")
+    assert data["pr"]["clears"].startswith("Clears when gh is installed")
+
+
+def test_no_remote_no_gh_is_not_held(tmp_path):
+    repo = clean_repo(tmp_path / "repo")
+    code, data, _ = run_gate("--repo", str(repo), "--no-dev-sessions", "--json",
+                             env={"PATH": path_without_gh(tmp_path)})
+    assert code == 0 and data["stop_gates"] == [] and data["pr"]["state"] == "no_pr"
 
 
 def test_pr_gate_is_cached_until_refresh_pr(tmp_path):

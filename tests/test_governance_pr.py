@@ -9,7 +9,7 @@ from codex_tui.governance import pr_gate as pg
 from codex_tui.governance.checks import FAIL, OK, WARN
 from tests.governance_helpers import (AUTH_ERR, NO_PR_ERR, OFFLINE_ERR, PR_CLOSED, PR_FAILING,
                                       PR_FAILING_STATUS, PR_MERGED, PR_PASSING, PR_PENDING, clean_repo,
-                                      fake_gh, gh_calls, path_with, path_without_gh)
+                                      fake_gh, gh_calls, git, path_with, path_without_gh)
 
 
 @pytest.fixture
@@ -80,10 +80,41 @@ def test_gh_errors_become_states(tmp_path, monkeypatch, repo, stderr, code, stat
 
 
 def test_gh_absent(tmp_path, monkeypatch, repo):
+    git(repo, "remote", "add", "origin", "https://github.com/example/repo.git")
     monkeypatch.setenv("PATH", path_without_gh(tmp_path))
     gate = pg.load_pr_gate(repo, "feature/export", refresh=True)
     assert (gate.state, gate.reason, gate.paused) == (pg.UNKNOWN, pg.GH_MISSING, True)
     assert gate.message == "PR gate unverified (gh is not installed); no checks run."
+    # what releases the gate, said exactly, in the CLI's words and in the app's
+    assert gate.clears() == ("Clears when gh is installed (https://cli.github.com) and logged in "
+                             "(`gh auth login`), then run `codex-tui gate --refresh-pr`.")
+    [check] = gate.checks_list(pg.ASK_APP)
+    assert check.stop and check.evidence.endswith("(`gh auth login`), then press p.")
+
+
+def test_no_remote_and_no_gh_holds_nothing(tmp_path, monkeypatch, repo):
+    """A repo without a remote can have no PR: the gate does not hold it forever."""
+    monkeypatch.setenv("PATH", path_without_gh(tmp_path))
+    gate = pg.load_pr_gate(repo, "feature/export", refresh=True)
+    assert (gate.state, gate.paused) == (pg.NO_PR, False)
+    [check] = gate.checks_list()
+    assert (check.level, check.stop) == (OK, False)
+    assert check.evidence == "no PR for branch feature/export (the repo has no git remote, so there is no PR to wait for)"
+
+
+def test_no_remote_with_gh_holds_nothing(tmp_path, monkeypatch, repo):
+    gate, _ = gate_with(tmp_path, monkeypatch, repo, stderr="no git remotes found\n", code=1)
+    assert (gate.state, gate.paused) == (pg.NO_PR, False)
+
+
+def test_cached_gate_says_how_to_ask_again(tmp_path, monkeypatch, repo):
+    gate_with(tmp_path, monkeypatch, repo, stderr=AUTH_ERR, code=4)
+    cached = pg.load_pr_gate(repo, "feature/export")
+    assert cached.from_cache
+    [app] = cached.checks_list(pg.ASK_APP)
+    assert "--refresh-pr" not in app.evidence and "to ask gh again, press p" in app.evidence
+    [cli] = cached.checks_list()
+    assert "codex-tui gate --refresh-pr" in cli.evidence
 
 
 def test_detached_head_asks_nothing(tmp_path, monkeypatch, repo):
@@ -112,7 +143,7 @@ def test_cached_until_refresh_and_keyed_by_repo_and_branch(tmp_path, monkeypatch
     fake_gh(bin_dir, stdout=PR_MERGED)                     # GitHub moved on
     again = pg.load_pr_gate(repo, "feature/export")
     assert (again.state, again.from_cache, len(gh_calls(bin_dir))) == (pg.OPEN, True, 1)
-    assert again.checks_list()[0].evidence.endswith("(cached; refresh with --refresh-pr)")
+    assert again.checks_list()[0].evidence.endswith("(cached; to ask gh again, run `codex-tui gate --refresh-pr`)")
     other = pg.load_pr_gate(repo, "other-branch")               # another key: asks gh
     assert (other.state, len(gh_calls(bin_dir))) == (pg.MERGED, 2)
     fresh = pg.load_pr_gate(repo, "feature/export", refresh=True)

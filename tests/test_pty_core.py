@@ -144,8 +144,11 @@ def test_key_table():
 
 
 def test_terminal_queries_are_answered():
-    reply = answer_queries(b"x\x1b[6n\x1b[c\x1b]11;?\x1b\\\x1b[?u", lambda: (4, 9))
-    assert reply.startswith(b"\x1b[5;10R\x1b[?62;22c\x1b]11;rgb:")
+    query = b"x\x1b[6n\x1b[c\x1b]11;?\x1b\\\x1b[?u"
+    # as a plain terminal: the cursor and DA1, but no colours (Codex then draws no grey block)
+    assert answer_queries(query, lambda: (4, 9)) == b"\x1b[5;10R\x1b[?62;22c"
+    reply = answer_queries(query, lambda: (4, 9), "rgb:0/0/0", "rgb:1e1e/1e1e/2e2e")
+    assert reply == b"\x1b[5;10R\x1b[?62;22c\x1b]11;rgb:1e1e/1e1e/2e2e\x1b\\"
 
 
 def test_detector_since_moves_only_on_change():

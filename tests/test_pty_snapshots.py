@@ -40,3 +40,9 @@ def test_pane_draws_recorded_codex(snap_compare, recording, theme):
 def test_empty_sessions_view(snap_compare, theme, app_env):
     app = make_test_app(theme=theme, view="sessions")
     assert snap_compare(app, terminal_size=(100, 24))
+
+
+@pytest.mark.parametrize("theme", THEME_NAMES)
+def test_empty_sessions_view_80x24(snap_compare, theme, app_env):
+    app = make_test_app(theme=theme, view="sessions")
+    assert snap_compare(app, terminal_size=(80, 24))

@@ -45,3 +45,25 @@ def test_the_environment_goes_over_the_file_and_days_counts(tmp_path):
     assert json.loads(run_cli("sessions", "--json", env=env).stdout)["sessions"] == []
     env["CODEX_TUI_DAYS"] = "0"                   # 0 = every session
     assert json.loads(run_cli("sessions", "--json", env=env).stdout)["sessions"]
+
+
+def test_settings_rows_show_the_folders_actually_read(tmp_path, monkeypatch):
+    """Not `dev_root (default)`: the folder used, and `env` when CODEX_TUI_DEV_ROOT set it;
+    whole numbers without `.0`; CODEX_HOME and the session folders resolved."""
+    from codex_tui.settings import load_settings
+
+    dev = tmp_path / "dev"
+    dev.mkdir()
+    monkeypatch.setenv("CODEX_TUI_DEV_ROOT", str(dev))
+    monkeypatch.setenv("CODEX_HOME", str(tmp_path / "ch"))
+    (tmp_path / "ch" / "sessions").mkdir(parents=True)
+    settings = load_settings(tmp_path / "none.toml", environ={})
+    rows = {name: (value, origin) for name, value, origin in settings.rows()}
+    assert rows["dev_root"] == (str(dev), "env")
+    assert rows["silence_minutes"][0] == "5" and rows["max_rollout_mb"][0] == "1024"
+    assert rows["sessions_roots"][0] == f"{tmp_path / 'ch' / 'sessions'}, {tmp_path / 'ch' / 'archived_sessions'}"
+    read = settings.paths_read()
+    assert read[0] == ("CODEX_HOME", str(tmp_path / "ch"))
+    assert read[1] == ("session folder", str(tmp_path / "ch" / "sessions"))
+    assert read[2] == ("session folder", f"{tmp_path / 'ch' / 'archived_sessions'}  (missing)")
+    assert read[3][0] == "dev root" and read[3][1].startswith(f"{dev}  (each repo's .codex/sessions")

@@ -76,13 +76,47 @@ def test_help(snap_compare, theme):
                         run_before=_after("question_mark"))
 
 
-@pytest.mark.parametrize("theme", THEMES)
-def test_settings(snap_compare, theme, monkeypatch):
+def _fixed_paths(monkeypatch) -> None:
+    """The settings screen names the folders read: make them the same in every run."""
     from tests.conftest import FIXED_CONFIG_DIR
 
     monkeypatch.setenv("CODEX_TUI_CONFIG_DIR", FIXED_CONFIG_DIR)
+    monkeypatch.setenv("CODEX_HOME", "/tmp/codex-tui-test-codex-home")
+    monkeypatch.setenv("CODEX_TUI_DEV_ROOT", "/tmp/codex-tui-test-dev")
+    monkeypatch.setenv("CODEX_TUI_SKILLS_ROOT", "/tmp/codex-tui-test-skills")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_settings(snap_compare, theme, monkeypatch):
+    _fixed_paths(monkeypatch)
     assert snap_compare(make_test_app(theme=theme), terminal_size=(100, 30),
                         run_before=_after("comma"))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_settings_80x24(snap_compare, theme, monkeypatch):
+    _fixed_paths(monkeypatch)
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
+                        run_before=_after("comma"))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_skill_health_80x24(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
+                        run_before=_after("h", then=_report_ready))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_detail_80x24(snap_compare, theme):
+    keys = ("slash", *"check the config and tools version:0.169", "enter", "enter")
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
+                        run_before=_after(*keys, then=_timeline_ready))
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_help_80x24(snap_compare, theme):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
+                        run_before=_after("question_mark"))
 
 
 async def _insights_ready(pilot) -> None:

@@ -5,6 +5,7 @@ Plain data: the Timeline widget draws the lines; tests and the CLI can use them 
 """
 from __future__ import annotations
 
+import re
 import textwrap
 from dataclasses import dataclass, field
 
@@ -15,6 +16,17 @@ from codex_tui.sanitize import safe
 
 FOLD_LINES = 6          # output longer than this is folded to its first lines
 FOLDED_SHOWN = 3
+# the parser keeps a long output's head and tail with this line between them
+_OMITTED = re.compile(r"^… (\d+) lines …$")
+
+
+def output_lines(body: list[str]) -> int:
+    """How many lines the command printed: the kept lines plus those the excerpt left out."""
+    total = 0
+    for line in body:
+        omitted = _OMITTED.match(line)
+        total += int(omitted.group(1)) if omitted else 1
+    return total
 
 
 @dataclass(slots=True)
@@ -48,8 +60,12 @@ class Timeline:
                 indent = "  "
             body = block.text.splitlines() or [""]
             if block.kind == "output" and block.fold not in expanded and len(body) > FOLD_LINES:
-                hidden = len(body) - FOLDED_SHOWN
-                body = body[:FOLDED_SHOWN] + [f"… {hidden} more lines (o: expand)"]
+                total = output_lines(body)      # not len(body): the excerpt left lines out
+                body = body[:FOLDED_SHOWN] + [f"… {total - FOLDED_SHOWN} more of {total} lines "
+                                              f"(o: expand)"]
+            elif block.kind == "output":        # unfolded: say the left-out lines are not in the log
+                body = [f"… {m.group(1)} more lines not kept in the log …" if (m := _OMITTED.match(raw))
+                        else raw for raw in body]
             first = True
             for raw in body:
                 for piece in _wrap(raw, width - len(indent)):

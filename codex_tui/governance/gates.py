@@ -8,6 +8,7 @@ from pathlib import Path
 from codex_tui import config, exit_codes
 from codex_tui.browse.rows import short_cwd
 from codex_tui.config import Sources
+from codex_tui.governance.pr_gate import ASK_CLI
 from codex_tui.governance.budget import Budget, context_budget, find_session
 from codex_tui.governance.checks import Check, worst
 from codex_tui.governance.git_state import GitState, read_git_state, toplevel
@@ -65,12 +66,14 @@ class GateReport:
 
 def build_gate_report(repo: Path | None, session_id: str | None = None, *, refresh_pr: bool = False,
                       sources: Sources | None = None, session: Session | None = None,
-                      use_cache: bool = True, now: float | None = None) -> GateReport:
+                      use_cache: bool = True, now: float | None = None,
+                      ask: str = ASK_CLI) -> GateReport:
     """The governance report for `repo` (a folder in a git worktree).
 
     The session for the context budget is `session` if given, else `session_id` (a unique id
     prefix), else the newest session whose cwd is inside the repo. With no `repo`, the
     session's cwd is used when it is a folder, else the current directory.
+    `ask` says how to ask gh again in the PR gate's evidence (the CLI's flag, the app's key).
     Raises GitError (not a repo, git missing) and LookupError (unknown or ambiguous id).
     """
     now = config.now() if now is None else now
@@ -90,7 +93,7 @@ def build_gate_report(repo: Path | None, session_id: str | None = None, *, refre
         if session is None:
             note = f"no Codex session found with its cwd in {short_cwd(str(top))}"
     budget = context_budget(session) if session is not None else None
-    checks = [*git_state.checks(), *gate.checks_list(), *handoff.checks]
+    checks = [*git_state.checks(), *gate.checks_list(ask), *handoff.checks]
     if budget is not None:
         checks += budget.checks
     generated = datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -37,6 +37,15 @@ _OFFLINE_MARKS = ("error connecting to", "could not resolve host", "dial tcp", "
                   "connection refused", "network is unreachable", "timeout", "timed out", "i/o timeout",
                   "tls handshake", "check your internet connection")
 
+ASK_CLI = "run `codex-tui gate --refresh-pr`"     # how to ask gh again, from a shell
+ASK_APP = "press p"                               # and in the app's Governance view
+NO_REMOTE = "the repo has no git remote, so there is no PR to wait for"
+_CLEARS = {GH_MISSING: "gh is installed (https://cli.github.com) and logged in (`gh auth login`)",
+           NOT_LOGGED_IN: "`gh auth login` succeeds", OFFLINE: "GitHub can be reached",
+           NO_BRANCH: "a branch is checked out (`git switch BRANCH`)",
+           GH_ERROR: "gh answers without an error (see its message)"}
+_NO_REMOTE_MARKS = ("no git remotes found",)
+
 
 @dataclass(slots=True)
 class PrGate:
@@ -71,13 +80,20 @@ class PrGate:
             return f"PR #{self.number} merged" + (f" at {self.merged_at}" if self.merged_at else "")
         if self.state == CLOSED:
             return f"PR #{self.number} was closed without merging"
-        return f"no PR for branch {self.branch}"
+        return f"no PR for branch {self.branch}" + (f" ({self.detail})" if self.detail else "")
+
+    def clears(self, ask: str = ASK_CLI) -> str:
+        """What releases an unverified gate, exactly: `ask` is how to ask gh again (the CLI's
+        flag, or the app's key)."""
+        if self.state != UNKNOWN:
+            return ""
+        return f"Clears when {_CLEARS.get(self.reason, 'gh answers')}, then {ask}."
 
     def to_json(self) -> dict:
-        return dict(asdict(self), paused=self.paused, message=self.message)
+        return dict(asdict(self), paused=self.paused, message=self.message, clears=self.clears())
 
-    def checks_list(self) -> list[Check]:
-        cached = " (cached; refresh with --refresh-pr)" if self.from_cache else ""
+    def checks_list(self, ask: str = ASK_CLI) -> list[Check]:
+        cached = f" (cached; to ask gh again, {ask})" if self.from_cache else ""
         if self.state == OPEN:
             counts = (f"checks {self.checks}: {len(self.passing)} passing, {len(self.failing)} failing, "
                       f"{len(self.pending)} pending")
@@ -89,7 +105,8 @@ class PrGate:
             return [Check("pr", "PR gate", FAIL, evidence, stop=True)]
         if self.state == UNKNOWN:
             detail = f": {self.detail}" if self.detail else ""
-            return [Check("pr", "PR gate", FAIL, f"{self.message}{detail}{cached}", stop=True)]
+            return [Check("pr", "PR gate", FAIL, f"{self.message}{detail} {self.clears(ask)}{cached}",
+                          stop=True)]
         level = WARN if self.state == CLOSED else OK
         return [Check("pr", "PR gate", level, f"{self.message}{cached}")]
 
@@ -148,6 +165,8 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
     env = dict(os.environ, GH_PROMPT_DISABLED="1", NO_COLOR="1", GH_NO_UPDATE_NOTIFIER="1")
     proc = run_tool(["gh", "pr", "view", "--json", GH_FIELDS], cwd=repo, env=env, timeout=GH_TIMEOUT)
     if proc.missing:
+        if not _has_remote(repo):      # no remote, no PR: nothing to wait for, gh or not
+            return PrGate(branch=branch, state=NO_PR, detail=NO_REMOTE, fetched_at=now)
         return PrGate(branch=branch, reason=GH_MISSING, fetched_at=now)
     if proc.timed_out:
         return PrGate(branch=branch, reason=OFFLINE, detail=f"gh took longer than {GH_TIMEOUT}s",
@@ -166,11 +185,18 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
     first = redact(message).splitlines()[0][:200] if message else f"gh exited {proc.code}"
     if any(mark in low for mark in _NO_PR_MARKS):
         return PrGate(branch=branch, state=NO_PR, fetched_at=now)
+    if any(mark in low for mark in _NO_REMOTE_MARKS) and not _has_remote(repo):
+        return PrGate(branch=branch, state=NO_PR, detail=NO_REMOTE, fetched_at=now)
     if proc.code == 4 or any(mark in low for mark in _AUTH_MARKS):
         return PrGate(branch=branch, reason=NOT_LOGGED_IN, detail=first, fetched_at=now)
     if any(mark in low for mark in _OFFLINE_MARKS):
         return PrGate(branch=branch, reason=OFFLINE, detail=first, fetched_at=now)
     return PrGate(branch=branch, reason=GH_ERROR, detail=first, fetched_at=now)
+
+
+def _has_remote(repo: Path) -> bool:
+    proc = run_tool(["git", "remote"], cwd=repo, timeout=GH_TIMEOUT)
+    return proc.missing or proc.code != 0 or bool(proc.stdout.strip())   # unsure: assume one
 
 
 def cache_file() -> Path:

@@ -17,7 +17,7 @@ from codex_tui.pty.detector import BlockageDetector, Evidence, Status, approval_
 from codex_tui.pty.cpu import CpuWatch
 from codex_tui.pty.emulator import Emulator, make_emulator
 from codex_tui.pty.process import PtySession
-from codex_tui.pty.replies import DEFAULT_BG, DEFAULT_FG, answer_queries
+from codex_tui.pty.replies import answer_queries
 from codex_tui.states import SessionState
 
 CHUNK = 8192             # one read: about 4 ms of parsing, so the screen lock is never held long
@@ -53,7 +53,9 @@ class LiveSession:
         self._text_cache: tuple[int, list[str]] = (-1, [])
         self._last_link_check = 0.0
         self.cpu = CpuWatch()
-        self.colours = (DEFAULT_FG, DEFAULT_BG)   # what we tell the program its terminal's colours are
+        # what we tell the program its terminal's colours are: nothing, as a plain terminal
+        # (replies.py says why); (fg, bg) in xterm form would answer OSC 10/11
+        self.colours: tuple[str | None, str | None] = (None, None)
 
     # ---- reading (reader thread) ---------------------------------------------------------
     def pump(self, budget_s: float = 0.02) -> bool:

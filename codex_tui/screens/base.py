@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
+from codex_tui.widgets.fitting_footer import FittingFooter
 from textual.worker import Worker, WorkerState
 
 from codex_tui.widgets.status_line import StatusLine
@@ -40,7 +40,7 @@ class ViewScreen(ReportsWorkerErrors, Screen):
         yield ViewTabs(self.VIEW)
         yield from self.compose_view()
         yield StatusLine(self.STATUS, id=f"{self.VIEW}-status")
-        yield Footer()
+        yield FittingFooter()
 
     def compose_view(self) -> ComposeResult:
         yield from ()

@@ -9,7 +9,9 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
+
+from codex_tui.widgets.fitting_footer import FittingFooter
 
 from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.browse.rows import LogRow
@@ -38,7 +40,7 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         yield ViewTabs("logs", note=f"› {self.row.repo}")
         yield TimelineView(id="timeline")
         yield StatusLine(self._reading_text(), id="detail-status")
-        yield Footer()
+        yield FittingFooter()
 
     def _reading_text(self) -> str:
         try:

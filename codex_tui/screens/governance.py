@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
+from codex_tui.governance.pr_gate import ASK_APP
 from codex_tui.sanitize import safe, safe_text
 
 MARKS = {"ok": ("✔", "success"), "warn": ("▲", "warning"), "fail": ("✖", "error")}
@@ -72,7 +73,7 @@ class GovernanceScreen(ViewScreen):
         self._to_ui(self._status, f"Checking {safe(repo)}…" + (" (asking gh)" if refresh_pr else ""))
         try:
             report = build_gate_report(Path(repo), session_id, refresh_pr=refresh_pr,
-                                       sources=self.app.settings.sources())
+                                       sources=self.app.settings.sources(), ask=ASK_APP)
         except GitError as exc:
             self._to_ui(self._show_error, str(exc))
             return
@@ -114,14 +115,19 @@ class GovernanceScreen(ViewScreen):
         heading.append(safe(f"{short_cwd(report.repo)}  ·  branch {report.git.branch or '(detached)'}  ·  "
                             f"{verdict}", newlines=False) + "\n", style="bold")
         if report.pr.paused:
-            heading.append(safe(report.pr.message) + "\n", style=Style(color=colour_of(theme.warning)))
+            heading.append(safe(f"{report.pr.message} {report.pr.clears(ASK_APP)}") + "\n",
+                           style=Style(color=colour_of(theme.warning)))
         if report.session_note:
             heading.append(safe(report.session_note) + "\n", style="dim")
+        elif report.budget is not None:   # the CLI's `gate` picks the newest: say which one this is
+            chosen = self.target is not None and self.target[1] == report.budget.session_id
+            why = "selected in Logs (2)" if chosen else "the newest with its cwd in this repo"
+            heading.append(safe(f"Context gauge: session {report.budget.session_id}, {why}",
+                                newlines=False) + "\n", style="dim")
         self.query_one("#gov-checks", Static).update(_stack(heading, checks))
         self.query_one("#gov-git", Static).update(_git_section(report.git))
         source = "cached" if report.pr.from_cache else "asked now"
-        self._status(f"PR gate {source} · r: re-check · p: ask gh once (never polled) · "
-                     f"checked {report.generated_at}")
+        self._status(f"PR gate {source} · p: ask gh again (never polled) · {report.generated_at}")
 
 
 def _stack(*renderables):

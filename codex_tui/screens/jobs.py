@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from codex_tui.screens.base import ViewScreen
 from codex_tui.widgets.theme_colour import colour_of
+from codex_tui.widgets.tick_box import TickBox
 
 import json
 import shlex
@@ -12,7 +13,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from rich.style import Style
 from textual.widgets import Button, Checkbox, DataTable, Input, Label, Static
@@ -45,6 +46,7 @@ class JobsScreen(ViewScreen):
         self.tail: list[str] = []
         self.tail_of: str | None = None
         self.verify_results: dict[str, dict] = {}
+        self.follow: str | None = None      # a run to move the cursor to once it is listed
 
     def compose_view(self) -> ComposeResult:
         table = DataTable(id="runs", cursor_type="row", zebra_stripes=False)
@@ -68,7 +70,12 @@ class JobsScreen(ViewScreen):
 
     def refresh_runs(self) -> None:
         current = self.current
-        self._read_runs(current.run_id if current else None)
+        self._read_runs(self.follow or (current.run_id if current else None))
+
+    def _follow_run(self, run_id: str) -> None:
+        """A run just started gets the cursor (so `k` next acts on it), once it is listed."""
+        self.follow = run_id
+        self.refresh_runs()
 
     @work(thread=True, exclusive=True, group="runs", exit_on_error=False)
     def _read_runs(self, selected: str | None) -> None:
@@ -109,8 +116,10 @@ class JobsScreen(ViewScreen):
                 table.add_row(*cells, key=run.run_id)
         if not runs:
             table.clear()
-        if not same_rows and selected in {r.run_id for r in runs}:
+        if selected in {r.run_id for r in runs} and (not same_rows or selected == self.follow):
             table.move_cursor(row=table.get_row_index(selected))
+        if selected == self.follow and selected in {r.run_id for r in runs}:
+            self.follow = None
         self._show_detail()
         running = sum(1 for r in runs if r.state == "running")
         self.query_one("#jobs-status", Static).update(
@@ -173,7 +182,7 @@ class JobsScreen(ViewScreen):
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         self.app.call_from_thread(self.notify, f"Started {run.run_id}", timeout=4)
-        self.app.call_from_thread(self.refresh_runs)
+        self.app.call_from_thread(self._follow_run, run.run_id)
 
     def action_resume(self) -> None:
         run = self.current
@@ -197,6 +206,7 @@ class JobsScreen(ViewScreen):
             self.app.call_from_thread(self.notify, str(exc), severity="error", timeout=10)
             return
         self.app.call_from_thread(self.notify, f"Resumed as {run.run_id}", timeout=4)
+        self.app.call_from_thread(self._follow_run, run.run_id)
 
     def action_kill(self) -> None:
         from codex_tui.screens.session_dialogs import ConfirmKillScreen
@@ -253,16 +263,23 @@ class NewJobScreen(ModalScreen):
         self.repo, self.resume = repo, resume
 
     def compose(self) -> ComposeResult:
+        from codex_tui.screens.session_dialogs import FORM_KEYS, field
+
         with Vertical(classes="box"):
             yield Label(safe_text(f"Resume {self.resume}" if self.resume else "New job", "bold",
                                   newlines=False))
-            yield Input(self.repo, placeholder="repo folder", id="repo", disabled=bool(self.resume))
-            yield Input(placeholder="task for codex exec", id="task")
-            yield Input(placeholder="model (optional)", id="model", disabled=bool(self.resume))
-            yield Input(placeholder="extra codex exec args (optional)", id="extra",
-                        disabled=bool(self.resume))
-            yield Checkbox("Auto-review once on a real failure", True, id="review")
-            yield Button("Start", variant="primary", id="start")
+            # the task first: it has the focus, and Tab goes on to the optional fields
+            yield field("Task", Input(placeholder="what codex exec should do", id="task"))
+            yield field("Repo", Input(self.repo, placeholder="folder", id="repo",
+                                      disabled=bool(self.resume)))
+            yield field("Model", Input(placeholder="optional", id="model", disabled=bool(self.resume)))
+            yield field("Codex args", Input(placeholder="optional, e.g. --sandbox read-only",
+                                            id="extra", disabled=bool(self.resume)))
+            yield TickBox("Auto-review once on a real failure", True, id="review", compact=True)
+            with Horizontal(classes="buttons"):
+                yield Static(FORM_KEYS, classes="keys")
+                yield Button("Start", variant="primary", id="start", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
     def on_mount(self) -> None:
         self.query_one("#task", Input).focus()
@@ -288,11 +305,12 @@ class NewJobScreen(ModalScreen):
                                 codex_bin=self.app.settings.codex_bin, extra_args=extra,
                                 resumed_from=self.resume))
 
+    @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
         self.dismiss(None)
 
 
-COLUMNS = (("Run", 17), ("State", 9), ("Repo", 20), ("Task", 30), ("Time", 6), ("Tokens", 7),
+COLUMNS = (("Run", 17), ("State", 10), ("Repo", 20), ("Task", 30), ("Time", 6), ("Tokens", 7),
            ("Class", 13))      # 102 + padding: fits 120 columns; narrower terminals scroll
 
 

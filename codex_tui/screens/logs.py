@@ -17,6 +17,7 @@ from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
 from codex_tui.sanitize import safe, safe_text
 from codex_tui.widgets.session_table import SessionTable
+from codex_tui.widgets.tick_box import TickBox
 
 RANGES = (("Any time", ""), ("Last 24 hours", "24h"), ("Last 7 days", "7d"), ("Last 30 days", "30d"))
 SAFETY_REFRESH_SECONDS = 30   # in case a file-system event was missed
@@ -68,7 +69,7 @@ class LogsScreen(ViewScreen):
         with Horizontal(id="search-row"):
             yield Input(placeholder="Search prompts, commands, failures…  (repo: version: skill: "
                                     "kind: since:7d is:failed)", id="search", compact=True)
-            yield Checkbox("Failed only", id="failed-only", compact=True)
+            yield TickBox("Failed only", id="failed-only", compact=True)
         with Horizontal(id="facets"):
             yield Select([], prompt="Repo: any", id="repo", compact=True)
             yield Select([], prompt="Codex: any", id="version", compact=True)

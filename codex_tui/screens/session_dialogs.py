@@ -16,6 +16,16 @@ from textual.widgets import Button, Input, Label, Static
 from codex_tui.pty.requests import LaunchRequest
 from codex_tui.sanitize import safe
 
+FORM_KEYS = "enter start · tab next · esc cancel"   # the same in every form dialog
+
+
+def field(label: str, box: Input) -> Horizontal:
+    """One labelled line of a form dialog: the label left, a one-line input right (a form
+    with four fields and its buttons fits an 80x24 terminal)."""
+    box.compact = True
+    return Horizontal(Label(label, classes="label"), box, classes="field")
+
+
 class NewSessionScreen(ModalScreen[dict | None]):
     """`n`: a prompt, a working directory and extra Codex arguments (or a command)."""
 
@@ -26,24 +36,16 @@ class NewSessionScreen(ModalScreen[dict | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
             yield Static("[b]New Codex session[/b]")
-            yield Label("Prompt (empty: start at the composer)")
-            yield Input(id="prompt", placeholder="What should Codex do?")
-            yield Label("Working directory")
-            yield Input(os.getcwd(), id="cwd")
-            yield Label("Extra Codex arguments, or !command to run any program instead")
-            yield Input(id="args", placeholder="-m gpt-5-codex --search   |   !bash")
+            yield field("Prompt", Input(id="prompt", placeholder="empty: start at the composer"))
+            yield field("Folder", Input(os.getcwd(), id="cwd"))
+            yield field("Codex args", Input(id="args", placeholder="-m gpt-5-codex, or !bash to run a program"))
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
-                yield Button("Start", variant="primary", id="start")
-                yield Button("Cancel", id="cancel")
+                yield Static(FORM_KEYS, classes="keys")
+                yield Button("Start", variant="primary", id="start", compact=True)
+                yield Button("Cancel", id="cancel", compact=True)
 
-    @on(Input.Submitted)
-    def _next(self, event: Input.Submitted) -> None:
-        if event.input.id == "args":
-            self._start()
-        else:
-            self.focus_next()
-
+    @on(Input.Submitted)      # enter starts from any field, as in every form dialog
     @on(Button.Pressed, "#start")
     def _start(self) -> None:
         cwd = os.path.expanduser(self.query_one("#cwd", Input).value.strip() or os.getcwd())

@@ -34,6 +34,10 @@ class DaemonChanged(Message, bubble=False):
 TICK_S = 0.25          # state refresh: blocked states show within this (goal: 1 s)
 
 
+LIST_ACTIONS = {"new", "approve", "approve_session", "deny", "send_enter", "type_line", "kill",
+                "resume", "poke", "enter_pane", "zoom", "jump"}
+
+
 class SessionsScreen(ViewScreen):
     CSS_PATH = "sessions.tcss"
     VIEW = "sessions"
@@ -290,6 +294,7 @@ class SessionsScreen(ViewScreen):
         row = self._selected()
         if row is not None:
             row.live.send(b"\r")
+            self.notify(f"{row.title}: sent Enter", timeout=3)
 
     def action_poke(self) -> None:
         row = self._selected()
@@ -373,6 +378,17 @@ class SessionsScreen(ViewScreen):
             self.notify("No live pane here: n starts a session", severity="warning")
             return
         pane.focus()
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()      # into the pane (key or click): the list's keys leave the footer
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """While the pane has the focus, every key goes to the program in it: the list's keys
+        leave the footer (only the pane's own leave key stays)."""
+        if action in LIST_ACTIONS and self.is_mounted and self.focused is not None \
+                and isinstance(self.focused, PtyPane):
+            return False
+        return True
 
     def _offer_resume(self, row) -> None:
         from codex_tui.ids import is_session_id

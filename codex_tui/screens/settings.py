@@ -23,18 +23,28 @@ class SettingsScreen(ModalScreen):
         table.add_column("Setting", style="bold")
         table.add_column("Value", overflow="fold")
         table.add_column("From")
-        table.add_column("Variable", style="dim")
         for name, value, origin in settings.rows():
             shown = self.app.theme if name == "theme" else value
+            if name in ("sessions_roots", "codex_homes"):     # one folder a line, never cut
+                shown = "\n".join(safe(part, newlines=False) for part in shown.split(", "))
             # values come from the config file and the environment: plain, through safe()
-            variable = "([[hosts]] tables)" if name == "hosts" else f"CODEX_TUI_{name.upper()}"
-            table.add_row(name, safe_text(shown, newlines=False), origin, variable)
+            table.add_row(name, safe_text(shown), origin)
         with VerticalScroll(classes="box"):
-            yield Static("[b]Settings[/b]   (esc closes)\n")
+            yield Static("[b]Settings[/b]   (esc closes)\n"
+                         "Each can be set in the file below or by CODEX_TUI_<NAME> (CODEX_TUI_DAYS);\n"
+                         "hosts and prices are tables, in the file only.\n")
             yield Static(table)
+            yield Static(paths_lines(settings), markup=False)
             yield Static(daemon_lines(settings), markup=False)
             yield Static(f"\nFile: {safe(settings_file())}\nThe theme you pick (ctrl+t or the command "
                          "palette) is saved there.", markup=False)
+
+
+def paths_lines(settings) -> str:
+    """The CODEX_HOME, session folders and dev root the views read, resolved."""
+    lines = ["", "Session logs are read from:"]
+    lines += [f"  {what:<15} {safe(folder, newlines=False)}" for what, folder in settings.paths_read()]
+    return "\n".join(lines)
 
 
 def daemon_lines(settings) -> str:

@@ -6,7 +6,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Input, Label, Markdown, Static
+from textual.widgets import Input, Label, Markdown, Static
+
+from codex_tui.widgets.fitting_footer import FittingFooter
 
 from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui import config
@@ -23,6 +25,9 @@ class SkillHealthScreen(ReportsWorkerErrors, Screen):
         Binding("escape", "back", "Back"),
         Binding("d", "next_range", "1/7/30 days"),
         Binding("r", "rerun", "Rerun"),
+        # digits belong to the days box here, not to the app's view keys (3 is not Jobs)
+        *[Binding(key, f"type_days('{char}')", show=False) for key, char in
+          [(str(n), str(n)) for n in range(10)] + [("full_stop", ".")]],
     ]
 
     def __init__(self, days: float = 1.0) -> None:
@@ -33,11 +38,12 @@ class SkillHealthScreen(ReportsWorkerErrors, Screen):
         yield ViewTabs("logs", note="› skill health")
         with Horizontal(id="days-row"):
             yield Label("Days back:")
-            yield Input(_days_text(self.days), id="days", compact=True, type="number")
+            yield Input(_days_text(self.days), id="days", compact=True, type="number",
+                        select_on_focus=False)
         with VerticalScroll():
             yield Markdown("", id="report")
         yield StatusLine("", id="skills-status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one(VerticalScroll).focus()
@@ -62,7 +68,7 @@ class SkillHealthScreen(ReportsWorkerErrors, Screen):
         text = to_markdown(report)
         self.app.call_from_thread(self._show, text,
                                   f"{report['sessions_scanned']} sessions · {len(report['skills'])} "
-                                  f"skills · {issues} with issues · d: 1/7/30 days · r: rerun")
+                                  f"skills · {issues} with issues · d: 1/7/30 days, or type days + enter")
 
     def _show(self, markdown: str, status: str) -> None:
         self.query_one("#report", Markdown).update(safe(markdown))   # prompts, paths: foreign
@@ -83,6 +89,14 @@ class SkillHealthScreen(ReportsWorkerErrors, Screen):
         self.days = days
         self.query_one(VerticalScroll).focus()
         self.run_scan()
+
+    def action_type_days(self, char: str) -> None:
+        """A digit typed anywhere on the screen starts a new number in the days box (which
+        then has the focus, so the next digits go in after it)."""
+        box = self.query_one("#days", Input)
+        box.value = char
+        box.cursor_position = len(box.value)
+        box.focus()
 
     def action_next_range(self) -> None:
         following = [p for p in PRESETS if p > self.days]

@@ -68,16 +68,12 @@ class PtyPane(Widget, can_focus=True):
     # ---- session --------------------------------------------------------------------------
     def show(self, session: LiveSession | None) -> None:
         self.session = session
-        self._tell_colours()
         self._strips.clear()
         self._seen_generation = -1
         self._last_cursor = None
         self._fit()
         self.update_from_session()       # a frame of this session's screen as it is now
         self.refresh()
-
-    def on_mount(self) -> None:
-        self._tell_colours()
 
     def session_changed(self, session) -> None:
         """The pump parsed output of `session`: draw it, at most once per FRAME_S (no timer
@@ -93,17 +89,6 @@ class PtyPane(Widget, can_focus=True):
         self._last_frame = time.monotonic()
         if self.is_mounted:
             self.update_from_session()
-
-    def _tell_colours(self) -> None:
-        """Codex picks its palette from the terminal's colours (OSC 10/11): give it ours."""
-        from codex_tui.pty.replies import xterm_colour
-
-        if self.session is not None and hasattr(self.session, "colours") and self.is_mounted:
-            style = self.rich_style
-            fg = style.color.triplet.hex if style.color and style.color.triplet else None
-            bg = style.bgcolor.triplet.hex if style.bgcolor and style.bgcolor.triplet else None
-            if fg and bg:
-                self.session.colours = (xterm_colour(fg), xterm_colour(bg))
 
     def on_resize(self, event: events.Resize) -> None:
         self._fit()

@@ -20,6 +20,10 @@ STATE_CLASS = {S.WAITING_APPROVAL: "error", S.WAITING_TRUST: "warning", S.WAITIN
                S.BUSY: "success", S.WAITING_MODEL: "accent"}
 
 
+NARROW = 34        # narrower than this, a row is glyph + name, then state and time below
+GLYPH = "●"
+
+
 def held(seconds: float) -> str:
     seconds = int(seconds)
     if seconds < 60:
@@ -64,9 +68,17 @@ class SessionList(KeyedRowList):
                 if STATE_CLASS.get(row.status.state) != "muted" else None
             state_style = Style(color=colour, bold=True) if colour else Style(dim=True)
             now = self.now if self.now is not None else time.time()
-            segments = [Segment(f" {row.status.label:<9}", row_style + state_style),
-                        Segment(f"{held(row.status.held_for(now)):>7}  ", row_style),
-                        Segment(safe(row.title, newlines=False), row_style)]
+            if width < NARROW:      # the pane keeps the room: the name first, the state below
+                segments = [Segment(f" {GLYPH} ", row_style + state_style),
+                            Segment(safe(row.title, newlines=False), row_style)]
+            else:
+                segments = [Segment(f" {row.status.label:<9}", row_style + state_style),
+                            Segment(f"{held(row.status.held_for(now)):>7}  ", row_style),
+                            Segment(safe(row.title, newlines=False), row_style)]
+        elif width < NARROW:
+            now = self.now if self.now is not None else time.time()
+            segments = [Segment(f"   {row.status.label} {held(row.status.held_for(now))}",
+                                row_style + Style(dim=True))]
         else:
             sid = row.session_id[:13] if row.session_id else ("(not Codex)" if not row.entry.is_codex
                                                                else "(no id yet)")

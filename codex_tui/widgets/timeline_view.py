@@ -134,9 +134,23 @@ class TimelineView(LineCursor, ScrollView, can_focus=True):
         # Show the failure with some context above it.
         self.scroll_to(y=max(0, target - 3), animate=False, immediate=True)
 
+    def _cursor_on_screen(self) -> int:
+        """Put the cursor on the top visible line if scrolling (wheel, scrollbar) left it off
+        screen, so `o`/`O` act on what the user sees; the cursor's row on screen."""
+        top, height = int(self.scroll_y), max(1, self.size.height)
+        if not top <= self.cursor < top + height and self.lines:
+            self.set_reactive(TimelineView.cursor, min(top, len(self.lines) - 1))
+        return self.cursor - top
+
+    def _keep_row(self, row: int) -> None:
+        """After a fold changed the lines, show the cursor's line on the same screen row."""
+        self.scroll_to(y=max(0, self.cursor - row), animate=False, immediate=True)
+        self.refresh()
+
     def action_toggle_fold(self) -> None:
         if not self.lines:
             return
+        row = self._cursor_on_screen()
         line = self.lines[self.cursor]
         fold = line.fold
         if fold is None:  # on a command line: fold its output, which follows it
@@ -146,11 +160,14 @@ class TimelineView(LineCursor, ScrollView, can_focus=True):
             return
         self.expanded.symmetric_difference_update({fold})
         self._relayout()
+        self._keep_row(row)
 
     def action_toggle_all(self) -> None:
+        row = self._cursor_on_screen() if self.lines else 0
         folds = {b.fold for b in self.timeline.blocks if b.fold is not None}
         self.expanded = set() if self.expanded >= folds else folds
         self._relayout()
+        self._keep_row(row)
 
     def on_click(self, event: events.Click) -> None:
         number = int(self.scroll_y) + event.y

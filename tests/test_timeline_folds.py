@@ -1,0 +1,50 @@
+"""A long output's fold counts add up: folded, the count is of the lines the command printed,
+not of the excerpt the log kept; unfolded, the left-out middle says how many lines it was."""
+from __future__ import annotations
+
+from codex_tui.browse.timeline import Block, Timeline, build_timeline
+from codex_tui.rollout.parse import parse_file
+from tests.conftest import ROLLOUTS
+
+
+def test_a_301_line_output_folds_and_unfolds_with_one_count():
+    kept = [str(n) for n in range(1, 9)] + ["… 285 lines …"] + [str(n) for n in range(294, 302)]
+    timeline = Timeline([Block("command", "$ seq 301"), Block("output", "\n".join(kept), fold=1)])
+    folded = [line.text.strip() for line in timeline.layout(80)]
+    assert folded[-1] == "… 298 more of 301 lines (o: expand)"
+    unfolded = [line.text.strip() for line in timeline.layout(80, {1})]
+    assert "… 285 more lines not kept in the log …" in unfolded
+    assert len(unfolded) == 1 + 17 and unfolded[-1] == "301"
+
+
+def test_the_recorded_long_output_counts_every_line_it_printed():
+    path = next((ROLLOUTS / "0.20.0" / "long").rglob("rollout-*.jsonl"))
+    timeline = build_timeline(parse_file(str(path)))
+    notes = [line.text.strip() for line in timeline.layout(120) if "more of" in line.text]
+    assert notes[0] == "… 197 more of 200 lines (o: expand)"     # 1..200: 8 kept, 184 left out, 8
+
+
+async def test_o_acts_on_a_visible_line_after_the_wheel_scrolled_the_cursor_away(app_env):
+    """Scrolled with the wheel, the cursor line is off screen: `o` folds what is on screen
+    (the cursor moves to the top visible line), not a line the user cannot see."""
+    from codex_tui.widgets.timeline_view import TimelineView
+    from tests.conftest import make_test_app, wait_loaded, wait_until
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"run the long build version:0.169", "enter", "enter")
+        view = app.screen.query_one(TimelineView)
+        await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+        await pilot.press("O")                           # unfold all: a long timeline
+        await pilot.pause()
+        assert view.cursor == 0 and view.max_scroll_y > 5
+        view.scroll_to(y=view.max_scroll_y, animate=False, immediate=True)   # the wheel
+        await pilot.pause()
+        top = int(view.scroll_y)
+        on_screen = next(line.fold for line in view.lines[top:] if line.fold is not None)
+        assert view.cursor < top and on_screen in view.expanded
+        await pilot.press("o")
+        await pilot.pause()
+        assert on_screen not in view.expanded           # folded what was on screen
+        assert int(view.scroll_y) <= view.cursor < int(view.scroll_y) + view.size.height
