@@ -197,7 +197,11 @@ def run_planted_job(tmp_path: Path, repo: Path, hook_out: Path, stream: Path) ->
         started = bench.start(fake, "Deploy with\n" + all_secrets_text(), "--no-review",
                               "--notify-cmd", f"{sys.executable} {hook}", "--event-stream", str(stream))
         run_id = started["codex_run_id"]
-        bench.summary(run_id, timeout=90)
+        try:
+            bench.summary(run_id, timeout=90)
+        finally:   # a run that never finished must not outlive the test (no orphans)
+            if not (bench.runs / f"codex-run-{run_id}.summary.json").exists():
+                bench.cli("kill", run_id)
         wait_for(lambda: hook_out.exists() and hook_out.read_text().count("\n") >= 2, 20,
                  "the hook's two events")
     return bench, run_id

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 from codex_tui.pty.live import Launch, LiveSession
+from tests.tmux_helpers import kill_daemons_under
 from tests.fakecodex.pty_driver import codex_home_for, codex_tui_argv, escalated, tui_env
 from tests.fakecodex.server import FakeResponses, run, say
 
@@ -62,6 +63,7 @@ def record(version: str, scenario: str, cols: int = 100, rows: int = 30) -> Path
                 time.sleep(0.05)
         finally:
             session.close()
+            kill_daemons_under(home)     # 0.169+ started its daemon for this home: ours
     path = OUT / f"codex-{version}-{scenario}.bin"
     path.write_bytes(bytes(recorded))
     return path

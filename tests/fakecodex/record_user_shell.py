@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 from codex_tui.pty.live import Launch, LiveSession
+from tests.tmux_helpers import kill_daemons_under
 from tests.fakecodex import scenarios as sc
 from tests.fakecodex.make_fixtures import prepare_workspace
 from tests.fakecodex.pty_driver import codex_home_for, codex_tui_argv, tui_env
@@ -71,6 +72,7 @@ def record(version: str) -> Path:
             time.sleep(1.0)
         finally:
             session.close()
+            kill_daemons_under(home)     # the TUI started Codex's daemon for this home: ours
     out = OUT / version / "user_shell"
     shutil.rmtree(out, ignore_errors=True)
     shutil.copytree(home / "sessions", out)
