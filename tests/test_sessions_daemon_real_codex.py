@@ -66,7 +66,8 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
                 assert other.thread.id != own.thread.id
                 listing = screen.query_one("SessionList")
                 index = next(i for i, r in enumerate(listing.rows) if r.key == other.key)
-                assert "approval" in listing.render_line(2 * index).text
+                row_text = listing.render_line(2 * index).text + listing.render_line(2 * index + 1).text
+                assert "approval" in row_text          # narrow lists put the state on line two
                 await wait_until(pilot, lambda: screen.live_rows.locations.get(other.thread.id), 10,
                                  "the tmux location")
                 listing.cursor = index
