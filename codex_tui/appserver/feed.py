@@ -53,10 +53,11 @@ class DaemonFeed:
     def _main(self) -> None:
         self.loop = asyncio.new_event_loop()
         asyncio.set_event_loop(self.loop)
+        self._follow_task = self.loop.create_task(self._follow())
         self._started.set()
         try:
-            self.loop.run_until_complete(self._follow())
-        except RuntimeError:
+            self.loop.run_until_complete(self._follow_task)
+        except (RuntimeError, asyncio.CancelledError):
             pass            # stopped while running
         finally:
             self.loop.close()
@@ -89,10 +90,17 @@ class DaemonFeed:
         async def shutdown() -> None:
             for watch in list(self.watches.values()):
                 await watch.stop()
-            for task in asyncio.all_tasks():
-                if task is not asyncio.current_task():
-                    task.cancel()
-            loop.stop()
+            # every task ends before the loop does ("Task was destroyed but it is pending!"
+            # on the user's terminal otherwise); the follow loop last, which ends the thread
+            follow = getattr(self, "_follow_task", None)
+            others = [t for t in asyncio.all_tasks() if t is not asyncio.current_task() and t is not follow]
+            for task in others:
+                task.cancel()
+            await asyncio.gather(*others, return_exceptions=True)
+            if follow is not None:
+                follow.cancel()
+            else:
+                loop.stop()
         try:
             asyncio.run_coroutine_threadsafe(shutdown(), loop)
         except RuntimeError:
