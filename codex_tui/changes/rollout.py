@@ -28,6 +28,7 @@ from codex_tui.changes.model import (
 )
 from codex_tui.changes.patchtext import parse_patch, patch_in_command
 from codex_tui.redact import redact
+from codex_tui.rollout.reader import rollout_objects
 
 _WANTED = (b'"session_meta"', b'"task_started"', b'"user_message"', b"apply_patch", b"Begin Patch",
            b'"FileChange"', b'"patch_apply_end"', b'_output"',
@@ -140,16 +141,8 @@ class _Reader:
 
 def read_edits(path: str) -> SessionEdits:
     reader = _Reader(path)
-    with open(path, "rb") as handle:
-        for raw in handle:
-            if not any(w in raw for w in _WANTED):
-                continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError:
-                continue
-            if isinstance(obj, dict):
-                reader.line(obj)
+    for obj in rollout_objects(path, _WANTED):
+        reader.line(obj)
     return reader.finish()
 
 

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-import orjson
 
 from codex_tui.cost.prices import PriceTable, cost_usd
 from codex_tui.cost.rollup import TOKEN_KEYS, no_price_note
+from codex_tui.rollout.reader import rollout_objects
 
 _WANTED = (b'"session_meta"', b'"turn_context"', b'"task_started"', b'"user_message"',
            b'"token_count"')
@@ -56,54 +56,45 @@ def turn_costs(path: str) -> list[TurnCost]:
     replaying = task_events = False
     model = ""
     prev_total = None
-    with open(path, "rb") as handle:
-        for raw in handle:
-            if not any(w in raw for w in _WANTED):
+    for obj in rollout_objects(path, _WANTED):
+        kind, p, ts = obj.get("type"), obj.get("payload"), obj.get("timestamp")
+        if not isinstance(p, dict):
+            continue
+        if kind == "session_meta":
+            meta_id = p.get("id") or p.get("session_id")
+            if session_id and meta_id and meta_id != session_id:
+                replaying = True           # the parent's history copied into a fork
+            else:
+                session_id = session_id or meta_id
+                started = started or p.get("timestamp") or ts
+            continue
+        if replaying:
+            if not (ts and started and ts > started):
                 continue
-            try:
-                obj = orjson.loads(raw)
-            except orjson.JSONDecodeError:
+            replaying = False
+        if kind == "turn_context":
+            model = str(p.get("model") or model)
+            if turns and not turns[-1].model:
+                turns[-1].model = model
+            continue
+        if kind != "event_msg":
+            continue
+        event = p.get("type")
+        if event == "task_started" or (event == "user_message" and not task_events):
+            task_events = task_events or event == "task_started"
+            turns.append(TurnCost(len(turns), model, ts))
+        elif event == "token_count":
+            info = p.get("info")
+            if not isinstance(info, dict):
                 continue
-            if not isinstance(obj, dict):
+            total, last = _usage(info.get("total_token_usage")), _usage(info.get("last_token_usage"))
+            if not (total["total"] or total["input"] or last["total"]):
                 continue
-            kind, p, ts = obj.get("type"), obj.get("payload"), obj.get("timestamp")
-            if not isinstance(p, dict):
+            if total == prev_total:
                 continue
-            if kind == "session_meta":
-                meta_id = p.get("id") or p.get("session_id")
-                if session_id and meta_id and meta_id != session_id:
-                    replaying = True           # the parent's history copied into a fork
-                else:
-                    session_id = session_id or meta_id
-                    started = started or p.get("timestamp") or ts
-                continue
-            if replaying:
-                if not (ts and started and ts > started):
-                    continue
-                replaying = False
-            if kind == "turn_context":
-                model = str(p.get("model") or model)
-                if turns and not turns[-1].model:
-                    turns[-1].model = model
-                continue
-            if kind != "event_msg":
-                continue
-            event = p.get("type")
-            if event == "task_started" or (event == "user_message" and not task_events):
-                task_events = task_events or event == "task_started"
-                turns.append(TurnCost(len(turns), model, ts))
-            elif event == "token_count":
-                info = p.get("info")
-                if not isinstance(info, dict):
-                    continue
-                total, last = _usage(info.get("total_token_usage")), _usage(info.get("last_token_usage"))
-                if not (total["total"] or total["input"] or last["total"]):
-                    continue
-                if total == prev_total:
-                    continue
-                prev_total = total
-                if not turns:
-                    turns.append(TurnCost(0, model, ts))
-                for key in TOKEN_KEYS:
-                    turns[-1].tokens[key] += last[key]
+            prev_total = total
+            if not turns:
+                turns.append(TurnCost(0, model, ts))
+            for key in TOKEN_KEYS:
+                turns[-1].tokens[key] += last[key]
     return turns

@@ -10,6 +10,9 @@ import errno
 import io
 import os
 import stat
+from typing import Iterator
+
+import orjson
 
 ZST_SUFFIX = ".zst"
 DEFAULT_MAX_BYTES = 1024 * 1048576   # the default of the max_rollout_mb setting
@@ -40,6 +43,22 @@ def open_rollout(path: str) -> io.BufferedIOBase:
     import zstandard
 
     return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(raw, closefd=True))
+
+
+def rollout_objects(path: str, wanted: tuple[bytes, ...]) -> Iterator[dict]:
+    """The JSON objects of a rollout's lines that hold one of `wanted` (a byte scan before any
+    decoding: the small readers that need a few line kinds). Broken lines and non-objects are
+    skipped; the file is opened as every rollout is (regular files only, .zst read through)."""
+    with open_rollout(path) as handle:
+        for raw in handle:
+            if not any(w in raw for w in wanted):
+                continue
+            try:
+                obj = orjson.loads(raw)
+            except orjson.JSONDecodeError:
+                continue
+            if isinstance(obj, dict):
+                yield obj
 
 
 def read_rollout(path: str, offset: int = 0, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
