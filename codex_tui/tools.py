@@ -56,3 +56,15 @@ def _partial(data, text: bool):
     if text and isinstance(data, bytes):
         return data.decode(errors="replace")
     return data
+
+
+def run_git(repo: str | os.PathLike, args: list[str], *, timeout: float, input: str | None = None,
+            locks: bool = True) -> ToolResult:
+    """`git -C REPO ARGS` as every caller needs it: the C locale (messages a caller can read),
+    no password prompt, file names as they are (core.quotepath=off). `locks=False` for
+    read-only callers that must not take the index lock under a running agent."""
+    env = dict(os.environ, LC_ALL="C", GIT_TERMINAL_PROMPT="0")
+    if not locks:
+        env["GIT_OPTIONAL_LOCKS"] = "0"
+    return run_tool(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], env=env,
+                    timeout=timeout, input=input)

@@ -2,7 +2,6 @@
 base), untracked files included as added: everything in the tree since, whoever made it."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 from codex_tui.changes.model import (
@@ -16,7 +15,7 @@ from codex_tui.changes.model import (
 )
 from codex_tui.errors import CodexTuiError
 from codex_tui.redact import redact
-from codex_tui.tools import run_tool
+from codex_tui.tools import run_git
 
 GIT_TIMEOUT = 30
 UNTRACKED_BYTES = 256 * 1024     # an untracked file larger than this is listed, not shown
@@ -27,9 +26,7 @@ class DiffError(CodexTuiError):
 
 
 def _git(repo: str, *args: str, check: bool = True) -> str:
-    env = dict(os.environ, LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    proc = run_tool(["git", "-C", repo, "-c", "core.quotepath=off", *args], env=env,
-                    timeout=GIT_TIMEOUT)
+    proc = run_git(repo, list(args), timeout=GIT_TIMEOUT, locks=False)
     if proc.missing:
         raise DiffError("git is not installed or not on PATH")
     if proc.timed_out:

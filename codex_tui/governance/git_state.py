@@ -1,7 +1,6 @@
 """The state of a git worktree: branch, dirty files, remotes, recent commits, diff stat."""
 from __future__ import annotations
 
-import os
 import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -9,7 +8,7 @@ from pathlib import Path
 from codex_tui.governance.checks import FAIL, OK, Check
 from codex_tui.redact import redact
 from codex_tui.errors import CodexTuiError
-from codex_tui.tools import run_tool
+from codex_tui.tools import run_git
 
 GIT_TIMEOUT = 15
 RECENT_COMMITS = 15
@@ -22,9 +21,7 @@ class GitError(CodexTuiError):
 
 def git(repo: Path, *args: str, timeout: float = GIT_TIMEOUT, check: bool = True) -> str:
     """Run `git -C repo ARGS` and return stdout; raise GitError with what to do next."""
-    env = dict(os.environ, LC_ALL="C", GIT_TERMINAL_PROMPT="0", GIT_OPTIONAL_LOCKS="0")
-    proc = run_tool(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], env=env,
-                    timeout=timeout)
+    proc = run_git(repo, list(args), timeout=timeout, locks=False)
     if proc.missing:
         raise GitError("git is not installed or not on PATH: install git to use `gate`")
     if proc.timed_out:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codex_tui import config
 from codex_tui.errors import CodexTuiError
-from codex_tui.tools import run_tool
+from codex_tui.tools import run_git, run_tool
 
 BRANCH_PREFIX = "codex/"
 BASE_FILE = "codex-tui-base"     # in the worktree's own git dir: the commit it started from
@@ -53,9 +53,7 @@ def default_root(settings=None) -> Path:
 
 
 def _git(repo: str | Path, *args: str, input: str | None = None, check: bool = True) -> str:
-    env = dict(os.environ, LC_ALL="C", GIT_TERMINAL_PROMPT="0")
-    proc = run_tool(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], env=env,
-                    timeout=GIT_TIMEOUT, input=input)
+    proc = run_git(repo, list(args), timeout=GIT_TIMEOUT, input=input)
     if proc.missing:
         raise WorktreeError("git is not installed or not on PATH")
     if proc.timed_out:
