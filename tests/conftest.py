@@ -56,6 +56,15 @@ def isolated_dirs(tmp_path, monkeypatch):
     yield
 
 
+@pytest.fixture(autouse=True)
+def steady_cursor(monkeypatch):
+    """A focused Input's cursor blinks every 0.5 s: a snapshot taken on either side of a blink
+    differs. Keep it shown, so pictures depend only on what the app drew."""
+    from textual.widgets import Input
+
+    monkeypatch.setattr(Input, "_toggle_cursor", lambda self: None)
+
+
 @pytest.fixture
 def codex_home(tmp_path) -> Path:
     """A CODEX_HOME holding every real-Codex fixture under sessions/."""

@@ -171,3 +171,56 @@ async def test_sessions_at_80_columns_pane_gets_60_percent_list_is_glyph_and_nam
         await pilot.press("ctrl+right_square_bracket")
         await pilot.pause(0.3)
         assert "approve" in footer_keys()
+
+
+def cut_texts(screen) -> list[str]:
+    """Hints and status text that would not be drawn whole: an Input's placeholder wider
+    than the box, a Select's prompt wider than its button, a status line that needs more
+    lines than it gets."""
+    from textual.widgets import Input, Select
+
+    from codex_tui.widgets.status_line import StatusLine
+
+    cut = []
+    for box in screen.query(Input):
+        if box.display and box.size.width and not box.value and len(box.placeholder) > box.content_size.width - 1:
+            cut.append(f"placeholder {box.placeholder!r} in {box.content_size.width}")
+    for select in screen.query(Select):
+        shown = select.prompt if select.is_blank() else ""
+        if select.display and select.size.width and len(shown) > select.content_size.width - 2:  # the ▼
+            cut.append(f"select {shown!r} in {select.content_size.width}")
+    for line in screen.query(StatusLine):
+        if line.display and line.size.width:
+            needed = line.get_content_height(line.size, line.size, line.content_size.width)
+            if needed > line.content_size.height:
+                cut.append(f"status {str(line.render())!r}: {needed} lines in {line.content_size.height}")
+    return cut
+
+
+@pytest.mark.parametrize("view", VIEW_NAMES)
+async def test_no_hint_or_status_is_cut_at_80_columns(view):
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press(view_named(view).key)
+        await pilot.pause(0.3)
+        assert app.screen.name == view
+        assert cut_texts(app.screen) == []
+
+
+async def test_a_long_logs_status_wraps_between_words_at_80_columns():
+    """Unknown facets and a long repo filter make the status line longer than 80 columns:
+    it wraps (no word cut at the edge), and the search hint is one that fits."""
+    from textual.widgets import Input
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"foo:bar since:banana colour:blue", "enter")
+        await pilot.pause(0.3)
+        assert cut_texts(app.screen) == []
+        status = app.screen.query_one("#logs-status")
+        assert status.size.height >= 2 and "not understood: foo:bar" in str(status.render()).replace("\n", " ")
+        app.screen.query_one("#search", Input).value = ""
+        await pilot.pause(0.3)
+        assert cut_texts(app.screen) == []

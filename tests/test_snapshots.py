@@ -89,15 +89,15 @@ def _fixed_paths(monkeypatch) -> None:
 @pytest.mark.parametrize("theme", THEMES)
 def test_settings(snap_compare, theme, monkeypatch):
     _fixed_paths(monkeypatch)
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(100, 30),
-                        run_before=_after("comma"))
+    app = make_test_app(theme=theme, worktree_root="/tmp/codex-tui-test-worktrees")  # not the tmp state dir
+    assert snap_compare(app, terminal_size=(100, 30), run_before=_after("comma"))
 
 
 @pytest.mark.parametrize("theme", THEMES)
 def test_settings_80x24(snap_compare, theme, monkeypatch):
     _fixed_paths(monkeypatch)
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
-                        run_before=_after("comma"))
+    app = make_test_app(theme=theme, worktree_root="/tmp/codex-tui-test-worktrees")  # not the tmp state dir
+    assert snap_compare(app, terminal_size=(80, 24), run_before=_after("comma"))
 
 
 @pytest.mark.parametrize("theme", THEMES)

@@ -19,3 +19,39 @@ def test_never_wider_than_asked_and_unchanged_when_it_fits(text, width, keep_end
     if len(text) > width > 1:
         kept = out[1:] if keep_end else out[:-1]
         assert (text.endswith(kept) if keep_end else text.startswith(kept)) and "…" in out
+
+
+def test_fold_path_breaks_only_after_a_slash():
+    from codex_tui.text import fold_path
+
+    path = "/tmp/codex-tui-test-codex-home/archived_sessions"
+    assert fold_path(path, 40) == ["/tmp/codex-tui-test-codex-home/", "archived_sessions"]
+    assert fold_path(path, 80) == [path]
+    assert "".join(fold_path("/aa/bb/cc/dd", 5)) == "/aa/bb/cc/dd"
+    assert all(len(line) <= 5 for line in fold_path("/aa/bb/cc/dd", 5))
+    long_name = "/" + "x" * 30 + "/y"              # a name wider than the column: folded, nothing lost
+    assert "".join(fold_path(long_name, 12)) == long_name and all(len(p) <= 12 for p in fold_path(long_name, 12))
+
+
+def test_settings_table_never_splits_a_folder_name():
+    from rich.console import Console
+
+    from codex_tui.screens.settings import settings_table
+
+    rows = [("sessions_roots", "/tmp/codex-tui-test-codex-home/sessions, "
+             "/tmp/codex-tui-test-codex-home/archived_sessions", "default"),
+            ("silence_minutes", "5", "default")]
+    for width in (74, 60, 50):
+        console = Console(width=width, record=True, color_system=None)
+        console.print(settings_table(rows, width))
+        text = console.export_text()
+        assert "archived_sessions" in text and "silence_minutes" in text and "default" in text, text
+        assert max(len(line.rstrip()) for line in text.splitlines()) <= width
+
+
+def test_the_logs_status_column_holds_the_longest_failure_kind_at_80_columns():
+    from codex_tui.scan.classify import FAILURE_KINDS
+    from codex_tui.widgets.session_table import fit_columns
+
+    status = dict((c.name, w) for c, w in fit_columns(76))["status"]
+    assert status >= 2 + max(map(len, FAILURE_KINDS))

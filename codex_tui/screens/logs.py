@@ -16,6 +16,7 @@ from codex_tui.browse import filters
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
 from codex_tui.sanitize import safe, safe_text
+from codex_tui.widgets.fitting_input import FittingInput
 from codex_tui.widgets.session_table import SessionTable
 from codex_tui.widgets.tick_box import TickBox
 
@@ -67,8 +68,11 @@ class LogsScreen(ViewScreen):
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="search-row"):
-            yield Input(placeholder="Search prompts, commands, failures…  (repo: version: skill: "
-                                    "kind: since:7d is:failed)", id="search", compact=True)
+            yield FittingInput("Search prompts, commands, failures…  (repo: version: skill: "
+                               "kind: since:7d is:failed)",
+                               "Search prompts, commands…  (repo: kind: since:7d is:failed)",
+                               "Search…  (repo: kind: since:7d)", "Search…",
+                               id="search", compact=True)
             yield TickBox("Failed only", id="failed-only", compact=True)
         with Horizontal(id="facets"):
             yield Select([], prompt="Repo: any", id="repo", compact=True)

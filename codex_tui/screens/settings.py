@@ -10,6 +10,7 @@ from textual.widgets import Static
 
 from codex_tui.settings import settings_file
 from codex_tui.sanitize import safe, safe_text
+from codex_tui.text import fold_path
 
 
 class SettingsScreen(ModalScreen):
@@ -19,25 +20,46 @@ class SettingsScreen(ModalScreen):
 
     def compose(self) -> ComposeResult:
         settings = self.app.settings
-        table = Table(box=None, padding=(0, 2), show_edge=False)
-        table.add_column("Setting", style="bold")
-        table.add_column("Value", overflow="fold")
-        table.add_column("From")
-        for name, value, origin in settings.rows():
-            shown = self.app.theme if name == "theme" else value
-            if name in ("sessions_roots", "codex_homes"):     # one folder a line, never cut
-                shown = "\n".join(safe(part, newlines=False) for part in shown.split(", "))
-            # values come from the config file and the environment: plain, through safe()
-            table.add_row(name, safe_text(shown), origin)
+        table = SettingsTable(settings, self.app.theme)
         with VerticalScroll(classes="box"):
             yield Static("[b]Settings[/b]   (esc closes)\n"
                          "Each can be set in the file below or by CODEX_TUI_<NAME> (CODEX_TUI_DAYS);\n"
                          "hosts and prices are tables, in the file only.\n")
-            yield Static(table)
+            yield Static(table, id="settings-table")
             yield Static(paths_lines(settings), markup=False)
             yield Static(daemon_lines(settings), markup=False)
             yield Static(f"\nFile: {safe(settings_file())}\nThe theme you pick (ctrl+t or the command "
                          "palette) is saved there.", markup=False)
+
+
+class SettingsTable:
+    """The settings table, laid out for the width Rich gives it (inside the box, less a
+    scrollbar when there is one)."""
+
+    def __init__(self, settings, theme: str) -> None:
+        self.rows = [(name, theme if name == "theme" else value, origin)
+                     for name, value, origin in settings.rows()]       # read once, drawn often
+
+    def __rich_console__(self, console, options):
+        yield settings_table(self.rows, options.max_width)
+
+
+def settings_table(rows: list[tuple[str, str, str]], width: int) -> Table:
+    """Setting, value, origin in `width` columns; folder values one a line, long ones broken
+    after a `/` (never inside a folder name) to fit the Value column."""
+    name_width = max(len("Setting"), *(len(name) for name, _, _ in rows))
+    from_width = max(len("From"), *(len(origin) for _, _, origin in rows))
+    value_width = max(10, width - name_width - from_width - 10)   # 2 + 2 + 2 + 2 padding, 2 spare
+    table = Table(box=None, padding=(0, 2), show_edge=False, pad_edge=False)
+    table.add_column("Setting", style="bold", width=name_width, no_wrap=True)
+    table.add_column("Value", overflow="fold", width=value_width)
+    table.add_column("From", width=from_width, no_wrap=True)
+    for name, shown, origin in rows:
+        # values come from the config file and the environment: plain, through safe()
+        parts = shown.split(", ") if name in ("sessions_roots", "codex_homes") else [shown]
+        lines = [line for part in parts for line in fold_path(safe(part, newlines=False), value_width)]
+        table.add_row(name, safe_text("\n".join(lines)), origin)
+    return table
 
 
 def paths_lines(settings) -> str:

@@ -48,7 +48,7 @@ DESCENDING = ("when", "failed", "tokens", "cost", "turns", "cmds", "ctx")  # big
 COLUMNS = (
     Column("when", "When", 16, 0),
     Column("repo", "Repo", 14, 1),
-    Column("prompt", "First prompt", 18, 0),
+    Column("prompt", "First prompt", 17, 0),
     Column("model", "Model", 13, 6),
     Column("version", "Codex", 8, 5),
     Column("turns", "Turns", 5, 4, right=True),
@@ -57,7 +57,7 @@ COLUMNS = (
     Column("tokens", "Tokens", 7, 3, right=True),
     Column("cost", "Cost", 6, 7, right=True),     # dropped first when the table is narrow
     Column("ctx", "Ctx", 4, 5, right=True),
-    Column("status", "Status", 18, 0),
+    Column("status", "Status", 19, 0),    # "✗ command_not_found": the longest kind, whole
 )
 
 
@@ -257,6 +257,8 @@ class SessionTable(LineCursor, ScrollView, can_focus=True):
             elif column.name in ("model", "version", "when"):
                 style = base + dim
             text = cell_text(row, column.name)
+            if column.name == "status" and len(text) > size:
+                text = text.rsplit(" +", 1)[0]      # the kind whole; the detail lists the others
             if column.name in FOREIGN:
                 text = safe(text, newlines=False)
             segments.append(Segment(_fit(text, size, column.right, column.name == "repo"), style))

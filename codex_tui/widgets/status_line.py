@@ -1,5 +1,6 @@
-"""The one-line status bar above the footer that every view has. Status lines name paths,
-repos and errors: plain text through `safe()`, never markup."""
+"""The status bar above the footer that every view has: one line, or up to three when a
+narrow terminal would cut it (it wraps between words, never inside one). Status lines name
+paths, repos and errors: plain text through `safe()`, never markup."""
 from __future__ import annotations
 
 from textual.widgets import Static
@@ -9,7 +10,7 @@ from codex_tui.sanitize import safe
 
 class StatusLine(Static):
     DEFAULT_CSS = """
-    StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
+    StatusLine { height: auto; max-height: 3; background: $panel; color: $text-muted; padding: 0 1; }
     """
 
     def __init__(self, content: str = "", **kwargs) -> None:
