@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
 ROLLOUT_NAME = re.compile(r"rollout-[\dT:-]+-([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})"
@@ -54,7 +55,7 @@ def codex_home_of(env: dict | None) -> Path:
     return Path(value).expanduser() if value else Path.home() / ".codex"
 
 
-def recent_rollout(codex_home: Path, cwd: str, since: float, exclude: set[str] = frozenset()) -> Path | None:
+def recent_rollout(codex_home: Path, cwd: str, since: float, exclude: AbstractSet[str] = frozenset()) -> Path | None:
     """The rollout of a session started in `cwd` and written since `since`, when the child
     does not hold it open (0.169 opens, appends and closes). Only the day folders around
     `since` are read, so this stays cheap on a large sessions tree. Read-only."""
