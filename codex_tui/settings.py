@@ -95,12 +95,6 @@ class Settings:
                     origin = "env"
             elif f.name == "sessions_roots" and not value:
                 value = [str(p) for p in self.sources().roots()]
-            elif f.name == "codex_homes" and not value:       # the homes actually followed
-                from codex_tui.appserver.homes import known_homes
-                value = [str(p) for p in known_homes()]
-            elif f.name == "worktree_root" and not value:
-                from codex_tui.worktrees.git import default_root
-                value = str(default_root(self))
             elif f.name == "hosts" and not value:
                 value = "(none)"
             out.append((f.name, _show(value), origin))

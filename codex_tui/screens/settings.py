@@ -37,11 +37,26 @@ class SettingsTable:
     scrollbar when there is one)."""
 
     def __init__(self, settings, theme: str) -> None:
-        self.rows = [(name, theme if name == "theme" else value, origin)
+        self.rows = [(name, shown_value(settings, name, value, theme), origin)
                      for name, value, origin in settings.rows()]       # read once, drawn often
 
     def __rich_console__(self, console, options):
         yield settings_table(self.rows, options.max_width)
+
+
+def shown_value(settings, name: str, value: str, theme: str) -> str:
+    """The value in force: the theme shown now, and for a setting left empty the Codex homes
+    followed and the worktree root used (not "(default)")."""
+    from codex_tui.appserver.homes import known_homes
+    from codex_tui.worktrees.git import default_root
+
+    if name == "theme":
+        return theme
+    if name == "codex_homes" and not settings.codex_homes:
+        return ", ".join(str(p) for p in known_homes())
+    if name == "worktree_root" and not settings.worktree_root:
+        return str(default_root(settings))
+    return value
 
 
 def settings_table(rows: list[tuple[str, str, str]], width: int) -> Table:
