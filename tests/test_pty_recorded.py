@@ -70,3 +70,22 @@ def test_resize_keeps_drawing(engine):
     assert len(emulator.lines()) == 20 and all(len(line) == 60 for line in emulator.lines())
     emulator.feed(b"\x1b[2J\x1b[Hafter resize")
     assert emulator.lines()[0].startswith("after resize")
+
+
+@pytest.mark.parametrize("name", ["codex-0.169.0-approval", "codex-0.58.0-approval"])
+def test_recorded_approval_menu_is_what_codex_draws_in_a_plain_terminal(name, engine):
+    """The recordings are made through our pane, so they show what Codex draws for it. In a
+    terminal that does not answer OSC 10/11 (tmux's default, and our pane since issue 15)
+    the menu has no background block and its selected item is in reverse video. A pane that
+    answered the colour queries again would record a grey 256-colour block: re-recording
+    (tests/fakecodex/record_pty.py) would then fail here, and the snapshots would show it."""
+    from codex_tui.pty import pen as P
+
+    emulator = screen_of(name, engine)
+    rows = {i: line for i, line in enumerate(emulator.lines())}
+    menu = next(i for i, line in rows.items() if "1. Yes, proceed" in line)
+    pens = {pen for text, pen in emulator.runs(menu) if "Yes" in text or text.strip()}
+    assert all(pen.bg is None for i in range(menu - 9, menu + 3) for _, pen in emulator.runs(i)), \
+        "a background block behind the approval prompt"
+    if name.startswith("codex-0.169"):          # 0.58 marks the item with › and bold only
+        assert any(pen.flags & P.REVERSE for pen in pens), pens

@@ -62,7 +62,9 @@ def test_recordings_exist():
 @pytest.mark.parametrize("name", RECORDINGS)
 def test_emulator_matches_tmux_cell_by_cell(name, engine, tmux_screens):
     screen = tmux_screens[name]
-    assert any(pen.bg is not None for row in range(ROWS) for _, pen in screen.row(row))   # colours seen
+    # styled cells seen (colours or attributes): Codex draws its own background only when a
+    # terminal answers OSC 11, which the pane no longer does, so most recordings have none
+    assert any(pen != E.PLAIN for row in range(ROWS) for _, pen in screen.row(row))
     diffs = differences(replayed(name, engine), screen)
     assert not diffs, f"{len(diffs)} cells differ from tmux, first: " + "; ".join(diffs[:8])
 

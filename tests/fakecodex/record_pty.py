@@ -2,6 +2,7 @@
 rendering of each as the reference the emulator is tested against).
 
     python -m tests.fakecodex.record_pty 0.169.0 approval
+    python -m tests.fakecodex.record_pty          # all of them again
 
 Scenarios: approval (stop at the approval prompt), approve (press y, let the turn
 finish), trust (an untrusted git repo). Paths in the recordings are temp dirs; the API
@@ -66,8 +67,29 @@ def record(version: str, scenario: str, cols: int = 100, rows: int = 30) -> Path
             kill_daemons_under(home)     # 0.169+ started its daemon for this home: ours
     path = OUT / f"codex-{version}-{scenario}.bin"
     path.write_bytes(bytes(recorded))
+    write_tmux_text(path, cols, rows)
     return path
 
 
+def write_tmux_text(recording: Path, cols: int, rows: int) -> Path:
+    """The text a real tmux client draws for the recording, beside it (`NAME.tmux.txt`):
+    test_pty_vs_tmux checks every cell against that drawing, test_reference against this."""
+    from tests.tmux_render import tmux_drawn
+
+    with tempfile.TemporaryDirectory() as tmp:
+        screen = tmux_drawn(recording, cols, rows, Path(tmp))
+    lines = ["".join(ch for ch, _ in screen.row(y)).rstrip() for y in range(rows)]
+    while lines and not lines[-1]:
+        lines.pop()
+    out = recording.with_suffix(".tmux.txt")
+    out.write_text("\n".join(lines) + "\n")
+    return out
+
+
 if __name__ == "__main__":
-    print(record(sys.argv[1], sys.argv[2]))
+    if len(sys.argv) == 1:       # every recording, again (after the pane's answers changed)
+        for name in sorted(OUT.glob("codex-*.bin")):
+            version, scenario = name.stem.removeprefix("codex-").rsplit("-", 1)
+            print(record(version, scenario))
+    else:
+        print(record(sys.argv[1], sys.argv[2]))
