@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import settled, PINNED_NOW, make_test_app, wait_until
+from tests.conftest import settled, NO_DAEMON_HOME, PINNED_NOW, make_test_app, wait_until
 from tests.fakecodex.driver import provider_args
 from tests.fakecodex.server import FakeResponses, run, say
 from tests.governance_helpers import commit_file, git, make_repo
@@ -263,3 +263,43 @@ async def test_jobs_kill_asks_first(tmp_path):
         await wait_until(pilot, lambda: runs.read_json(runs.summary_path(default_runs_dir(), started.run_id)),
                          20, "the kill")
     assert runs.read_json(runs.summary_path(default_runs_dir(), started.run_id))["killed"] is True
+
+
+@pytest.mark.usefixtures("no_gh")
+async def test_governance_names_the_session_its_context_gauge_reads(tmp_path, monkeypatch, home):
+    """Two sessions ran in the repo: the app's gauge names the one `gate` picks (the newest
+    with its cwd there), and after a session is chosen in Logs, that one, saying why."""
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+    from tests.conftest import logs_screen, wait_loaded
+    from tests.governance_helpers import rehome_fixture, run_gate
+
+    repo = governance_repo(home, dirty=False)
+    codex_home = tmp_path / "codex-home"
+    rehome_fixture("0.169.0", "long", codex_home / "sessions", cwd=repo)
+    rehome_fixture("0.58.0", "ok", codex_home / "sessions", cwd=repo)
+    monkeypatch.setenv("CODEX_HOME", str(codex_home))
+    monkeypatch.chdir(repo)
+    code, gate, err = run_gate("--repo", str(repo), "--no-dev-sessions", "--json")
+    assert gate is not None, err
+    newest = gate["budget"]["session_id"]
+
+    app = make_app(Settings(codex_homes=[NO_DAEMON_HOME]), save_preferences=False, view="governance")
+    async with app.run_test(size=(160, 45)) as pilot:
+        status = app.screen.query_one("#governance-status")
+        await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
+        heading = shown_text(app.screen.query_one("#gov-checks"))
+        assert f"Context gauge: session {newest}, the newest with its cwd in this repo" in heading
+
+        await pilot.press("2")
+        await wait_loaded(pilot)
+        logs = logs_screen(app)
+        other = next(i for i in logs.order if logs.rows[i].id != newest and logs.rows[i].cwd == str(repo))
+        table = logs.query_one("#sessions")
+        table.focus()
+        await pilot.press(*["down"] * (logs.order.index(other) - table.cursor))
+        assert app.selected_row is logs.rows[other]          # the Logs cursor is on it
+        await pilot.press("5")
+        await wait_until(pilot, lambda: f"session {logs.rows[other].id}" in shown_text(
+            app.screen.query_one("#gov-checks")), what="the chosen session's gauge")
+        assert "selected in Logs (2)" in shown_text(app.screen.query_one("#gov-checks"))
