@@ -303,3 +303,34 @@ async def test_governance_names_the_session_its_context_gauge_reads(tmp_path, mo
         await wait_until(pilot, lambda: f"session {logs.rows[other].id}" in shown_text(
             app.screen.query_one("#gov-checks")), what="the chosen session's gauge")
         assert "selected in Logs (2)" in shown_text(app.screen.query_one("#gov-checks"))
+
+
+@pytest.mark.codex
+async def test_a_job_seen_running_then_finished_shows_its_whole_state(tmp_path, monkeypatch, home):
+    """The Jobs view first draws the run as `running`; when it ends, the State cell reads
+    `succeeded` whole (auto-sized columns kept the width of `running`: `succeed`)."""
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+
+    bench = JobBench(tmp_path, "0.169.0")
+    bench.runs = tmp_path / "state" / "runs"        # where the app looks: the state dir's runs
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.setenv("CODEX_HOME", str(bench.home))
+    with FakeResponses([say("Done, slowly.", delay=4.0)]) as fake:
+        started = bench.start(fake, "Answer slowly")
+        run_id = started["codex_run_id"]
+        app = make_app(Settings(codex_homes=[NO_DAEMON_HOME]), save_preferences=False, view="jobs")
+        async with app.run_test(size=(160, 45)) as pilot:
+            jobs = app.screen
+            await wait_until(pilot, lambda: any(r.run_id == run_id and r.state == "running" for r in jobs.runs),
+                             what="the run, running")
+            bench.summary(run_id)                        # the job has ended and been judged
+            await wait_until(pilot, lambda: any(r.run_id == run_id and r.state == "succeeded"
+                                                for r in jobs.runs), 30, what="the run, succeeded")
+            await settled(pilot)
+            table = jobs.query_one("#runs")
+            row = table.get_row(run_id)
+            state = row[1]
+            assert str(state) == "succeeded"
+            width = table.columns[list(table.columns)[1]].get_render_width(table) - 2 * table.cell_padding
+            assert width >= len("succeeded"), f"State is {width} wide"
