@@ -161,9 +161,9 @@ class RolloutParser:
             self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
 
     def _lines_lean(self, lines: list[bytes], number: int) -> int:
-        """`_line` for each of `lines`, written out in one loop: this is the index's hot path.
-        Any line lean decoding refuses goes to `_full`, the full way."""
-        last_repeat, calls_done, feed = self._last_repeat, self._calls_done, self.feed_lean
+        """`_line` for each of `lines`, in one loop: the index's way without the compiled
+        scanner (and its reference). Any line lean decoding refuses goes to `_full`."""
+        last_repeat, lean_one = self._last_repeat, self._lean_one
         for line in lines:
             at = classify(line)
             if at != SKIP:
@@ -174,26 +174,31 @@ class RolloutParser:
                         number += 1
                         continue
                     last_repeat[key] = body
-                if calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
-                    match = _CALL_ID_RE.search(line, 0, HEAD)
-                    if match and match.group(1).decode() in calls_done:
-                        number += 1
-                        continue
-                try:
-                    if not line.isascii():
-                        # msgspec does not check the UTF-8 of fields it skips, orjson
-                        # refuses the line: such a line is read the full way.
-                        line.decode()
-                    typed = _lean_decode(line)
-                except (msgspec.DecodeError, UnicodeDecodeError):
-                    self._full(line, number)
-                else:
-                    try:
-                        feed(typed, number)
-                    except _HANDLER_ERRORS as exc:
-                        self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+                lean_one(line, number)
             number += 1
         return number
+
+    def _lean_one(self, line: bytes, number: int) -> None:
+        """A line past the prefilter and the repeat check: the weak-output test, then lean
+        decoding; a line lean decoding refuses goes to `_full`."""
+        calls_done = self._calls_done
+        if calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
+            match = _CALL_ID_RE.search(line, 0, HEAD)
+            if match and match.group(1).decode() in calls_done:
+                return  # 0.169+ gave this command's result in an item_completed event
+        try:
+            if not line.isascii():
+                # msgspec does not check the UTF-8 of fields it skips, orjson
+                # refuses the line: such a line is read the full way.
+                line.decode()
+            typed = _lean_decode(line)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            self._full(line, number)
+        else:
+            try:
+                self.feed_lean(typed, number)
+            except _HANDLER_ERRORS as exc:
+                self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
 
     def _lines_scanned(self, data: bytes, start: int, stop: int, number: int) -> int:
         """`_lines_lean` for the lines of data[start:stop], with the compiled scanner: it
@@ -220,7 +225,7 @@ class RolloutParser:
                 if cid in calls_done:
                     continue  # 0.169+ gave this command's result in an item_completed event
             if obj.__class__ is bytes:
-                self._lines_lean([obj], line)    # a loose line
+                self._lean_one(obj, line)    # a loose line (its repeat check is done)
                 continue
             try:
                 feed(obj, line)
@@ -717,7 +722,7 @@ def _merge_loose(typed: list, numbers: list, weak: list, loose: list) -> tuple[l
         cids += weak[done:before]
         objs.append(line)
         nums.append(number)
-        cids.append(None)    # the weak-output test is done by _lines_lean for these
+        cids.append(None)    # the weak-output test is done by _lean_one for these
         done = before
     return objs + typed[done:], nums + numbers[done:], cids + weak[done:]
 
