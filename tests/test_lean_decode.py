@@ -40,8 +40,9 @@ def test_lean_decoding_is_what_the_index_uses(monkeypatch):
     from codex_tui.rollout import parse
 
     calls = []
-    real = parse._lean_decode
+    real, batch = parse._lean_decode, parse._lean_batch
     monkeypatch.setattr(parse, "_lean_decode", lambda line: calls.append(1) or real(line))
+    monkeypatch.setattr(parse, "_lean_batch", lambda lines: calls.append(1) or batch(lines))
     parser = RolloutParser(str(FILES[-1]), keep_output=False).feed_file()
     assert calls and parser.lean
     assert not RolloutParser(str(FILES[-1])).lean    # the detail view decodes in full

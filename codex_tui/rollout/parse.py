@@ -5,6 +5,7 @@ later feed it the lines appended since, from `from_state()`. Release quirks live
 """
 from __future__ import annotations
 
+import os
 import re
 
 import msgspec
@@ -41,6 +42,13 @@ _SLICE = 1 << 20
 _HANDLER_ERRORS = (TypeError, ValueError, AttributeError, KeyError, IndexError, OverflowError,
                    RecursionError)
 _lean_decode = schema.lean_decode
+_lean_batch = schema.lean_decode_batch
+try:    # the compiled line scanner (setup.py); without it, the same results line by line
+    from codex_tui.rollout import _linescan
+except ImportError:
+    _linescan = None
+if os.environ.get("CODEX_TUI_LINESCAN") == "0":   # for tests and benches: the Python way
+    _linescan = None
 
 
 class RolloutParser:
@@ -85,11 +93,12 @@ class RolloutParser:
             stop = data.rfind(b"\n", start, min(end, start + _SLICE)) + 1
             if stop <= start:  # a single line longer than a slice
                 stop = data.find(b"\n", start) + 1
-            lines = data[start:stop - 1].split(b"\n")
-            if self.lean:
-                number = self._lines_lean(lines, number)
+            if self.lean and _linescan is not None:
+                number = self._lines_scanned(data, start, stop - 1, number)
+            elif self.lean:
+                number = self._lines_lean(data[start:stop - 1].split(b"\n"), number)
             else:
-                for line in lines:
+                for line in data[start:stop - 1].split(b"\n"):
                     self._line(line, number)
                     number += 1
             start = stop
@@ -152,9 +161,9 @@ class RolloutParser:
             self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
 
     def _lines_lean(self, lines: list[bytes], number: int) -> int:
-        """`_line` for each of `lines`, written out in one loop: this is the index's hot path.
-        Any line lean decoding refuses goes to `_full`, the full way."""
-        last_repeat, calls_done, feed = self._last_repeat, self._calls_done, self.feed_lean
+        """`_line` for each of `lines`, in one loop: the index's way without the compiled
+        scanner (and its reference). Any line lean decoding refuses goes to `_full`."""
+        last_repeat, lean_one = self._last_repeat, self._lean_one
         for line in lines:
             at = classify(line)
             if at != SKIP:
@@ -165,26 +174,64 @@ class RolloutParser:
                         number += 1
                         continue
                     last_repeat[key] = body
-                if calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
-                    match = _CALL_ID_RE.search(line, 0, HEAD)
-                    if match and match.group(1).decode() in calls_done:
-                        number += 1
-                        continue
-                try:
-                    if not line.isascii():
-                        # msgspec does not check the UTF-8 of fields it skips, orjson
-                        # refuses the line: such a line is read the full way.
-                        line.decode()
-                    typed = _lean_decode(line)
-                except (msgspec.DecodeError, UnicodeDecodeError):
-                    self._full(line, number)
-                else:
-                    try:
-                        feed(typed, number)
-                    except _HANDLER_ERRORS as exc:
-                        self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+                lean_one(line, number)
             number += 1
         return number
+
+    def _lean_one(self, line: bytes, number: int) -> None:
+        """A line past the prefilter and the repeat check: the weak-output test, then lean
+        decoding; a line lean decoding refuses goes to `_full`."""
+        calls_done = self._calls_done
+        if calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
+            match = _CALL_ID_RE.search(line, 0, HEAD)
+            if match and match.group(1).decode() in calls_done:
+                return  # 0.169+ gave this command's result in an item_completed event
+        try:
+            if not line.isascii():
+                # msgspec does not check the UTF-8 of fields it skips, orjson
+                # refuses the line: such a line is read the full way.
+                line.decode()
+            typed = _lean_decode(line)
+        except (msgspec.DecodeError, UnicodeDecodeError):
+            self._full(line, number)
+        else:
+            try:
+                self.feed_lean(typed, number)
+            except _HANDLER_ERRORS as exc:
+                self._invalid(number, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+
+    def _lines_scanned(self, data: bytes, start: int, stop: int, number: int) -> int:
+        """`_lines_lean` for the lines of data[start:stop], with the compiled scanner: it
+        prefilters, drops repeats and joins the lines left into one JSON array, decoded
+        with one msgspec call. Lines it will not vouch for (`loose`) are read one by one as
+        in `_lines_lean`; if the array does not decode, the whole slice is read that way."""
+        found = _linescan.scan(data, start, stop, number, self._last_repeat)
+        if found is not None:
+            batch, numbers, weak, loose, repeats, after = found
+            try:
+                typed = _lean_batch(batch)
+            except msgspec.DecodeError:
+                found = None
+        if found is None:   # the reference way
+            return self._lines_lean(data[start:stop].split(b"\n"), number)
+        self._last_repeat.update(repeats)
+        if loose:   # rare: put them back in their place in the order of lines
+            typed, numbers, weak = _merge_loose(typed, numbers, weak, loose)
+        calls_done, feed = self._calls_done, self.feed_lean
+        for obj, line, cid in zip(typed, numbers, weak):
+            if cid is not None and calls_done:
+                if cid.__class__ is bytes:
+                    cid = cid.decode()    # raises, as the Python way's `.decode()`
+                if cid in calls_done:
+                    continue  # 0.169+ gave this command's result in an item_completed event
+            if obj.__class__ is bytes:
+                self._lean_one(obj, line)    # a loose line (its repeat check is done)
+                continue
+            try:
+                feed(obj, line)
+            except _HANDLER_ERRORS as exc:
+                self._invalid(line, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+        return after
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
@@ -661,6 +708,23 @@ _EVENT_HANDLERS = {
     "item_completed": RolloutParser.ev_item_completed,
     "context_compacted": RolloutParser.ev_context_compacted,
 }
+
+
+def _merge_loose(typed: list, numbers: list, weak: list, loose: list) -> tuple[list, list, list]:
+    """The scanner's elements with its loose lines (raw bytes) back in file order."""
+    objs: list = []
+    nums: list = []
+    cids: list = []
+    done = 0
+    for before, number, line in loose:
+        objs += typed[done:before]
+        nums += numbers[done:before]
+        cids += weak[done:before]
+        objs.append(line)
+        nums.append(number)
+        cids.append(None)    # the weak-output test is done by _lean_one for these
+        done = before
+    return objs + typed[done:], nums + numbers[done:], cids + weak[done:]
 
 
 def parse_file(path: str) -> Session:

@@ -252,3 +252,6 @@ LEAN_LINES: dict[type, str] = {MetaLine: "session_meta", TurnContextLine: "turn_
                                ItemLine: "response_item", EventLine: "event_msg",
                                CompactedLine: "compacted"}
 lean_decode = msgspec.json.Decoder(Union[tuple(LEAN_LINES)]).decode
+# The compiled line scanner (rollout/_linescan.c) joins a slice's lines into one JSON array:
+# the same Structs, one msgspec call for all of them.
+lean_decode_batch = msgspec.json.Decoder(list[Union[tuple(LEAN_LINES)]]).decode  # type: ignore[misc]

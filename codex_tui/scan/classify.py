@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from codex_tui.rollout.model import Command, Failure, Session
 
@@ -50,15 +51,27 @@ def classify_command(command: Command) -> Failure | None:
     """The failure a finished command shows, or None if it succeeded."""
     if not command.failed:
         return None
-    lines = command.output.split("\n") if command.output else []
+    kind, evidence, environmental = _verdict(command.output, command.exit_code, command.timed_out,
+                                             command.sandbox_denied, command.sandboxed)
+    return _failure(kind, command, evidence, environmental)
+
+
+@lru_cache(maxsize=4096)
+def _verdict(output: str, exit_code: int | None, timed_out: bool, sandbox_denied: bool,
+             sandboxed: bool) -> tuple[str, str | None, bool]:
+    """(kind, evidence line, environmental) of a failed command: the rules read only these
+    fields, and the same failure (the same output of the same exit) recurs across sessions,
+    so each distinct one is classified once."""
+    lines = output.split("\n") if output else []
+    flags = {"timed_out": timed_out, "sandbox_denied": sandbox_denied, "sandboxed": sandboxed}
     for rule in RULES:
-        by_flag = rule.flag is not None and getattr(command, rule.flag)
-        if not by_flag and rule.requires is not None and not getattr(command, rule.requires):
+        by_flag = rule.flag is not None and flags[rule.flag]
+        if not by_flag and rule.requires is not None and not flags[rule.requires]:
             continue
         evidence = _first_match(rule.pattern, lines)
-        if by_flag or command.exit_code in rule.exit_codes or evidence is not None:
-            return _failure(rule.kind, command, evidence, rule.environmental)
-    return _failure("nonzero_exit", command, None, False)
+        if by_flag or exit_code in rule.exit_codes or evidence is not None:
+            return rule.kind, evidence, rule.environmental
+    return "nonzero_exit", None, False
 
 
 def classify_session(session: Session) -> list[Failure]:
