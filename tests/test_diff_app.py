@@ -43,12 +43,13 @@ async def test_diff_view_per_turn_and_whole_session():
         assert _body(app) == whole
 
 
-@pytest.mark.parametrize("theme", ("codex-dark",))
-def test_diff_view_snapshot(snap_compare, theme):
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=("100x30", "80x24"))
+@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
+def test_diff_view_snapshot(snap_compare, theme, size):
     async def run_before(pilot):
         await _open(pilot)
         await pilot.press("right_square_bracket", "right_square_bracket")
         await pilot.pause()
 
-    assert snap_compare(make_test_app(view="insights", theme=theme), terminal_size=(100, 30),
+    assert snap_compare(make_test_app(view="insights", theme=theme), terminal_size=size,
                         run_before=run_before)

@@ -224,3 +224,14 @@ async def test_a_long_logs_status_wraps_between_words_at_80_columns():
         app.screen.query_one("#search", Input).value = ""
         await pilot.pause(0.3)
         assert cut_texts(app.screen) == []
+
+
+async def test_pushed_screens_footer_keys_are_whole_at_80_columns():
+    """The screens opened from a view (detail, diff, skill health) keep whole footer keys too."""
+    from tests.test_diff_app import _open
+
+    app = make_test_app(view="insights")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open(pilot)
+        await pilot.pause(0.3)
+        assert cut_keys(app.screen) == [] and cut_texts(app.screen) == []

@@ -9,9 +9,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from codex_tui.screens.base import ReportsWorkerErrors
+from codex_tui.widgets.fitting_footer import FittingFooter
 from codex_tui.widgets.status_line import StatusLine
 
 FOLLOW_SECONDS = 2.0
@@ -42,7 +43,7 @@ class DiffScreen(ReportsWorkerErrors, Screen):
         with VerticalScroll(id="diff-scroll"):
             yield Static(id="diff-body")
         yield StatusLine("Reading the session's changes…", id="diff-status")
-        yield Footer()
+        yield FittingFooter()
 
     def on_mount(self) -> None:
         self.query_one("#diff-scroll").focus()
