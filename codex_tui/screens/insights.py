@@ -169,7 +169,8 @@ class InsightsScreen(ViewScreen):
             self.query_one("#cost-axis", Static).update(
                 f"{days[0]['day']} … {days[-1]['day']}   peak {usd(peak['cost_usd'])} on {peak['day']}")
         models = {row["model"]: row["cost_usd"] for row in cost["by_model"] if row["cost_usd"] is not None}
-        repos = {row["repo"]: row["cost_usd"] for row in cost["by_repo"]}
+        # a repo whose tokens all went to unpriced models has no dollars to draw (the note says why)
+        repos = {row["repo"]: row["cost_usd"] for row in cost["by_repo"] if row["cost_usd"]}
         self.query_one("#cost-models", Static).update(bar_table("Cost by model", models, fmt=usd))
         self.query_one("#cost-repos", Static).update(bar_table("Cost by repo", repos, fmt=usd))
         note = Text(f"Prices of {cost['prices_date']}, with any [prices] from config.toml.")
