@@ -47,9 +47,10 @@ pre.prompt { white-space: pre-wrap; background: var(--bg); border: 1px dashed va
 ul { padding-left: 20px; } li { margin: 3px 0; }
 .fun { border-color: var(--accent); }
 table.cost { width: 100%; border-collapse: collapse; font-size: .9rem; }
-table.cost th, table.cost td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line);
-  overflow-wrap: anywhere; }
+table.cost th, table.cost td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); }
+table.cost td:first-child { overflow-wrap: anywhere; }
 table.cost th:nth-child(n+2), table.cost td:nth-child(n+2) { text-align: right; }
+table.cost th, table.cost td:nth-child(2), table.cost td:nth-child(3) { white-space: nowrap; }
 @media print { body { background: #fff; color: #000; } section { border-color: #bbb; }
   main { padding: 0; } .chart .bar { fill: #444; } }
 """
