@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.worker import Worker
 
 from codex_tui.browse.source import LogSource
+from codex_tui.cost.prices import table_from_settings
 from codex_tui.errors import CodexTuiError
 from codex_tui.pty.requests import SessionsOptions
 from codex_tui.sanitize import safe
@@ -50,7 +51,8 @@ class CodexTuiApp(App):
         self.start_view = view
         self.sessions_options = sessions or SessionsOptions()
         self.save_preferences = save_preferences
-        self.log_source = log_source or LogSource(settings.sources(), settings.days)
+        self.log_source = log_source or LogSource(settings.sources(), settings.days,
+                                                  prices=table_from_settings(settings))
         self.selected_row = None     # the Logs view's current session: other views follow it
         self.hub = None              # the live panes (pty.hub.SessionHub), made by open_hub
         self.failures: list[str] = []   # what report_failure said, newest last

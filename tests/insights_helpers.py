@@ -51,3 +51,26 @@ def summary_items_insights() -> dict:
                   "items": [{"title": f"{key} point", "detail": f"The detail of {key}."},
                             "A plain line."]}
             for key in sample_insights()}
+
+
+HOUSE_MODEL = "house-model-7"          # a model codex-tui has no price for
+HOSTILE_REPO = "bill<b>&amp;sk-proj-abcdefghijklmnopqrstuvwxyz_0123-45"   # markup + a secret
+
+
+def add_house_session(home) -> str:
+    """A copy of the real Codex 0.169 `ok` session under `home`/sessions with its own id, run
+    at a model with no price in a folder whose name is markup with a secret in it (what the
+    cost views must escape, redact, and price as tokens only). Returns its path."""
+    from pathlib import Path
+
+    from tests.conftest import fixture_files
+
+    src = fixture_files("0.169.0", "ok")[0]
+    old_id = src.stem[-36:]
+    new_id = old_id[:-12] + "0000c0570000"
+    text = (src.read_text().replace(old_id, new_id).replace('"gpt-5-codex"', f'"{HOUSE_MODEL}"')
+            .replace('"/tmp/codex-tui-fixture/work"', f'"/tmp/codex-tui-fixture/{HOSTILE_REPO}"'))
+    dst = Path(home) / "sessions" / "2026" / "11" / "22" / src.name.replace(old_id, new_id)
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.write_text(text)
+    return str(dst)

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from codex_tui.cost.prices import PriceTable
 from tests.conftest import wait_until
 from tests.insights_helpers import sample_insights, write_insights
 
@@ -119,7 +120,7 @@ async def test_render_and_open_keys(app_env, monkeypatch):
         from codex_tui.insights.report import ReportFiles, prepare
 
         files = ReportFiles(app_env / "usage-data")
-        prepare(files, Sources(), 7, now=float(__import__("os").environ["CODEX_TUI_NOW"]))
+        prepare(files, Sources(), 7, prices=PriceTable(), now=float(__import__("os").environ["CODEX_TUI_NOW"]))
         write_insights(files.out_dir)
         await pilot.press("r")
         await wait_until(pilot, lambda: files.html.exists() and not app.screen.busy, what="report.html")

@@ -135,9 +135,10 @@ def test_cost_facet_and_column():
     base = {"path": "/p", "id": "x", "started_at": "2026-11-22T00:00:00Z", "cwd": "/r",
             "model": "gpt-5", "tokens": {"input": 1_000_000, "cached_input": 0, "output": 0,
                                          "reasoning": 0, "total": 1_000_000}}
-    cheap = row_from_summary(base)
-    dear = row_from_summary(dict(base, path="/q", tokens=dict(base["tokens"], output=100_000)))
-    unpriced = row_from_summary(dict(base, path="/u", model="house"))
+    table = PriceTable()
+    cheap = row_from_summary(base, table)
+    dear = row_from_summary(dict(base, path="/q", tokens=dict(base["tokens"], output=100_000)), table)
+    unpriced = row_from_summary(dict(base, path="/u", model="house"), table)
     assert (cheap.cost, dear.cost, unpriced.cost) == (1.25, 2.25, None)
     rows = [cheap, dear, unpriced]
     assert apply(rows, parse_query("cost>2")) == [1]

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from codex_tui.browse.rows import row_from_summary
+from codex_tui.cost.prices import PriceTable
 from codex_tui.browse.timeline import build_timeline
 from codex_tui.config import Sources
 from codex_tui.index.query import load_sessions
@@ -86,7 +87,7 @@ def test_mutated_lines_through_every_consumer(tmp_path, case):
     index = SessionIndex(None)
     assert index.refresh([str(path)]) == [str(path)], index.stats.unreadable
     summary = index.summary(str(path))
-    row_from_summary(summary, "/home/u", search=index.search_text(str(path)))
+    row_from_summary(summary, PriceTable(), "/home/u", search=index.search_text(str(path)))
     build_timeline(session).layout(80)
     session.failures = classify_session(session)
     selection = load_sessions(Sources(sessions_roots=[root]), use_cache=False, now=NOW)

@@ -105,3 +105,51 @@ def test_the_page_makes_no_network_request(report_html, tmp_path):
     control_log = tmp_path / "control-net.json"
     _run(tmp_path, control.as_uri(), "--dump-dom", f"--log-net-log={control_log}", name="control")
     assert page_requests(control_log) == ["http://127.0.0.1:9/pixel.png"]
+
+
+@pytest.fixture
+def cost_report(codex_home, tmp_path):
+    """report.html over the fixtures plus a session at a model with no price, in a folder whose
+    name is markup with a secret in it."""
+    from tests.insights_helpers import add_house_session
+
+    add_house_session(codex_home)
+    out = tmp_path / "cost-out"
+    env = {"CODEX_HOME": str(codex_home), "CODEX_TUI_NOW": str(PINNED_NOW)}
+    run_cli("report", "--prepare-only", "--no-dev-sessions", "--out", str(out), env=env, check=True)
+    write_insights(out)
+    run_cli("report", "--render-only", "--no-open", "--out", str(out), env=env, check=True)
+    return out / "report.html"
+
+
+def test_the_cost_chart_is_drawn(cost_report, tmp_path):
+    """In Chromium's own DOM the cost section has its day column and both tables, names as
+    text; in a screenshot of that section alone the column is painted in the bar colour."""
+    from PIL import Image
+
+    proc = _run(tmp_path, cost_report.as_uri(), "--dump-dom", name="cost-dom")
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    dom = proc.stdout
+    section = dom[dom.index('<section id="metrics-cost">'):]
+    section = section[:section.index("</section>")]
+    assert re.search(r'<rect [^>]*height="1\d\d\.\d"[^>]*class="bar"><title>2026-11-22: \$0\.18', section)
+    assert "<td>no price for house-model-7</td>" in section
+    assert "bill&lt;b&gt;" in section and "<b>" not in section
+    assert "abcdefghijklmnopqrstuvwxyz_0123" not in dom
+    # only the cost section shown: the painted bar colour is the day's column
+    alone = tmp_path / "cost-only.html"
+    alone.write_text(cost_report.read_text().replace(
+        "</head>", "<style>section:not(#metrics-cost) { display: none; }</style></head>"))
+    shot = tmp_path / "cost.png"
+    _run(tmp_path, alone.as_uri(), f"--screenshot={shot}", "--window-size=1000,900", name="cost-shot")
+    image = Image.open(shot).convert("RGB")
+    bars = {(0x2F, 0x6F, 0xDF), (0x6E, 0xA0, 0xFF)}          # --bar, light and dark scheme
+    painted = sum(count for count, colour in image.getcolors(1 << 20) if colour in bars)
+    assert painted > 5000, painted
+    # the control: with the cost section hidden too, no bar colour is painted
+    none = tmp_path / "none.html"
+    none.write_text(cost_report.read_text().replace(
+        "</head>", "<style>section { display: none; }</style></head>"))
+    _run(tmp_path, none.as_uri(), f"--screenshot={shot}", "--window-size=1000,900", name="none-shot")
+    image = Image.open(shot).convert("RGB")
+    assert not [c for _, c in image.getcolors(1 << 20) if c in bars]

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from codex_tui.config import Sources
+from codex_tui.cost.prices import PriceTable
 from codex_tui.insights import schema
 from codex_tui.insights.evidence import build_evidence, size_of
 from codex_tui.insights.metrics import compute_metrics, parallel_use, parse_time, program_of
@@ -102,7 +103,7 @@ def test_the_writer_s_own_sessions_are_left_out():
 @pytest.fixture
 def fixture_sessions(codex_home, monkeypatch):
     monkeypatch.setenv("CODEX_HOME", str(codex_home))
-    return collect(Sources(), 7, now=PINNED_NOW)
+    return collect(Sources(), 7, prices=PriceTable(), now=PINNED_NOW)
 
 
 def test_fixture_metrics_match_the_index_totals(fixture_sessions):

@@ -9,6 +9,7 @@ import jsonschema
 import pytest
 
 from codex_tui.config import Sources
+from codex_tui.cost.prices import PriceTable
 from codex_tui.insights import schema
 from codex_tui.insights.page import render_page
 from codex_tui.insights.report import (ReportError, ReportFiles, last_failure, prepare, render,
@@ -36,7 +37,7 @@ def test_a_section_of_another_shape_is_drawn_as_written(codex_home, monkeypatch)
     from codex_tui.insights.report import collect
 
     monkeypatch.setenv("CODEX_HOME", str(codex_home))
-    metrics, _ = collect(Sources(), 7, now=PINNED_NOW)
+    metrics, _ = collect(Sources(), 7, prices=PriceTable(), now=PINNED_NOW)
     answer = sample_insights()
     answer["what_works"] = {"summary": "Short asks <b>finish</b>.",
                             "items": [{"title": "One step", "detail": "Done in a turn.", "n": 3}]}
@@ -94,7 +95,7 @@ def test_the_schema_goes_to_codex_only_when_it_takes_the_flag(tmp_path, help_tex
 def test_a_page_older_than_the_last_failed_run_is_stale(codex_home, tmp_path, monkeypatch):
     monkeypatch.setenv("CODEX_HOME", str(codex_home))
     files = ReportFiles(tmp_path / "out")
-    prepare(files, Sources(dev_root=None), 7, now=PINNED_NOW)
+    prepare(files, Sources(dev_root=None), 7, prices=PriceTable(), now=PINNED_NOW)
     answer = tmp_path / "answer.json"
     answer.write_text(json.dumps(sample_insights()))
     good = tmp_path / "good-codex"

@@ -158,3 +158,31 @@ def test_insights_with_sections(snap_compare, theme, app_env):
         await pilot.pause()
 
     assert snap_compare(app, terminal_size=(120, 50), run_before=scrolled)
+
+
+def _insights_with_cost(theme: str, home):
+    """Insights over the fixtures plus a session at a model with no price (tokens only)."""
+    from codex_tui.app import make_app
+    from codex_tui.settings import Settings
+    from tests.insights_helpers import add_house_session
+
+    add_house_session(home)
+    return make_app(Settings(theme=theme, days=7), save_preferences=False, view="insights")
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_insights_cost(snap_compare, theme, app_env):
+    """160x45: cost by day, model and repo, and "no price for MODEL" with its tokens."""
+    assert snap_compare(_insights_with_cost(theme, app_env), terminal_size=(160, 45),
+                        run_before=_insights_ready)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+def test_insights_cost_80x24(snap_compare, theme, app_env):
+    async def cost_in_view(pilot) -> None:
+        await _insights_ready(pilot)
+        await pilot.press("pagedown")
+        await pilot.pause()
+
+    assert snap_compare(_insights_with_cost(theme, app_env), terminal_size=(80, 24),
+                        run_before=cost_in_view)

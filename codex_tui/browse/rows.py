@@ -36,7 +36,7 @@ class LogRow:
     problem: str | None = None   # the failure kind the row is coloured by; None when clean
     context_pct: int | None = None   # the latest request's tokens against the context window
     writer: bool = False  # codex-tui's own insight-report writer run: hidden unless `is:writer`
-    cost: float | None = None        # USD at the bundled prices; None: no price for the model
+    cost: float | None = None        # USD at the app's prices (bundled + config); None: no price
 
 
 def problem_of(kinds: tuple[str, ...], status: str) -> str | None:
@@ -66,9 +66,11 @@ def local_when(started: str, tz=None) -> str:
     return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
 
 
-def row_from_summary(summary: dict, home: str | None = None, tz=None, search: str = "",
-                     prices=None) -> LogRow:
-    """`prices`: a cost.prices.PriceTable (default: the bundled one)."""
+def row_from_summary(summary: dict, prices: PriceTable, home: str | None = None, tz=None,
+                     search: str = "") -> LogRow:
+    """`prices`: the table every view prices with (cost.prices.table_from_settings: the bundled
+    prices with config.toml's overrides). No default, so no caller can fall back to the
+    bundled prices alone and show a cost that `codex-tui cost` would not."""
     kinds: dict[str, int] = {}
     for failure in summary.get("failures", ()):
         kinds[failure["kind"]] = kinds.get(failure["kind"], 0) + 1
@@ -89,18 +91,8 @@ def row_from_summary(summary: dict, home: str | None = None, tz=None, search: st
         problem=problem_of(ordered, status),
         context_pct=context_percent(summary),
         writer=is_writer_prompt(summary.get("first_prompt") or ""),
-        cost=session_cost(summary, prices or _bundled()),
+        cost=session_cost(summary, prices),
     )
-
-
-def _bundled():
-    global _BUNDLED
-    if _BUNDLED is None:
-        _BUNDLED = PriceTable()
-    return _BUNDLED
-
-
-_BUNDLED = None
 
 
 def context_percent(summary: dict) -> int | None:
@@ -115,6 +107,18 @@ def format_cost(cost: float | None) -> str:
     if cost is None:
         return ""
     return f"${cost:.2f}" if cost < 100 else f"${cost:,.0f}"
+
+
+def cost_label(row: LogRow) -> str:
+    """The cost as the detail view states it: dollars, "no price for MODEL" when the session
+    used tokens at a model with no price, else nothing."""
+    if row.cost is not None:
+        return f"${row.cost:.4f}" if row.cost < 1 else format_cost(row.cost)
+    if row.tokens:
+        from codex_tui.cost.rollup import no_price_note
+
+        return no_price_note(row.model)
+    return ""
 
 
 def format_tokens(count: int) -> str:

@@ -10,6 +10,7 @@ from codex_tui import config
 from codex_tui.browse.filters import TextIndex
 from codex_tui.browse.rows import LogRow, row_from_summary
 from codex_tui.config import Sources
+from codex_tui.cost.prices import PriceTable
 from codex_tui.index.discover import find_dev_session_dirs
 from codex_tui.index.query import load_sessions
 from codex_tui.index.store import SessionIndex
@@ -29,8 +30,12 @@ class Loaded:
 class LogSource:
     """Loads rows once, then refreshes in memory: only changed files are read again."""
 
-    def __init__(self, sources: Sources, days: float | None = None, use_cache: bool = True):
+    def __init__(self, sources: Sources, days: float | None = None, use_cache: bool = True,
+                 prices: PriceTable | None = None):
+        """`prices`: the app's table (bundled + config.toml overrides); None: the bundled one,
+        for callers with no settings (tests, benches)."""
         self.sources = sources
+        self.prices = prices or PriceTable()
         self.days = days or None
         self.use_cache = use_cache
         self._index: SessionIndex | None = None
@@ -66,8 +71,7 @@ class LogSource:
         self._rows = cache
         return Loaded(rows, list(selection.warnings))
 
-    @staticmethod
-    def _row(selection, path: str, home: str, known: dict) -> tuple[tuple, LogRow]:
+    def _row(self, selection, path: str, home: str, known: dict) -> tuple[tuple, LogRow]:
         """(key, row) for one session; the row made before when its file and status are
         unchanged."""
         index = selection.index
@@ -76,7 +80,7 @@ class LogSource:
         before = known.get(path)
         if before is not None and before[0] == key:
             return before
-        row = row_from_summary(orjson.loads(selection.summary_bytes(path)), home,
+        row = row_from_summary(orjson.loads(selection.summary_bytes(path)), self.prices, home,
                                search=index.search_text(path))
         return key, row
 

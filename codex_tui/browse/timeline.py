@@ -83,11 +83,14 @@ def _wrap(text: str, width: int) -> list[str]:
                          break_on_hyphens=False) or [""]
 
 
-def build_timeline(session: Session, tz=None) -> Timeline:
+def build_timeline(session: Session, tz=None, cost: str = "") -> Timeline:
+    """`cost`: what the header says the session cost (rows.cost_label, from the Logs row, so
+    both show the same price)."""
     blocks: list[Block] = []
     tokens = format_tokens(session.tokens.total)
+    cost = f"  ·  {cost}" if cost else ""
     blocks.append(Block("header", f"Session {session.id or '?'}  ·  Codex {session.cli_version or '?'}"
-                                  f"  ·  {session.model or 'model ?'}  ·  {tokens} tokens"))
+                                  f"  ·  {session.model or 'model ?'}  ·  {tokens} tokens{cost}"))
     blocks.append(Block("header", f"{session.cwd or '?'}  ·  started {local_when(session.started_at or '', tz)}"
                                   f"  ·  {session.status}"))
     skipped = _skipped_lines(session)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from codex_tui import exit_codes, external
 from codex_tui.sanitize import safe, say
-from codex_tui.commands.common import add_source_args, print_json, sources_from_args
+from codex_tui.commands.common import add_source_args, cli_settings, print_json, sources_from_args
 
 
 def add_parser(sub) -> None:
@@ -33,6 +33,7 @@ def add_parser(sub) -> None:
 
 
 def run_report(args) -> int:
+    from codex_tui.cost.prices import table_from_settings
     from codex_tui.insights.report import (ReportError, ReportFiles, last_failure, output_dir, prepare,
                                            read_evidence, read_insights, render, warnings,
                                            write_insights)
@@ -53,7 +54,7 @@ def run_report(args) -> int:
     try:
         if not args.render_only:
             prepare(files, sources_from_args(args), args.days, use_cache=not args.no_cache,
-                    progress=progress)
+                    prices=table_from_settings(cli_settings(args)), progress=progress)
             line("EVIDENCE", files.evidence)
             line("PROMPT", files.prompt)
             if args.prepare_only:

@@ -39,8 +39,10 @@ def bar_chart(counts: dict[str, int], title: str, *, limit: int = 12, unit: str 
             f'<title>{escape(title)}</title>{"".join(rows)}</svg>')
 
 
-def column_chart(points: list[tuple[str, int]], title: str) -> str:
-    """Vertical columns over time (tokens by day), labelled with the first and last day."""
+def column_chart(points: list[tuple[str, float]], title: str, fmt=None) -> str:
+    """Vertical columns over time (tokens or dollars by day), labelled with the first and last
+    day. `fmt` writes a value (default: 12.3k)."""
+    fmt = fmt or _number
     if not points or not any(v for _, v in points):
         return empty_chart(title)
     height, bottom, left = 180, 24, 56
@@ -48,13 +50,13 @@ def column_chart(points: list[tuple[str, int]], title: str) -> str:
     step = (WIDTH - left - 10) / len(points)
     column = max(2.0, step * 0.7)
     parts = [f'<line x1="{left}" y1="{height - bottom}" x2="{WIDTH - 5}" y2="{height - bottom}" class="axis"/>',
-             f'<text x="{left - 6}" y="14" text-anchor="end" class="value">{_number(top)}</text>',
-             f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" class="value">0</text>']
+             f'<text x="{left - 6}" y="14" text-anchor="end" class="value">{escape(fmt(top))}</text>',
+             f'<text x="{left - 6}" y="{height - bottom}" text-anchor="end" class="value">{escape(fmt(0))}</text>']
     for i, (label, value) in enumerate(points):
         h = (height - bottom - 10) * value / top
         x = left + i * step + (step - column) / 2
         parts.append(f'<rect x="{x:.1f}" y="{height - bottom - h:.1f}" width="{column:.1f}" '
-                     f'height="{h:.1f}" class="bar"><title>{escape(label)}: {_number(value)}</title></rect>')
+                     f'height="{h:.1f}" class="bar"><title>{escape(label)}: {escape(fmt(value))}</title></rect>')
     for i in sorted({0, len(points) - 1}):
         x = left + i * step + step / 2
         anchor = "start" if i == 0 and len(points) > 1 else "end" if i else "middle"

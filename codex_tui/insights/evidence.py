@@ -99,6 +99,11 @@ def _bounded_metrics(metrics: dict) -> dict:
     bounded["repos"] = _top(metrics["repos"])
     bounded["commands"] = dict(metrics["commands"], by_program=_top(metrics["commands"]["by_program"]),
                                failed_by_program=_top(metrics["commands"]["failed_by_program"]))
+    if "cost" in metrics:   # by_day is one entry a day of the window: already bounded
+        cost = metrics["cost"]
+        bounded["cost"] = dict(cost, by_model=cost["by_model"][:TOP_ENTRIES],
+                               by_repo=cost["by_repo"][:TOP_ENTRIES],
+                               unpriced=cost["unpriced"][:TOP_ENTRIES])
     return bounded
 
 

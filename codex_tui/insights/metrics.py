@@ -9,7 +9,9 @@ import shlex
 from collections import Counter
 from datetime import datetime, timedelta, timezone
 
+from codex_tui.cost.prices import PriceTable
 from codex_tui.index.summary import is_writer_prompt
+from codex_tui.insights.costs import cost_metrics
 from codex_tui.redact import redact
 from codex_tui.rollout.model import Session
 
@@ -128,9 +130,12 @@ def window_days(days: float | None, now: float, seen: list[str]) -> list[str]:
 
 
 def compute_metrics(sessions: list[Session], *, days: float | None, now: float,
-                    skills: dict[str, list[str]] | None = None) -> dict:
-    """Every number of the report. `skills` maps a session's path to the skills it used."""
+                    skills: dict[str, list[str]] | None = None,
+                    prices: PriceTable | None = None) -> dict:
+    """Every number of the report. `skills` maps a session's path to the skills it used;
+    `prices`: the app's price table (bundled + config.toml overrides; None: bundled only)."""
     sessions = [s for s in sessions if not is_writer_session(s)]
+    priced: list[tuple[Session, str | None, str]] = []
     skills = skills or {}
     tools: Counter = Counter()
     programs: Counter = Counter()
@@ -176,6 +181,7 @@ def compute_metrics(sessions: list[Session], *, days: float | None, now: float,
             day_tokens.setdefault(day, {})
             day_tokens[day][model] = day_tokens[day].get(model, 0) + s.tokens.total
         model_tokens[model] += s.tokens.total
+        priced.append((s, day, repo_name(s)))
         repo = repos.setdefault(repo_name(s), {"sessions": 0, "turns": 0, "tokens": 0, "failures": 0})
         repo["sessions"] += 1
         repo["turns"] += len(s.turns)
@@ -186,9 +192,9 @@ def compute_metrics(sessions: list[Session], *, days: float | None, now: float,
         if span:
             spans.append(span)
 
+    filled = window_days(days, now, list(day_tokens))
     by_day = [{"day": d, "total": sum(day_tokens.get(d, {}).values()),
-               "by_model": dict(sorted(day_tokens.get(d, {}).items()))}
-              for d in window_days(days, now, list(day_tokens))]
+               "by_model": dict(sorted(day_tokens.get(d, {}).items()))} for d in filled]
     total_tokens = {k: sum(getattr(s.tokens, k) for s in sessions)
                     for k in ("input", "cached_input", "output", "reasoning", "total")}
     return {
@@ -208,6 +214,7 @@ def compute_metrics(sessions: list[Session], *, days: float | None, now: float,
                    "turns_without_timing": turns - len(durations)},
         "parallel": parallel_use(spans),
         "tokens": {"total": total_tokens, "by_model": _ranked(model_tokens), "by_day": by_day},
+        "cost": cost_metrics(priced, filled, prices or PriceTable()),
         "repos": dict(sorted(repos.items(), key=lambda kv: (-kv[1]["sessions"], kv[0]))),
         "skills": _ranked(skill_counts),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 from html import escape
 
 from codex_tui.insights.charts import _number, bar_chart, column_chart
+from codex_tui.insights.costs import usd
 from codex_tui.insights.generic import HEAD_KEYS, MAX_DEPTH, PROSE_KEYS, UNLABELLED, label
 from codex_tui.insights.generic import plain as _plain
 from codex_tui.insights.schema import TITLES, deviations, section_matches
@@ -45,6 +46,11 @@ pre.prompt { white-space: pre-wrap; background: var(--bg); border: 1px dashed va
   border-radius: 4px; border: 1px solid var(--warn); color: var(--warn); margin-right: 6px; }
 ul { padding-left: 20px; } li { margin: 3px 0; }
 .fun { border-color: var(--accent); }
+table.cost { width: 100%; border-collapse: collapse; font-size: .9rem; }
+table.cost th, table.cost td { text-align: left; padding: 3px 6px; border-bottom: 1px solid var(--line); }
+table.cost td:first-child { overflow-wrap: anywhere; }
+table.cost th:nth-child(n+2), table.cost td:nth-child(n+2) { text-align: right; }
+table.cost th, table.cost td:nth-child(2), table.cost td:nth-child(3) { white-space: nowrap; }
 @media print { body { background: #fff; color: #000; } section { border-color: #bbb; }
   main { padding: 0; } .chart .bar { fill: #444; } }
 """
@@ -59,7 +65,8 @@ def render_page(metrics: dict, insights: dict) -> str:
            f"{_text(metrics['window']['now'])} by codex-tui; narrative written by Codex from your "
            "local session logs.</p>")
     parts = [f"<h1>{title}</h1>", sub,
-             _stats(metrics), _part(insights, "at_a_glance", _glance), _metric_charts(metrics)]
+             _stats(metrics), _part(insights, "at_a_glance", _glance), _metric_charts(metrics),
+             _cost(metrics)]
     parts += [_part(insights, key, draw, css="fun" if key == "fun_ending" else "")
               for key, draw in RICH.items() if key != "at_a_glance"]
     if warnings:
@@ -128,6 +135,7 @@ def _stats(metrics: dict) -> str:
              ("active days", metrics["active_days"]), ("commands", metrics["commands"]["total"]),
              ("failed commands", metrics["commands"]["failed"]),
              ("tokens", _number(metrics["tokens"]["total"]["total"])),
+             *([("cost", usd(metrics["cost"]["total_usd"]))] if "cost" in metrics else []),
              ("most at once", metrics["parallel"]["max_concurrent"]),
              ("first token (median)", f"{first / 1000:.1f} s" if first is not None else "–"),
              ("turn (median)", f"{turn / 1000:.1f} s" if turn is not None else "–")]
@@ -149,6 +157,40 @@ def _metric_charts(metrics: dict) -> str:
             f'{parallel["overlap_seconds"] / 60:.1f} min in all. Skills used: '
             f'{_text(", ".join(f"{k} ({v})" for k, v in metrics["skills"].items()) or "none detected")}.</p>')
     return f'<section id="metrics"><div class="grid">{"".join(cells)}</div>{note}</section>'
+
+
+def _cost(metrics: dict) -> str:
+    """Dollars by day (a column chart), then by model and by repo (tables). Evidence written
+    before the report had a cost section has none: then nothing is drawn."""
+    cost = metrics.get("cost")
+    if not isinstance(cost, dict):
+        return ""
+    days = [(row["day"], row["cost_usd"]) for row in cost["by_day"]]
+    models = [(row["model"], row["sessions"], row["tokens"],
+               usd(row["cost_usd"]) if row["cost_usd"] is not None else row["note"])
+              for row in cost["by_model"]]
+    repos = [(row["repo"], row["sessions"], row["tokens"], usd(row["cost_usd"]) +
+              (f' + {_number(row["unpriced_tokens"])} tokens with no price'
+               if row["unpriced_tokens"] else "")) for row in cost["by_repo"]]
+    unpriced = "".join(f"; {_text(u['note'])} ({_number(u['tokens'])} tokens)" for u in cost["unpriced"])
+    note = (f'<p class="muted">{_text(usd(cost["total_usd"]))} in all, at the prices of '
+            f'{_text(cost["prices_date"])} (codex-tui\'s table, with any [prices] from '
+            f"config.toml){unpriced}.</p>")
+    return ('<section id="metrics-cost"><h2>Cost</h2>' + note +
+            f'<div id="cost-by-day"><h3>By day</h3>{column_chart(days, "Cost by day", usd)}</div>'
+            '<div class="grid">'
+            f'<div id="cost-by-model"><h3>By model</h3>{_table(("model", "sessions", "tokens", "cost"), models)}</div>'
+            f'<div id="cost-by-repo"><h3>By repo</h3>{_table(("repo", "sessions", "tokens", "cost"), repos)}</div>'
+            "</div></section>")
+
+
+def _table(head: tuple[str, ...], rows: list[tuple]) -> str:
+    if not rows:
+        return '<p class="muted">No tokens used in this window.</p>'
+    cells = "".join("<tr>" + "".join(f"<td>{_text(_number(v) if isinstance(v, int) else v)}</td>"
+                                     for v in row) + "</tr>" for row in rows)
+    return (f'<table class="cost"><thead><tr>{"".join(f"<th>{h}</th>" for h in head)}</tr></thead>'
+            f"<tbody>{cells}</tbody></table>")
 
 
 def _section(key: str, inner: str, css: str = "") -> str:

@@ -13,6 +13,7 @@ from typing import Callable
 
 from codex_tui import config
 from codex_tui.config import Sources
+from codex_tui.cost.prices import PriceTable
 from codex_tui.insights import evidence as evidence_mod
 from codex_tui.private_files import write_private
 from codex_tui.redact import redact_all
@@ -79,9 +80,11 @@ def output_dir(explicit: Path | None = None) -> Path:
     return Path(value).expanduser() if value else config.codex_home() / "usage-data"
 
 
-def collect(sources: Sources, days: float | None, *, now: float | None = None,
+def collect(sources: Sources, days: float | None, *, prices: PriceTable, now: float | None = None,
             use_cache: bool = True) -> tuple[dict, list]:
-    """Step 1: the metrics and the parsed sessions behind them (newest first)."""
+    """Step 1: the metrics and the parsed sessions behind them (newest first). `prices`: the
+    table every view prices with (cost.prices.table_from_settings), so the report's dollars
+    are the Logs view's and `codex-tui cost`'s."""
     from codex_tui.index.query import load_sessions
 
     now = config.now() if now is None else now
@@ -91,7 +94,7 @@ def collect(sources: Sources, days: float | None, *, now: float | None = None,
         raise ReportError(f"could not read the session logs: {exc}") from None
     sessions = selection.full_sessions()
     skills = {summary["path"]: summary.get("skills") or [] for summary in selection.sessions}
-    metrics = compute_metrics(sessions, days=days, now=now, skills=skills)
+    metrics = compute_metrics(sessions, days=days, now=now, skills=skills, prices=prices)
     if metrics["sessions"] == 0:
         roots = ", ".join(str(r) for r in sources.roots())
         window = f"in the last {days:g} day(s)" if days is not None else "at all"
@@ -100,13 +103,14 @@ def collect(sources: Sources, days: float | None, *, now: float | None = None,
     return metrics, sessions
 
 
-def prepare(files: ReportFiles, sources: Sources, days: float | None, *, now: float | None = None,
+def prepare(files: ReportFiles, sources: Sources, days: float | None, *, prices: PriceTable,
+            now: float | None = None,
             use_cache: bool = True, max_bytes: int = evidence_mod.MAX_EVIDENCE_BYTES,
             progress: Progress = lambda _: None) -> dict:
     """Steps 1-3: metrics, insight-evidence.json and INSIGHT_PROMPT.md. Returns the evidence."""
     now = config.now() if now is None else now
     progress("Measuring your sessions…")
-    metrics, sessions = collect(sources, days, now=now, use_cache=use_cache)
+    metrics, sessions = collect(sources, days, prices=prices, now=now, use_cache=use_cache)
     progress(f"{metrics['sessions']} sessions, {metrics['turns']} turns: writing the evidence…")
     bundle = evidence_mod.build_evidence(metrics, sessions, now=now, max_bytes=max_bytes)
     _write(files.evidence, evidence_mod.to_bytes(bundle))

@@ -14,7 +14,7 @@ from textual.widgets import Static
 from codex_tui.widgets.fitting_footer import FittingFooter
 
 from codex_tui.screens.base import ReportsWorkerErrors
-from codex_tui.browse.rows import LogRow
+from codex_tui.browse.rows import LogRow, cost_label
 from codex_tui.browse.timeline import build_timeline
 from codex_tui.external import page_redacted
 from codex_tui.widgets.timeline_view import TimelineView
@@ -65,7 +65,7 @@ class DetailScreen(ReportsWorkerErrors, Screen):
                                                     f"{exc.strerror or exc}")
             return
         session.failures = classify_session(session)
-        timeline = build_timeline(session)
+        timeline = build_timeline(session, cost=cost_label(self.row))
         lines = timeline.layout(width)     # laid out here so a huge session never blocks the UI
         self.app.call_from_thread(self._show, timeline, lines, width, len(session.failures))
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.text import Text
 from textual import work
 from textual.worker import get_current_worker
 from textual.app import ComposeResult
@@ -18,7 +19,8 @@ from textual.widgets import Label, Markdown, ProgressBar, Sparkline, Static
 from codex_tui.screens.base import ViewScreen
 from codex_tui import config
 from codex_tui.widgets.insight_charts import StatsGrid, bar_table, short_number
-from codex_tui.sanitize import safe
+from codex_tui.insights.costs import usd
+from codex_tui.sanitize import safe, safe_text
 
 GENERATE_STEPS = 4  # measure, evidence + prompt, Codex, render
 
@@ -49,6 +51,13 @@ class InsightsScreen(ViewScreen):
             yield Label("Tokens by day", id="tokens-title")
             yield Sparkline([], id="tokens")
             yield Static("", id="tokens-axis")
+            yield Label("Cost by day", id="cost-title")
+            yield Sparkline([], id="cost")
+            yield Static("", id="cost-axis")
+            with Horizontal(classes="charts", id="cost-charts"):
+                yield Static("", id="cost-models")
+                yield Static("", id="cost-repos")
+            yield Static("", id="cost-note")
             with Horizontal(classes="charts"):
                 yield Static("", id="repos-chart")
                 yield Static("", id="programs-chart")
@@ -68,13 +77,18 @@ class InsightsScreen(ViewScreen):
         """The window the settings give (`days`, as the Logs view reads); 0 means every session."""
         return self.app.settings.days or None
 
+    def prices(self):
+        """The app's one price table (the Logs view's, with config.toml's overrides)."""
+        return self.app.log_source.prices
+
     @work(thread=True, exclusive=True, group="insights-load", exit_on_error=False)
     def load(self) -> None:
         from codex_tui.insights.report import ReportError, collect, last_failure, read_insights
 
         files = self.files()
         try:
-            metrics, _ = collect(self.app.settings.sources(), self.days(), now=config.now())
+            metrics, _ = collect(self.app.settings.sources(), self.days(), prices=self.prices(),
+                                 now=config.now())
         except ReportError as exc:
             self.app.call_from_thread(self._status, f"{exc}")
             return
@@ -100,6 +114,7 @@ class InsightsScreen(ViewScreen):
                  ("commands", str(metrics["commands"]["total"])),
                  ("failed", str(metrics["commands"]["failed"])),
                  ("tokens", short_number(metrics["tokens"]["total"]["total"])),
+                 ("cost", usd(metrics["cost"]["total_usd"])),
                  ("most at once", str(metrics["parallel"]["max_concurrent"])),
                  ("overlap", f"{metrics['parallel']['overlap_seconds'] / 60:.0f} min"),
                  ("first token", _seconds(first)), ("turn", _seconds(turn))]
@@ -117,6 +132,7 @@ class InsightsScreen(ViewScreen):
             peak = max(days, key=lambda row: row["total"])
             self.query_one("#tokens-axis", Static).update(
                 f"{days[0]['day']} … {days[-1]['day']}   peak {short_number(peak['total'])} on {peak['day']}")
+        self._show_cost(metrics["cost"])
         where = display_dir(files.out_dir)
         if insights is not None:
             text = insights_markdown(insights)
@@ -141,6 +157,28 @@ class InsightsScreen(ViewScreen):
         days = self.days()
         window = f"Last {days:g} days" if days else "All sessions"
         self._status(f"{window}: {metrics['sessions']} sessions · {where} · {note}")
+
+    def _show_cost(self, cost: dict) -> None:
+        """Dollars by day, model and repo; a model with no price shows its tokens only."""
+        days = cost["by_day"]
+        self.query_one("#cost-title", Label).update(
+            f"Cost by day: {usd(cost['total_usd'])} in all")
+        self.query_one("#cost", Sparkline).data = [row["cost_usd"] for row in days] or [0]
+        if days:
+            peak = max(days, key=lambda row: row["cost_usd"])
+            self.query_one("#cost-axis", Static).update(
+                f"{days[0]['day']} … {days[-1]['day']}   peak {usd(peak['cost_usd'])} on {peak['day']}")
+        models = {row["model"]: row["cost_usd"] for row in cost["by_model"] if row["cost_usd"] is not None}
+        # a repo whose tokens all went to unpriced models has no dollars to draw (the note says why)
+        repos = {row["repo"]: row["cost_usd"] for row in cost["by_repo"] if row["cost_usd"]}
+        self.query_one("#cost-models", Static).update(bar_table("Cost by model", models, fmt=usd))
+        self.query_one("#cost-repos", Static).update(bar_table("Cost by repo", repos, fmt=usd))
+        note = Text(f"Prices of {cost['prices_date']}, with any [prices] from config.toml.")
+        for row in cost["unpriced"]:     # model names are foreign text: through safe_text
+            note.append("\n")
+            note.append_text(safe_text(f"{row['note']}: {short_number(row['tokens'])} tokens, "
+                                       "no dollars", newlines=False))
+        self.query_one("#cost-note", Static).update(note)
 
     def _status(self, text: str) -> None:
         self.query_one("#insights-status", Static).update(text)
@@ -174,7 +212,8 @@ class InsightsScreen(ViewScreen):
             self.app.call_from_thread(self._progress, step, text)
 
         try:
-            prepare(files, self.app.settings.sources(), self.days(), now=config.now(), progress=progress)
+            prepare(files, self.app.settings.sources(), self.days(), prices=self.prices(),
+                    now=config.now(), progress=progress)
             worker = get_current_worker()
             write_insights(files, progress=progress, should_stop=lambda: worker.is_cancelled)
             render(files, progress=progress)

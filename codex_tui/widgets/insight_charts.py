@@ -6,6 +6,8 @@ columns as fit.
 """
 from __future__ import annotations
 
+from typing import Callable
+
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.measure import Measurement
 from rich.table import Table
@@ -30,9 +32,10 @@ class BarChart:
     at: the bar gives way first (down to SHORTEST_BAR cells), then the label (down to 8), then the
     bar again; the number never does."""
 
-    def __init__(self, title: str, counts: dict[str, int], *, limit: int = 8, width: int = 24,
-                 style: str = "bold") -> None:
+    def __init__(self, title: str, counts: dict[str, float], *, limit: int = 8, width: int = 24,
+                 style: str = "bold", fmt: Callable[[float], str] | None = None) -> None:
         self.title, self.counts, self.limit, self.width, self.style = title, counts, limit, width, style
+        self.fmt = fmt or short_number
 
     def __rich_measure__(self, console: Console, options: ConsoleOptions) -> Measurement:
         return Measurement(min(options.max_width, 20), options.max_width)
@@ -43,7 +46,7 @@ class BarChart:
         if not items:
             yield Text("none recorded", style="dim")
             return
-        numbers = [short_number(value) for _, value in items]
+        numbers = [self.fmt(value) for _, value in items]
         # repo paths, program names, error kinds: foreign text, through safe()
         labels = [safe_text(label, newlines=False) for label, _ in items]
         room = options.max_width
@@ -64,9 +67,9 @@ class BarChart:
             yield Text(f"+{len(self.counts) - self.limit} more", style="dim")
 
 
-def bar_table(title: str, counts: dict[str, int], *, limit: int = 8, width: int = 24,
-              style: str = "bold") -> BarChart:
-    return BarChart(title, counts, limit=limit, width=width, style=style)
+def bar_table(title: str, counts: dict[str, float], *, limit: int = 8, width: int = 24,
+              style: str = "bold", fmt: Callable[[float], str] | None = None) -> BarChart:
+    return BarChart(title, counts, limit=limit, width=width, style=style, fmt=fmt)
 
 
 class StatsGrid:
