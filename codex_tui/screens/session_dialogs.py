@@ -49,7 +49,7 @@ class NewSessionScreen(ModalScreen[LaunchRequest | None]):
                           False, id="in-worktree", compact=True)
             yield Horizontal(Label("Worktree", classes="label"),
                              Input(id="wt-name", placeholder="NAME (empty: agent-DATE-TIME)", compact=True),
-                             Label(" Base ", classes="label short"),
+                             Label("Base", classes="label short"),
                              Input(id="wt-base", placeholder="HEAD", compact=True), classes="field")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
