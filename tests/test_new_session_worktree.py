@@ -107,10 +107,16 @@ async def test_without_the_choice_no_worktree_is_made(tmp_path):
 
 
 @pytest.mark.parametrize("size", ((160, 45), (80, 24)), ids=("160x45", "80x24"))
-def test_new_session_dialog_snapshot(snap_compare, size):
+def test_new_session_dialog_snapshot(snap_compare, size, monkeypatch):
     from codex_tui.screens.session_dialogs import NewSessionScreen
 
+    # the Insights view behind says where it found no sessions: fixed (never made) folders
+    monkeypatch.setenv("CODEX_HOME", "/tmp/codex-tui-test-no-home")
+    monkeypatch.setenv("CODEX_TUI_DEV_ROOT", "/tmp/codex-tui-test-no-dev")
+
     async def ready(pilot) -> None:
+        await wait_until(pilot, lambda: "no Codex sessions" in str(
+            pilot.app.screen.query_one("#insights-status").render()), what="the empty Insights view")
         pilot.app.push_screen(NewSessionScreen(FIXED_FOLDER))
         await pilot.pause()
         await _fill(pilot, pilot.app.screen, prompt="Fix the parser", **{"wt-name": "fix-parser"})
