@@ -140,6 +140,8 @@ async def test_governance_worktree_check_names_d_and_d_shows_the_uncommitted_cha
         body = _body(app)       # no session in this repo: its uncommitted changes
         assert "-print('hi')" in body and "+print('hello')" in body and "+scratch" in body
         assert "uncommitted" in str(app.screen.query_one("#diff-status").render())
+        await pilot.press("t", "a")         # no session: no agent side, no turns to pick
+        assert _body(app) == body
         await pilot.press("escape")
         assert app.screen.VIEW == "governance"
 

@@ -101,6 +101,10 @@ class DiffScreen(ReportsWorkerErrors, Screen):
             f"{turns} turn{'s' * (turns != 1)} with edits · t agent/repo · [ ] a turns · esc back"
             if self.rollout else "no session: the repo's uncommitted changes · esc back")
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """With no rollout there are no turns and no agent side: those keys leave the footer."""
+        return bool(self.rollout) or action not in ("toggle_tree", "turn", "all_turns")
+
     def action_back(self) -> None:
         self.app.pop_screen()
 
