@@ -128,8 +128,8 @@ async def test_new_session_form_enter_starts_from_any_field_like_the_jobs_form()
         app.push_screen(NewSessionScreen(), results.append)
         await pilot.pause()
         form = app.screen
-        assert [str(label.render()) for label in form.query(".field Label")] == ["Prompt", "Folder",
-                                                                                 "Codex args"]
+        assert [str(label.render()) for label in form.query(".field Label")] == [
+            "Prompt", "Folder", "Codex args", "Worktree", "Base"]
         assert form.query_one("#start", Button).region.bottom < form.query_one(".box").region.bottom
         form.query_one("#prompt").focus()
         await pilot.press(*"hello", "enter")

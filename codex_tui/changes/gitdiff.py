@@ -36,6 +36,16 @@ def _git(repo: str, *args: str, check: bool = True) -> str:
     return str(proc.stdout)
 
 
+def head_commit(repo: str) -> str:
+    """The commit HEAD names in `repo`; DiffError before the first commit."""
+    if not _git(repo, "rev-parse", "--is-inside-work-tree", check=False).strip() == "true":
+        raise DiffError(f"{repo} is not in a git work tree")
+    head = _git(repo, "rev-parse", "--verify", "--quiet", "HEAD^{commit}", check=False).strip()
+    if not head:
+        raise DiffError(f"{repo} has no commits yet")
+    return head
+
+
 def tree_diff(repo: str, base: str) -> list[FileDiff]:
     """`git diff BASE` in `repo` (the work tree against BASE) plus untracked files."""
     if not base or not all(c in "0123456789abcdef" for c in base.lower()):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from codex_tui.changes.gitdiff import DiffError, tree_diff
+from codex_tui.changes.gitdiff import DiffError, head_commit, tree_diff
 from codex_tui.changes.model import FileDiff
 from codex_tui.changes.rollout import SessionEdits, read_edits
 
@@ -12,6 +12,23 @@ from codex_tui.changes.rollout import SessionEdits, read_edits
 def _files(files: list[FileDiff], stat: bool) -> dict:
     return {"files": [f.as_dict(stat) for f in files],
             "added": sum(f.added for f in files), "removed": sum(f.removed for f in files)}
+
+
+def _empty_agent() -> dict:
+    return {"files": [], "added": 0, "removed": 0, "turns": []}
+
+
+def repo_changes(repo: str, *, stat: bool = False) -> dict:
+    """The repo's uncommitted changes (the work tree against HEAD, untracked files included),
+    in `session_changes`' shape with no agent edits: for a repo no session is known for."""
+    report = {"session": None, "path": None, "cwd": repo, "base_commit": None, "turn": None,
+              "agent": _empty_agent(), "tree": None, "tree_note": ""}
+    try:
+        report["base_commit"] = head_commit(repo)
+        report["tree"] = _files(tree_diff(repo, report["base_commit"]), stat)
+    except DiffError as exc:
+        report["tree_note"] = str(exc)
+    return report
 
 
 def session_changes(rollout: str, *, turn: int | None = None, stat: bool = False,

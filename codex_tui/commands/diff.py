@@ -29,17 +29,17 @@ def find_rollout(args) -> tuple[str | None, str | None, dict]:
         from pathlib import Path
 
         from codex_tui import jobs
-        from codex_tui.jobs.runs import verify_path
-        from codex_tui.jobs.summary import load_run
+        from codex_tui.jobs.changes import run_changes
 
         runs_dir = Path(args.runs_dir) if args.runs_dir else jobs.default_runs_dir()
-        run = load_run(runs_dir, args.target)
+        run = run_changes(runs_dir, args.target)
         if run is None:
             return None, f"no job run {args.target}", extra
-        extra = {"run_id": run.run_id, "repo": run.meta.get("repo")}
-        verified = _read_json(verify_path(runs_dir, run.run_id))
-        if verified is not None:
-            extra["changed_files"] = verified.get("changed_files")
+        extra = {"run_id": run.run_id, "repo": run.repo}
+        if run.verified:
+            extra["changed_files"] = run.changed_files
+        if run.rollout:
+            return run.rollout, None, extra
         session_id = run.session_id or ""
         if not session_id:
             return None, f"run {args.target} has no Codex session yet", extra
@@ -50,15 +50,6 @@ def find_rollout(args) -> tuple[str | None, str | None, dict]:
     if len(found) != 1:
         return None, f"{'no' if not found else 'more than one'} session matches {session_id!r}", extra
     return found[0]["path"], None, extra
-
-
-def _read_json(path):
-    import orjson
-
-    try:
-        return orjson.loads(path.read_bytes())
-    except (OSError, orjson.JSONDecodeError):
-        return None
 
 
 def run_diff(args) -> int:

@@ -40,11 +40,12 @@ def request_from(args) -> tuple[LaunchRequest | None, str | None]:
     if not os.path.isdir(cwd):
         return None, f"--cwd {cwd}: no such directory"
     extra = tuple(args.codex_args or ())
+    where = {"worktree": getattr(args, "worktree", None), "base": getattr(args, "base", None)}
     if args.cmd:
         if args.prompt or extra:
             return None, "--cmd runs its own program: give no PROMPT or Codex arguments with it"
-        return LaunchRequest(cwd=cwd, command=args.cmd), None
-    return LaunchRequest(cwd=cwd, prompt=args.prompt or "", extra=extra), None
+        return LaunchRequest(cwd=cwd, command=args.cmd, **where), None
+    return LaunchRequest(cwd=cwd, prompt=args.prompt or "", extra=extra, **where), None
 
 
 def check(args, settings) -> tuple[LaunchRequest | None, str | None]:
@@ -57,8 +58,8 @@ def check(args, settings) -> tuple[LaunchRequest | None, str | None]:
         return None, error
     if not sys.stdout.isatty() or not sys.stdin.isatty():
         return None, "the app needs a terminal"
-    if getattr(args, "worktree", None) is not None:
-        request, error = in_worktree(request, args, settings)
+    if request.worktree is not None:
+        request, error = in_worktree(request, settings)
         if error:
             return None, error
     if request.is_codex:
@@ -71,15 +72,13 @@ def check(args, settings) -> tuple[LaunchRequest | None, str | None]:
     return request, None
 
 
-def in_worktree(request: LaunchRequest, args, settings) -> tuple[LaunchRequest, str | None]:
-    """The same pane, started in a new worktree of the repo at `request.cwd`."""
-    from dataclasses import replace
-
+def in_worktree(request: LaunchRequest, settings) -> tuple[LaunchRequest, str | None]:
+    """The same pane, started in a new worktree of the repo at `request.cwd` (the same code
+    as the new-session dialog's worktree choice: worktrees.launch.place)."""
     from codex_tui import worktrees
+    from codex_tui.worktrees.launch import place
 
     try:
-        made = worktrees.create_for_agent(request.cwd or ".", args.worktree or None,
-                                          base=args.base, root=worktrees.default_root(settings))
+        return place(request, worktrees.default_root(settings)), None
     except worktrees.WorktreeError as exc:
         return request, f"--worktree: {exc}"
-    return replace(request, cwd=made.path), None

@@ -17,6 +17,10 @@ from codex_tui.redact import redact_all
 from codex_tui.governance.pr_gate import PrGate, load_pr_gate
 from codex_tui.rollout.model import Session
 
+# How the worktree check says to see the changes: the CLI names the command (when it knows
+# the session), the app its key (the Governance view's D opens the Diff view).
+DIFF_CLI = "`codex-tui diff {session}` shows what changed"
+DIFF_APP = "press D for the diff"
 
 
 @dataclass(slots=True)
@@ -67,13 +71,14 @@ class GateReport:
 def build_gate_report(repo: Path | None, session_id: str | None = None, *, refresh_pr: bool = False,
                       sources: Sources | None = None, session: Session | None = None,
                       use_cache: bool = True, now: float | None = None,
-                      ask: str = ASK_CLI) -> GateReport:
+                      ask: str = ASK_CLI, diff: str = DIFF_CLI) -> GateReport:
     """The governance report for `repo` (a folder in a git worktree).
 
     The session for the context budget is `session` if given, else `session_id` (a unique id
     prefix), else the newest session whose cwd is inside the repo. With no `repo`, the
     session's cwd is used when it is a folder, else the current directory.
-    `ask` says how to ask gh again in the PR gate's evidence (the CLI's flag, the app's key).
+    `ask` says how to ask gh again in the PR gate's evidence (the CLI's flag, the app's key);
+    `diff` how to see the changes in the worktree check's (`{session}`: the session's id).
     Raises GitError (not a repo, git missing) and LookupError (unknown or ambiguous id).
     """
     now = config.now() if now is None else now
@@ -93,7 +98,9 @@ def build_gate_report(repo: Path | None, session_id: str | None = None, *, refre
         if session is None:
             note = f"no Codex session found with its cwd in {short_cwd(str(top))}"
     budget = context_budget(session) if session is not None else None
-    checks = [*git_state.checks(), *gate.checks_list(ask), *handoff.checks]
+    if "{session}" in diff:
+        diff = diff.format(session=session.id[:13]) if session is not None else ""
+    checks = [*git_state.checks(diff), *gate.checks_list(ask), *handoff.checks]
     if budget is not None:
         checks += budget.checks
     generated = datetime.fromtimestamp(now, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")

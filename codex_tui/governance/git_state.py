@@ -59,13 +59,15 @@ class GitState:
     def to_json(self) -> dict:
         return dict(asdict(self), dirty=self.dirty)
 
-    def checks(self) -> list[Check]:
+    def checks(self, diff: str = "") -> list[Check]:
+        """`diff` says how to see the changes (the app's key, the CLI's command), or ""."""
+        more = f"; {diff}" if diff else ""
         if self.dirty:
             files = ", ".join(self.dirty_files[:3]) + (" …" if len(self.dirty_files) > 3 else "")
             evidence = (f"dirty worktree: {self.changed} changed, {self.untracked} untracked "
-                        f"({files}); commit or stash before the next stage")
+                        f"({files}); commit or stash before the next stage{more}")
             return [Check("worktree", "Worktree", FAIL, evidence, stop=True)]
-        return [Check("worktree", "Worktree", OK, f"clean on {self.branch or 'detached HEAD'}")]
+        return [Check("worktree", "Worktree", OK, f"clean on {self.branch or 'detached HEAD'}{more}")]
 
 
 def toplevel(path: Path) -> Path:

@@ -35,6 +35,7 @@ class Row:
     thread: object = None         # the daemon's thread (appserver.model.Thread), when known
     location: str = ""            # where a thread in no pane of ours runs ("tmux main:1.0", ...)
     pane: object = None           # that tmux pane (tmux.client.Pane), for g
+    place: str = ""               # its git branch and worktree (worktrees.where), redacted
 
 
 def codex_argv(codex_bin: str, prompt: str = "", extra: list[str] | None = None) -> list[str]:

@@ -13,6 +13,10 @@ class LaunchRequest:
     prompt: str = ""
     extra: tuple[str, ...] = ()
     command: str | None = None        # a program instead of Codex (`open --cmd`)
+    # `open --worktree[=NAME]` and the new-session dialog: start in a new git worktree of
+    # the repo at `cwd` (worktrees.launch.place makes it); "" names it agent-DATE-TIME
+    worktree: str | None = None
+    base: str | None = None           # the worktree's base ref (default HEAD)
 
     @property
     def is_codex(self) -> bool:

@@ -1,9 +1,12 @@
-"""The Diff view of one session: the agent's own edits (all turns, or one with [ and ]) and,
-with `t`, the repo's diff since the session began. It re-reads a live session as it edits."""
+"""The Diff view of one session or job run: the agent's own edits (all turns, or one with [
+and ]) and, with `t`, the repo's diff since the session began. It re-reads a live session as
+it edits. With no rollout (Governance with no session, a run Codex kept no rollout of) it
+shows the repo's uncommitted changes; a run's view also lists the files verify found."""
 from __future__ import annotations
 
 import os
 
+from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -11,6 +14,7 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Static
 
+from codex_tui.sanitize import safe
 from codex_tui.screens.base import ReportsWorkerErrors
 from codex_tui.widgets.fitting_footer import FittingFooter
 from codex_tui.widgets.status_line import StatusLine
@@ -28,13 +32,16 @@ class DiffScreen(ReportsWorkerErrors, Screen):
         Binding("a", "all_turns", "All turns"),
     ]
 
-    def __init__(self, rollout: str, title: str = "", repo: str | None = None) -> None:
+    def __init__(self, rollout: str | None, title: str = "", repo: str | None = None,
+                 changed_files: list[str] | None = None, verified: bool = False) -> None:
         super().__init__(name="diff")
         self.rollout = rollout
         self.title_text = title
         self.repo = repo
+        self.changed_files = changed_files      # a job run's, from verify (or asked now)
+        self.verified = verified
         self.report: dict | None = None
-        self.mode = "agent"
+        self.mode = "agent" if rollout else "tree"
         self.turn: int | None = None
         self._stamp: tuple | None = None
 
@@ -51,6 +58,8 @@ class DiffScreen(ReportsWorkerErrors, Screen):
         self.set_interval(FOLLOW_SECONDS, self._follow)
 
     def _file_stamp(self) -> tuple | None:
+        if not self.rollout:
+            return None
         try:
             st = os.stat(self.rollout)
         except OSError:
@@ -63,10 +72,13 @@ class DiffScreen(ReportsWorkerErrors, Screen):
 
     @work(thread=True, exclusive=True, exit_on_error=False)
     def load(self) -> None:
-        from codex_tui.changes.report import session_changes
+        from codex_tui.changes.report import repo_changes, session_changes
 
         stamp = self._file_stamp()
-        report = session_changes(self.rollout, repo=self.repo)
+        if self.rollout:
+            report = session_changes(self.rollout, repo=self.repo)
+        else:
+            report = repo_changes(self.repo or os.getcwd())
         self.app.call_from_thread(self._loaded, report, stamp)
 
     def _loaded(self, report: dict, stamp) -> None:
@@ -74,17 +86,25 @@ class DiffScreen(ReportsWorkerErrors, Screen):
         self._draw()
 
     def _draw(self) -> None:
-        from codex_tui.widgets.diff_view import report_text
+        from codex_tui.widgets.diff_view import changed_files_text, report_text
 
         if self.report is None:
             return
         body, title = report_text(self.report, self.mode, self.turn)
+        if self.changed_files is not None:
+            body = changed_files_text(self.changed_files, self.verified) + body
         self.query_one("#diff-body", Static).update(body)
-        self.query_one("#diff-title", Static).update(
-            f"{self.title_text or self.report.get('session') or ''} · {title}")
+        # the title is a session's (foreign text): plain, through safe(), never markup
+        self.query_one("#diff-title", Static).update(Text(safe(
+            f"{self.title_text or self.report.get('session') or 'repo'} · {title}", newlines=False)))
         turns = len(self.report["agent"]["turns"])
         self.query_one("#diff-status", StatusLine).update(
-            f"{turns} turn{'s' * (turns != 1)} with edits · t agent/repo · [ ] a turns · esc back")
+            f"{turns} turn{'s' * (turns != 1)} with edits · t agent/repo · [ ] a turns · esc back"
+            if self.rollout else "no session: the repo's uncommitted changes · esc back")
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        """With no rollout there are no turns and no agent side: those keys leave the footer."""
+        return bool(self.rollout) or action not in ("toggle_tree", "turn", "all_turns")
 
     def action_back(self) -> None:
         self.app.pop_screen()

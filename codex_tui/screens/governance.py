@@ -31,6 +31,7 @@ class GovernanceScreen(ViewScreen):
     BINDINGS = [
         Binding("r", "recheck", "Re-check"),
         Binding("p", "refresh_pr", "Ask gh for the PR gate"),
+        Binding("D", "diff", "Diff"),
     ]
 
     def __init__(self) -> None:
@@ -64,16 +65,33 @@ class GovernanceScreen(ViewScreen):
         repo, session = self.target or self._wanted()
         self.check(repo, session, refresh_pr=True)
 
+    def action_diff(self) -> None:
+        """`D`, named in the worktree check: the diff of the session the gauge reads (its
+        agent's edits and the repo since it began), else the repo's uncommitted changes."""
+        from codex_tui.screens.diff import DiffScreen
+
+        report = self.report
+        if report is None:
+            self.notify("Still checking: D shows the diff once the repo is read.", severity="warning")
+            return
+        budget = report.budget
+        if budget is not None and budget.path:
+            self.app.push_screen(DiffScreen(budget.path, f"session {budget.session_id[:13]}",
+                                            repo=report.repo))
+        else:
+            self.app.push_screen(DiffScreen(None, short_cwd(report.repo), repo=report.repo))
+
     @work(thread=True, exclusive=True, exit_on_error=False)
     def check(self, repo: str, session_id: str | None, refresh_pr: bool = False) -> None:
-        from codex_tui.governance.gates import build_gate_report
+        from codex_tui.governance.gates import DIFF_APP, build_gate_report
         from codex_tui.governance.git_state import GitError
 
         self.target = (repo, session_id)
         self._to_ui(self._status, f"Checking {safe(repo)}…" + (" (asking gh)" if refresh_pr else ""))
         try:
             report = build_gate_report(Path(repo), session_id, refresh_pr=refresh_pr,
-                                       sources=self.app.settings.sources(), ask=ASK_APP)
+                                       sources=self.app.settings.sources(), ask=ASK_APP,
+                                       diff=DIFF_APP)
         except GitError as exc:
             self._to_ui(self._show_error, str(exc))
             return
@@ -92,6 +110,7 @@ class GovernanceScreen(ViewScreen):
         self.query_one("#governance-status", Static).update(Text(text))   # plain: it names folders
 
     def _show_error(self, text: str) -> None:
+        self.report = None
         self.query_one("#gov-checks", Static).update(safe_text(text, "bold"))
         self.query_one("#gov-git", Static).update("")
         self._status("Select a session in a git repo in the Logs view (2), or start codex-tui "

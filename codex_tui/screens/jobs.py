@@ -38,6 +38,7 @@ class JobsScreen(ViewScreen):
         Binding("k", "kill", "Kill"),
         Binding("v", "verify", "Verify"),
         Binding("l", "open_session", "Open in Logs"),
+        Binding("D", "diff", "Diff"),
     ]
 
     def __init__(self) -> None:
@@ -242,6 +243,32 @@ class JobsScreen(ViewScreen):
         result = verify_run(run, syntax=True)
         self.verify_results[run.run_id] = result
         self.app.call_from_thread(self._show_detail)
+
+    def action_diff(self) -> None:
+        """`D`: what the run changed: verify's changed files, the agent's edits per turn
+        from the run's rollout and the repo's diff since the session began."""
+        run = self.current
+        if run is not None:
+            self._read_changes(run.run_id)
+
+    @work(thread=True, exclusive=True, group="diff", exit_on_error=False)
+    def _read_changes(self, run_id: str) -> None:
+        from codex_tui.jobs.changes import run_changes
+
+        found = run_changes(self.runs_dir(), run_id, look=True)
+        self.app.call_from_thread(self._show_changes, run_id, found)
+
+    def _show_changes(self, run_id: str, found) -> None:
+        from codex_tui.screens.diff import DiffScreen
+
+        if found is None:
+            self.notify(f"{run_id} is gone from {short_cwd(str(self.runs_dir()))}.", severity="warning")
+        elif not found.rollout and not (found.repo and Path(found.repo).is_dir()):
+            self.notify(f"{run_id}: no rollout yet and no repo to diff.", severity="warning")
+        else:
+            self.app.push_screen(DiffScreen(found.rollout, f"run {run_id}", repo=found.repo,
+                                            changed_files=found.changed_files,
+                                            verified=found.verified))
 
     def action_open_session(self) -> None:
         run = self.current

@@ -15,6 +15,7 @@ from textual.widgets import Button, Input, Label, Static
 
 from codex_tui.pty.requests import LaunchRequest
 from codex_tui.sanitize import safe
+from codex_tui.widgets.tick_box import TickBox
 
 FORM_KEYS = "enter start · tab next · esc cancel"   # the same in every form dialog
 
@@ -26,24 +27,56 @@ def field(label: str, box: Input) -> Horizontal:
     return Horizontal(Label(label, classes="label"), box, classes="field")
 
 
-class NewSessionScreen(ModalScreen[dict | None]):
-    """`n`: a prompt, a working directory and extra Codex arguments (or a command)."""
+class NewSessionScreen(ModalScreen[LaunchRequest | None]):
+    """`n`: a prompt, a working directory and extra Codex arguments (or a command), and
+    whether to start it in a new git worktree of that folder's repo (name, base ref)."""
 
     CSS_PATH = "dialog.tcss"
     DEFAULT_CLASSES = "dialog"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
+    def __init__(self, cwd: str | None = None) -> None:
+        super().__init__()
+        self.cwd = cwd or os.getcwd()
+
     def compose(self) -> ComposeResult:
         with Vertical(classes="box"):
             yield Static("[b]New Codex session[/b]")
             yield field("Prompt", Input(id="prompt", placeholder="empty: start at the composer"))
-            yield field("Folder", Input(os.getcwd(), id="cwd"))
+            yield field("Folder", Input(self.cwd, id="cwd"))
             yield field("Codex args", Input(id="args", placeholder="-m gpt-5-codex, or !bash to run a program"))
+            yield TickBox("In a new git worktree of the folder's repo (branch codex/NAME)",
+                          False, id="in-worktree", compact=True)
+            yield Horizontal(Label("Worktree", classes="label"),
+                             Input(id="wt-name", placeholder="NAME (empty: agent-DATE-TIME)", compact=True),
+                             Label("Base", classes="label short"),
+                             Input(id="wt-base", placeholder="HEAD", compact=True), classes="field")
             yield Static("", id="error")
             with Horizontal(classes="buttons"):
                 yield Static(FORM_KEYS, classes="keys")
                 yield Button("Start", variant="primary", id="start", compact=True)
                 yield Button("Cancel", id="cancel", compact=True)
+
+    @on(Input.Changed, "#wt-name, #wt-base")
+    def _wants_worktree(self, event: Input.Changed) -> None:
+        if event.value.strip():                  # typing a name or a base is the choice
+            self.query_one("#in-worktree", TickBox).value = True
+
+    def _worktree(self) -> tuple[str | None, str | None] | None:
+        """(name, base) to ask for, (None, None) for no worktree; None after showing why not."""
+        if not self.query_one("#in-worktree", TickBox).value:
+            return None, None
+        from codex_tui.worktrees import WorktreeError, validate_name
+
+        name = self.query_one("#wt-name", Input).value.strip()
+        base = self.query_one("#wt-base", Input).value.strip()
+        try:
+            if name:
+                validate_name(name)
+        except WorktreeError as exc:
+            self.query_one("#error", Static).update(Content(safe(str(exc))))
+            return None
+        return name, base or None
 
     @on(Input.Submitted)      # enter starts from any field, as in every form dialog
     @on(Button.Pressed, "#start")
@@ -53,6 +86,10 @@ class NewSessionScreen(ModalScreen[dict | None]):
         if not os.path.isdir(cwd):
             self.query_one("#error", Static).update(Content(safe(f"{cwd} is not a directory")))
             return
+        where = self._worktree()
+        if where is None:
+            return
+        worktree, base = where
         try:
             extra = shlex.split(args[1:] if args.startswith("!") else args)
         except ValueError as exc:
@@ -62,10 +99,10 @@ class NewSessionScreen(ModalScreen[dict | None]):
             self.query_one("#error", Static).update("give a command after !")
             return
         if args.startswith("!"):
-            self.dismiss(LaunchRequest(cwd=cwd, command=args[1:].strip()))
+            self.dismiss(LaunchRequest(cwd=cwd, command=args[1:].strip(), worktree=worktree, base=base))
         else:
             self.dismiss(LaunchRequest(cwd=cwd, prompt=self.query_one("#prompt", Input).value,
-                                       extra=tuple(extra)))
+                                       extra=tuple(extra), worktree=worktree, base=base))
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:

@@ -23,6 +23,7 @@ from codex_tui.pty.hub import SessionHub
 from codex_tui.pty.live import LiveSession
 from codex_tui.pty.process import PtyStartError
 from codex_tui.pty.requests import LaunchRequest
+from codex_tui.worktrees.where import PlaceCache
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
 from codex_tui.widgets.status_line import StatusLine
@@ -66,6 +67,7 @@ class SessionsScreen(ViewScreen):
         self.exit_with_child = False
         self._exiting = False
         self._shown: list = []
+        self.places = PlaceCache()
         self._held: list[int] = []
         self._detail = None
         self.feed = None                  # the daemons followed (appserver.feed.DaemonFeed)
@@ -150,12 +152,15 @@ class SessionsScreen(ViewScreen):
         listing = self.query_one(SessionList)
         watches = self.feed.snapshot() if self.feed is not None else []
         rows = self.rows = self.live_rows.merge(hub.rows(), watches)
+        for row in rows:
+            row.place = self._place_of(row)
         for row in self.live_rows.newly_blocked(rows):    # a thread in another terminal
             from codex_tui.pty.notify import event
             hub.notifier.send(event("blocked", row.key, row.title, row.status.state,
                                     row.status.detail, row.session_id, row.entry.cwd))
         self._show_rate(watches)
-        shown = [(r.key, r.status.state, r.status.detail, r.session_id, r.location) for r in rows]
+        shown = [(r.key, r.status.state, r.status.detail, r.session_id, r.location, r.place)
+                 for r in rows]
         held = [int(r.status.held_for()) for r in rows]
         if shown != self._shown:
             self._shown, self._held = shown, held
@@ -172,6 +177,14 @@ class SessionsScreen(ViewScreen):
         self._show_detail()
         if self.exit_with_child:
             self._maybe_exit()
+
+    def _place_of(self, row) -> str:
+        """The row's branch and worktree, from git's files under its cwd (not for a thread
+        on another host: its cwd is not a folder here)."""
+        if row.thread is not None and getattr(row.thread, "host", None):
+            return ""
+        place = self.places.get(row.entry.cwd)
+        return place.label() if place is not None else ""
 
     def _session_changed(self, session) -> None:
         """The pump parsed output (or saw the end of it): the pane draws; with
@@ -204,6 +217,9 @@ class SessionsScreen(ViewScreen):
 
     # ---- starting ------------------------------------------------------------------------
     def _open(self, request: LaunchRequest) -> LiveSession | None:
+        if request.worktree is not None:       # make the worktree first, off the UI thread
+            self._place(request)
+            return None
         pane = self.query_one(PtyPane)
         size = {"cols": max(pane.size.width, 80) if pane.size.width else 100,
                 "rows": max(pane.size.height, 10) if pane.size.height else 30}
@@ -220,6 +236,21 @@ class SessionsScreen(ViewScreen):
         listing.select_key(session.launch.key)
         pane.show(session)
         return session
+
+    @work(thread=True, group="worktree", exit_on_error=False)
+    def _place(self, request: LaunchRequest) -> None:
+        """The new-session dialog's worktree choice: the same code as `open --worktree`."""
+        from codex_tui import worktrees
+        from codex_tui.sanitize import safe
+        from codex_tui.worktrees.launch import place
+
+        try:
+            placed = place(request, worktrees.default_root(self.app.settings))
+        except worktrees.WorktreeError as exc:
+            self.app.call_from_thread(self.notify, safe(f"No worktree: {exc}"), severity="error",
+                                      timeout=10)
+            return
+        self.app.call_from_thread(self._open, placed)
 
     def action_new(self) -> None:
         from codex_tui.screens.session_dialogs import NewSessionScreen

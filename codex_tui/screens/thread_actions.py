@@ -101,4 +101,5 @@ def detail_text(row, feed) -> str:
         waiting = pending_of(feed.snapshot(), row.thread.id)
         if waiting:
             asks = f"\noffers: {', '.join(waiting[0].decision_names())} (y, Y, d)"
-    return safe(f"{row.entry.cwd}\n{where} · state from the {source}\nid: {sid}{asks}")
+    place = f"\non {row.place}" if getattr(row, "place", "") else ""
+    return safe(f"{row.entry.cwd}{place}\n{where} · state from the {source}\nid: {sid}{asks}")

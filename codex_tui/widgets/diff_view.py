@@ -55,6 +55,17 @@ def _line(line: str, lexer: str, theme: str) -> Text:
     return text
 
 
+def changed_files_text(files: list[str], verified: bool) -> Text:
+    """A job run's changed files as verify found them (files changed in its repo while it
+    ran, whoever changed them), above the agent's edits."""
+    out = Text(f"{'verify' if verified else 'changed while the run ran (v verifies)'}: "
+               f"{len(files)} changed file{'s' * (len(files) != 1)}\n", style="bold")
+    for name in files:
+        out.append(f"  {safe(name, newlines=False)}\n")
+    out.append("\n")
+    return out
+
+
 def report_text(report: dict, mode: str, turn: int | None) -> tuple[Text, str]:
     """(the body, a one-line title) for `mode` "agent" (the agent's edits, all turns or one)
     or "tree" (the repo since the session began)."""

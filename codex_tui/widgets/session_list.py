@@ -83,8 +83,10 @@ class SessionList(KeyedRowList):
             sid = row.session_id[:13] if row.session_id else ("(not Codex)" if not row.entry.is_codex
                                                                else "(no id yet)")
             detail = row.status.detail or row.entry.cwd
-            segments = [Segment(f"   {sid}  ", row_style + Style(dim=True)),
-                        Segment(safe(detail, newlines=False), row_style + Style(dim=True, italic=True))]
+            segments = [Segment(f"   {sid}  ", row_style + Style(dim=True))]
+            if row.place:        # a branch name is foreign text: through safe()
+                segments.append(Segment(f"{safe(row.place, newlines=False)}  ", row_style))
+            segments.append(Segment(safe(detail, newlines=False), row_style + Style(dim=True, italic=True)))
         return Strip(segments).crop_extend(0, width, row_style)
 
     COMPONENT_CLASSES = {"session-list--cursor"}
