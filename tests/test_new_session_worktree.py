@@ -106,8 +106,9 @@ async def test_without_the_choice_no_worktree_is_made(tmp_path):
     assert not wt.list_worktrees(repo)
 
 
+@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
 @pytest.mark.parametrize("size", ((160, 45), (80, 24)), ids=("160x45", "80x24"))
-def test_new_session_dialog_snapshot(snap_compare, size, monkeypatch):
+def test_new_session_dialog_snapshot(snap_compare, size, theme, monkeypatch):
     from codex_tui.screens.session_dialogs import NewSessionScreen
 
     # the Insights view behind says where it found no sessions: fixed (never made) folders
@@ -123,5 +124,5 @@ def test_new_session_dialog_snapshot(snap_compare, size, monkeypatch):
         pilot.app.screen.query_one("#wt-name").focus()
         await pilot.pause()
 
-    assert snap_compare(make_test_app(view="insights", theme="codex-dark"), terminal_size=size,
+    assert snap_compare(make_test_app(view="insights", theme=theme), terminal_size=size,
                         run_before=ready)

@@ -71,8 +71,9 @@ class WorktreeScreen(ModalScreen[None]):
             info.update(safe(f"{self.cwd or 'This session'} is not in a codex/* worktree "
                              "(codex-tui open --worktree NAME starts one).", newlines=False))
             return
-        info.update(safe(f"{wt.branch} · {wt.path}\n{wt.dirty} uncommitted · {wt.ahead} commits "
-                         f"since {wt.base[:10]}", newlines=False))
+        # branch and path are foreign (one line each, made visible); the line break is ours
+        info.update(safe(f"{wt.branch} · {wt.path}", newlines=False) + "\n" +
+                    safe(f"{wt.dirty} uncommitted · {wt.ahead} commits since {wt.base[:10]}", newlines=False))
 
     def _error(self, text: str) -> None:
         self.query_one("#error", Static).update(safe(text, newlines=False))
