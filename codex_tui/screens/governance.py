@@ -155,12 +155,21 @@ def _stack(*renderables):
     return Group(*renderables)
 
 
-def _git_section(git) -> Text:
-    out = Text("\nLast commits\n", style="bold")
+def _git_section(git):
+    """Last commits, one a row with a long subject wrapping under itself (not under the
+    hash), then the uncommitted changes."""
+    from rich.table import Table
+
+    commits = Table(box=None, show_header=False, padding=(0, 2, 0, 0), pad_edge=False)
+    commits.add_column(no_wrap=True)
+    commits.add_column(no_wrap=True)
+    commits.add_column(ratio=1)
     for commit in git.commits[:15]:
         day = datetime.fromtimestamp(commit.time, timezone.utc).strftime("%Y-%m-%d")
-        out.append(safe(f"  {commit.short}  {day}  {commit.subject}", newlines=False) + "\n")
+        commits.add_row(safe(f"  {commit.short}", newlines=False), day,
+                        safe_text(commit.subject, newlines=False))
+    parts: list = [Text("\nLast commits", style="bold"), commits]
     if git.diff_stat:
-        out.append("\nUncommitted changes\n", style="bold")
-        out.append("  " + safe(git.diff_stat.strip()).replace("\n", "\n  ") + "\n")
-    return out
+        parts.append(Text("\nUncommitted changes", style="bold"))
+        parts.append(Text("  " + safe(git.diff_stat.strip()).replace("\n", "\n  ")))
+    return _stack(*parts)
