@@ -68,3 +68,19 @@ def run_git(repo: str | os.PathLike, args: list[str], *, timeout: float, input: 
         env["GIT_OPTIONAL_LOCKS"] = "0"
     return run_tool(["git", "-C", str(repo), "-c", "core.quotepath=off", *args], env=env,
                     timeout=timeout, input=input)
+
+
+def git_output(repo: str | os.PathLike, args: list[str], *, timeout: float, error: type[Exception],
+               check: bool = True, missing: str = "git is not installed or not on PATH",
+               input: str | None = None, locks: bool = True) -> str:
+    """`run_git`'s stdout, or `error(message)` when git is missing, takes longer than
+    `timeout`, or (with `check`) fails: the one wording of those three for every caller."""
+    proc = run_git(repo, args, timeout=timeout, input=input, locks=locks)
+    if proc.missing:
+        raise error(missing)
+    if proc.timed_out:
+        raise error(f"git {args[0]} in {repo} took longer than {timeout:.0f}s")
+    if check and proc.code != 0:
+        raise error(f"git {args[0]} failed in {repo}: {str(proc.stderr).strip()[:400]}")
+    return str(proc.stdout)
+

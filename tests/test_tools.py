@@ -30,3 +30,20 @@ def test_bytes_when_asked():
     done = run_tool([sys.executable, "-c", "import sys; sys.stdout.buffer.write(b'a\\0b')"],
                     timeout=10, text=False)
     assert done.ok and done.stdout == b"a\0b"
+
+
+def test_git_output_says_missing_and_failed_in_one_wording(tmp_path, monkeypatch):
+    import pytest
+
+    from codex_tui.changes.gitdiff import DiffError
+    from codex_tui.governance.git_state import GitError
+    from codex_tui.tools import git_output
+    from codex_tui.worktrees.git import WorktreeError
+
+    for error in (GitError, DiffError, WorktreeError):
+        with pytest.raises(error, match=r"^git rev-parse failed in .*not a git repository"):
+            git_output(tmp_path, ["rev-parse", "HEAD"], timeout=10, error=error)
+        assert git_output(tmp_path, ["rev-parse", "HEAD"], timeout=10, error=error, check=False) == ""
+    monkeypatch.setenv("PATH", str(tmp_path))         # no git here
+    with pytest.raises(GitError, match="git is not installed or not on PATH"):
+        git_output(tmp_path, ["status"], timeout=10, error=GitError)

@@ -15,7 +15,7 @@ from codex_tui.changes.model import (
 )
 from codex_tui.errors import CodexTuiError
 from codex_tui.redact import redact
-from codex_tui.tools import run_git
+from codex_tui.tools import git_output
 
 GIT_TIMEOUT = 30
 UNTRACKED_BYTES = 256 * 1024     # an untracked file larger than this is listed, not shown
@@ -26,14 +26,7 @@ class DiffError(CodexTuiError):
 
 
 def _git(repo: str, *args: str, check: bool = True) -> str:
-    proc = run_git(repo, list(args), timeout=GIT_TIMEOUT, locks=False)
-    if proc.missing:
-        raise DiffError("git is not installed or not on PATH")
-    if proc.timed_out:
-        raise DiffError(f"git {args[0]} in {repo} took longer than {GIT_TIMEOUT}s")
-    if check and proc.code != 0:
-        raise DiffError(f"git {args[0]} failed in {repo}: {str(proc.stderr).strip()[:300]}")
-    return str(proc.stdout)
+    return git_output(repo, list(args), timeout=GIT_TIMEOUT, error=DiffError, check=check, locks=False)
 
 
 def head_commit(repo: str) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 from codex_tui.governance.checks import FAIL, OK, Check
 from codex_tui.redact import redact
 from codex_tui.errors import CodexTuiError
-from codex_tui.tools import run_git
+from codex_tui.tools import git_output
 
 GIT_TIMEOUT = 15
 RECENT_COMMITS = 15
@@ -21,14 +21,8 @@ class GitError(CodexTuiError):
 
 def git(repo: Path, *args: str, timeout: float = GIT_TIMEOUT, check: bool = True) -> str:
     """Run `git -C repo ARGS` and return stdout; raise GitError with what to do next."""
-    proc = run_git(repo, list(args), timeout=timeout, locks=False)
-    if proc.missing:
-        raise GitError("git is not installed or not on PATH: install git to use `gate`")
-    if proc.timed_out:
-        raise GitError(f"git {args[0]} in {repo} took longer than {timeout:.0f}s")
-    if check and proc.code != 0:
-        raise GitError(f"git {' '.join(args)} failed in {repo}: {proc.stderr.strip()[:300]}")
-    return proc.stdout
+    return git_output(repo, list(args), timeout=timeout, error=GitError, check=check, locks=False,
+                      missing="git is not installed or not on PATH: install git to use `gate`")
 
 
 @dataclass(slots=True)

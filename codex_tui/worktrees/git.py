@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codex_tui import config
 from codex_tui.errors import CodexTuiError
-from codex_tui.tools import run_git, run_tool
+from codex_tui.tools import git_output, run_tool
 
 BRANCH_PREFIX = "codex/"
 BASE_FILE = "codex-tui-base"     # in the worktree's own git dir: the commit it started from
@@ -53,14 +53,7 @@ def default_root(settings=None) -> Path:
 
 
 def _git(repo: str | Path, *args: str, input: str | None = None, check: bool = True) -> str:
-    proc = run_git(repo, list(args), timeout=GIT_TIMEOUT, input=input)
-    if proc.missing:
-        raise WorktreeError("git is not installed or not on PATH")
-    if proc.timed_out:
-        raise WorktreeError(f"git {args[0]} in {repo} took longer than {GIT_TIMEOUT}s")
-    if check and proc.code != 0:
-        raise WorktreeError(f"git {args[0]} failed in {repo}: {str(proc.stderr).strip()[:400]}")
-    return str(proc.stdout)
+    return git_output(repo, list(args), timeout=GIT_TIMEOUT, error=WorktreeError, check=check, input=input)
 
 
 def main_checkout(repo: str | Path) -> Path:
