@@ -17,7 +17,7 @@ from pathlib import Path
 
 from codex_tui.jobs import runs
 from codex_tui.redact import redact
-from codex_tui.tools import ToolResult, run_tool
+from codex_tui.tools import ToolResult, run_git, run_tool
 
 SHELL_SUFFIXES = (".sh", ".bash")
 SKIP_DIRS = frozenset({".git", "node_modules", ".venv", "venv", "__pycache__", ".tox", "dist", "build"})
@@ -66,14 +66,15 @@ def _file_change_paths(log: Path, repo: Path) -> list[str]:
 
 
 def _git_candidates(repo: Path) -> list[str]:
+    # read-only beside a running agent: no index lock, no prompt (run_git's environment)
     try:
-        proc = run_tool(["git", "-C", str(repo), "status", "--porcelain", "-z", "--untracked-files=all"],
-                        timeout=30, text=False)
+        proc = run_git(repo, ["status", "--porcelain", "-z", "--untracked-files=all"], timeout=30,
+                       locks=False)
     except OSError:
         proc = None
     if proc is None or proc.code != 0:
         return _walk(repo)
-    entries = proc.stdout.decode(errors="replace").split("\0")
+    entries = str(proc.stdout).split("\0")
     paths, skip_next = [], False
     for entry in entries:
         if skip_next:   # the old name of a rename
