@@ -26,10 +26,10 @@ class Watch:
         return list(self.threads.values())
 
 
-def watches():
+def watches(now: float = NOW):
     def thread(tid, **extra):
         raw = {"id": tid, "cwd": "/home/u/dev/api", "status": {"type": "idle"}, **extra}
-        t = Thread.parse(raw, "/home/u/.codex", NOW - 125)
+        t = Thread.parse(raw, "/home/u/.codex", now - 125)
         return t
     parent = thread("01a23300-0000-7000-8000-000000000001", preview="fix the flaky test",
                     status={"type": "active", "activeFlags": ["waitingOnApproval"]})
@@ -72,3 +72,43 @@ def test_thread_rows(snap_compare, theme):
 @pytest.mark.parametrize("theme", ["codex-dark", "codex-light"])
 def test_confirm_dialog(snap_compare, theme):
     assert snap_compare(ListApp(theme, confirm=True), terminal_size=(80, 12))
+
+
+class Feed:
+    """A DaemonFeed that always reports the same watches (no socket)."""
+
+    def __init__(self, watches) -> None:
+        self.watches = watches
+
+    def snapshot(self):
+        return self.watches
+
+    def stop(self) -> None:
+        pass
+
+
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize("theme", ["codex-dark", "codex-light"])
+def test_sessions_view_with_threads_80x24(snap_compare, theme):
+    """The whole Sessions view at 80x24 with daemon threads: the list is glyph + name, the
+    waiting one's request is readable, no footer key or status is cut."""
+    from rich.text import Text  # noqa: F401  (the app draws with Rich)
+
+    from codex_tui.appserver.model import RateLimits
+    from tests.conftest import PINNED_NOW, make_test_app
+
+    feed = watches(PINNED_NOW)
+    for watch in feed:
+        watch.rate_limits = RateLimits()
+        watch.host = None
+
+    async def ready(pilot) -> None:
+        screen = pilot.app.screen
+        if screen.feed is not None:
+            screen.feed.stop()
+        screen.feed = Feed(feed)
+        screen.tick()
+        await pilot.pause()
+
+    assert snap_compare(make_test_app(theme=theme, view="sessions"), terminal_size=(80, 24),
+                        run_before=ready)

@@ -102,4 +102,5 @@ def detail_text(row, feed) -> str:
         if waiting:
             asks = f"\noffers: {', '.join(waiting[0].decision_names())} (y, Y, d)"
     place = f"\non {row.place}" if getattr(row, "place", "") else ""
-    return safe(f"{row.entry.cwd}{place}\n{where} · state from the {source}\nid: {sid}{asks}")
+    # one fact a line: the list is 30 columns wide at 80x24, and a line never wraps mid-phrase
+    return safe(f"{row.entry.cwd}{place}\n{where}\nstate from the {source}\n{sid}{asks}")

@@ -1,14 +1,15 @@
 """The Sessions view's list: state, how long it has held, title, session id. Line API."""
 from __future__ import annotations
 
-import time
-
+from rich.cells import cell_len
 from rich.segment import Segment
 from rich.style import Style
 from textual.message import Message
 from textual.strip import Strip
 
+from codex_tui import config
 from codex_tui.sanitize import safe
+from codex_tui.text import clip
 from codex_tui.states import SessionState
 from codex_tui.widgets.keyed_rows import KeyedRowList
 from codex_tui.widgets.theme_colour import theme_colour
@@ -67,7 +68,7 @@ class SessionList(KeyedRowList):
             colour = theme_colour(self.app, STATE_CLASS.get(row.status.state, "foreground")) \
                 if STATE_CLASS.get(row.status.state) != "muted" else None
             state_style = Style(color=colour, bold=True) if colour else Style(dim=True)
-            now = self.now if self.now is not None else time.time()
+            now = self.now if self.now is not None else config.now()   # pinned in tests
             if width < NARROW:      # the pane keeps the room: the name first, the state below
                 segments = [Segment(f" {GLYPH} ", row_style + state_style),
                             Segment(safe(row.title, newlines=False), row_style)]
@@ -76,7 +77,7 @@ class SessionList(KeyedRowList):
                             Segment(f"{held(row.status.held_for(now)):>7}  ", row_style),
                             Segment(safe(row.title, newlines=False), row_style)]
         elif width < NARROW:
-            now = self.now if self.now is not None else time.time()
+            now = self.now if self.now is not None else config.now()   # pinned in tests
             segments = [Segment(f"   {row.status.label} {held(row.status.held_for(now))}",
                                 row_style + Style(dim=True))]
         else:
@@ -87,9 +88,20 @@ class SessionList(KeyedRowList):
             if row.place:        # a branch name is foreign text: through safe()
                 segments.append(Segment(f"{safe(row.place, newlines=False)}  ", row_style))
             segments.append(Segment(safe(detail, newlines=False), row_style + Style(dim=True, italic=True)))
-        return Strip(segments).crop_extend(0, width, row_style)
+        return Strip(_clip_last(segments, width)).crop_extend(0, width, row_style)
 
     COMPONENT_CLASSES = {"session-list--cursor"}
     DEFAULT_CSS += """
     SessionList > .session-list--cursor { background: $primary 30%; }
     """
+
+
+def _clip_last(segments: list[Segment], width: int) -> list[Segment]:
+    """The row's last part (a title, a command) ends in `…` where the width runs out,
+    instead of stopping mid-word at the edge."""
+    used = sum(cell_len(seg.text) for seg in segments[:-1])
+    last = segments[-1]
+    room = width - used - 1                     # one blank column before the divider
+    if room > 0 and cell_len(last.text) > room:
+        segments[-1] = Segment(clip(last.text, room), last.style)
+    return segments
