@@ -192,3 +192,41 @@ def test_a_weak_output_after_its_event_result_is_skipped_on_both_paths(tmp_path,
     session = assert_same(path, monkeypatch).session
     assert [c.exit_code for c in session.commands] == [2]
     assert session.ended_at == "2026-11-22T03:51:21.000Z"    # the skipped line is not stamped
+
+
+def _nested(depth: int) -> bytes:
+    return (b'{"timestamp":"2026-11-22T03:51:20.000Z","type":"compacted","payload":{"x":'
+            + b"[" * depth + b"]" * depth + b"}}")
+
+
+def test_a_line_nested_too_deep_for_msgspec_is_one_corrupt_line_on_both_paths(tmp_path, monkeypatch):
+    """msgspec raises RecursionError (not a DecodeError) on a line nested deeper than the
+    interpreter's recursion limit: it was let out of feed_file, on both paths, so one hostile
+    line failed the file's read (and a live index's refresh). It is read the full way instead,
+    as the detail view reads it: orjson refuses it, one corrupt line, the rest still counts."""
+    base = _base()
+    path = tmp_path / "rollout-deep.jsonl"
+    path.write_bytes(b"\n".join(base[:3] + [_nested(100_000)] + base[3:]) + b"\n")
+    compiled = assert_same(path, monkeypatch)
+    assert compiled.session.corrupt_lines == [4]
+    assert compiled.session.tokens == _read(FILES[-1], True, monkeypatch).session.tokens
+
+
+def test_a_line_the_batch_is_one_level_too_deep_for_reads_as_the_pure_path(tmp_path, monkeypatch):
+    """In the batch each line is one level deeper (inside the array). On Python 3.12+, where
+    msgspec's limit is the C recursion limit, a line nested 1496 deep decodes alone but its
+    batch raises RecursionError: the compiled path let it out while the pure path read the
+    line. Emulated here on any Python: a batch holding a line 50 deep raises."""
+    real = parse._lean_batch
+
+    def shallow_batch(batch):
+        if b"[" * 50 in batch:
+            raise RecursionError("maximum recursion depth exceeded while deserializing an object")
+        return real(batch)
+
+    monkeypatch.setattr(parse, "_lean_batch", shallow_batch)
+    base = _base()
+    path = tmp_path / "rollout-deep-batch.jsonl"
+    path.write_bytes(b"\n".join(base[:3] + [_nested(50)] + base[3:]) + b"\n")
+    compiled = assert_same(path, monkeypatch)
+    assert not compiled.session.corrupt_lines and not compiled.session.invalid_lines

@@ -192,7 +192,8 @@ class RolloutParser:
                 # refuses the line: such a line is read the full way.
                 line.decode()
             typed = _lean_decode(line)
-        except (msgspec.DecodeError, UnicodeDecodeError):
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            # RecursionError: nested too deep for msgspec; orjson has its own limit
             self._full(line, number)
         else:
             try:
@@ -210,7 +211,7 @@ class RolloutParser:
             batch, numbers, weak, loose, repeats, after = found
             try:
                 typed = _lean_batch(batch)
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, RecursionError):   # each line is one level deeper here
                 found = None
         if found is None:   # the reference way
             return self._lines_lean(data[start:stop].split(b"\n"), number)
