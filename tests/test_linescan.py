@@ -176,9 +176,8 @@ def test_incremental_reads_with_the_repeat_state_carried_over(tmp_path, monkeypa
     assert results == [whole, whole]
 
 
-def test_a_weak_output_after_its_event_result_is_skipped_on_both_paths(tmp_path, monkeypatch):
-    """0.169+ write a command's result as an item_completed event, then again as a
-    function_call_output: the second is skipped by its call_id (read from the raw head)."""
+def _weak_lines() -> list[bytes]:
+    """A command, its result as an item_completed event (0.169+), then as an output again."""
     call = {"type": "function_call", "name": "shell", "call_id": "c1",
             "arguments": json.dumps({"command": ["bash", "-lc", "false"]})}
     done = {"type": "item_completed", "item": {"type": "CommandExecution", "id": "c1", "exit_code": 2,
@@ -187,8 +186,68 @@ def test_a_weak_output_after_its_event_result_is_skipped_on_both_paths(tmp_path,
     env = [{"timestamp": "2026-11-22T03:51:2%d.000Z" % i, "type": kind, "payload": payload}
            for i, (kind, payload) in enumerate([("response_item", call), ("event_msg", done),
                                                 ("response_item", weak)])]
+    return [json.dumps(e, separators=(",", ":")).encode() for e in env]
+
+
+def test_a_weak_output_after_its_event_result_is_skipped_on_both_paths(tmp_path, monkeypatch):
+    """0.169+ write a command's result as an item_completed event, then again as a
+    function_call_output: the second is skipped by its call_id (read from the raw head)."""
     path = tmp_path / "rollout-weak.jsonl"
-    path.write_bytes(b"".join(json.dumps(e, separators=(",", ":")).encode() + b"\n" for e in env))
+    path.write_bytes(b"".join(line + b"\n" for line in _weak_lines()))
     session = assert_same(path, monkeypatch).session
     assert [c.exit_code for c in session.commands] == [2]
     assert session.ended_at == "2026-11-22T03:51:21.000Z"    # the skipped line is not stamped
+
+
+def _nested(depth: int) -> bytes:
+    return (b'{"timestamp":"2026-11-22T03:51:20.000Z","type":"compacted","payload":{"x":'
+            + b"[" * depth + b"]" * depth + b"}}")
+
+
+def test_a_line_nested_too_deep_for_msgspec_is_one_corrupt_line_on_both_paths(tmp_path, monkeypatch):
+    """msgspec raises RecursionError (not a DecodeError) on a line nested deeper than the
+    interpreter's recursion limit: it was let out of feed_file, on both paths, so one hostile
+    line failed the file's read (and a live index's refresh). It is read the full way instead,
+    as the detail view reads it: orjson refuses it, one corrupt line, the rest still counts."""
+    base = _base()
+    path = tmp_path / "rollout-deep.jsonl"
+    path.write_bytes(b"\n".join(base[:3] + [_nested(100_000)] + base[3:]) + b"\n")
+    compiled = assert_same(path, monkeypatch)
+    assert compiled.session.corrupt_lines == [4]
+    assert compiled.session.tokens == _read(FILES[-1], True, monkeypatch).session.tokens
+
+
+def test_a_line_the_batch_is_one_level_too_deep_for_reads_as_the_pure_path(tmp_path, monkeypatch):
+    """In the batch each line is one level deeper (inside the array). On Python 3.12+, where
+    msgspec's limit is the C recursion limit, a line nested 1496 deep decodes alone but its
+    batch raises RecursionError: the compiled path let it out while the pure path read the
+    line. Emulated here on any Python: a batch holding a line 50 deep raises."""
+    real = parse._lean_batch
+
+    def shallow_batch(batch):
+        if b"[" * 50 in batch:
+            raise RecursionError("maximum recursion depth exceeded while deserializing an object")
+        return real(batch)
+
+    monkeypatch.setattr(parse, "_lean_batch", shallow_batch)
+    base = _base()
+    path = tmp_path / "rollout-deep-batch.jsonl"
+    path.write_bytes(b"\n".join(base[:3] + [_nested(50)] + base[3:]) + b"\n")
+    compiled = assert_same(path, monkeypatch)
+    assert not compiled.session.corrupt_lines and not compiled.session.invalid_lines
+
+
+def test_an_output_whose_call_id_is_not_utf8_is_one_corrupt_line(tmp_path, monkeypatch):
+    """The weak-output test decodes the call_id it reads from the raw head: one that is not
+    UTF-8 raised UnicodeDecodeError out of feed_file (compiled, pure and full alike) once any
+    command had its result from an event. No call has such an id: the line is read as any
+    other, and orjson refuses it (one corrupt line)."""
+    call, done, _ = _weak_lines()
+    bad = (b'{"timestamp":"2026-11-22T03:51:29.000Z","type":"response_item","payload":'
+           b'{"type":"function_call_output","call_id":"c\xff1","output":"x"}}')
+    path = tmp_path / "rollout-weak-bad.jsonl"
+    path.write_bytes(b"\n".join([call, done, bad]) + b"\n")
+    session = assert_same(path, monkeypatch).session
+    assert session.corrupt_lines == [3] and [c.exit_code for c in session.commands] == [2]
+    detail = RolloutParser(str(path)).feed_file().session    # the full way, line by line
+    assert detail.corrupt_lines == [3]

@@ -13,7 +13,7 @@
  * It returns (batch, numbers, weak, loose, repeats, next number):
  *   batch    b"[line,line,...]"
  *   numbers  the line number of each element of batch
- *   weak     per element: None, or the call_id (str; bytes if not UTF-8) of a weak output
+ *   weak     per element: None, or the call_id (str) of a weak output (None if not UTF-8)
  *   loose    [(element index it comes before, line number, line bytes)]: lines the shape
  *            check refused, to be read one by one the Python way (bad lines end up there)
  *   repeats  {key: body}: the new last_repeat entries, to apply once the batch is read
@@ -299,17 +299,17 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             Py_DECREF(item);
             continue;
         }
-        PyObject *cid = Py_None;
-        Py_INCREF(cid);
+        PyObject *cid = NULL;
         Py_ssize_t from, to;
         if (find(line, len, WEAK, 0, HEAD) >= 0 && call_id(line, len, &from, &to)) {
-            Py_DECREF(cid);
             cid = PyUnicode_DecodeUTF8(line + from, to - from, "strict");
-            if (!cid) {
-                PyErr_Clear();   /* as the Python way: it raises only if it gets to decode it */
-                cid = PyBytes_FromStringAndSize(line + from, to - from);
-                if (!cid) goto done;
-            }
+            /* not UTF-8 (out of reach: the shape check refused the line): no call has it */
+            if (!cid && !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) goto done;
+            PyErr_Clear();
+        }
+        if (!cid) {
+            cid = Py_None;
+            Py_INCREF(cid);
         }
         PyObject *num = PyLong_FromSsize_t(here);
         if (!num || PyList_Append(numbers, num) < 0 || PyList_Append(weak, cid) < 0) {

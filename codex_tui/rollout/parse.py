@@ -138,8 +138,7 @@ class RolloutParser:
                 return  # the same token_count or turn_context again: nothing new
             self._last_repeat[key] = body
         if self._calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
-            match = _CALL_ID_RE.search(line, 0, HEAD)
-            if match and match.group(1).decode() in self._calls_done:
+            if _weak_call_id(line) in self._calls_done:
                 return  # 0.169+ gave this command's result in an item_completed event
         self._full(line, number, obj)
 
@@ -183,8 +182,7 @@ class RolloutParser:
         decoding; a line lean decoding refuses goes to `_full`."""
         calls_done = self._calls_done
         if calls_done and line.find(_WEAK_OUTPUT, 0, HEAD) >= 0:
-            match = _CALL_ID_RE.search(line, 0, HEAD)
-            if match and match.group(1).decode() in calls_done:
+            if _weak_call_id(line) in calls_done:
                 return  # 0.169+ gave this command's result in an item_completed event
         try:
             if not line.isascii():
@@ -192,7 +190,8 @@ class RolloutParser:
                 # refuses the line: such a line is read the full way.
                 line.decode()
             typed = _lean_decode(line)
-        except (msgspec.DecodeError, UnicodeDecodeError):
+        except (msgspec.DecodeError, UnicodeDecodeError, RecursionError):
+            # RecursionError: nested too deep for msgspec; orjson has its own limit
             self._full(line, number)
         else:
             try:
@@ -210,7 +209,7 @@ class RolloutParser:
             batch, numbers, weak, loose, repeats, after = found
             try:
                 typed = _lean_batch(batch)
-            except msgspec.DecodeError:
+            except (msgspec.DecodeError, RecursionError):   # each line is one level deeper here
                 found = None
         if found is None:   # the reference way
             return self._lines_lean(data[start:stop].split(b"\n"), number)
@@ -219,11 +218,8 @@ class RolloutParser:
             typed, numbers, weak = _merge_loose(typed, numbers, weak, loose)
         calls_done, feed = self._calls_done, self.feed_lean
         for obj, line, cid in zip(typed, numbers, weak):
-            if cid is not None and calls_done:
-                if cid.__class__ is bytes:
-                    cid = cid.decode()    # raises, as the Python way's `.decode()`
-                if cid in calls_done:
-                    continue  # 0.169+ gave this command's result in an item_completed event
+            if cid is not None and cid in calls_done:
+                continue  # 0.169+ gave this command's result in an item_completed event
             if obj.__class__ is bytes:
                 self._lean_one(obj, line)    # a loose line (its repeat check is done)
                 continue
@@ -708,6 +704,16 @@ _EVENT_HANDLERS = {
     "item_completed": RolloutParser.ev_item_completed,
     "context_compacted": RolloutParser.ev_context_compacted,
 }
+
+
+def _weak_call_id(line: bytes) -> str | None:
+    """The call_id in a function_call_output's head, or None; None too when it is not
+    UTF-8 (such a line is refused when decoded, and no call has such an id)."""
+    match = _CALL_ID_RE.search(line, 0, HEAD)
+    try:
+        return match.group(1).decode() if match else None
+    except UnicodeDecodeError:
+        return None
 
 
 def _merge_loose(typed: list, numbers: list, weak: list, loose: list) -> tuple[list, list, list]:
