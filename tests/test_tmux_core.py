@@ -126,3 +126,21 @@ def test_tmux_split_opens_watch_beside_the_pane(tmp_path):
         assert len(panes) == 2
         new = next(p for p in panes if not p.startswith(pane + " "))
         assert " 40 0 " in new and "codex_tui watch" in new     # 40 columns, focus stays
+
+
+@pytest.mark.parametrize("text", ["-n; echo owned;", "plain ; two;", ";", "-", "a\\;"])
+def test_sent_and_pasted_text_is_typed_as_it_is(tmp_path, text):
+    """tmux reads `-x` as send-keys' options and a trailing `;` as a command separator:
+    both stay text (`--`, and the `;` escaped as tmux unescapes it)."""
+    from codex_tui.tmux.client import Tmux
+
+    with TmuxServer() as server:
+        pane = server.start(["cat"], tmp_path)
+        tmux = Tmux(server.socket)
+        tmux.send(pane, text + "\r")
+        tmux.paste(pane, text)
+        tmux.send(pane, "\r")
+        deadline = time.monotonic() + 5
+        while server.capture(pane).count(text) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [line for line in server.capture(pane).splitlines() if line] == [text] * 4

@@ -281,6 +281,10 @@ class SessionsScreen(ViewScreen):
 
         title = row.title
         result = answer(self.feed, row, what)       # exact, through the daemon, when it can
+        if result is None and row.live is None and row.pane is not None and what != "approve-session":
+            from codex_tui.screens.thread_actions import in_pane
+
+            result = in_pane(row, what)               # the screen, checked first
         if result is None and row.live is None:
             result = (False, "nothing is waiting for an answer there")
         if result is None and what == "approve-session":
@@ -290,13 +294,34 @@ class SessionsScreen(ViewScreen):
                                   f"{title}: did nothing: {message}",
                                   severity="information" if ok else "warning")
 
+    def _in_pane(self):
+        """The selected thread when it is not ours but runs in a tmux pane (here or on a
+        host): e, i and p go to that pane through tmux."""
+        row = self.query_one(SessionList).current
+        return row if row is not None and row.live is None and row.pane is not None else None
+
+    @work(thread=True, group="intervene", exit_on_error=False)
+    def _pane_key(self, row, what: str, text: str = "") -> None:
+        from codex_tui.screens.thread_actions import in_pane
+
+        ok, message = in_pane(row, what, text)
+        self.app.call_from_thread(self.notify, f"{row.title}: {message}" if ok else
+                                  f"{row.title}: did nothing: {message}",
+                                  severity="information" if ok else "warning", timeout=3)
+
     def action_send_enter(self) -> None:
+        if (pane_row := self._in_pane()) is not None:
+            self._pane_key(pane_row, "enter")
+            return
         row = self._selected()
         if row is not None:
             row.live.send(b"\r")
             self.notify(f"{row.title}: sent Enter", timeout=3)
 
     def action_poke(self) -> None:
+        if (pane_row := self._in_pane()) is not None:
+            self._pane_key(pane_row, "poke")
+            return
         row = self._selected()
         if row is not None:
             row.live.poke()
@@ -305,6 +330,10 @@ class SessionsScreen(ViewScreen):
     def action_type_line(self) -> None:
         from codex_tui.screens.session_dialogs import TypeLineScreen
 
+        if (pane_row := self._in_pane()) is not None:
+            self.app.push_screen(TypeLineScreen(pane_row.title),
+                                 lambda text: text is not None and self._pane_key(pane_row, "line", text))
+            return
         row = self._selected()
         if row is None:
             return
