@@ -138,7 +138,6 @@ def remote_locations(watches: list, threads: list) -> dict:
     from concurrent.futures import ThreadPoolExecutor
 
     from codex_tui.remote.ssh import SshError
-    from codex_tui.remote.tmux import locate
 
     hosts = [w.host for w in watches if getattr(w, "host", None) is not None and w.connected]
     if not hosts:
@@ -155,3 +154,19 @@ def remote_locations(watches: list, threads: list) -> dict:
             out.update(found)
     return out
 
+
+
+def locate(host, threads: list, timeout: float = LOCATE_S) -> dict:
+    """thread id -> (label, pane) for the host's threads that run in one of its tmux panes
+    (one ssh call). Raises remote.ssh.SshError."""
+    from codex_tui.tmux.remote import find_panes
+
+    mine = [t for t in threads if t.host == host.name]
+    if not mine:
+        return {}
+    found = find_panes(host, timeout)
+    home = mine[0].codex_home          # one daemon per host: every thread shares its home
+    procs = [Proc(p.key, p.cwd, p.started_at, home, p.argv) for p in found.procs]
+    given = attach(procs, mine, host=host.name)
+    return {t.id: (f"in tmux {host.name}:{found.panes[k].target}", found.panes[k])
+            for k, t in given.items()}

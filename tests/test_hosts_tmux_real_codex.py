@@ -13,7 +13,8 @@ import pytest
 
 from codex_tui.appserver.daemon import remote_watch
 from codex_tui.pty.requests import SessionsOptions
-from codex_tui.remote.tmux import host_tmux, locate
+from codex_tui.live_rows import locate
+from codex_tui.tmux.remote import host_tmux
 from codex_tui.screens.thread_actions import in_pane
 from codex_tui.tmux.actions import approve_in
 from tests.appserver_helpers import socket_appears

@@ -19,7 +19,7 @@ def in_pane(row, what: str, text: str = "") -> tuple[bool, str]:
     """A key for a thread's TUI in a tmux pane, this machine's or a host's (through
     `ssh HOST tmux`): "enter", "line" (`text`, then Enter), "poke" (ctrl+l), or an answer
     ("approve", "deny") after the same screen check as the Watch view's."""
-    from codex_tui.remote.tmux import tmux_for
+    from codex_tui.tmux.remote import tmux_for
     from codex_tui.tmux import actions
     from codex_tui.tmux.client import TmuxError
 

@@ -36,7 +36,7 @@ def approve_in(tmux: Tmux, pane_id: str, shown: tuple[str | None, str],
                timeout: float = CONFIRM_S) -> tuple[bool, str]:
     """Press the key the menu offers for Yes, only when the prompt on screen now is the one
     the list showed (`shown`: the same pattern, unless None, and the same command or
-    files), then check it went away. `tmux` is this machine's or a host's (remote/tmux.py)."""
+    files), then check it went away. `tmux` is this machine's or a host's (tmux/remote.py)."""
     try:
         screen = _screen(tmux, pane_id)
         menu = approval_menu(screen)

@@ -40,7 +40,7 @@ class Pane:
     current_path: str
     width: int
     height: int
-    host: object = None      # a settings.Host: the pane is on that machine (remote/tmux.py)
+    host: object = None      # a settings.Host: the pane is on that machine (tmux/remote.py)
 
     @property
     def target(self) -> str:
@@ -59,7 +59,7 @@ def literal(text: str) -> str:
 
 
 def local_runner(argv: list[str], timeout: float):
-    """Run tmux here (a ToolResult); remote/tmux.py gives one that runs it over ssh."""
+    """Run tmux here (a ToolResult); tmux/remote.py gives one that runs it over ssh."""
     return run_tool(argv, timeout=timeout)
 
 

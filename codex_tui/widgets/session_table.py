@@ -122,6 +122,13 @@ def _fit(text: str, width: int, right: bool, keep_end: bool = False) -> str:
     return text.rjust(width) if right else text.ljust(width)
 
 
+def _host_path(text: str, prefix: int, width: int) -> str:
+    """`devbox:/far/long/path` clipped in its path, so the host's name stays in view."""
+    if len(text) <= width or width < prefix + 4:
+        return _fit(text, width, False)
+    return text[:prefix] + clip(text[prefix:], width - prefix, keep_end=True)
+
+
 class SessionTable(LineCursor, ScrollView, can_focus=True):
     """Sessions as rows; `enter` or a double click opens one."""
 
@@ -259,7 +266,11 @@ class SessionTable(LineCursor, ScrollView, can_focus=True):
             text = cell_text(row, column.name)
             if column.name in FOREIGN:
                 text = safe(text, newlines=False)
-            segments.append(Segment(_fit(text, size, column.right, column.name == "repo"), style))
+            if column.name == "repo" and row.host:
+                text = _host_path(text, len(safe(row.host, newlines=False)) + 1, size)
+            else:
+                text = _fit(text, size, column.right, column.name == "repo")
+            segments.append(Segment(text, style))
             segments.append(Segment(" ", base))
         return Strip(segments).adjust_cell_length(width, base)
 

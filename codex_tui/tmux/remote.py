@@ -4,15 +4,14 @@
 
 `find_panes` pairs the host's Codex threads with the tmux panes their TUIs run in: one
 ssh call lists the host's clock, its processes (`ps`) and the panes of every tmux server
-of the remote user's default socket folder; the pairing is appserver/attach.py's, fed with
-the remote processes. Plain Python: no Textual here (import-linter contract)."""
+of the remote user's default socket folder; live_rows.py pairs them with the host's threads
+(appserver/attach.py). Plain Python: no Textual here (import-linter contract)."""
 from __future__ import annotations
 
 import shlex
 import time
 from dataclasses import dataclass
 
-from codex_tui.appserver.attach import Proc, attach
 from codex_tui.procs import is_interactive_codex
 from codex_tui.remote.ssh import SshError, run, ssh_message
 from codex_tui.tmux.client import PANE_FIELDS, SEP, Pane, Tmux, parse_pane
@@ -64,6 +63,15 @@ def tmux_for(pane: Pane) -> Tmux:
 
 
 @dataclass
+class Proc:
+    """A remote Codex process (appserver.attach.Proc without the CODEX_HOME)."""
+    key: str
+    cwd: str
+    started_at: float
+    argv: tuple[str, ...]
+
+
+@dataclass
 class HostPanes:
     procs: list[Proc]            # the interactive Codex at the top of each live pane
     panes: dict[str, Pane]       # proc key -> its pane
@@ -106,7 +114,7 @@ def parse(host, text: str) -> HostPanes:
             if pid is None:
                 continue
             key = f"{host.name}|{socket}|{pane.pane_id}"
-            procs.append(Proc(key, pane.current_path, info[pid][0], "", info[pid][1]))
+            procs.append(Proc(key, pane.current_path, info[pid][0], info[pid][1]))
             panes[key] = pane
     return HostPanes(procs, panes)
 
@@ -121,16 +129,3 @@ def _top_codex(root: int, children: dict[int, list[int]], info: dict) -> int | N
             return pid
         queue += sorted(children.get(pid, []))
     return None
-
-
-def locate(host, threads: list, timeout: float = 3.0) -> dict[str, tuple[str, Pane]]:
-    """thread id -> (label, pane) for the host's threads that run in one of its tmux panes."""
-    mine = [t for t in threads if t.host == host.name]
-    if not mine:
-        return {}
-    found = find_panes(host, timeout)
-    home = mine[0].codex_home          # one daemon per host: every thread shares its home
-    procs = [Proc(p.key, p.cwd, p.started_at, home, p.argv) for p in found.procs]
-    given = attach(procs, mine, host=host.name)
-    return {t.id: (f"in tmux {host.name}:{found.panes[k].target}", found.panes[k])
-            for k, t in given.items()}
