@@ -103,3 +103,45 @@ async def test_a_rollout_over_the_size_limit_is_refused_there(far, tmp_path, mon
         await wait_until(pilot, lambda: "larger than 100 bytes" in
                          str(app.screen.query_one("#detail-status").render()), 20, "the refusal")
         assert not (tmp_path / "cache" / "hosts").exists()
+
+
+@pytest.mark.codex
+async def test_a_host_without_codex_tui_lists_through_thread_list_redacted(tmp_path, monkeypatch):
+    """Real Codex 0.171 there, no codex-tui: the daemon's thread/list feeds the row, the
+    secret in its first prompt is masked in the table and in the fetched timeline."""
+    import asyncio
+
+    from tests.appserver_helpers import socket_appears
+    from tests.fakecodex.server import FakeResponses, say
+    from tests.hosts_helpers import RemoteCodex
+
+    secret = "sk-proj-" + "A1b2C3d4E5f6G7h8J9k0" * 2
+    monkeypatch.setenv("CODEX_TUI_CACHE_DIR", str(tmp_path / "cache"))
+    with FakeResponses([say("Noted.")]) as api:
+        remote = RemoteCodex(api)
+        try:
+            pane = remote.start_tui()
+            await socket_appears(remote.home)
+            await asyncio.to_thread(remote.type, pane, f"Remember OPENAI_API_KEY={secret} please")
+            for _ in range(200):
+                if "Noted." in remote.screen(pane):
+                    break
+                await asyncio.sleep(0.1)
+            app = make_test_app(hosts=[remote.sshd.host()])
+            async with app.run_test(size=(160, 40)) as pilot:
+                await wait_loaded(pilot)
+                screen = logs_screen(app)
+                await wait_until(pilot, lambda: [r for r in screen.rows if r.host], 30, "the host's row",
+                                 lambda: status(app))
+                [row] = [r for r in screen.rows if r.host]
+                assert row.prompt.startswith("Remember OPENAI_API_KEY=") and secret not in row.prompt
+                assert row.path.startswith(str(remote.home)) and secret not in row.haystack
+                app.push_screen(DetailScreen(row))
+                await wait_until(pilot, lambda: app.screen.query_one(TimelineView).lines, 30,
+                                 "the fetched rollout",
+                                 lambda: str(app.screen.query_one("#detail-status").render()))
+                view = app.screen.query_one(TimelineView)
+                text = "\n".join(view.render_line(y).text for y in range(view.size.height))
+                assert "Remember OPENAI_API_KEY=" in text and secret not in text, text
+        finally:
+            remote.close()

@@ -116,3 +116,46 @@ async def test_i_e_and_p_type_into_a_remote_tmux_pane_from_the_sessions_view(tmp
                                                     for n in app._notifications), 5, "where to attach")
         finally:
             remote.close()
+
+
+async def test_k_on_a_remote_thread_stops_that_turn_only_and_leaves_its_process(tmp_path):
+    from tests.test_sessions_daemon_real_codex import screen_of
+
+    binary = need("0.171.0")
+    with FakeResponses([say("Slow one.", delay=60), say("Slow two.", delay=60)]) as far_api:
+        remote = RemoteCodex(far_api)
+        try:
+            first = remote.start_tui()
+            await socket_appears(remote.home)
+            second = remote.tmux("new-window", "-P", "-F", "#{pane_id}", "-c", str(remote.work),
+                                 "codex", "-a", "on-request", "-s", "workspace-write").strip()
+            await asyncio.to_thread(remote.type, first, "Work one")
+            await asyncio.to_thread(remote.type, second, "Work two")
+            app = make_test_app(codex_bin=binary, view="sessions", hosts=[remote.sshd.host()],
+                                sessions=SessionsOptions(env={"CODEX_HOME": str(tmp_path / "home")}))
+            async with app.run_test(size=(160, 45)) as pilot:
+                screen = screen_of(app)
+
+                def working():
+                    return {r.pane.pane_id: r for r in screen.rows if r.thread is not None
+                            and r.thread.host == "devbox" and r.pane is not None
+                            and r.status.state == "working"}
+                await wait_until(pilot, lambda: len(working()) == 2, 40, "both remote turns, located",
+                                 lambda: [(r.title, r.location, r.status.state) for r in screen.rows])
+                target, other = working()[first], working()[second]
+                listing = screen.query_one("SessionList")
+                listing.cursor = next(i for i, r in enumerate(listing.rows) if r.key == target.key)
+                await pilot.pause(0.1)
+                await pilot.press("k")
+                await pilot.pause()
+                await pilot.press("y")
+
+                def state_of(row):
+                    return next((r.status.state for r in screen.rows if r.key == row.key), None)
+                await wait_until(pilot, lambda: state_of(target) == "waiting-input", 20,
+                                 "the turn to stop", lambda: state_of(target))
+                assert state_of(other) == "working"
+                panes = remote.tmux("list-panes", "-a", "-F", "#{pane_id} #{pane_current_command}")
+                assert f"{first} codex" in panes and f"{second} codex" in panes, panes
+        finally:
+            remote.close()
