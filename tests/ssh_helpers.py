@@ -143,7 +143,7 @@ class Sshd:
 
     def close(self) -> None:
         self.kill()
-        for pid in remote_pids():        # what the test started on the "remote machine"
+        for pid in remote_pids(self.remote):   # what this test started on its "remote machine"
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -151,12 +151,16 @@ class Sshd:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def remote_pids() -> list[int]:
+def remote_pids(home: Path) -> list[int]:
+    """The remote uid's processes of the "machine" whose HOME is `home`: only this test's
+    (tests in parallel each have a remote side of that one uid)."""
+    mark = f"HOME={home}".encode()
     out = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid == REMOTE_UID:
+                if entry.stat().st_uid == REMOTE_UID and \
+                        mark in Path(entry.path, "environ").read_bytes().split(b"\0"):
                     out.append(int(entry.name))
             except OSError:
                 pass

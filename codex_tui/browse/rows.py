@@ -38,6 +38,7 @@ class LogRow:
     writer: bool = False  # codex-tui's own insight-report writer run: hidden unless `is:writer`
     cost: float | None = None        # USD at the bundled prices; None: no price for the model
     host: str = ""        # a [[hosts]] name: the rollout (path) is on that machine
+    counted: bool = True  # False: turns, commands, tokens and cost are unknown (a daemon's thread/list)
 
 
 def problem_of(kinds: tuple[str, ...], status: str) -> str | None:
@@ -94,7 +95,7 @@ def row_from_summary(summary: dict, home: str | None = None, tz=None, search: st
     )
 
 
-def row_from_host(summary: dict, host: str, prices=None) -> LogRow:
+def row_from_host(summary: dict, host: str, prices=None, counted: bool = True) -> LogRow:
     """A session of another machine (`codex-tui sessions --json` there, or its daemon's
     thread/list with fewer fields): the host's name leads the repo column, and search finds it."""
     from codex_tui.redact import redact
@@ -102,7 +103,7 @@ def row_from_host(summary: dict, host: str, prices=None) -> LogRow:
     summary = {**summary, "path": summary.get("path") or "", "cwd": redact(summary.get("cwd") or ""),
                "first_prompt": redact(summary.get("first_prompt") or "")}   # as the local index does
     row = row_from_summary(summary, home="", prices=prices)
-    row.host = host
+    row.host, row.counted = host, counted
     row.repo = f"{host}:{row.repo}"
     row.haystack = f"{host}\n{row.haystack}"
     return row

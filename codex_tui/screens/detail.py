@@ -120,7 +120,14 @@ class DetailScreen(ReportsWorkerErrors, Screen):
         failures = f"failure {here} of {len(stops)} (n/N)" if stops else "no failures"
         self.query_one("#detail-status", Static).update(
             f"{failures}  ·  line {view.cursor + 1} of {len(view.lines)}  ·  "
-            f"{view.timeline.resume_command or 'no session id'}")
+            f"{self._resume_text(view.timeline.resume_command)}")
+
+    def _resume_text(self, command: str) -> str:
+        if not command:
+            return "no session id"
+        if self.row.host:          # the whole ssh command line would not fit: c copies it
+            return safe(f"it resumes on {self.row.host} (c copies the ssh command)", newlines=False)
+        return command
 
     def on_timeline_view_moved(self) -> None:
         self._update_status()

@@ -18,11 +18,23 @@ from codex_tui.browse.source import Loaded, is_rollout
 from codex_tui.redact import redact
 from codex_tui.sanitize import safe, safe_text
 from codex_tui.widgets.session_table import SessionTable
+from codex_tui.widgets.status_line import fit_parts
 from codex_tui.widgets.tick_box import TickBox
 
 HOST_READ_S = 20.0            # a [[hosts]] machine's listing gets this long, then is said unreachable
+REASON_WIDTH = 48             # of an unreachable host's reason, in the status bar
 RANGES = (("Any time", ""), ("Last 24 hours", "24h"), ("Last 7 days", "7d"), ("Last 30 days", "30d"))
 SAFETY_REFRESH_SECONDS = 30   # in case a file-system event was missed
+
+
+def short_reason(text: str, width: int = REASON_WIDTH) -> str:
+    """The cause at the end of a long error ("... Caused by: Connection refused (os error
+    111)"), cut at a word so the one-line status bar ends on whole words."""
+    text = text.rsplit("Caused by:", 1)[-1].strip()
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0]
+    return cut + "…"
 
 
 class LogsScreen(ViewScreen):
@@ -68,6 +80,7 @@ class LogsScreen(ViewScreen):
         self._shown = 0            # the last load pass shown whole
         self.hosts_down: dict[str, str] = {}   # [[hosts]] name -> why it could not be read
         self._hosts_busy: set[str] = set()     # hosts being read now (one worker each)
+        self.hosts_uncounted: set[str] = set()  # hosts listed by their daemon (no codex-tui there)
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -106,12 +119,18 @@ class LogsScreen(ViewScreen):
 
         try:
             found = read_host(host, timeout=HOST_READ_S)
-            rows = [row_from_host(s, host.name) for s in found.sessions if isinstance(s, dict)]
-            self._to_ui(self._host_read, host.name, rows, found.why)
+            counted = found.source == "codex-tui"
+            rows = [row_from_host(s, host.name, counted=counted) for s in found.sessions
+                    if isinstance(s, dict)]
+            self._to_ui(self._host_read, host.name, rows, found.why, counted)
         finally:
             self._hosts_busy.discard(host.name)
 
-    def _host_read(self, name: str, rows: list[LogRow], why: str) -> None:
+    def _host_read(self, name: str, rows: list[LogRow], why: str, counted: bool = True) -> None:
+        if counted or why:
+            self.hosts_uncounted.discard(name)
+        else:
+            self.hosts_uncounted.add(name)
         if why:
             self.hosts_down[name] = why
             self.app.log_source.hosts.pop(name, None)
@@ -298,12 +317,18 @@ class LogsScreen(ViewScreen):
         if not rows:
             parts = ["No Codex sessions found in " +
                      ", ".join(str(p) for p in self.app.log_source.sources.roots())]
+        for name in sorted(self.hosts_uncounted):
+            parts.append(safe(f"{name}: no counts (no codex-tui there)", newlines=False))
         for name, why in self.hosts_down.items():      # ssh's words: foreign text
             detail = why[len(name) + 2:] if why.startswith(name + ": ") else why
             if detail.startswith("unreachable (") and detail.endswith(")"):
                 detail = detail[len("unreachable ("):-1]
-            parts.append(safe(redact(f"{name}: unreachable ({detail})"), newlines=False))
-        self.query_one("#logs-status", Static).update("  ·  ".join(parts))
+            parts.append(safe(redact(f"{name}: unreachable ({short_reason(detail)})"), newlines=False))
+        line = self.query_one("#logs-status", Static)
+        line.update(fit_parts(parts, line.content_size.width))
+
+    def on_resize(self) -> None:
+        self._update_status()
 
     @on(Input.Changed, "#search")
     @on(Checkbox.Changed, "#failed-only")

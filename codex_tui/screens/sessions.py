@@ -25,7 +25,7 @@ from codex_tui.pty.process import PtyStartError
 from codex_tui.pty.requests import LaunchRequest
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
-from codex_tui.widgets.status_line import StatusLine
+from codex_tui.widgets.status_line import StatusLine, fit_parts
 
 class DaemonChanged(Message, bubble=False):
     """A daemon reported a change (posted from the feed's thread)."""
@@ -250,9 +250,9 @@ class SessionsScreen(ViewScreen):
         text = rate_line(watches, rollouts) if watches or rollouts else ""
         if text != self._rate:
             self._rate = text
-            self.query_one("#sessions-status", StatusLine).update(
-                text if text else
-                "n new session · enter into the pane, ctrl+] back")
+            line = self.query_one("#sessions-status", StatusLine)
+            line.update(fit_parts(text.split(" · "), line.content_size.width, " · ") if text else
+                        "n new session · enter into the pane, ctrl+] back")
 
     def _answerable(self):
         row = self.query_one(SessionList).current

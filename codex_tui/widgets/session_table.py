@@ -86,7 +86,12 @@ def fit_columns(width: int) -> list[tuple[Column, int]]:
     return result
 
 
+UNCOUNTED = ("turns", "cmds", "failed", "tokens", "cost", "ctx", "status")
+
+
 def cell_text(row: LogRow, name: str) -> str:
+    if not row.counted and name in UNCOUNTED:
+        return ""           # unknown, not zero (a host's daemon lists no counts)
     if name == "when":
         return row.when
     if name == "repo":

@@ -7,6 +7,17 @@ from textual.widgets import Static
 from codex_tui.sanitize import safe
 
 
+def fit_parts(parts: list[str], width: int, sep: str = "  ·  ") -> str:
+    """As many of `parts` as fit whole, in order, so a one-line bar never ends in a cut
+    word: put what may give way (a host's note) last. 0 = the width is not known yet: all."""
+    out: list[str] = []
+    for part in parts:
+        if width and out and len(sep.join([*out, part])) > width:
+            break
+        out.append(part)
+    return sep.join(out)
+
+
 class StatusLine(Static):
     DEFAULT_CSS = """
     StatusLine { height: 1; background: $panel; color: $text-muted; padding: 0 1; }
