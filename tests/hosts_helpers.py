@@ -25,8 +25,8 @@ def native_codex(version: str = "0.171.0") -> Path:
 
 
 class RemoteCodex:
-    def __init__(self, fake, listen=("127.0.0.1",)) -> None:
-        self.sshd = Sshd({}, listen)                   # env set below, once the paths are known
+    def __init__(self, fake, listen=("127.0.0.1",), netns: str = "") -> None:
+        self.sshd = Sshd({}, listen, netns=netns)      # env set below, once the paths are known
         self.home = self.sshd.remote / ".codex"
         self.work = self.sshd.remote / "work"
         self.work.mkdir()
