@@ -107,25 +107,29 @@ class Tmux:
         return out
 
     def send(self, pane_id: str, data: str) -> None:
-        """Type `data`: named keys for Enter/Escape/Tab, the rest literally."""
+        """Type `data`: named keys for Enter/Escape/Tab, the rest literally; one tmux call
+        (commands joined by `;`), which over ssh is one round trip, not one per key."""
+        args: list[str] = []
         chunk = ""
         for char in data:
             if char in KEY_NAMES:
                 if chunk:
-                    self.run("send-keys", "-t", pane_id, "-l", "--", literal(chunk))
+                    args += ["send-keys", "-t", pane_id, "-l", "--", literal(chunk), ";"]
                     chunk = ""
-                self.run("send-keys", "-t", pane_id, KEY_NAMES[char])
+                args += ["send-keys", "-t", pane_id, KEY_NAMES[char], ";"]
             else:
                 chunk += char
         if chunk:     # `--`: text starting with `-` is text, not send-keys' options
-            self.run("send-keys", "-t", pane_id, "-l", "--", literal(chunk))
+            args += ["send-keys", "-t", pane_id, "-l", "--", literal(chunk), ";"]
+        if args:
+            self.run(*args[:-1])
 
     def paste(self, pane_id: str, text: str) -> None:
         """Paste `text` (bracketed when the program asked for it), so a multi-line text is
         one message, not several."""
         buffer = f"codex-tui-{os.getpid()}"
-        self.run("set-buffer", "-b", buffer, "--", literal(text))
-        self.run("paste-buffer", "-p", "-d", "-b", buffer, "-t", pane_id)
+        self.run("set-buffer", "-b", buffer, "--", literal(text), ";",
+                 "paste-buffer", "-p", "-d", "-b", buffer, "-t", pane_id)
 
     def jump(self, pane: Pane) -> str:
         """Show `pane`: select its window and pane, and move this client there when we run
