@@ -16,6 +16,7 @@ from codex_tui.pty.requests import SessionsOptions
 from codex_tui.live_rows import locate
 from codex_tui.tmux.remote import host_tmux
 from codex_tui.screens.thread_actions import in_pane
+from codex_tui.pty.detector import approval_menu
 from codex_tui.tmux.actions import approve_in
 from tests.appserver_helpers import socket_appears
 from tests.conftest import make_test_app, wait_until
@@ -54,6 +55,11 @@ async def test_a_remote_pane_is_found_and_its_answer_is_screen_checked_over_ssh(
                 assert label == f"in tmux devbox:{where.target}" and where.socket == str(remote.tmux_socket)
 
                 tmux = host_tmux(host, where.socket)
+                # the daemon tells before the TUI has drawn its menu: wait for the screen
+                for _ in range(100):
+                    if not isinstance(approval_menu(await asyncio.to_thread(tmux.capture, pane)), str):
+                        break
+                    await asyncio.sleep(0.1)
                 ok, message = await asyncio.to_thread(approve_in, tmux, pane, (None, "rm -rf /"))
                 assert not ok and "prompt changed" in message
                 await asyncio.sleep(0.5)
