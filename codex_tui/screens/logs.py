@@ -317,15 +317,23 @@ class LogsScreen(ViewScreen):
         if not rows:
             parts = ["No Codex sessions found in " +
                      ", ".join(str(p) for p in self.app.log_source.sources.roots())]
-        for name in sorted(self.hosts_uncounted):
-            parts.append(safe(f"{name}: no counts (no codex-tui there)", newlines=False))
+        line = self.query_one("#logs-status", Static)
+        line.update(fit_parts([parts[0], *self._host_parts(), *parts[1:]], line.content_size.width))
+
+    def _host_parts(self) -> list:
+        """What the hosts' workers found, right after the counts (a host that is down matters
+        more than the sort order): each with a shorter form for a narrow bar."""
+        out: list = []
         for name, why in self.hosts_down.items():      # ssh's words: foreign text
             detail = why[len(name) + 2:] if why.startswith(name + ": ") else why
             if detail.startswith("unreachable (") and detail.endswith(")"):
                 detail = detail[len("unreachable ("):-1]
-            parts.append(safe(redact(f"{name}: unreachable ({short_reason(detail)})"), newlines=False))
-        line = self.query_one("#logs-status", Static)
-        line.update(fit_parts(parts, line.content_size.width))
+            out.append((safe(redact(f"{name}: unreachable ({short_reason(detail)})"), newlines=False),
+                        safe(f"{name}: unreachable", newlines=False)))
+        for name in sorted(self.hosts_uncounted):
+            out.append((safe(f"{name}: no counts (no codex-tui there)", newlines=False),
+                        safe(f"{name}: no counts", newlines=False)))
+        return out
 
     def on_resize(self) -> None:
         self._update_status()
