@@ -17,7 +17,7 @@ from codex_tui.live_rows import locate
 from codex_tui.tmux.remote import host_tmux
 from codex_tui.screens.thread_actions import in_pane
 from codex_tui.pty.detector import approval_menu
-from codex_tui.tmux.actions import approve_in
+from codex_tui.tmux.actions import approve_in, deny_in
 from tests.appserver_helpers import socket_appears
 from tests.conftest import make_test_app, wait_until
 from tests.fakecodex.pty_driver import escalated
@@ -30,13 +30,22 @@ pytestmark = pytest.mark.codex
 HOSTILE = "-n; echo owned; tmux kill-server;"      # an option, a command, a separator: all text
 
 
+async def menu_drawn(tmux, pane: str) -> None:
+    """The daemon tells before the TUI has drawn its menu: wait for the screen."""
+    for _ in range(100):
+        if not isinstance(approval_menu(await asyncio.to_thread(tmux.capture, pane)), str):
+            return
+        await asyncio.sleep(0.1)
+
+
 def asked(api, text: str) -> bool:
     return any(text in json.dumps(body) for body in api.requests)
 
 
 async def test_a_remote_pane_is_found_and_its_answer_is_screen_checked_over_ssh(tmp_path):
     need("0.171.0")
-    replies = [run("touch approved.txt", **escalated("0.171.0")), say("Made it.")]
+    replies = [run("touch approved.txt", **escalated("0.171.0")), say("Made it."),
+               run("touch denied.txt", **escalated("0.171.0")), say("Left it.")]
     with FakeResponses(replies) as far_api:
         remote = RemoteCodex(far_api)
         try:
@@ -55,11 +64,7 @@ async def test_a_remote_pane_is_found_and_its_answer_is_screen_checked_over_ssh(
                 assert label == f"in tmux devbox:{where.target}" and where.socket == str(remote.tmux_socket)
 
                 tmux = host_tmux(host, where.socket)
-                # the daemon tells before the TUI has drawn its menu: wait for the screen
-                for _ in range(100):
-                    if not isinstance(approval_menu(await asyncio.to_thread(tmux.capture, pane)), str):
-                        break
-                    await asyncio.sleep(0.1)
+                await menu_drawn(tmux, pane)
                 ok, message = await asyncio.to_thread(approve_in, tmux, pane, (None, "rm -rf /"))
                 assert not ok and "prompt changed" in message
                 await asyncio.sleep(0.5)
@@ -68,6 +73,19 @@ async def test_a_remote_pane_is_found_and_its_answer_is_screen_checked_over_ssh(
                 ok, message = await asyncio.to_thread(approve_in, tmux, pane, (None, "touch approved.txt"))
                 assert ok, message
                 await seen.until(lambda w: (remote.work / "approved.txt").exists(), 20, "the command to run")
+
+                await seen.until(lambda w: w.threads[thread.id].status.state == "waiting-input", 30,
+                                 "the first turn's end")
+                await asyncio.to_thread(remote.type, pane, "Make another")
+                await seen.until(lambda w: w.threads[thread.id].status.state == "waiting-approval", 40,
+                                 "the second approval")
+                await menu_drawn(tmux, pane)
+                ok, message = await asyncio.to_thread(deny_in, tmux, pane)
+                assert ok, message
+                await seen.until(lambda w: w.threads[thread.id].status.state != "waiting-approval", 20,
+                                 "the denial to land")
+                await asyncio.sleep(1.0)
+                assert not (remote.work / "denied.txt").exists()
         finally:
             remote.close()
 
