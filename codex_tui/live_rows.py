@@ -17,6 +17,7 @@ from codex_tui.pty.detector import WAITING_ANSWER, WAITING_APPROVAL
 
 NOTIFY_STATES = (WAITING_APPROVAL, WAITING_ANSWER)   # a person must answer (idle is not news)
 DETAIL_WAIT_S = 2.0
+LOCATE_S = 3.0       # a host's pane listing (one ssh call) gets this long
 from codex_tui.pty.hub import Row
 from codex_tui.pty.rollout_link import codex_home_of
 
@@ -125,6 +126,47 @@ class LiveRows:
         procs += list(own)
         given = attach(procs, threads)
         by_key = {f.key: f for f in found}
-        self.locations = {t.id: (f"in tmux {by_key[k].pane.target}", by_key[k].pane)
-                          for k, t in given.items() if k in by_key}
+        locations = {t.id: (f"in tmux {by_key[k].pane.target}", by_key[k].pane)
+                     for k, t in given.items() if k in by_key}
+        locations.update(remote_locations(watches, threads))
+        self.locations = locations
 
+
+def remote_locations(watches: list, threads: list) -> dict:
+    """The tmux panes of the [[hosts]] threads, each host in a thread of its own (one ssh
+    call each, bounded): a slow host holds up neither the others nor this machine's."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from codex_tui.remote.ssh import SshError
+
+    hosts = [w.host for w in watches if getattr(w, "host", None) is not None and w.connected]
+    if not hosts:
+        return {}
+
+    def one(host) -> dict:
+        try:
+            return locate(host, threads, timeout=LOCATE_S)
+        except SshError:
+            return {}         # its rows stay "on HOST"; the daemon's watch says why
+    out: dict = {}
+    with ThreadPoolExecutor(max_workers=min(len(hosts), 8)) as pool:
+        for found in pool.map(one, hosts):
+            out.update(found)
+    return out
+
+
+
+def locate(host, threads: list, timeout: float = LOCATE_S) -> dict:
+    """thread id -> (label, pane) for the host's threads that run in one of its tmux panes
+    (one ssh call). Raises remote.ssh.SshError."""
+    from codex_tui.tmux.remote import find_panes
+
+    mine = [t for t in threads if t.host == host.name]
+    if not mine:
+        return {}
+    found = find_panes(host, timeout)
+    home = mine[0].codex_home          # one daemon per host: every thread shares its home
+    procs = [Proc(p.key, p.cwd, p.started_at, home, p.argv) for p in found.procs]
+    given = attach(procs, mine, host=host.name)
+    return {t.id: (f"in tmux {host.name}:{found.panes[k].target}", found.panes[k])
+            for k, t in given.items()}

@@ -146,7 +146,9 @@ async def settled(pilot) -> None:
     await pilot.wait_for_scheduled_animations()
 
 
-async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "condition") -> None:
+async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "condition",
+                     seen=None) -> None:
+    """`seen()`, when given, says what there was instead (in the failure's message)."""
     import time
 
     deadline = time.monotonic() + timeout
@@ -155,7 +157,7 @@ async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "condi
         if condition():
             await pilot.pause()
             return
-    raise AssertionError(f"timed out waiting for {what}")
+    raise AssertionError(f"timed out waiting for {what}" + (f": {seen()}" if seen else ""))
 
 
 async def wait_loaded(pilot, timeout: float = 20.0) -> None:

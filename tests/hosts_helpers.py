@@ -9,7 +9,7 @@ from pathlib import Path
 from codex_tui.appserver.daemon import DaemonWatch
 from tests.fakecodex.driver import versions_dir
 from tests.fakecodex.pty_driver import codex_home_for
-from tests.ssh_helpers import Sshd
+from tests.ssh_helpers import REMOTE_UID, Sshd
 from tests.test_pty_real_codex import need
 
 
@@ -25,20 +25,22 @@ def native_codex(version: str = "0.171.0") -> Path:
 
 
 class RemoteCodex:
-    def __init__(self, fake, listen=("127.0.0.1",)) -> None:
-        self.sshd = Sshd({}, listen)                   # env set below, once the paths are known
+    def __init__(self, fake, listen=("127.0.0.1",), netns: str = "") -> None:
+        self.sshd = Sshd({}, listen, netns=netns)      # env set below, once the paths are known
         self.home = self.sshd.remote / ".codex"
         self.work = self.sshd.remote / "work"
         self.work.mkdir()
         codex_home_for(self.home, fake, self.work)
         self.sshd.give_remote(self.sshd.remote)
         (self.sshd.bin / "codex").symlink_to(native_codex())
-        self.tmux_socket = self.sshd.remote / "tmux.sock"
+        # in the remote user's default socket folder, where codex-tui looks for its servers
+        self.tmux_name = f"ct-{self.sshd.port}"
+        self.tmux_socket = Path(f"/tmp/tmux-{REMOTE_UID}") / self.tmux_name
         self.sshd.set_env({"CODEX_HOME": str(self.home), "OPENAI_API_KEY": "sk-test-not-a-real-key",
                            "RUST_LOG": "error", "TERM": "xterm-256color"})
 
     def tmux(self, *args: str) -> str:
-        return self.sshd.as_remote("tmux", "-S", str(self.tmux_socket), *args)
+        return self.sshd.as_remote("tmux", "-L", self.tmux_name, *args)
 
     def start_tui(self, *prompt: str) -> str:
         return self.tmux("new-session", "-d", "-P", "-F", "#{pane_id}", "-x", "120", "-y", "32",
@@ -50,8 +52,16 @@ class RemoteCodex:
         time.sleep(0.5)                  # typed text then Enter at once reads as a paste
         self.tmux("send-keys", "-t", pane, "Enter")
 
+    def screen(self, pane: str) -> str:
+        return self.tmux("capture-pane", "-p", "-J", "-t", pane)
+
     def close(self) -> None:
+        try:
+            self.tmux("kill-server")
+        except Exception:
+            pass                     # sshd may be gone already (close kills what is left)
         self.sshd.close()
+        self.tmux_socket.unlink(missing_ok=True)
 
 
 class Seen:

@@ -36,7 +36,7 @@ class Sshd:
     """`sshd -D -f CONFIG -p PORT`; its sessions run `setpriv` into the remote uid."""
 
     def __init__(self, env: dict[str, str], listen: tuple[str, ...] = ("127.0.0.1",),
-                 same_uid: bool = False) -> None:
+                 same_uid: bool = False, netns: str = "") -> None:
         sshd = shutil.which("sshd") or "/usr/sbin/sshd"
         if not os.path.exists(sshd) or not shutil.which("ssh") or not shutil.which("setpriv"):
             pytest.skip("needs openssh-server, openssh-client and setpriv (apt-get install openssh-server)")
@@ -70,6 +70,7 @@ class Sshd:
             "PermitRootLogin prohibit-password", f"ForceCommand {wrapper}", "LogLevel ERROR",
             "MaxStartups 50", "MaxSessions 50", ""]))
         self.proc: subprocess.Popen | None = None
+        self.netns = netns                   # sshd (and every session) in that network namespace
         self.start()
 
     def set_env(self, env: dict[str, str]) -> None:
@@ -92,13 +93,14 @@ class Sshd:
         self.known_hosts.write_text("".join(f"[{a}]:{self.port} {key}" for a in self.listen))
 
     def start(self) -> None:
-        self.proc = subprocess.Popen(["/usr/sbin/sshd", "-D", "-e", "-f", str(self.config),
+        inside = ["ip", "netns", "exec", self.netns] if self.netns else []
+        self.proc = subprocess.Popen([*inside, "/usr/sbin/sshd", "-D", "-e", "-f", str(self.config),
                                       "-p", str(self.port)], start_new_session=True,
                                      stderr=open(self.dir / "sshd.log", "ab"))
         deadline = time.monotonic() + 10
         while True:
             try:
-                socket.create_connection(("127.0.0.1", self.port), 0.2).close()
+                socket.create_connection((self.listen[0], self.port), 0.2).close()
                 return
             except OSError:
                 if time.monotonic() > deadline or self.proc.poll() is not None:
@@ -118,13 +120,13 @@ class Sshd:
                     pass
             self.proc.wait()
 
-    def host(self, name: str = "devbox", address: str = "127.0.0.1", **extra) -> Host:
-        return Host(name=name, ssh=f"root@{address}", port=self.port, identity_file=str(self.client_key),
+    def host(self, name: str = "devbox", address: str = "", **extra) -> Host:
+        return Host(name=name, ssh=f"root@{address or self.listen[0]}", port=self.port, identity_file=str(self.client_key),
                     ssh_options=["-o", f"UserKnownHostsFile={self.known_hosts}",
                                  "-o", "GlobalKnownHostsFile=/dev/null"], **extra)
 
     def config_toml(self, name: str = "devbox") -> str:
-        return (f'[[hosts]]\nname = "{name}"\nssh = "root@127.0.0.1"\nport = {self.port}\n'
+        return (f'[[hosts]]\nname = "{name}"\nssh = "root@{self.listen[0]}"\nport = {self.port}\n'
                 f'identity_file = "{self.client_key}"\n'
                 f'ssh_options = ["-o", "UserKnownHostsFile={self.known_hosts}", '
                 f'"-o", "GlobalKnownHostsFile=/dev/null"]\n')
@@ -143,7 +145,7 @@ class Sshd:
 
     def close(self) -> None:
         self.kill()
-        for pid in remote_pids():        # what the test started on the "remote machine"
+        for pid in remote_pids(self.remote):   # what this test started on its "remote machine"
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
@@ -151,13 +153,62 @@ class Sshd:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
-def remote_pids() -> list[int]:
+def remote_pids(home: Path) -> list[int]:
+    """The remote uid's processes of the "machine" whose HOME is `home`: only this test's
+    (tests in parallel each have a remote side of that one uid)."""
+    mark = f"HOME={home}".encode()
     out = []
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
-                if entry.stat().st_uid == REMOTE_UID:
+                if entry.stat().st_uid == REMOTE_UID and \
+                        mark in Path(entry.path, "environ").read_bytes().split(b"\0"):
                     out.append(int(entry.name))
             except OSError:
                 pass
     return out
+
+
+class NetNamespace:
+    """A network namespace made by the test, joined to this one by a veth pair: the "remote
+    machine" gets a second address (`inside`) whose link the test can drop (`down`), the
+    way a laptop leaves the Wi-Fi: no RST, no FIN, packets just stop."""
+
+    def __init__(self) -> None:
+        import uuid
+
+        if os.getuid() != 0 or not shutil.which("ip"):
+            pytest.skip("needs root and iproute2 (ip netns, veth)")
+        tag = uuid.uuid4().hex[:6]
+        self.name, self.outer, self.inner = f"ctns-{tag}", f"cta{tag}", f"ctb{tag}"
+        net = 64 + int(tag[:2], 16) % 64        # 10.N.M.0/30: tests in parallel differ
+        sub = int(tag[2:4], 16)
+        self.outside, self.inside = f"10.{net}.{sub}.1", f"10.{net}.{sub}.2"
+        try:
+            self._ip("netns", "add", self.name)
+        except subprocess.CalledProcessError as exc:
+            pytest.skip(f"cannot make a network namespace here: {exc.stderr.strip()}")
+        self._ip("link", "add", self.outer, "type", "veth", "peer", "name", self.inner)
+        self._ip("link", "set", self.inner, "netns", self.name)
+        self._ip("addr", "add", f"{self.outside}/30", "dev", self.outer)
+        self._ip("link", "set", self.outer, "up")
+        self._ip("-n", self.name, "addr", "add", f"{self.inside}/30", "dev", self.inner)
+        self._ip("-n", self.name, "link", "set", self.inner, "up")
+        self._ip("-n", self.name, "link", "set", "lo", "up")
+
+    @staticmethod
+    def _ip(*args: str) -> None:
+        subprocess.run(["ip", *args], check=True, capture_output=True, text=True, timeout=10)
+
+    def down(self) -> None:
+        """Drop the link: both ends silent, nothing refused."""
+        self._ip("-n", self.name, "link", "set", self.inner, "down")
+        self._ip("link", "set", self.outer, "down")
+
+    def up(self) -> None:
+        self._ip("link", "set", self.outer, "up")
+        self._ip("-n", self.name, "link", "set", self.inner, "up")
+
+    def close(self) -> None:
+        subprocess.run(["ip", "link", "del", self.outer], capture_output=True, timeout=10)
+        subprocess.run(["ip", "netns", "del", self.name], capture_output=True, timeout=10)

@@ -186,3 +186,39 @@ def test_insights_cost_80x24(snap_compare, theme, app_env):
 
     assert snap_compare(_insights_with_cost(theme, app_env), terminal_size=(80, 24),
                         run_before=cost_in_view)
+
+
+def _with_hosts(theme: str):
+    """The Logs table with a [[hosts]] machine's rows as the host workers leave them (one
+    counted by codex-tui there, one listed by a daemon, so blank), one host unreachable:
+    the rows are handed in directly, no ssh, so the picture is fixed."""
+    from codex_tui.browse.rows import row_from_host
+
+    app = make_test_app(theme=theme)
+    far = "/srv/devbox/home/me/projects/a-rather-long-repository-name"
+    app.log_source.hosts["devbox"] = [
+        row_from_host({"id": "01a20000-0000-7000-8000-000000000001", "path": far + "/r1.jsonl",
+                       "cwd": far, "first_prompt": "Fix the flaky build there", "model": "gpt-5-codex",
+                       "cli_version": "0.171.0", "started_at": "2026-11-22T05:00:00Z", "turns": 3,
+                       "commands": 7, "failed_commands": 1, "tokens": {"total": 42000},
+                       "status": "completed"}, "devbox", app.log_source.prices),
+        row_from_host({"id": "01a20000-0000-7000-8000-000000000002", "path": far + "/r2.jsonl",
+                       "cwd": far, "first_prompt": "Listed by the daemon only", "model": "gpt-5-codex",
+                       "cli_version": "0.171.0", "started_at": "2026-11-22T04:00:00Z"}, "devbox",
+                      app.log_source.prices, counted=False)]
+
+    async def hosts_said(pilot) -> None:
+        from tests.conftest import logs_screen
+
+        screen = logs_screen(pilot.app)
+        screen.hosts_down["mute"] = "mute: unreachable (Connection timed out during banner exchange)"
+        screen.hosts_uncounted.add("devbox")
+        screen._update_status()
+    return app, _after(then=hosts_said)
+
+
+@pytest.mark.parametrize("theme", THEMES)
+@pytest.mark.parametrize("size", [(160, 40), (80, 24)])
+def test_table_with_a_hosts_rows(snap_compare, theme, size):
+    app, ready = _with_hosts(theme)
+    assert snap_compare(app, terminal_size=size, run_before=ready)

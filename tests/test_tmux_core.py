@@ -126,3 +126,52 @@ def test_tmux_split_opens_watch_beside_the_pane(tmp_path):
         assert len(panes) == 2
         new = next(p for p in panes if not p.startswith(pane + " "))
         assert " 40 0 " in new and "codex_tui watch" in new     # 40 columns, focus stays
+
+
+@pytest.mark.parametrize("text", ["-n; echo owned;", "plain ; two;", ";", "-", "a\\;"])
+def test_sent_and_pasted_text_is_typed_as_it_is(tmp_path, text):
+    """tmux reads `-x` as send-keys' options and a trailing `;` as a command separator:
+    both stay text (`--`, and the `;` escaped as tmux unescapes it)."""
+    from codex_tui.tmux.client import Tmux
+
+    with TmuxServer() as server:
+        pane = server.start(["cat"], tmp_path)
+        tmux = Tmux(server.socket)
+        tmux.send(pane, text + "\r")
+        tmux.paste(pane, text)
+        tmux.send(pane, "\r")
+        deadline = time.monotonic() + 5
+        while server.capture(pane).count(text) < 4 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert [line for line in server.capture(pane).splitlines() if line] == [text] * 4
+
+
+def test_a_hosts_listing_gives_the_codex_at_the_top_of_each_live_pane():
+    """What `ssh HOST sh -c SCRIPT` prints, parsed: the host's clock, its processes, then
+    each tmux socket's panes (a stale socket prints none). Only live panes with an
+    interactive Codex count, each once, with the start time of the topmost Codex (the npm
+    launcher's node above the native binary) on the host's own clock."""
+    from codex_tui.settings import Host
+    from codex_tui.tmux.client import PANE_FIELDS, SEP
+    from codex_tui.tmux.remote import MARK, parse
+
+    def pane(pane_id: str, pid: int, dead: str = "0", path: str = "/w") -> str:
+        values = {"pane_id": pane_id, "pane_pid": str(pid), "pane_dead": dead, "session_name": "s",
+                  "window_index": "0", "pane_index": pane_id[1:], "pane_current_path": path}
+        return SEP.join(values.get(f, "") for f in PANE_FIELDS)
+
+    host = Host(name="devbox", ssh="me@devbox")
+    text = "\n".join([
+        "1000", MARK,
+        "  10     1   50 -bash", "  11    10   40 node /usr/lib/node_modules/@openai/codex/bin/codex.js",
+        "  12    11   40 /usr/lib/codex/codex", "  20     1   30 -bash",
+        "  21    20   20 codex exec do it", "  30     1   10 -bash", "  31    30    5 codex resume abc",
+        f"{MARK}/tmp/tmux-5/stale",
+        f"{MARK}/tmp/tmux-5/default", pane("%1", 10), pane("%2", 20), pane("%3", 30, dead="1"),
+        pane("%4", 99), ""])
+    found = parse(host, text)
+    assert [p.key for p in found.procs] == ["devbox|/tmp/tmux-5/default|%1"]
+    [proc] = found.procs
+    assert proc.started_at == 960.0 and proc.argv[0] == "node" and proc.cwd == "/w"
+    where = found.panes[proc.key]
+    assert where.host is host and where.socket == "/tmp/tmux-5/default" and where.target == "s:0.1"

@@ -33,10 +33,10 @@ def _same(a: str, b: str) -> bool:
     return os.path.realpath(a or "/") == os.path.realpath(b or "/")
 
 
-def attach(procs: Iterable[Proc], threads: Iterable[Thread]) -> dict[str, Thread]:
-    """proc key -> its thread, for the processes a thread can be given to."""
-    # a thread of another machine is never one of this machine's processes
-    sessions = [t for t in threads if t.is_session and t.parent_id is None and not t.host]
+def attach(procs: Iterable[Proc], threads: Iterable[Thread], host: str = "") -> dict[str, Thread]:
+    """proc key -> its thread, for the processes a thread can be given to. `procs` are of
+    the machine named `host` ("" = this one): a thread of another machine is never theirs."""
+    sessions = [t for t in threads if t.is_session and t.parent_id is None and t.host == host]
     free = {t.id: t for t in sessions}
     out: dict[str, Thread] = {}
     pending = sorted(procs, key=lambda p: p.started_at)

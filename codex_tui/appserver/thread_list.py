@@ -8,8 +8,10 @@ import datetime as dt
 
 from codex_tui.appserver.daemon import remote_watch
 from codex_tui.appserver.model import Thread
+from codex_tui.remote.logs import MISSING_WITHOUT_CODEX_TUI, RemoteSessions
 
 PAGE = 100
+TIMEOUT_S = 60.0
 
 
 def _iso(seconds: float) -> str | None:
@@ -46,3 +48,24 @@ async def list_threads(host, limit: int = 2000, timeout: float = 10.0) -> list[d
         return out[:limit]
     finally:
         await watch.stop()
+
+
+def read_host(host, timeout: float = TIMEOUT_S) -> RemoteSessions:
+    """The host's sessions: its own codex-tui's index where installed, else its daemon's
+    thread/list (saying what that lacks); `why` says what failed. Bounded by `timeout`."""
+    from codex_tui.appserver.rpc import RpcError
+    from codex_tui.appserver.transport import TransportClosed
+    from codex_tui.remote.logs import codex_tui_sessions
+    from codex_tui.remote.ssh import SshError
+
+    try:
+        found = codex_tui_sessions(host, timeout)
+    except SshError as exc:
+        return RemoteSessions(host.name, why=str(exc))
+    if found is not None:
+        return found
+    try:
+        threads = asyncio.run(list_threads(host, timeout=min(timeout, 10.0)))
+    except (TransportClosed, RpcError, asyncio.TimeoutError, OSError) as exc:
+        return RemoteSessions(host.name, why=str(exc) or f"{host.name}: no answer in time")
+    return RemoteSessions(host.name, threads, "thread/list", MISSING_WITHOUT_CODEX_TUI)

@@ -37,6 +37,8 @@ class LogRow:
     context_pct: int | None = None   # the latest request's tokens against the context window
     writer: bool = False  # codex-tui's own insight-report writer run: hidden unless `is:writer`
     cost: float | None = None        # USD at the app's prices (bundled + config); None: no price
+    host: str = ""        # a [[hosts]] name: the rollout (path) is on that machine
+    counted: bool = True  # False: turns, commands, tokens and cost are unknown (a daemon's thread/list)
 
 
 def problem_of(kinds: tuple[str, ...], status: str) -> str | None:
@@ -93,6 +95,20 @@ def row_from_summary(summary: dict, prices: PriceTable, home: str | None = None,
         writer=is_writer_prompt(summary.get("first_prompt") or ""),
         cost=session_cost(summary, prices),
     )
+
+
+def row_from_host(summary: dict, host: str, prices: PriceTable, counted: bool = True) -> LogRow:
+    """A session of another machine (`codex-tui sessions --json` there, or its daemon's
+    thread/list with fewer fields): the host's name leads the repo column, and search finds it."""
+    from codex_tui.redact import redact
+
+    summary = {**summary, "path": summary.get("path") or "", "cwd": redact(summary.get("cwd") or ""),
+               "first_prompt": redact(summary.get("first_prompt") or "")}   # as the local index does
+    row = row_from_summary(summary, home="", prices=prices)
+    row.host, row.counted = host, counted
+    row.repo = f"{host}:{row.repo}"
+    row.haystack = f"{host}\n{row.haystack}"
+    return row
 
 
 def context_percent(summary: dict) -> int | None:

@@ -40,6 +40,7 @@ class LogSource:
         self.use_cache = use_cache
         self._index: SessionIndex | None = None
         self._rows: dict[str, tuple] = {}   # path -> ((size, mtime_ns, status), row)
+        self.hosts: dict[str, list[LogRow]] = {}   # [[hosts]] name -> its rows, as last read
 
     def load(self, liveness=None, progress=None) -> Loaded:
         """All selected sessions as rows. Rows of files unchanged since the last call are
@@ -69,6 +70,8 @@ class LogSource:
             cache[path] = self._row(selection, path, home, known)
             rows.append(cache[path][1])
         self._rows = cache
+        for host_rows in list(self.hosts.values()):    # read by the view's workers, one per host
+            rows += host_rows
         return Loaded(rows, list(selection.warnings))
 
     def _row(self, selection, path: str, home: str, known: dict) -> tuple[tuple, LogRow]:

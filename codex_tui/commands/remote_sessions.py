@@ -3,36 +3,14 @@ at once and bounded in time; a host that cannot be reached is named with why, ne
 Foreign text (prompts, folders, ssh's messages) is redacted and sanitised before printing."""
 from __future__ import annotations
 
-import asyncio
 import json
 from concurrent.futures import ThreadPoolExecutor
 
 from codex_tui import exit_codes
 from codex_tui.redact import redact_all
-from codex_tui.remote.logs import MISSING_WITHOUT_CODEX_TUI, RemoteSessions
+from codex_tui.appserver.thread_list import read_host
 from codex_tui.remote.ssh import SshError
 from codex_tui.sanitize import safe, say
-
-TIMEOUT_S = 60.0
-
-
-def read_host(host, timeout: float = TIMEOUT_S) -> RemoteSessions:
-    from codex_tui.appserver.rpc import RpcError
-    from codex_tui.appserver.thread_list import list_threads
-    from codex_tui.appserver.transport import TransportClosed
-    from codex_tui.remote.logs import codex_tui_sessions
-
-    try:
-        found = codex_tui_sessions(host, timeout)
-    except SshError as exc:
-        return RemoteSessions(host.name, why=str(exc))
-    if found is not None:
-        return found
-    try:
-        threads = asyncio.run(list_threads(host, timeout=min(timeout, 10.0)))
-    except (TransportClosed, RpcError, asyncio.TimeoutError, OSError) as exc:
-        return RemoteSessions(host.name, why=str(exc) or f"{host.name}: no answer in time")
-    return RemoteSessions(host.name, threads, "thread/list", MISSING_WITHOUT_CODEX_TUI)
 
 
 def run_remote_sessions(args) -> int:

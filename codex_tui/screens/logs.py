@@ -15,13 +15,27 @@ from codex_tui import config
 from codex_tui.browse import filters
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
+from codex_tui.redact import redact
 from codex_tui.sanitize import safe, safe_text
 from codex_tui.widgets.fitting_input import FittingInput
 from codex_tui.widgets.session_table import SessionTable
+from codex_tui.widgets.status_line import fit_parts
 from codex_tui.widgets.tick_box import TickBox
 
+HOST_READ_S = 20.0            # a [[hosts]] machine's listing gets this long, then is said unreachable
+REASON_WIDTH = 48             # of an unreachable host's reason, in the status bar
 RANGES = (("Any time", ""), ("Last 24 hours", "24h"), ("Last 7 days", "7d"), ("Last 30 days", "30d"))
 SAFETY_REFRESH_SECONDS = 30   # in case a file-system event was missed
+
+
+def short_reason(text: str, width: int = REASON_WIDTH) -> str:
+    """The cause at the end of a long error ("... Caused by: Connection refused (os error
+    111)"), cut at a word so the one-line status bar ends on whole words."""
+    text = text.rsplit("Caused by:", 1)[-1].strip()
+    if len(text) <= width:
+        return text
+    cut = text[:width - 1].rsplit(" ", 1)[0]
+    return cut + "…"
 
 
 class LogsScreen(ViewScreen):
@@ -65,6 +79,9 @@ class LogsScreen(ViewScreen):
         self.indexing: tuple[int, int] | None = None   # (done, total) while a large index runs
         self._loads = 0            # load passes started (worker thread)
         self._shown = 0            # the last load pass shown whole
+        self.hosts_down: dict[str, str] = {}   # [[hosts]] name -> why it could not be read
+        self._hosts_busy: set[str] = set()     # hosts being read now (one worker each)
+        self.hosts_uncounted: set[str] = set()  # hosts listed by their daemon (no codex-tui there)
 
     def compose_view(self) -> ComposeResult:
         with Horizontal(id="search-row"):
@@ -86,7 +103,46 @@ class LogsScreen(ViewScreen):
         # Draw the first frame before loading: reading the index holds the GIL for a while.
         self.call_after_refresh(self.request_refresh)
         self.call_after_refresh(self.watch_roots)
+        self.call_after_refresh(self.read_hosts)
         self.set_interval(SAFETY_REFRESH_SECONDS, self.request_refresh)
+        self.set_interval(SAFETY_REFRESH_SECONDS, self.read_hosts)
+
+    # ---- other machines ------------------------------------------------------------------
+    def read_hosts(self) -> None:
+        """Each [[hosts]] machine in a worker of its own, bounded in time: its rows join the
+        table when they come, and a slow or unreachable one holds up nothing."""
+        for host in self.app.settings.hosts:
+            if host.name not in self._hosts_busy:
+                self._hosts_busy.add(host.name)
+                self.run_worker(lambda host=host: self._read_host(host), thread=True,
+                                group=f"host:{host.name}", exit_on_error=False)
+
+    def _read_host(self, host) -> None:
+        from codex_tui.appserver.thread_list import read_host
+        from codex_tui.browse.rows import row_from_host
+
+        try:
+            found = read_host(host, timeout=HOST_READ_S)
+            counted = found.source == "codex-tui"
+            prices = self.app.log_source.prices       # the app's one table: bundled + config
+            rows = [row_from_host(s, host.name, prices, counted=counted) for s in found.sessions
+                    if isinstance(s, dict)]
+            self._to_ui(self._host_read, host.name, rows, found.why, counted)
+        finally:
+            self._hosts_busy.discard(host.name)
+
+    def _host_read(self, name: str, rows: list[LogRow], why: str, counted: bool = True) -> None:
+        if counted or why:
+            self.hosts_uncounted.discard(name)
+        else:
+            self.hosts_uncounted.add(name)
+        if why:
+            self.hosts_down[name] = why
+            self.app.log_source.hosts.pop(name, None)
+        else:
+            self.hosts_down.pop(name, None)
+            self.app.log_source.hosts[name] = rows
+        self.request_refresh()       # merged in the load worker, off the UI loop
 
     # ---- loading -------------------------------------------------------------------------
     def request_refresh(self) -> None:
@@ -266,7 +322,26 @@ class LogsScreen(ViewScreen):
         if not rows:
             parts = ["No Codex sessions found in " +
                      ", ".join(str(p) for p in self.app.log_source.sources.roots())]
-        self.query_one("#logs-status", Static).update("  ·  ".join(parts))
+        line = self.query_one("#logs-status", Static)
+        line.update(fit_parts([parts[0], *self._host_parts(), *parts[1:]], line.content_size.width))
+
+    def _host_parts(self) -> list:
+        """What the hosts' workers found, right after the counts (a host that is down matters
+        more than the sort order): each with a shorter form for a narrow bar."""
+        out: list = []
+        for name, why in self.hosts_down.items():      # ssh's words: foreign text
+            detail = why[len(name) + 2:] if why.startswith(name + ": ") else why
+            if detail.startswith("unreachable (") and detail.endswith(")"):
+                detail = detail[len("unreachable ("):-1]
+            out.append((safe(redact(f"{name}: unreachable ({short_reason(detail)})"), newlines=False),
+                        safe(f"{name}: unreachable", newlines=False)))
+        for name in sorted(self.hosts_uncounted):
+            out.append((safe(f"{name}: no counts (no codex-tui there)", newlines=False),
+                        safe(f"{name}: no counts", newlines=False)))
+        return out
+
+    def on_resize(self) -> None:
+        self._update_status()
 
     @on(Input.Changed, "#search")
     @on(Checkbox.Changed, "#failed-only")

@@ -26,7 +26,7 @@ from codex_tui.pty.requests import LaunchRequest
 from codex_tui.worktrees.where import PlaceCache
 from codex_tui.widgets.pty_pane import PtyPane
 from codex_tui.widgets.session_list import SessionList
-from codex_tui.widgets.status_line import StatusLine
+from codex_tui.widgets.status_line import StatusLine, fit_parts
 
 class DaemonChanged(Message, bubble=False):
     """A daemon reported a change (posted from the feed's thread)."""
@@ -281,9 +281,9 @@ class SessionsScreen(ViewScreen):
         text = rate_line(watches, rollouts) if watches or rollouts else ""
         if text != self._rate:
             self._rate = text
-            self.query_one("#sessions-status", StatusLine).update(
-                text if text else
-                "n new session · enter into the pane, ctrl+] back")
+            line = self.query_one("#sessions-status", StatusLine)
+            line.update(fit_parts(text.split(" · "), line.content_size.width, " · ") if text else
+                        "n new session · enter into the pane, ctrl+] back")
 
     def _answerable(self):
         row = self.query_one(SessionList).current
@@ -312,6 +312,10 @@ class SessionsScreen(ViewScreen):
 
         title = row.title
         result = answer(self.feed, row, what)       # exact, through the daemon, when it can
+        if result is None and row.live is None and row.pane is not None and what != "approve-session":
+            from codex_tui.screens.thread_actions import in_pane
+
+            result = in_pane(row, what)               # the screen, checked first
         if result is None and row.live is None:
             result = (False, "nothing is waiting for an answer there")
         if result is None and what == "approve-session":
@@ -321,13 +325,34 @@ class SessionsScreen(ViewScreen):
                                   f"{title}: did nothing: {message}",
                                   severity="information" if ok else "warning")
 
+    def _in_pane(self):
+        """The selected thread when it is not ours but runs in a tmux pane (here or on a
+        host): e, i and p go to that pane through tmux."""
+        row = self.query_one(SessionList).current
+        return row if row is not None and row.live is None and row.pane is not None else None
+
+    @work(thread=True, group="intervene", exit_on_error=False)
+    def _pane_key(self, row, what: str, text: str = "") -> None:
+        from codex_tui.screens.thread_actions import in_pane
+
+        ok, message = in_pane(row, what, text)
+        self.app.call_from_thread(self.notify, f"{row.title}: {message}" if ok else
+                                  f"{row.title}: did nothing: {message}",
+                                  severity="information" if ok else "warning", timeout=3)
+
     def action_send_enter(self) -> None:
+        if (pane_row := self._in_pane()) is not None:
+            self._pane_key(pane_row, "enter")
+            return
         row = self._selected()
         if row is not None:
             row.live.send(b"\r")
             self.notify(f"{row.title}: sent Enter", timeout=3)
 
     def action_poke(self) -> None:
+        if (pane_row := self._in_pane()) is not None:
+            self._pane_key(pane_row, "poke")
+            return
         row = self._selected()
         if row is not None:
             row.live.poke()
@@ -336,6 +361,10 @@ class SessionsScreen(ViewScreen):
     def action_type_line(self) -> None:
         from codex_tui.screens.session_dialogs import TypeLineScreen
 
+        if (pane_row := self._in_pane()) is not None:
+            self.app.push_screen(TypeLineScreen(pane_row.title),
+                                 lambda text: text is not None and self._pane_key(pane_row, "line", text))
+            return
         row = self._selected()
         if row is None:
             return

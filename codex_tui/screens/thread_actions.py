@@ -15,6 +15,34 @@ def answer(feed, row, what: str) -> tuple[bool, str] | None:
     return feed.call(thread.id, lambda watch, tid: watch.answer(tid, what))
 
 
+def in_pane(row, what: str, text: str = "") -> tuple[bool, str]:
+    """A key for a thread's TUI in a tmux pane, this machine's or a host's (through
+    `ssh HOST tmux`): "enter", "line" (`text`, then Enter), "poke" (ctrl+l), or an answer
+    ("approve", "deny") after the same screen check as the Watch view's."""
+    from codex_tui.tmux.remote import tmux_for
+    from codex_tui.tmux import actions
+    from codex_tui.tmux.client import TmuxError
+
+    pane = row.pane
+    if pane is None:
+        return False, "it is not in a tmux pane codex-tui can see"
+    tmux = tmux_for(pane)
+    if what == "approve":
+        if row.status.state != "waiting-approval":
+            return False, "the list shows no approval for it"
+        return actions.approve_in(tmux, pane.pane_id, (None, row.status.detail))
+    if what == "deny":
+        return actions.deny_in(tmux, pane.pane_id)
+    try:
+        if what == "line":
+            actions.type_line(tmux, pane.pane_id, text)
+            return True, "sent the line"
+        tmux.send(pane.pane_id, "\x0c" if what == "poke" else "\r")
+    except TmuxError as exc:
+        return False, str(exc)
+    return True, "poked (ctrl+l)" if what == "poke" else "sent Enter"
+
+
 def interrupt(feed, row) -> tuple[bool, str]:
     if feed is None or row.thread is None:
         return False, "its thread is not known to any daemon"
@@ -27,6 +55,9 @@ def jump(row) -> tuple[bool, str]:
     pane = row.pane
     if pane is None:
         return False, "it is not in a tmux pane codex-tui can see"
+    if pane.host is not None:        # another machine's server: this terminal cannot switch there
+        return False, (f"it runs in tmux {pane.target} on {pane.host.name} (attach there: "
+                       f"ssh -t {pane.host.name} tmux -S {pane.socket} attach -t {pane.target})")
     try:
         return True, Tmux(pane.socket).jump(pane)
     except TmuxError as exc:

@@ -21,28 +21,33 @@ TERMINAL_RESET = (b"\x1b[?1049l\x1b[?1000l\x1b[?1002l\x1b[?1003l\x1b[?1006l\x1b[
                   b"\x1b[?25h\x1b[<u\x1b[0m")
 
 
-def _screen(tmux: Tmux, row: Watched) -> list[str]:
-    return tmux.capture(row.found.pane.pane_id)
+def _screen(tmux: Tmux, pane_id: str) -> list[str]:
+    return tmux.capture(pane_id)
 
 
 def approve(row: Watched, timeout: float = CONFIRM_S) -> tuple[bool, str]:
-    """Press the key the menu offers for Yes, only when the prompt on screen now is the one
-    the list showed (same pattern, same command or files), then check it went away."""
     if row.found.pid is None:
         return False, "Codex is not running in that pane"
-    tmux = Tmux(row.found.pane.socket)
+    return approve_in(Tmux(row.found.pane.socket), row.found.pane.pane_id,
+                      (row.status.pattern, row.status.detail), timeout)
+
+
+def approve_in(tmux: Tmux, pane_id: str, shown: tuple[str | None, str],
+               timeout: float = CONFIRM_S) -> tuple[bool, str]:
+    """Press the key the menu offers for Yes, only when the prompt on screen now is the one
+    the list showed (`shown`: the same pattern, unless None, and the same command or
+    files), then check it went away. `tmux` is this machine's or a host's (tmux/remote.py)."""
     try:
-        screen = _screen(tmux, row)
+        screen = _screen(tmux, pane_id)
         menu = approval_menu(screen)
         if isinstance(menu, str):
             return False, menu
         pattern, label, key = menu
-        shown = (row.status.pattern, row.status.detail)
         now_on = (pattern.name, P.detail("\n".join(l.rstrip() for l in screen), pattern))
-        if shown != now_on:
+        if shown[1] != now_on[1] or shown[0] not in (None, now_on[0]):
             return False, "the prompt changed since the list was drawn; look again, then approve"
-        tmux.send(row.found.pane.pane_id, key)
-        if _gone(tmux, row, pattern, timeout):
+        tmux.send(pane_id, key)
+        if _gone(tmux, pane_id, pattern, timeout):
             return True, f"approved: {label}"
         return False, f"sent {key!r} for {label!r} but the menu is still on screen"
     except TmuxError as exc:
@@ -52,14 +57,17 @@ def approve(row: Watched, timeout: float = CONFIRM_S) -> tuple[bool, str]:
 def deny(row: Watched, timeout: float = CONFIRM_S) -> tuple[bool, str]:
     if row.found.pid is None:
         return False, "Codex is not running in that pane"
-    tmux = Tmux(row.found.pane.socket)
+    return deny_in(Tmux(row.found.pane.socket), row.found.pane.pane_id, timeout)
+
+
+def deny_in(tmux: Tmux, pane_id: str, timeout: float = CONFIRM_S) -> tuple[bool, str]:
     try:
-        text = "\n".join(l.rstrip() for l in _screen(tmux, row))
+        text = "\n".join(l.rstrip() for l in _screen(tmux, pane_id))
         pattern = P.match(text)
         if pattern is None or pattern.state != WAITING_APPROVAL:
             return False, "no approval prompt is on screen"
-        tmux.send(row.found.pane.pane_id, P.no_key(text, pattern))
-        if _gone(tmux, row, pattern, timeout):
+        tmux.send(pane_id, P.no_key(text, pattern))
+        if _gone(tmux, pane_id, pattern, timeout):
             return True, "denied"
         return False, "sent No but the menu is still on screen"
     except TmuxError as exc:
@@ -71,13 +79,15 @@ def send_enter(row: Watched) -> tuple[bool, str]:
 
 
 def send_line(row: Watched, text: str) -> tuple[bool, str]:
+    return _try(lambda t: type_line(t, row.found.pane.pane_id, text), row, "sent the line")
+
+
+def type_line(tmux: Tmux, pane_id: str, text: str) -> None:
     """Paste the text (bracketed if Codex asked for it), then Enter."""
-    def act(tmux: Tmux) -> None:
-        if text:
-            tmux.paste(row.found.pane.pane_id, text)
-            time.sleep(0.05)      # a TUI reads a paste and the Enter as one burst otherwise
-        tmux.send(row.found.pane.pane_id, "\r")
-    return _try(act, row, "sent the line")
+    if text:
+        tmux.paste(pane_id, text)
+        time.sleep(0.05)      # a TUI reads a paste and the Enter as one burst otherwise
+    tmux.send(pane_id, "\r")
 
 
 def kill(row: Watched, grace: float = 2.0) -> tuple[bool, str]:
@@ -141,10 +151,10 @@ def _try(action, row: Watched, done: str) -> tuple[bool, str]:
     return True, done
 
 
-def _gone(tmux: Tmux, row: Watched, pattern, timeout: float) -> bool:
+def _gone(tmux: Tmux, pane_id: str, pattern, timeout: float) -> bool:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(0.1)
-        if not pattern.matches("\n".join(l.rstrip() for l in _screen(tmux, row))):
+        if not pattern.matches("\n".join(l.rstrip() for l in _screen(tmux, pane_id))):
             return True
     return False

@@ -15,7 +15,8 @@ PANE_FIELDS = ("pane_id", "pane_pid", "pane_tty", "session_name", "window_index"
                "pane_start_command", "pane_current_path", "pane_width", "pane_height")
 ESCAPES = re.compile(r"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[@-Z\\-_]")
 # What tmux calls the keys a menu asks for; anything else is sent literally.
-KEY_NAMES = {"\r": "Enter", "\n": "Enter", "\x1b": "Escape", "\t": "Tab", "\x7f": "BSpace"}
+KEY_NAMES = {"\r": "Enter", "\n": "Enter", "\x1b": "Escape", "\t": "Tab", "\x7f": "BSpace",
+             "\x0c": "C-l"}
 
 
 class TmuxError(CodexTuiError):
@@ -39,6 +40,7 @@ class Pane:
     current_path: str
     width: int
     height: int
+    host: object = None      # a settings.Host: the pane is on that machine (tmux/remote.py)
 
     @property
     def target(self) -> str:
@@ -50,36 +52,39 @@ def strip_escapes(text: str) -> str:
     return ESCAPES.sub("", text)
 
 
+def literal(text: str) -> str:
+    """`text` as one tmux argument that stays text: tmux reads an argument ending in `;` as
+    a command separator (`a;` types `a`), unless the `;` is escaped, `\\;`, which it unescapes."""
+    return text[:-1] + "\\;" if text.endswith(";") else text
+
+
+def local_runner(argv: list[str], timeout: float):
+    """Run tmux here (a ToolResult); tmux/remote.py gives one that runs it over ssh."""
+    return run_tool(argv, timeout=timeout)
+
+
 class Tmux:
-    def __init__(self, socket: str, binary: str | None = None) -> None:
-        self.socket = socket
-        self.binary = binary or shutil.which("tmux") or "tmux"
+    def __init__(self, socket: str, binary: str | None = None, runner=None, where: str = "") -> None:
+        self.socket = socket          # "" = the server's default socket
+        self.binary = binary or (shutil.which("tmux") or "tmux" if runner is None else "tmux")
+        self.runner = runner or local_runner
+        self.where = where            # "devbox: " for another machine's server
 
     def run(self, *args: str, check: bool = True, timeout: float = 5.0) -> str:
-        proc = run_tool([self.binary, "-S", self.socket, *args], timeout=timeout)
+        socket = ["-S", self.socket] if self.socket else []
+        proc = self.runner([self.binary, *socket, *args], timeout)
         if proc.missing:
-            raise TmuxError("tmux is not installed (or not on PATH)")
+            raise TmuxError(f"{self.where}tmux is not installed (or not on PATH)")
         if proc.timed_out:
-            raise TmuxError(f"tmux server {self.socket} did not answer within {timeout:.0f} s")
+            raise TmuxError(f"{self.where}tmux server {self.socket} did not answer within {timeout:.0f} s")
         if check and proc.code != 0:
-            raise TmuxError(f"tmux -S {self.socket} {args[0]}: {proc.stderr.strip() or 'failed'}")
+            raise TmuxError(f"{self.where}tmux -S {self.socket} {args[0]}: {proc.stderr.strip() or 'failed'}")
         return proc.stdout
 
     def list_panes(self) -> list[Pane]:
         fmt = SEP.join("#{%s}" % f for f in PANE_FIELDS)
-        panes = []
-        for line in self.run("list-panes", "-a", "-F", fmt).splitlines():
-            values = line.split(SEP)
-            if len(values) != len(PANE_FIELDS):
-                continue
-            v = dict(zip(PANE_FIELDS, values))
-            panes.append(Pane(self.socket, v["pane_id"], _int(v["pane_pid"]), v["pane_tty"],
-                              v["session_name"], v["window_index"], v["pane_index"], v["window_name"],
-                              float(_int(v["window_activity"])), v["pane_dead"] == "1",
-                              _int(v["pane_dead_status"]) if v["pane_dead_status"] else None,
-                              v["pane_start_command"], v["pane_current_path"], _int(v["pane_width"]),
-                              _int(v["pane_height"])))
-        return panes
+        found = (parse_pane(self.socket, line) for line in self.run("list-panes", "-a", "-F", fmt).splitlines())
+        return [pane for pane in found if pane is not None]
 
     def capture(self, pane_id: str) -> list[str]:
         """The visible screen as plain lines (captured with -e -J, escapes stripped)."""
@@ -102,25 +107,29 @@ class Tmux:
         return out
 
     def send(self, pane_id: str, data: str) -> None:
-        """Type `data`: named keys for Enter/Escape/Tab, the rest literally."""
+        """Type `data`: named keys for Enter/Escape/Tab, the rest literally; one tmux call
+        (commands joined by `;`), which over ssh is one round trip, not one per key."""
+        args: list[str] = []
         chunk = ""
         for char in data:
             if char in KEY_NAMES:
                 if chunk:
-                    self.run("send-keys", "-t", pane_id, "-l", chunk)
+                    args += ["send-keys", "-t", pane_id, "-l", "--", literal(chunk), ";"]
                     chunk = ""
-                self.run("send-keys", "-t", pane_id, KEY_NAMES[char])
+                args += ["send-keys", "-t", pane_id, KEY_NAMES[char], ";"]
             else:
                 chunk += char
-        if chunk:
-            self.run("send-keys", "-t", pane_id, "-l", chunk)
+        if chunk:     # `--`: text starting with `-` is text, not send-keys' options
+            args += ["send-keys", "-t", pane_id, "-l", "--", literal(chunk), ";"]
+        if args:
+            self.run(*args[:-1])
 
     def paste(self, pane_id: str, text: str) -> None:
         """Paste `text` (bracketed when the program asked for it), so a multi-line text is
         one message, not several."""
         buffer = f"codex-tui-{os.getpid()}"
-        self.run("set-buffer", "-b", buffer, "--", text)
-        self.run("paste-buffer", "-p", "-d", "-b", buffer, "-t", pane_id)
+        self.run("set-buffer", "-b", buffer, "--", literal(text), ";",
+                 "paste-buffer", "-p", "-d", "-b", buffer, "-t", pane_id)
 
     def jump(self, pane: Pane) -> str:
         """Show `pane`: select its window and pane, and move this client there when we run
@@ -131,6 +140,19 @@ class Tmux:
             self.run("switch-client", "-t", pane.pane_id, check=False)
             return f"switched to {pane.target}"
         return f"selected {pane.target} on tmux server {self.socket} (attach: tmux -S {self.socket} attach)"
+
+
+def parse_pane(socket: str, line: str, host=None) -> Pane | None:
+    """One line of `list-panes -F` with PANE_FIELDS, or None when it is not one."""
+    values = line.split(SEP)
+    if len(values) != len(PANE_FIELDS):
+        return None
+    v = dict(zip(PANE_FIELDS, values))
+    return Pane(socket, v["pane_id"], _int(v["pane_pid"]), v["pane_tty"], v["session_name"],
+                v["window_index"], v["pane_index"], v["window_name"], float(_int(v["window_activity"])),
+                v["pane_dead"] == "1", _int(v["pane_dead_status"]) if v["pane_dead_status"] else None,
+                v["pane_start_command"], v["pane_current_path"], _int(v["pane_width"]),
+                _int(v["pane_height"]), host)
 
 
 def current_socket() -> str | None:

@@ -86,7 +86,12 @@ def fit_columns(width: int) -> list[tuple[Column, int]]:
     return result
 
 
+UNCOUNTED = ("turns", "cmds", "failed", "tokens", "cost", "ctx", "status")
+
+
 def cell_text(row: LogRow, name: str) -> str:
+    if not row.counted and name in UNCOUNTED:
+        return ""           # unknown, not zero (a host's daemon lists no counts)
     if name == "when":
         return row.when
     if name == "repo":
@@ -120,6 +125,13 @@ def _fit(text: str, width: int, right: bool, keep_end: bool = False) -> str:
     if len(text) > width:
         return clip(text, width, keep_end=keep_end)    # paths keep their end: it names the repo
     return text.rjust(width) if right else text.ljust(width)
+
+
+def _host_path(text: str, prefix: int, width: int) -> str:
+    """`devbox:/far/long/path` clipped in its path, so the host's name stays in view."""
+    if len(text) <= width or width < prefix + 4:
+        return _fit(text, width, False)
+    return text[:prefix] + clip(text[prefix:], width - prefix, keep_end=True)
 
 
 class SessionTable(LineCursor, ScrollView, can_focus=True):
@@ -261,7 +273,11 @@ class SessionTable(LineCursor, ScrollView, can_focus=True):
                 text = text.rsplit(" +", 1)[0]      # the kind whole; the detail lists the others
             if column.name in FOREIGN:
                 text = safe(text, newlines=False)
-            segments.append(Segment(_fit(text, size, column.right, column.name == "repo"), style))
+            if column.name == "repo" and row.host:
+                text = _host_path(text, len(safe(row.host, newlines=False)) + 1, size)
+            else:
+                text = _fit(text, size, column.right, column.name == "repo")
+            segments.append(Segment(text, style))
             segments.append(Segment(" ", base))
         return Strip(segments).adjust_cell_length(width, base)
 

@@ -8,6 +8,19 @@ from textual.widgets import Static
 from codex_tui.sanitize import safe
 
 
+def fit_parts(parts: list, width: int, sep: str = "  ·  ") -> str:
+    """The parts that fit whole, in order, so a one-line bar never ends in a cut word. A part
+    may be a tuple of ever shorter forms (the first that fits is taken); one that does not
+    fit in any form is left out. 0 = the width is not known yet: every part, longest form."""
+    out: list[str] = []
+    for part in parts:
+        forms = part if isinstance(part, tuple) else (part,)
+        fitting = [f for f in forms if not width or not out or len(sep.join([*out, f])) <= width]
+        if fitting:
+            out.append(fitting[0])
+    return sep.join(out)
+
+
 class StatusLine(Static):
     DEFAULT_CSS = """
     StatusLine { height: auto; max-height: 3; background: $panel; color: $text-muted; padding: 0 1; }
