@@ -8,14 +8,23 @@ from textual.widgets import Static
 from codex_tui.sanitize import safe
 
 
-def fit_parts(parts: list, width: int, sep: str = "  ·  ") -> str:
-    """The parts that fit whole, in order, so a one-line bar never ends in a cut word. A part
-    may be a tuple of ever shorter forms (the first that fits is taken); one that does not
-    fit in any form is left out. 0 = the width is not known yet: every part, longest form."""
+MAX_LINES = 3     # the bar grows to this many lines on a narrow terminal, then drops parts
+
+
+def fit_parts(parts: list, width: int, sep: str = "  ·  ", lines: int = MAX_LINES) -> str:
+    """The parts that fit whole in `lines` lines of `width` (wrapped between words, as the
+    bar wraps), in order, so the bar never ends in a cut word. A part may be a tuple of ever
+    shorter forms (the first that fits is taken); one that does not fit in any form is left
+    out. 0 = the width is not known yet: every part, longest form."""
+    import textwrap
+
+    def fits(text: str) -> bool:
+        return not width or len(textwrap.wrap(text, width, break_long_words=False)) <= lines
+
     out: list[str] = []
     for part in parts:
         forms = part if isinstance(part, tuple) else (part,)
-        fitting = [f for f in forms if not width or not out or len(sep.join([*out, f])) <= width]
+        fitting = [f for f in forms if not out or fits(sep.join([*out, f]))]
         if fitting:
             out.append(fitting[0])
     return sep.join(out)
