@@ -90,9 +90,11 @@ def test_kill_leaves_no_process_behind():
 def test_kill_reaches_a_daemon_that_left_the_session():
     # setsid + re-parenting to init, as Codex 0.169's app-server daemon does.
     session = PtySession(["bash", "-c", "setsid sleep 300 & sleep 300"], cols=80, rows=24)
-    wait_for(lambda: len(processes_with_marker(session.marker)) >= 2, what="the daemon")
-    daemon = [p for p in processes_with_marker(session.marker) if p not in processes_in_session(session.pid)]
-    assert daemon, "the setsid child should have left the session"
+    def left() -> list[int]:       # forked is not enough: wait until it has called setsid
+        return [p for p in processes_with_marker(session.marker) if p not in processes_in_session(session.pid)]
+
+    wait_for(lambda: bool(left()), what="the daemon out of the session")
+    daemon = left()
     session.kill(grace=0.5)
     assert processes_with_marker(session.marker) == [] and not any(pid_alive(p) for p in daemon)
     session.close()
