@@ -48,7 +48,7 @@ def write_json(selection: Selection, settings=None) -> None:
                 unpriced.add(model)
         else:
             total += cost_usd(tokens, price)
-        parts.append(with_cost(data, tokens, table))
+        parts.append(with_cost(data, tokens, table, model))
     out.write(json_bytes(b",".join(parts)))
     totals = dict(selection.totals(), cost_usd=round(total, 6), unpriced_models=sorted(unpriced))
     out.write(b'],"totals":' + orjson.dumps(totals))

@@ -23,7 +23,9 @@ def cost_json(tokens: dict, model: str, table: PriceTable) -> bytes:
     return b"null" if price is None else orjson.dumps(round(cost_usd(tokens, price), 6))
 
 
-def with_cost(data: bytes | memoryview, tokens: dict, table: PriceTable) -> bytes:
-    """One summary's JSON object with `"cost_usd": X` (null: no price) as its last key."""
+def with_cost(data: bytes | memoryview, tokens: dict, table: PriceTable, model: str | None = None) -> bytes:
+    """One summary's JSON object with `"cost_usd": X` (null: no price) as its last key;
+    `model` when the caller has already read it."""
     raw = bytes(data).rstrip()
-    return raw[:-1] + b',"cost_usd":' + cost_json(tokens, model_of(raw), table) + b"}"
+    return raw[:-1] + b',"cost_usd":' + cost_json(tokens, model_of(raw) if model is None else model,
+                                                   table) + b"}"
