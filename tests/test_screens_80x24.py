@@ -235,3 +235,28 @@ async def test_pushed_screens_footer_keys_are_whole_at_80_columns():
         await _open(pilot)
         await pilot.pause(0.3)
         assert cut_keys(app.screen) == [] and cut_texts(app.screen) == []
+
+
+async def test_refused_days_put_back_the_days_in_force_and_a_huge_number_is_refused():
+    """`0` is refused and the box shows the days in force again, selected, so the next
+    number replaces it; 999999 days is refused too, not a 'year out of range' crash."""
+    from textual.widgets import Input
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("h")
+        await pilot.pause()
+        screen = app.screen
+        before = screen.days
+        await pilot.press("0", "enter")
+        await pilot.pause()
+        box = screen.query_one("#days", Input)
+        assert box.value == f"{before:g}" and screen.days == before
+        await pilot.press(*"999999", "enter")
+        await pilot.pause()
+        assert box.value == f"{before:g}" and screen.days == before
+        assert "out of range" not in str(screen.query_one("#skills-status").render())
+        await pilot.press(*"14", "enter")
+        await pilot.pause()
+        assert screen.days == 14.0

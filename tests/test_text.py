@@ -55,3 +55,11 @@ def test_the_logs_status_column_holds_the_longest_failure_kind_at_80_columns():
 
     status = dict((c.name, w) for c, w in fit_columns(76))["status"]
     assert status >= 2 + max(map(len, FAILURE_KINDS))
+
+
+def test_an_output_line_cut_in_an_excerpt_says_how_much_is_left_out():
+    from codex_tui.rollout.commands import excerpt
+
+    shown = excerpt("x" * 9000)
+    assert shown.startswith("x" * 300) and shown.endswith("… (+8,700 chars)")
+    assert excerpt("short line") == "short line"

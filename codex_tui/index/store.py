@@ -25,8 +25,8 @@ from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 
 # 9: typed index.json with checksums (msgpack parser state), and cwd, branch and excerpts
 # redacted whole before any cut; 10: no_response failures, the user's `!cmd` commands apart,
-# `unanswered`; 11: rate_limited failures (cost work)
-INDEX_VERSION = 11
+# `unanswered`; 11: rate_limited failures (cost work); 12: a cut output line says how much is left out
+INDEX_VERSION = 12
 # Progress is reported when a refresh reads at least this many files whole (a first index),
 # in about this many steps.
 PROGRESS_MIN_FILES = 24

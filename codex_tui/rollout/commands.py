@@ -121,10 +121,15 @@ def excerpt(text: str) -> str:
     if len(lines) > 2 * _EXCERPT_LINES:
         lines = lines[:_EXCERPT_LINES] + [f"… {len(lines) - 2 * _EXCERPT_LINES} lines …"] + \
             lines[-_EXCERPT_LINES:]
-    short = "\n".join(line[:300] for line in lines)
+    short = "\n".join(_cut_line(line) for line in lines)
     if len(short) > EXCERPT_CHARS:
         short = short[:EXCERPT_CHARS // 2] + "\n…\n" + short[-EXCERPT_CHARS // 2:]
     return short
+
+
+def _cut_line(line: str, width: int = 300) -> str:
+    """One output line of at most `width` characters, saying how much was left out."""
+    return line if len(line) <= width else f"{line[:width]} … (+{len(line) - width:,} chars)"
 
 
 def duration_seconds(value) -> float | None:

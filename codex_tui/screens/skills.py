@@ -83,8 +83,12 @@ class SkillHealthScreen(ReportsWorkerErrors, Screen):
             days = float(event.value)
         except ValueError:
             days = 0
-        if days <= 0:
-            self.notify("Days must be a positive number.", severity="error")
+        if not 0 < days <= MAX_DAYS:
+            self.notify(f"Days must be a number from 1 to {MAX_DAYS:,}; kept {_days_text(self.days)}.",
+                        severity="error")
+            box = self.query_one("#days", Input)
+            box.value = _days_text(self.days)       # the days in force, not the refused text
+            box.select_all()                        # the next digits replace it
             return
         self.days = days
         self.query_one(VerticalScroll).focus()
@@ -109,6 +113,9 @@ class SkillHealthScreen(ReportsWorkerErrors, Screen):
 
     def action_back(self) -> None:
         self.app.pop_screen()
+
+
+MAX_DAYS = 36500        # a hundred years: more is a typo (and past what a date can hold)
 
 
 def _days_text(days: float) -> str:

@@ -258,12 +258,15 @@ class SessionTable(LineCursor, ScrollView, can_focus=True):
             severity = "live"
         mark = self._foreground(f"session-table--{severity}") if severity else Style()
         dim = self._foreground("session-table--dim")
+        if is_cursor:      # the cursor's own colours only: red, yellow or grey on its blue is unreadable
+            mark, dim = Style(bold=True) if severity else Style(), Style()
         segments = []
         for column, size in self._layout:
             style = base
             if column.name in ("status", "failed") and severity:
                 style = base + mark
-            elif column.name == "ctx" and row.context_pct is not None and row.context_pct >= 70:
+            elif column.name == "ctx" and row.context_pct is not None and row.context_pct >= 70 \
+                    and not is_cursor:
                 level = "error" if row.context_pct >= 85 else "warning"
                 style = base + self._foreground(f"session-table--{level}")
             elif column.name in ("model", "version", "when"):
