@@ -100,3 +100,10 @@ def test_the_report_writer_s_own_sessions_are_hidden_unless_asked_for(codex_home
     assert victim.path not in {r.path for r in shown}
     if not any(r.repo == victim.repo for r in rows if not r.writer):   # facet choices skip it too
         assert victim.repo not in filters.facet_values(rows)["repo"]
+
+
+def test_an_unknown_failure_kind_is_not_understood():
+    from codex_tui.browse.filters import parse_query
+
+    f = parse_query("kind:bogus kind:Timeout", None)
+    assert f.errors == ("kind:bogus",) and f.kind == ("timeout",)

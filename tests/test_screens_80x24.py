@@ -260,3 +260,40 @@ async def test_refused_days_put_back_the_days_in_force_and_a_huge_number_is_refu
         await pilot.press(*"14", "enter")
         await pilot.pause()
         assert screen.days == 14.0
+
+
+async def test_keys_with_nothing_to_act_on_say_so(tmp_path, monkeypatch):
+    """Jobs r/k/v/D/l with no run, Sessions z with no session, Governance D outside a repo:
+    each says why nothing happened instead of doing nothing."""
+    monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(tmp_path / "state"))
+    monkeypatch.chdir(tmp_path)                     # not a git repo
+    app = make_test_app()
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("3")
+        await pilot.pause()
+        for key in ("r", "k", "v", "D", "l"):
+            said.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert said == ["No run selected: n starts one."], (key, said)
+        await pilot.press("1")
+        await pilot.pause()
+        said.clear()
+        await pilot.press("z")
+        await pilot.pause()
+        assert any("No session to zoom into" in s for s in said), said
+        await pilot.press("5")
+        await wait_until(pilot, lambda: bool(app.screen.error), what="the failed check")
+        said.clear()
+        await pilot.press("D")
+        await pilot.pause()
+        assert any(s.startswith("No diff:") and "git" in s for s in said), said

@@ -63,3 +63,10 @@ def test_an_output_line_cut_in_an_excerpt_says_how_much_is_left_out():
     shown = excerpt("x" * 9000)
     assert shown.startswith("x" * 300) and shown.endswith("… (+8,700 chars)")
     assert excerpt("short line") == "short line"
+
+
+def test_a_cost_below_half_a_cent_is_never_shown_as_free():
+    from codex_tui.browse.rows import format_cost
+
+    assert format_cost(0.0039) == "<$0.01" and format_cost(0.0) == "$0.00"
+    assert format_cost(0.0084) == "$0.01" and format_cost(None) == ""

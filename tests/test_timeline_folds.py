@@ -48,3 +48,23 @@ async def test_o_acts_on_a_visible_line_after_the_wheel_scrolled_the_cursor_away
         await pilot.pause()
         assert on_screen not in view.expanded           # folded what was on screen
         assert int(view.scroll_y) <= view.cursor < int(view.scroll_y) + view.size.height
+
+
+async def test_the_detail_status_counts_the_lines_after_o_unfolds(app_env):
+    """`O` makes the timeline longer: the status line's "line N of M" says the new M at once."""
+    from codex_tui.widgets.timeline_view import TimelineView
+    from tests.conftest import make_test_app, wait_loaded, wait_until
+
+    app = make_test_app()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_loaded(pilot)
+        await pilot.press("slash", *"run the long build version:0.169", "enter", "enter")
+        view = app.screen.query_one(TimelineView)
+        await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+        status = app.screen.query_one("#detail-status")
+        folded = len(view.lines)
+        assert f"of {folded}" in str(status.render()).replace("\n", " ")
+        await pilot.press("O")
+        await pilot.pause()
+        assert len(view.lines) > folded
+        assert f"of {len(view.lines)}" in str(status.render()).replace("\n", " ")

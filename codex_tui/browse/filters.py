@@ -89,6 +89,13 @@ def parse_query(text: str, now: datetime | None = None, base: LogFilter | None =
                 if not value:
                     errors.append(token)
                     continue
+            if name == "kind":
+                from codex_tui.scan.classify import FAILURE_KINDS
+
+                if value.lower() not in FAILURE_KINDS:      # kind:bogus matches nothing: say so
+                    errors.append(token)
+                    continue
+                value = value.lower()
             if value not in choices.setdefault(name, []):
                 choices[name].append(value)
         elif name in ("since", "until") and value:

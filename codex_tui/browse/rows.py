@@ -120,8 +120,11 @@ def context_percent(summary: dict) -> int | None:
 
 
 def format_cost(cost: float | None) -> str:
+    """Whole cents, but never a cost that rounds to nothing shown as free: `<$0.01`."""
     if cost is None:
         return ""
+    if 0 < cost < 0.005:
+        return "<$0.01"
     return f"${cost:.2f}" if cost < 100 else f"${cost:,.0f}"
 
 

@@ -38,6 +38,7 @@ class GovernanceScreen(ViewScreen):
         super().__init__()
         self.target: tuple[str, str | None] | None = None   # (repo, session id) shown
         self.report = None
+        self.error = ""           # why the last check could not be made (not a repo, git missing)
 
     def compose_view(self) -> ComposeResult:
         with VerticalScroll():
@@ -71,6 +72,9 @@ class GovernanceScreen(ViewScreen):
         from codex_tui.screens.diff import DiffScreen
 
         report = self.report
+        if report is None and self.error:
+            self.notify(f"No diff: {self.error}", severity="warning", markup=False)
+            return
         if report is None:
             self.notify("Still checking: D shows the diff once the repo is read.", severity="warning")
             return
@@ -111,13 +115,14 @@ class GovernanceScreen(ViewScreen):
 
     def _show_error(self, text: str) -> None:
         self.report = None
+        self.error = text
         self.query_one("#gov-checks", Static).update(safe_text(text, "bold"))
         self.query_one("#gov-git", Static).update("")
         self._status("Select a session in a git repo in the Logs view (2), or start codex-tui "
                      "inside a repo.")
 
     def _show(self, report) -> None:
-        self.report = report
+        self.report, self.error = report, ""
         theme = self.app.current_theme
         checks = Table.grid(padding=(0, 1))
         checks.add_column(width=1)

@@ -110,7 +110,7 @@ class InsightsScreen(ViewScreen):
         timing = metrics["timing"]
         first, turn = timing["first_token"]["median_ms"], timing["turn_duration"]["median_ms"]
         cells = [("sessions", str(metrics["sessions"])), ("turns", str(metrics["turns"])),
-                 ("active days", str(metrics["active_days"])),
+                 ("active day" if metrics["active_days"] == 1 else "active days", str(metrics["active_days"])),
                  ("commands", str(metrics["commands"]["total"])),
                  ("failed", str(metrics["commands"]["failed"])),
                  ("tokens", short_number(metrics["tokens"]["total"]["total"])),

@@ -185,8 +185,15 @@ class JobsScreen(ViewScreen):
         self.app.call_from_thread(self.notify, f"Started {run.run_id}", timeout=4)
         self.app.call_from_thread(self._follow_run, run.run_id)
 
-    def action_resume(self) -> None:
+    def _chosen(self):
+        """The run under the cursor, or None after saying there is none."""
         run = self.current
+        if run is None:
+            self.notify("No run selected: n starts one.", severity="warning")
+        return run
+
+    def action_resume(self) -> None:
+        run = self._chosen()
         if run is None:
             return
         if not run.session_id:
@@ -212,7 +219,7 @@ class JobsScreen(ViewScreen):
     def action_kill(self) -> None:
         from codex_tui.screens.session_dialogs import ConfirmKillScreen
 
-        run = self.current
+        run = self._chosen()
         if run is not None and run.state == "running":
             run_id = run.run_id
             self.app.push_screen(ConfirmKillScreen(run_id), lambda yes: yes and self._kill(run_id))
@@ -231,7 +238,7 @@ class JobsScreen(ViewScreen):
         self.app.call_from_thread(self.notify, f"Killed {run_id}", timeout=4)
 
     def action_verify(self) -> None:
-        run = self.current
+        run = self._chosen()
         if run is not None:
             self.notify(f"Verifying {run.run_id}…", timeout=2)
             self._verify(run)
@@ -247,7 +254,7 @@ class JobsScreen(ViewScreen):
     def action_diff(self) -> None:
         """`D`: what the run changed: verify's changed files, the agent's edits per turn
         from the run's rollout and the repo's diff since the session began."""
-        run = self.current
+        run = self._chosen()
         if run is not None:
             self._read_changes(run.run_id)
 
@@ -271,8 +278,10 @@ class JobsScreen(ViewScreen):
                                             verified=found.verified))
 
     def action_open_session(self) -> None:
-        run = self.current
-        if run is None or not run.session_id:
+        run = self._chosen()
+        if run is None:
+            return
+        if not run.session_id:
             self.notify("No session id for this run yet.", severity="warning")
             return
         self.app.show_in_logs(run.session_id)

@@ -508,6 +508,9 @@ class SessionsScreen(ViewScreen):
         self.app.push_screen(WorktreeScreen(row.entry.cwd or "", self._rollout_of(row)))
 
     def action_zoom(self) -> None:
+        if not self.zoomed and self.query_one(SessionList).current is None:
+            self.notify("No session to zoom into: n starts one", severity="warning")
+            return
         self.zoomed = not self.zoomed
 
     def watch_zoomed(self, zoomed: bool) -> None:

@@ -77,6 +77,7 @@ class TimelineView(LineCursor, ScrollView, can_focus=True):
             self.set_reactive(TimelineView.cursor,
                               next((n for n, l in enumerate(self.lines) if l.block == anchor), 0))
         self.refresh()
+        self.post_message(self.Moved())     # the line count (and maybe the cursor) changed
 
 
     def on_resize(self, event: events.Resize) -> None:
