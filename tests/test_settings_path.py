@@ -67,3 +67,20 @@ def test_settings_rows_show_the_folders_actually_read(tmp_path, monkeypatch):
     assert read[1] == ("session folder", str(tmp_path / "ch" / "sessions"))
     assert read[2] == ("session folder", f"{tmp_path / 'ch' / 'archived_sessions'}  (missing)")
     assert read[3][0] == "dev root" and read[3][1].startswith(f"{dev}  (each repo's .codex/sessions")
+
+
+async def test_settings_say_a_theme_picked_now_and_that_the_environment_wins_next_time(monkeypatch):
+    from rich.console import Console
+
+    from tests.conftest import make_test_app
+
+    monkeypatch.setenv("CODEX_TUI_THEME", "codex-dark")
+    app = make_test_app(theme="codex-dark")
+    async with app.run_test(size=(120, 40)) as pilot:
+        app.theme = "codex-light"                      # what ctrl+t does
+        await pilot.press("comma")
+        await pilot.pause()
+        console = Console(width=110, record=True, color_system=None)
+        console.print(app.screen.query_one("#settings-table").content)
+        text = " ".join(console.export_text().split())
+        assert "codex-light (saved; CODEX_TUI_THEME=codex-dark wins at the next start) ctrl+t" in text, text

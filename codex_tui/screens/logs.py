@@ -17,6 +17,7 @@ from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
 from codex_tui.redact import redact
 from codex_tui.sanitize import safe, safe_text
+from codex_tui.text import clip
 from codex_tui.widgets.fitting_input import FittingInput
 from codex_tui.widgets.session_table import SessionTable
 from codex_tui.widgets.status_line import fit_parts
@@ -36,6 +37,9 @@ def short_reason(text: str, width: int = REASON_WIDTH) -> str:
         return text
     cut = text[:width - 1].rsplit(" ", 1)[0]
     return cut + "…"
+
+
+FACET_LABEL = 28         # a facet menu entry's width before the menus are laid out
 
 
 class LogsScreen(ViewScreen):
@@ -244,7 +248,10 @@ class LogsScreen(ViewScreen):
         for name in ("repo", "version", "skill"):
             select = self.query_one(f"#{name}", Select)
             current = select.value
-            options = [(safe_text(value, newlines=False), value) for value in values[name][:200]]
+            # one line each: a long repo path keeps its end (the menu would wrap it mid-word)
+            room = select.size.width - 3 if select.size.width > 12 else FACET_LABEL   # less the ▼
+            options = [(safe_text(clip(safe(value, newlines=False), room, keep_end=True)), value)
+                       for value in values[name][:200]]
             with self.prevent(Select.Changed):
                 select.set_options(options)
                 if current in values[name]:

@@ -37,7 +37,8 @@ class SettingsTable:
     scrollbar when there is one)."""
 
     def __init__(self, settings, theme: str) -> None:
-        self.rows = [(name, shown_value(settings, name, value, theme), origin)
+        self.rows = [(name, shown_value(settings, name, value, theme),
+                      "ctrl+t" if name == "theme" and theme != settings.theme else origin)
                      for name, value, origin in settings.rows()]       # read once, drawn often
 
     def __rich_console__(self, console, options):
@@ -51,6 +52,11 @@ def shown_value(settings, name: str, value: str, theme: str) -> str:
     from codex_tui.worktrees.git import default_root
 
     if name == "theme":
+        import os
+
+        env = os.environ.get("CODEX_TUI_THEME")
+        if theme != settings.theme and env:      # picked now and saved, but the env wins next time
+            return f"{theme} (saved; CODEX_TUI_THEME={env} wins at the next start)"
         return theme
     if name == "codex_homes" and not settings.codex_homes:
         return ", ".join(str(p) for p in known_homes())
