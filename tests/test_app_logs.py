@@ -213,3 +213,13 @@ async def test_live_appended_lines_and_new_sessions_appear(app_env):
         await wait_until(pilot, lambda: str(new) in {r.path for r in shown(app)}, timeout=5,
                          what="the new session")
         assert logs_screen(app).query_one(SessionTable).current is not None
+
+
+def test_help_lists_every_pushed_screens_keys():
+    """The Diff view's keys ([ ] a t) and typing days on skill health are in `?`."""
+    from codex_tui.app import CodexTuiApp
+    from codex_tui.screens.help import key_sections
+
+    sections = dict(key_sections(CodexTuiApp))
+    assert {"[", "]", "a", "t"} <= {key for key, _ in sections["Diff (D)"]}
+    assert any("Days back" in what for _, what in sections["Skill health"])

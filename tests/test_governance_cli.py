@@ -125,6 +125,7 @@ def test_not_a_repo_is_a_message_and_exit_1(tmp_path):
     proc = run_cli("gate", "--repo", str(plain), "--no-dev-sessions")
     assert proc.returncode == 1 and proc.stdout == ""
     assert "is not inside a git repository" in proc.stderr and "Traceback" not in proc.stderr
+    assert "pass --repo DIR" in proc.stderr          # the CLI's hint; the app says its own
     proc = run_cli("gate", "--repo", str(clean_repo(tmp_path / "r")), "--no-dev-sessions",
                    env={"PATH": str(tmp_path / "nothing")})
     assert proc.returncode == 1 and "git is not installed" in proc.stderr

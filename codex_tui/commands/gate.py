@@ -32,8 +32,11 @@ def run_gate(args) -> int:
         report = build_gate_report(args.repo.expanduser() if args.repo else None, args.session,
                                    refresh_pr=args.refresh_pr, sources=sources_from_args(args),
                                    use_cache=not args.no_cache)
-    except (GitError, LookupError) as exc:
-        say(f"codex-tui gate: {safe(exc.args[0] if exc.args else exc)}", err=True)   # git's stderr
+    except GitError as exc:
+        say(f"codex-tui gate: {safe(exc)}", err=True)          # git's stderr, and what to do
+        return exit_codes.ERROR
+    except LookupError as exc:
+        say(f"codex-tui gate: {safe(exc.args[0] if exc.args else exc)}", err=True)   # no KeyError quotes
         return exit_codes.ERROR
     except OSError as exc:
         say(f"codex-tui gate: {safe(exc)}", err=True)

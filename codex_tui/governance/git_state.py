@@ -64,16 +64,18 @@ class GitState:
         return [Check("worktree", "Worktree", OK, f"clean on {self.branch or 'detached HEAD'}{more}")]
 
 
+CLI_HINT = "run `gate` in a repo or pass --repo DIR"   # the app says its own (screens/governance.py)
+
+
 def toplevel(path: Path) -> Path:
     """The top level of the worktree holding `path`, or GitError saying it is not a repo."""
     if not path.is_dir():
-        raise GitError(f"{path} is not a folder: pass --repo DIR with a git repository")
+        raise GitError(f"{path} is not a folder", hint=CLI_HINT)
     try:
         out = git(path, "rev-parse", "--show-toplevel")
     except GitError as exc:
         if "not a git repository" in str(exc).lower():
-            raise GitError(f"{path} is not inside a git repository: run `gate` in a repo or "
-                           "pass --repo DIR") from None
+            raise GitError(f"{path} is not inside a git repository", hint=CLI_HINT) from None
         raise
     return Path(out.strip())
 

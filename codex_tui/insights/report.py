@@ -165,7 +165,8 @@ def _write_insights(files: ReportFiles, *, codex_bin, extra_args, timeout, progr
     try:
         prompt = files.prompt.read_text(encoding="utf-8")
     except OSError:
-        raise ReportError(f"{files.prompt} is missing: run `codex-tui report --prepare-only` first") from None
+        raise ReportError(f"{files.prompt} is missing: prepare it first "
+                          "(g in the Insights view, or `codex-tui report --prepare-only`)") from None
     progress("Codex is writing your insights (this can take a few minutes)…")
     try:
         kwargs = {"timeout": timeout} if timeout else {}
@@ -215,7 +216,8 @@ def read_evidence(files: ReportFiles) -> dict:
     try:
         bundle = json.loads(files.evidence.read_text(encoding="utf-8"))
     except OSError:
-        raise ReportError(f"{files.evidence} is missing: run `codex-tui report --prepare-only` first") from None
+        raise ReportError(f"{files.evidence} is missing: prepare it first "
+                          "(g in the Insights view, or `codex-tui report --prepare-only`)") from None
     except ValueError as exc:
         raise ReportError(f"{files.evidence} is not valid JSON ({exc}): run `codex-tui report "
                           "--prepare-only` to write it again") from None

@@ -96,8 +96,8 @@ class GovernanceScreen(ViewScreen):
             report = build_gate_report(Path(repo), session_id, refresh_pr=refresh_pr,
                                        sources=self.app.settings.sources(), ask=ASK_APP,
                                        diff=DIFF_APP)
-        except GitError as exc:
-            self._to_ui(self._show_error, str(exc))
+        except GitError as exc:       # the message, not the CLI's hint: the status line says ours
+            self._to_ui(self._show_error, exc.message or str(exc))
             return
         except Exception as exc:  # noqa: BLE001 - a message, not a crash
             self._to_ui(self._show_error, f"Could not check {safe(repo)}: {safe(exc)}")

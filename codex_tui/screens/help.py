@@ -12,6 +12,7 @@ from textual.widgets import Static
 def key_sections(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
     """`app_class` is the running app's class (screens never import app.py: it imports them)."""
     from codex_tui.screens.detail import DetailScreen
+    from codex_tui.screens.diff import DiffScreen
     from codex_tui.screens.governance import GovernanceScreen
     from codex_tui.screens.jobs import JobsScreen
     from codex_tui.screens.insights import InsightsScreen
@@ -38,7 +39,8 @@ def key_sections(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
         ("Logs", keys(LogsScreen, SessionTable) + [("mouse", "click a row; double-click opens; "
                                                              "click a header sorts")]),
         ("Session detail", keys(DetailScreen, TimelineView)),
-        ("Skill health", keys(SkillHealthScreen)),
+        ("Diff (D)", keys(DiffScreen)),
+        ("Skill health", keys(SkillHealthScreen) + [("0-9 enter", "Days back: type a number")]),
         ("Jobs", keys(JobsScreen)),
         ("Governance", keys(GovernanceScreen)),
         ("Insights", keys(InsightsScreen)),
@@ -47,6 +49,7 @@ def key_sections(app_class: type) -> list[tuple[str, list[tuple[str, str]]]]:
 
 def _keys(spec: str) -> str:
     names = {"question_mark": "?", "slash": "/", "comma": ",", "escape": "esc",
+             "left_square_bracket": "[", "right_square_bracket": "]",
              "ctrl+right_square_bracket": "ctrl+]"}
     return " ".join(names.get(k, k) for k in spec.split(","))
 
