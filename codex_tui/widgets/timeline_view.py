@@ -158,6 +158,8 @@ class TimelineView(LineCursor, ScrollView, can_focus=True):
             following = self.lines[self.cursor + 1] if self.cursor + 1 < len(self.lines) else None
             fold = following.fold if following is not None else None
         if fold is None:
+            self.notify("Nothing to fold here: o folds a command's output (O all of them)",
+                        timeout=3)
             return
         self.expanded.symmetric_difference_update({fold})
         self._relayout()
