@@ -74,6 +74,13 @@ class Selection:
             data = orjson.dumps(summary)
         return data
 
+    def stored_span(self, path: str) -> tuple[int, int] | None:
+        """Where the summary `summary_bytes` gives lies in `index.blob`, unchanged; None when
+        it is not there as is (made in this process, or its status decided here)."""
+        if self.status(path) != self.index.meta(path)["status"]:
+            return None
+        return self.index.stored_span(path)
+
     def joined_summaries(self) -> bytes:
         """Every selected summary as JSON, comma-separated."""
         whole = self.index.all_summaries_joined(self.paths)

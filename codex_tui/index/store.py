@@ -152,6 +152,19 @@ class SessionIndex:
         entry = self.entries[path]
         return self._view[entry["at"]: entry["at"] + entry["len"]]
 
+    @property
+    def blob(self) -> bytes:
+        """The loaded summaries.bin (every stored summary, comma-joined)."""
+        return self._blob
+
+    def stored_span(self, path: str) -> tuple[int, int] | None:
+        """Where `path`'s summary lies in `blob`, as (start, length); None for one made in this
+        process. Lets `sessions --json` write slices of the blob instead of copies."""
+        if path in self._fresh:
+            return None
+        entry = self.entries[path]
+        return entry["at"], entry["len"]
+
     def all_summaries_joined(self, paths: list[str]) -> bytes | None:
         """The comma-joined summaries of `paths` in one piece, when that is exactly what the
         cache holds (every entry, in its stored newest-first order): the warm fast path."""
