@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import os
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from codex_tui.index.cachefile import BrokenCache, checksum, load_index
+from codex_tui.index.cachefile import BrokenCache, check_index, checksum, decode_index
 from codex_tui.index.parsers import ParserStore
 from codex_tui.index.read import RESUMABLE_SECONDS, Indexed, read_many, summarize_parser
 from codex_tui.private_files import private_dir, write_private
@@ -234,9 +235,20 @@ class SessionIndex:
         files = self._files()
         if files is None or not files[0].exists():
             return
+        # summaries.bin (23 MB for 3,000 sessions) is read and checksummed on another thread
+        # (both release the GIL) while this one decodes index.json; every check still passes
+        # before anything is used, and a failure is reported as a sequential load would.
+        blob_read = _BlobRead(files[1])
+        early: OSError | BrokenCache | None = None
         try:
-            blob = files[1].read_bytes()
-            data = load_index(files[0].read_bytes(), blob, INDEX_VERSION)
+            decoded = decode_index(files[0].read_bytes(), INDEX_VERSION)
+        except (OSError, BrokenCache) as exc:
+            early = exc
+        try:
+            blob, crc = blob_read.result()
+            if early is not None:
+                raise early
+            data = check_index(decoded, blob, crc)
         except (OSError, BrokenCache) as exc:
             why = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
             self._note(f"unreadable ({why[:200]}); rebuilt")
@@ -285,6 +297,32 @@ class SessionIndex:
             self._note(f"cannot be written ({exc.strerror or exc}); running without a cache")
             self.cache_dir = None
             self._parsers.folder = None
+
+
+class _BlobRead:
+    """A file's bytes and their checksum, read on a thread of their own."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._value: tuple[bytes, int] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="codex-tui cache read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            data = self._path.read_bytes()
+            self._value = data, checksum(data)
+        except BaseException as exc:     # raised again by result(), in the caller's thread
+            self._error = exc
+
+    def result(self) -> tuple[bytes, int]:
+        """The bytes and their checksum; what reading them raised (an OSError, say) raises."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
