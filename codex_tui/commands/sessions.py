@@ -66,7 +66,7 @@ def write_json(selection: Selection, settings=None) -> None:
                 stop -= 1
             pieces.append(view[at: max(at, stop - 1)])
             if blob_clean is None:
-                blob_clean = b"\x7f" not in blob and b"\xc2" not in blob
+                blob_clean = blob.find(b"\x7f") < 0 and blob.find(b"\xc2") < 0
             clean = clean and blob_clean
         else:
             raw = bytes(selection.summary_bytes(path))

@@ -7,6 +7,7 @@ caught too. Anything that fails is a broken cache: discarded and rebuilt, never 
 """
 from __future__ import annotations
 
+import mmap
 import zlib
 from typing import TypedDict
 
@@ -64,7 +65,7 @@ class BrokenCache(ValueError):
     """The cache cannot be trusted; the message says why, in a few words."""
 
 
-def checksum(data: bytes) -> int:
+def checksum(data: bytes | mmap.mmap) -> int:
     return zlib.crc32(data)
 
 
@@ -84,7 +85,7 @@ def decode_index(raw: bytes, version: int) -> IndexFile:
     return data
 
 
-def check_index(data: IndexFile, blob: bytes, blob_crc: int) -> IndexFile:
+def check_index(data: IndexFile, blob: bytes | mmap.mmap, blob_crc: int) -> IndexFile:
     """The decoded `index.json` checked against `summaries.bin` (`blob_crc`: its checksum) and
     every entry against the files' sizes (the second half of load_index)."""
     if data["blob_size"] != len(blob) or data["blob_crc"] != blob_crc:
