@@ -237,9 +237,9 @@ class SessionIndex:
         files = self._files()
         if files is None or not files[0].exists():
             return
-        # summaries.bin (23 MB for 3,000 sessions) is read and checksummed on another thread
-        # (both release the GIL) while this one decodes index.json; every check still passes
-        # before anything is used, and a failure is reported as a sequential load would.
+        # summaries.bin (23 MB for 3,000 sessions) is mapped and checksummed on another thread
+        # (the CRC releases the GIL) while this one decodes index.json; every check still
+        # passes before anything is used, and a failure is noted as a sequential load would.
         blob_read = _BlobRead(files[1])
         early: OSError | BrokenCache | None = None
         try:
@@ -317,7 +317,9 @@ class _BlobRead:
                 size = os.fstat(handle.fileno()).st_size
                 # Mapped, not read: no 23 MB copy, and `sessions --json` writes slices of it.
                 # The cache files are only ever replaced whole (a new file renamed over the
-                # old, see private_files.write_private), so the mapped inode never changes.
+                # old, see private_files.write_private), so the mapped inode never changes
+                # after its CRC is checked; only a program truncating it in place (nothing
+                # of ours) could pull pages from under the mapping.
                 data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
             self._value = data, checksum(data)
         except BaseException as exc:     # raised again by result(), in the caller's thread
