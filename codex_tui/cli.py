@@ -10,7 +10,10 @@ from codex_tui.sanitize import safe, say
 
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(only: str | None = None) -> argparse.ArgumentParser:
+    """The whole CLI's parser; with `only="sessions"`, the same parser holding just that
+    subcommand (main's choice when argv starts with it: `sessions --json` is the command
+    scripts run warm, and the other subcommands' modules cost more to import than it runs)."""
     parser = argparse.ArgumentParser(
         prog="codex-tui", description="Supervise Codex CLI sessions: run with no command for the app.")
     parser.add_argument("--version", action="version", version=f"codex-tui {__version__}")
@@ -34,6 +37,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rollout", metavar="PATH",
                    help="with one --host: copy that host's rollout PATH into the local cache "
                         "(size-limited by max_rollout_mb) and print where")
+    if only == "sessions":
+        return parser
 
     p = sub.add_parser("scan", help="daily skill-health report over recent sessions")
     p.add_argument("--days", type=float, default=1.0, help="how far back to scan (default 1)")
@@ -131,8 +136,8 @@ def main(argv: list[str] | None = None) -> int:
         from codex_tui.commands.tmux import main_status
 
         return main_status(argv[1:])
-    parser = build_parser()
     argv, codex_args = split_codex_args(argv)
+    parser = build_parser("sessions" if argv[:1] == ["sessions"] else None)
     args = parser.parse_args(argv)
     if codex_args:
         args.codex_args = codex_args

@@ -8,7 +8,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Annotated, Mapping
@@ -124,13 +123,14 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     env: Mapping[str, str] = os.environ if environ is None else environ
     settings = Settings()
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        data = {}
+        text = ""      # no file: no settings from it (tomllib not even imported)
     except OSError as exc:
         raise SettingsError(f"cannot read {path}: {exc.strerror or exc}") from exc
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+    except UnicodeDecodeError as exc:
         raise SettingsError(f"{path}: not valid TOML ({exc}); fix or delete the file") from exc
+    data = _parse_toml(text, path) if text else {}
     known = {f.name: f for f in _user_fields()}
     for key, value in data.items():
         if key not in known:
@@ -145,9 +145,20 @@ def load_settings(path: Path | None = None, environ: Mapping[str, str] | None = 
     return settings
 
 
+def _parse_toml(text: str, path: Path) -> dict:
+    import tomllib
+
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{path}: not valid TOML ({exc}); fix or delete the file") from exc
+
+
 def save_preference(name: str, value, path: Path | None = None) -> Path:
     """Write one setting to the config file, keeping the others."""
     path = path or settings_file()
+    import tomllib
+
     try:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (FileNotFoundError, tomllib.TOMLDecodeError, UnicodeDecodeError):

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from codex_tui.pty.requests import LaunchRequest
+if TYPE_CHECKING:   # imported where a request is made: cli.main imports this module for
+    from codex_tui.pty.requests import LaunchRequest   # split_codex_args on every command
 
 
 def add_parser(sub) -> None:
@@ -36,6 +38,8 @@ def split_codex_args(argv: list[str]) -> tuple[list[str], list[str]]:
 
 def request_from(args) -> tuple[LaunchRequest | None, str | None]:
     """The pane to open, or an error message."""
+    from codex_tui.pty.requests import LaunchRequest
+
     cwd = str((args.cwd or Path.cwd()).expanduser().resolve())
     if not os.path.isdir(cwd):
         return None, f"--cwd {cwd}: no such directory"

@@ -18,6 +18,12 @@ def model_of(data: bytes | memoryview) -> str:
     return orjson.loads(b'"' + found.group(1) + b'"') if found else ""
 
 
+def model_at(buffer: bytes, start: int, end: int) -> str:
+    """`model_of(buffer[start:end])` without copying the slice."""
+    found = _MODEL.search(buffer, start, end)
+    return orjson.loads(b'"' + found.group(1) + b'"') if found else ""
+
+
 def cost_json(tokens: dict, model: str, table: PriceTable) -> bytes:
     price = table.price(model)
     return b"null" if price is None else orjson.dumps(round(cost_usd(tokens, price), 6))

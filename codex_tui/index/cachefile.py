@@ -7,6 +7,7 @@ caught too. Anything that fails is a broken cache: discarded and rebuilt, never 
 """
 from __future__ import annotations
 
+import mmap
 import zlib
 from typing import TypedDict
 
@@ -64,19 +65,30 @@ class BrokenCache(ValueError):
     """The cache cannot be trusted; the message says why, in a few words."""
 
 
-def checksum(data: bytes) -> int:
+def checksum(data: bytes | mmap.mmap) -> int:
     return zlib.crc32(data)
 
 
 def load_index(raw: bytes, blob: bytes, version: int) -> IndexFile:
     """`index.json` checked against its shape, its version and `summaries.bin`."""
+    return check_index(decode_index(raw, version), blob, checksum(blob))
+
+
+def decode_index(raw: bytes, version: int) -> IndexFile:
+    """`index.json` checked against its shape and its version (the first half of load_index)."""
     try:
         data = _DECODER.decode(raw)
     except msgspec.DecodeError as exc:
         raise BrokenCache(f"index.json: {exc}") from None
     if data["version"] != version:
         raise BrokenCache(f"index.json: version {data['version']}, expected {version}")
-    if data["blob_size"] != len(blob) or data["blob_crc"] != checksum(blob):
+    return data
+
+
+def check_index(data: IndexFile, blob: bytes | mmap.mmap, blob_crc: int) -> IndexFile:
+    """The decoded `index.json` checked against `summaries.bin` (`blob_crc`: its checksum) and
+    every entry against the files' sizes (the second half of load_index)."""
+    if data["blob_size"] != len(blob) or data["blob_crc"] != blob_crc:
         raise BrokenCache("summaries.bin does not match index.json")
     for path, entry in data["files"].items():
         if not (0 <= entry["at"] and entry["at"] + entry["len"] <= len(blob) and entry["len"] > 0

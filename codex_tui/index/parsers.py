@@ -7,7 +7,6 @@ dropped and its rollout read again whole.
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -19,6 +18,8 @@ _DIGEST = 16
 
 
 def pack(state: bytes) -> bytes:
+    import hashlib   # in each function: a warm `sessions --json` touches no parser state
+
     return MAGIC + hashlib.blake2b(state, digest_size=_DIGEST).digest() + state
 
 
@@ -27,6 +28,8 @@ def unpack(data: bytes) -> bytes:
     head = len(MAGIC) + _DIGEST
     if not data.startswith(MAGIC) or len(data) < head:
         raise ValueError("not a codex-tui parser state file")
+    import hashlib
+
     state = data[head:]
     if hashlib.blake2b(state, digest_size=_DIGEST).digest() != data[len(MAGIC):head]:
         raise ValueError("checksum mismatch")
@@ -95,6 +98,8 @@ class ParserStore:
         self._dropped.clear()
 
     def _file(self, path: str) -> Path:
+        import hashlib
+
         assert self.folder is not None    # only called with a cache folder
         return self.folder / (hashlib.sha1(path.encode()).hexdigest()[:24] + ".state")
 

@@ -74,6 +74,14 @@ class Selection:
             data = orjson.dumps(summary)
         return data
 
+    def stored_span(self, path: str) -> tuple[int, int] | None:
+        """Where the summary `summary_bytes` gives lies in `index.blob`, unchanged; None when
+        it is not there as is (made in this process, or its status decided here)."""
+        # status() is the stored one but for a session the index has as in progress
+        if self.index.meta(path)["status"] == "in_progress" and self.status(path) != "in_progress":
+            return None
+        return self.index.stored_span(path)
+
     def joined_summaries(self) -> bytes:
         """Every selected summary as JSON, comma-separated."""
         whole = self.index.all_summaries_joined(self.paths)

@@ -9,15 +9,17 @@ with a one-line note, and an unwritable cache dir means running without a cache.
 """
 from __future__ import annotations
 
+import mmap
 import os
 import stat
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import orjson
 
-from codex_tui.index.cachefile import BrokenCache, checksum, load_index
+from codex_tui.index.cachefile import BrokenCache, check_index, checksum, decode_index
 from codex_tui.index.parsers import ParserStore
 from codex_tui.index.read import RESUMABLE_SECONDS, Indexed, read_many, summarize_parser
 from codex_tui.private_files import private_dir, write_private
@@ -54,7 +56,8 @@ class SessionIndex:
         self.notes: list[str] = []             # what went wrong with the cache, one line each
         self.workers = workers or min(2, os.cpu_count() or 1)
         self.entries: dict[str, Any] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
-        self._blob = b""                       # summaries.bin: summaries joined by commas
+        # summaries.bin: summaries joined by commas (mapped when loaded, bytes when made here)
+        self._blob: bytes | mmap.mmap = b""
         self._view = memoryview(self._blob)
         self._fresh: dict[str, bytes] = {}     # summaries made in this process
         # search.bin: each session's search text (for the Logs view), kept apart from the
@@ -152,12 +155,25 @@ class SessionIndex:
         entry = self.entries[path]
         return self._view[entry["at"]: entry["at"] + entry["len"]]
 
+    @property
+    def blob(self) -> bytes | mmap.mmap:
+        """The loaded summaries.bin (every stored summary, comma-joined)."""
+        return self._blob
+
+    def stored_span(self, path: str) -> tuple[int, int] | None:
+        """Where `path`'s summary lies in `blob`, as (start, length); None for one made in this
+        process. Lets `sessions --json` write slices of the blob instead of copies."""
+        if path in self._fresh:
+            return None
+        entry = self.entries[path]
+        return entry["at"], entry["len"]
+
     def all_summaries_joined(self, paths: list[str]) -> bytes | None:
         """The comma-joined summaries of `paths` in one piece, when that is exactly what the
         cache holds (every entry, in its stored newest-first order): the warm fast path."""
         if self._fresh or len(paths) != len(self.entries) or paths != list(self.entries):
             return None
-        return self._blob
+        return bytes(self._blob)
 
     def search_text(self, path: str) -> str:
         return self._search_bytes(path).decode()
@@ -221,9 +237,20 @@ class SessionIndex:
         files = self._files()
         if files is None or not files[0].exists():
             return
+        # summaries.bin (23 MB for 3,000 sessions) is mapped and checksummed on another thread
+        # (the CRC releases the GIL) while this one decodes index.json; every check still
+        # passes before anything is used, and a failure is noted as a sequential load would.
+        blob_read = _BlobRead(files[1])
+        early: OSError | BrokenCache | None = None
         try:
-            blob = files[1].read_bytes()
-            data = load_index(files[0].read_bytes(), blob, INDEX_VERSION)
+            decoded = decode_index(files[0].read_bytes(), INDEX_VERSION)
+        except (OSError, BrokenCache) as exc:
+            early = exc
+        try:
+            blob, crc = blob_read.result()
+            if early is not None:
+                raise early
+            data = check_index(decoded, blob, crc)
         except (OSError, BrokenCache) as exc:
             why = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
             self._note(f"unreadable ({why[:200]}); rebuilt")
@@ -272,6 +299,39 @@ class SessionIndex:
             self._note(f"cannot be written ({exc.strerror or exc}); running without a cache")
             self.cache_dir = None
             self._parsers.folder = None
+
+
+class _BlobRead:
+    """A file's bytes and their checksum, read on a thread of their own."""
+
+    def __init__(self, path: Path):
+        self._path = path
+        self._value: tuple[bytes | mmap.mmap, int] | None = None
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name="codex-tui cache read", daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            with open(self._path, "rb") as handle:
+                size = os.fstat(handle.fileno()).st_size
+                # Mapped, not read: no 23 MB copy, and `sessions --json` writes slices of it.
+                # The cache files are only ever replaced whole (a new file renamed over the
+                # old, see private_files.write_private), so the mapped inode never changes
+                # after its CRC is checked; only a program truncating it in place (nothing
+                # of ours) could pull pages from under the mapping.
+                data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+            self._value = data, checksum(data)
+        except BaseException as exc:     # raised again by result(), in the caller's thread
+            self._error = exc
+
+    def result(self) -> tuple[bytes | mmap.mmap, int]:
+        """The bytes and their checksum; what reading them raised (an OSError, say) raises."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
