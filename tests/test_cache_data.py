@@ -137,3 +137,19 @@ def test_an_unwritable_cache_dir_means_no_cache(tmp_path, codex_home):
     proc = run_cli("sessions", "--json", "--no-dev-sessions", env=env, check=True)
     assert len(json.loads(proc.stdout)["sessions"]) == len(paths)
     assert "running without a cache" in proc.stderr
+
+
+def test_only_the_cli_maps_the_summaries_file(tmp_path, monkeypatch):
+    """The app reads summaries.bin (a SIGBUS from a file truncated under a mapping would leave
+    the terminal raw); `sessions --json` maps it, with the same checksum either way."""
+    import mmap
+
+    from codex_tui.index import store
+
+    path = tmp_path / "summaries.bin"
+    path.write_bytes(b'{"a":1}' * 1000)
+    read, crc = store._BlobRead(path).result()
+    assert isinstance(read, bytes)
+    monkeypatch.setattr(store, "MAP_SUMMARIES", True)
+    mapped, crc2 = store._BlobRead(path).result()
+    assert isinstance(mapped, mmap.mmap) and bytes(mapped) == read and crc2 == crc

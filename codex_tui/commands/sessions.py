@@ -18,6 +18,9 @@ def run_sessions(args) -> int:
         from codex_tui.commands.remote_sessions import run_remote_sessions
 
         return run_remote_sessions(args)
+    from codex_tui.index import store
+
+    store.MAP_SUMMARIES = True    # one shot, no terminal mode to restore: no 23 MB copy
     days = args.days if args.days is not None else (cli_settings(args).days or None)
     # The cyclic collector paused, as index/read.py does while parsing: loading the index makes
     # some 20,000 dicts and lists and no reference cycles, and its passes over them were ~5% of
@@ -103,7 +106,7 @@ def write_json(selection: Selection, settings=None) -> None:
         pieces = [json_bytes(b"".join(pieces))]
     totals = dict(selection.totals(), cost_usd=round(total, 6), unpriced_models=sorted(unpriced))
     pieces.insert(0, b'{"sessions":[')
-    pieces.append(b'],"totals":' + orjson.dumps(totals)
+    pieces.append(b'],"totals":' + json_bytes(orjson.dumps(totals))     # model names: foreign
                   + b',"skipped_lines":' + str(selection.skipped_lines).encode() + b"}\n")
     _write_all(pieces)
 

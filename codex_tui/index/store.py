@@ -301,6 +301,9 @@ class SessionIndex:
             self._parsers.folder = None
 
 
+MAP_SUMMARIES = False     # `sessions --json` sets it: map summaries.bin instead of reading it
+
+
 class _BlobRead:
     """A file's bytes and their checksum, read on a thread of their own."""
 
@@ -320,7 +323,13 @@ class _BlobRead:
                 # old, see private_files.write_private), so the mapped inode never changes
                 # after its CRC is checked; only a program truncating it in place (nothing
                 # of ours) could pull pages from under the mapping.
-                data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) if size else b""
+                # Only the one-shot CLI maps (MAP_SUMMARIES): in the app a SIGBUS would leave
+                # the terminal in raw mode, so it pays for the copy.
+                data: bytes | mmap.mmap
+                if MAP_SUMMARIES and size:
+                    data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+                else:
+                    data = handle.read()
             self._value = data, checksum(data)
         except BaseException as exc:     # raised again by result(), in the caller's thread
             self._error = exc
