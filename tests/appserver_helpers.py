@@ -11,10 +11,19 @@ from codex_tui.appserver.transport import control_socket
 
 
 class Following:
-    def __init__(self, home: Path) -> None:
+    """`Following(home)` follows that CODEX_HOME's daemon; `Following(watch=W)` runs a
+    DaemonWatch made elsewhere (a remote host's, say)."""
+
+    UNTIL_S = 30.0       # how long `until` waits by default
+
+    def __init__(self, home: Path | None = None, *, watch: DaemonWatch | None = None) -> None:
         self.changed = asyncio.Event()
-        self.watch = DaemonWatch(home, on_change=lambda w: self.changed.set())
+        self.watch = watch if watch is not None else DaemonWatch(home)
+        self.watch.on_change = self._changed
         self.task: asyncio.Task | None = None
+
+    def _changed(self, watch) -> None:
+        self.changed.set()
 
     async def __aenter__(self) -> "Following":
         self.task = asyncio.get_running_loop().create_task(self.watch.run())
@@ -25,9 +34,9 @@ class Following:
         if self.task is not None:
             self.task.cancel()
 
-    async def until(self, predicate, timeout: float = 30.0, what: str = "condition"):
+    async def until(self, predicate, timeout: float | None = None, what: str = "condition"):
         loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
+        deadline = loop.time() + (self.UNTIL_S if timeout is None else timeout)
         while True:
             value = predicate(self.watch)
             if value:

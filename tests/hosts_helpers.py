@@ -2,11 +2,11 @@
 remote uid, behind the test's sshd, with its own HOME and CODEX_HOME, against the fake API."""
 from __future__ import annotations
 
-import asyncio
 import time
 from pathlib import Path
 
 from codex_tui.appserver.daemon import DaemonWatch
+from tests.appserver_helpers import Following
 from tests.fakecodex.driver import versions_dir
 from tests.fakecodex.pty_driver import codex_home_for
 from tests.ssh_helpers import REMOTE_UID, Sshd
@@ -64,15 +64,14 @@ class RemoteCodex:
         self.tmux_socket.unlink(missing_ok=True)
 
 
-class Seen:
+class Seen(Following):
     """A DaemonWatch running in the test's loop, with the time each change arrived."""
 
+    UNTIL_S = 40.0
+
     def __init__(self, watch: DaemonWatch) -> None:
-        self.watch = watch
-        self.changed = asyncio.Event()
+        super().__init__(watch=watch)
         self.log: list[tuple[float, dict]] = []
-        watch.on_change = self._on
-        self.task = None
         self.flags: list[tuple[float, tuple]] = []     # each thread/status/changed, as it came
         handle = watch._on_message
 
@@ -83,18 +82,9 @@ class Seen:
             handle(message)
         watch._on_message = on_message
 
-    def _on(self, watch) -> None:
+    def _changed(self, watch) -> None:
         self.log.append((time.monotonic(), {t.id: t.status.state for t in watch.threads.values()}))
         self.changed.set()
-
-    async def __aenter__(self) -> "Seen":
-        self.task = asyncio.get_running_loop().create_task(self.watch.run())
-        return self
-
-    async def __aexit__(self, *exc) -> None:
-        await self.watch.stop()
-        if self.task is not None:
-            self.task.cancel()
 
     def first(self, state: str) -> float | None:
         return next((t for t, states in self.log if state in states.values()), None)
@@ -102,19 +92,3 @@ class Seen:
     def notified(self, flag: str) -> float | None:
         """When the daemon's first thread/status/changed with `flag` arrived."""
         return next((t for t, flags in self.flags if flag in flags), None)
-
-    async def until(self, predicate, timeout: float = 40.0, what: str = "condition"):
-        loop = asyncio.get_running_loop()
-        deadline = loop.time() + timeout
-        while True:
-            value = predicate(self.watch)
-            if value:
-                return value
-            if loop.time() > deadline:
-                raise AssertionError(f"timed out waiting for {what}: {self.watch.why or 'up'}; "
-                                     f"{[(t.id, t.status) for t in self.watch.threads.values()]}")
-            self.changed.clear()
-            try:
-                await asyncio.wait_for(self.changed.wait(), 1.0)
-            except asyncio.TimeoutError:
-                pass
