@@ -20,7 +20,7 @@ def cut_keys(screen) -> list[str]:
 
 
 @pytest.mark.parametrize("view", VIEW_NAMES)
-async def test_footer_keys_are_whole_at_80_columns(view):
+async def test_footer_keys_and_texts_are_whole_at_80_columns(view):
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot)
@@ -30,6 +30,7 @@ async def test_footer_keys_are_whole_at_80_columns(view):
         footer = app.screen.query_one(Footer)
         assert list(footer.query(FooterKey)), "the footer shows no key at all"
         assert cut_keys(app.screen) == []
+        assert cut_texts(app.screen) == []       # hints, menus and status lines too
         await pilot.resize_terminal(160, 45)
         await pilot.pause(0.3)
         wide = len(list(footer.query(FooterKey)))
@@ -195,17 +196,6 @@ def cut_texts(screen) -> list[str]:
             if needed > line.content_size.height:
                 cut.append(f"status {str(line.render())!r}: {needed} lines in {line.content_size.height}")
     return cut
-
-
-@pytest.mark.parametrize("view", VIEW_NAMES)
-async def test_no_hint_or_status_is_cut_at_80_columns(view):
-    app = make_test_app()
-    async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press(view_named(view).key)
-        await pilot.pause(0.3)
-        assert app.screen.name == view
-        assert cut_texts(app.screen) == []
 
 
 async def test_a_long_logs_status_wraps_between_words_at_80_columns():
