@@ -70,6 +70,14 @@ def run_git(repo: str | os.PathLike, args: list[str], *, timeout: float, input: 
                     timeout=timeout, input=input)
 
 
+def run_gh(args: list[str], *, cwd: str | os.PathLike, timeout: float,
+           input: str | None = None) -> ToolResult:
+    """`gh ARGS` in `cwd` as every caller needs it: never a prompt, no colour codes in what
+    we parse or show, no update notice on stderr."""
+    env = dict(os.environ, GH_PROMPT_DISABLED="1", NO_COLOR="1", GH_NO_UPDATE_NOTIFIER="1")
+    return run_tool(["gh", *args], cwd=cwd, env=env, timeout=timeout, input=input)
+
+
 def git_output(repo: str | os.PathLike, args: list[str], *, timeout: float, error: type[Exception],
                check: bool = True, missing: str = "git is not installed or not on PATH",
                input: str | None = None, locks: bool = True) -> str:

@@ -5,7 +5,6 @@ codex-tui only reads: it never merges, approves or comments.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from codex_tui import config
 from codex_tui.governance.checks import FAIL, OK, WARN, Check
 from codex_tui.private_files import write_private
 from codex_tui.redact import redact
-from codex_tui.tools import run_tool
+from codex_tui.tools import run_gh, run_git
 
 GH_FIELDS = "number,state,mergedAt,reviewDecision,statusCheckRollup,autoMergeRequest,url"
 GH_TIMEOUT = 30
@@ -162,8 +161,7 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
     """Ask `gh` once about the PR of `branch`; every failure becomes a state, never an exception."""
     if not branch:
         return PrGate(branch=None, reason=NO_BRANCH, fetched_at=now)
-    env = dict(os.environ, GH_PROMPT_DISABLED="1", NO_COLOR="1", GH_NO_UPDATE_NOTIFIER="1")
-    proc = run_tool(["gh", "pr", "view", "--json", GH_FIELDS], cwd=repo, env=env, timeout=GH_TIMEOUT)
+    proc = run_gh(["pr", "view", "--json", GH_FIELDS], cwd=repo, timeout=GH_TIMEOUT)
     if proc.missing:
         if not _has_remote(repo):      # no remote, no PR: nothing to wait for, gh or not
             return PrGate(branch=branch, state=NO_PR, detail=NO_REMOTE, fetched_at=now)
@@ -195,7 +193,7 @@ def fetch_pr_gate(repo: Path, branch: str | None, now: float) -> PrGate:
 
 
 def _has_remote(repo: Path) -> bool:
-    proc = run_tool(["git", "remote"], cwd=repo, timeout=GH_TIMEOUT)
+    proc = run_git(repo, ["remote"], timeout=GH_TIMEOUT, locks=False)
     return proc.missing or proc.code != 0 or bool(proc.stdout.strip())   # unsure: assume one
 
 

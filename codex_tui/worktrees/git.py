@@ -11,7 +11,7 @@ from pathlib import Path
 
 from codex_tui import config
 from codex_tui.errors import CodexTuiError
-from codex_tui.tools import git_output, run_tool
+from codex_tui.tools import git_output, run_gh
 
 BRANCH_PREFIX = "codex/"
 BASE_FILE = "codex-tui-base"     # in the worktree's own git dir: the commit it started from
@@ -173,11 +173,10 @@ def push_and_pr(wt: Worktree, title: str, body: str = "", *, remote: str = "orig
     if push:
         _git(wt.path, "push", "-u", "--", remote, f"{wt.branch}:{wt.branch}")
     # `--flag=VALUE`: a title starting with `-` stays the title
-    argv = ["gh", "pr", "create", f"--head={wt.branch}", f"--title={title}", "--body-file", "-"]
+    args = ["pr", "create", f"--head={wt.branch}", f"--title={title}", "--body-file", "-"]
     if base_branch:
-        argv.append(f"--base={base_branch}")
-    proc = run_tool(argv, cwd=wt.path, timeout=GIT_TIMEOUT, input=body,
-                    env=dict(os.environ, GH_PROMPT_DISABLED="1", NO_COLOR="1"))
+        args.append(f"--base={base_branch}")
+    proc = run_gh(args, cwd=wt.path, timeout=GIT_TIMEOUT, input=body)
     if proc.missing:
         raise WorktreeError("gh is not installed or not on PATH: install it and `gh auth login`")
     if proc.timed_out or proc.code != 0:
