@@ -5,6 +5,10 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import mmap
 
 # C0 controls (but tab and newline, handled below), DEL, and the C1 range (CSI, OSC, ...)
 _CONTROLS = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -65,7 +69,13 @@ def _json_escape(match: re.Match[bytes]) -> bytes:
     return b"\\u%04x" % ord(match.group().decode())
 
 
+def json_needs_escapes(data: bytes | mmap.mmap) -> bool:
+    """Whether `json_bytes(data)` would change anything: a DEL, or the lead byte of a C1
+    character, is in it (a cheap test before the regex; `data` may be a mapped file)."""
+    return data.find(b"\x7f") >= 0 or data.find(b"\xc2") >= 0
+
+
 def json_bytes(data: bytes) -> bytes:
     """UTF-8 JSON with DEL and C1 characters written as `\\u00XX` escapes: the same data once
     parsed, but no raw control byte on its way to a terminal (JSON has them only in strings)."""
-    return _JSON_RAW.sub(_json_escape, data) if b"\x7f" in data or b"\xc2" in data else data
+    return _JSON_RAW.sub(_json_escape, data) if json_needs_escapes(data) else data

@@ -10,7 +10,7 @@ import orjson
 from codex_tui import config, exit_codes
 from codex_tui.commands.common import cli_settings, index_progress, short_path, sources_from_args
 from codex_tui.index.query import Selection, load_sessions, print_warnings
-from codex_tui.sanitize import json_bytes, safe, safe_text
+from codex_tui.sanitize import json_bytes, json_needs_escapes, safe, safe_text
 
 
 def run_sessions(args) -> int:
@@ -53,10 +53,9 @@ def write_json(selection: Selection, settings=None) -> None:
     session and the totals with `cost_usd` (null where the model has no price).
 
     The warm fast path: a stored summary is written as a slice of the loaded summaries.bin
-    (no copy), followed by its `,"cost_usd":X}`; the same bytes as splicing `cost_usd` into
-    each summary (cost/inject.py's with_cost), joining them and passing them through
-    `json_bytes`. That pass changes nothing when no DEL or C1 lead byte is in the blob or in
-    a summary made here; otherwise the pieces are joined and sanitised as one, as before."""
+    (no copy) without its closing `}`, followed by `,"cost_usd":X}`. `json_bytes` would change
+    nothing when no DEL or C1 lead byte is in the blob or in a summary made here
+    (`json_needs_escapes`); otherwise the pieces are joined and sanitised as one."""
     from codex_tui.cost.inject import model_at
     from codex_tui.cost.prices import cost_usd, table_from_settings
 
@@ -80,14 +79,14 @@ def write_json(selection: Selection, settings=None) -> None:
                 stop -= 1
             pieces.append(view[at: max(at, stop - 1)])
             if blob_clean is None:
-                blob_clean = blob.find(b"\x7f") < 0 and blob.find(b"\xc2") < 0
+                blob_clean = not json_needs_escapes(blob)
             clean = clean and blob_clean
         else:
             raw = bytes(selection.summary_bytes(path))
             model = model_at(raw, 0, len(raw))
             raw = raw.rstrip()
             pieces.append(raw[:-1])
-            clean = clean and b"\x7f" not in raw and b"\xc2" not in raw
+            clean = clean and not json_needs_escapes(raw)
         tokens = meta["tokens"]
         if model in prices:
             price = prices[model]
