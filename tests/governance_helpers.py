@@ -144,9 +144,10 @@ def fake_gh(bin_dir: Path, stdout: dict | str = "", stderr: str = "", code: int 
     script = bin_dir / "gh"
     script.write_text(
         f"#!{sys.executable}\n"
-        "import sys, pathlib\n"
+        "import json, os, sys, pathlib\n"
         "here = pathlib.Path(__file__).parent\n"
-        "with open(here / 'calls.log', 'a') as log: log.write(' '.join(sys.argv[1:]) + '\\n')\n"
+        "entry = {'argv': sys.argv[1:], 'stdin': sys.stdin.read(), 'cwd': os.getcwd()}\n"
+        "with open(here / 'calls.jsonl', 'a') as log: log.write(json.dumps(entry) + '\\n')\n"
         "sys.stdout.write((here / 'out.txt').read_text())\n"
         "sys.stderr.write((here / 'err.txt').read_text())\n"
         f"sys.exit({code})\n", encoding="utf-8")
@@ -154,9 +155,15 @@ def fake_gh(bin_dir: Path, stdout: dict | str = "", stderr: str = "", code: int 
     return bin_dir
 
 
+def gh_entries(bin_dir: Path) -> list[dict]:
+    """Each call the fake gh got: its argv, what came on stdin, and its working folder."""
+    log = bin_dir / "calls.jsonl"
+    return [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
+
+
 def gh_calls(bin_dir: Path) -> list[str]:
-    log = bin_dir / "calls.log"
-    return log.read_text().splitlines() if log.exists() else []
+    """Each call's arguments, as one line."""
+    return [" ".join(entry["argv"]) for entry in gh_entries(bin_dir)]
 
 
 def path_with(bin_dir: Path) -> str:

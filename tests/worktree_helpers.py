@@ -1,10 +1,11 @@
 """Real git repos with a bare `origin`, and a fake `gh` that records argv and stdin as JSON."""
 from __future__ import annotations
 
-import json
 import subprocess
-import sys
 from pathlib import Path
+
+from tests.governance_helpers import fake_gh
+from tests.governance_helpers import gh_entries as gh_calls  # noqa: F401  (each call: argv, stdin, cwd)
 
 
 def git(repo: Path, *args: str, input: str | None = None) -> str:
@@ -30,19 +31,5 @@ def repo_with_origin(tmp: Path) -> Path:
 
 
 def recording_gh(bin_dir: Path, url: str = "https://github.com/o/r/pull/7") -> Path:
-    bin_dir.mkdir(parents=True, exist_ok=True)
-    script = bin_dir / "gh"
-    script.write_text(
-        f"#!{sys.executable}\n"
-        "import json, os, sys, pathlib\n"
-        "here = pathlib.Path(__file__).parent\n"
-        "entry = {'argv': sys.argv[1:], 'stdin': sys.stdin.read(), 'cwd': os.getcwd()}\n"
-        "with open(here / 'calls.jsonl', 'a') as log: log.write(json.dumps(entry) + '\\n')\n"
-        f"print({url!r})\n", encoding="utf-8")
-    script.chmod(0o755)
-    return bin_dir
-
-
-def gh_calls(bin_dir: Path) -> list[dict]:
-    log = bin_dir / "calls.jsonl"
-    return [json.loads(x) for x in log.read_text().splitlines()] if log.exists() else []
+    """A fake gh that records every call and answers `gh pr create` with the PR's URL."""
+    return fake_gh(bin_dir, stdout=url + "\n")
