@@ -79,8 +79,9 @@ async def test_governance_view_flags_a_dirty_worktree_and_an_unknown_pr_gate(mon
 
 
 @pytest.mark.usefixtures("app_env", "no_gh")
+@pytest.mark.parametrize("size", [(120, 36), (80, 24)], ids=("120x36", "80x24"))
 @pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
-def test_governance_snapshot(snap_compare, theme, monkeypatch, home):
+def test_governance_snapshot(snap_compare, theme, size, monkeypatch, home):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
@@ -91,23 +92,7 @@ def test_governance_snapshot(snap_compare, theme, monkeypatch, home):
         await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
 
     app = make_app(Settings(theme=theme), save_preferences=False, view="governance")
-    assert snap_compare(app, terminal_size=(120, 36), run_before=ready)
-
-
-@pytest.mark.usefixtures("app_env", "no_gh")
-@pytest.mark.parametrize("theme", ("codex-dark", "codex-light"))
-def test_governance_snapshot_80x24(snap_compare, theme, monkeypatch, home):
-    from codex_tui.app import make_app
-    from codex_tui.settings import Settings
-
-    monkeypatch.chdir(governance_repo(home, dirty=True))
-
-    async def ready(pilot) -> None:
-        status = pilot.app.screen.query_one("#governance-status")
-        await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
-
-    app = make_app(Settings(theme=theme), save_preferences=False, view="governance")
-    assert snap_compare(app, terminal_size=(80, 24), run_before=ready)
+    assert snap_compare(app, terminal_size=size, run_before=ready)
 
 
 @pytest.mark.codex
