@@ -64,15 +64,17 @@ def test_detail_with_failures(snap_compare, theme):
                         run_before=_after(*keys, then=_timeline_ready))
 
 
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=("120x40", "80x24"))
 @pytest.mark.parametrize("theme", THEMES)
-def test_skill_health(snap_compare, theme):
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(120, 40),
+def test_skill_health(snap_compare, theme, size):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=size,
                         run_before=_after("h", then=_report_ready))
 
 
+@pytest.mark.parametrize("size", [(100, 50), (80, 24)], ids=("100x50", "80x24"))
 @pytest.mark.parametrize("theme", THEMES)
-def test_help(snap_compare, theme):
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(100, 50),
+def test_help(snap_compare, theme, size):
+    assert snap_compare(make_test_app(theme=theme), terminal_size=size,
                         run_before=_after("question_mark"))
 
 
@@ -86,24 +88,12 @@ def _fixed_paths(monkeypatch) -> None:
     monkeypatch.setenv("CODEX_TUI_SKILLS_ROOT", "/tmp/codex-tui-test-skills")
 
 
+@pytest.mark.parametrize("size", [(100, 30), (80, 24)], ids=("100x30", "80x24"))
 @pytest.mark.parametrize("theme", THEMES)
-def test_settings(snap_compare, theme, monkeypatch):
+def test_settings(snap_compare, theme, size, monkeypatch):
     _fixed_paths(monkeypatch)
     app = make_test_app(theme=theme, worktree_root="/tmp/codex-tui-test-worktrees")  # not the tmp state dir
-    assert snap_compare(app, terminal_size=(100, 30), run_before=_after("comma"))
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_settings_80x24(snap_compare, theme, monkeypatch):
-    _fixed_paths(monkeypatch)
-    app = make_test_app(theme=theme, worktree_root="/tmp/codex-tui-test-worktrees")  # not the tmp state dir
-    assert snap_compare(app, terminal_size=(80, 24), run_before=_after("comma"))
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_skill_health_80x24(snap_compare, theme):
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
-                        run_before=_after("h", then=_report_ready))
+    assert snap_compare(app, terminal_size=size, run_before=_after("comma"))
 
 
 @pytest.mark.parametrize("theme", THEMES)
@@ -111,12 +101,6 @@ def test_detail_80x24(snap_compare, theme):
     keys = ("slash", *"check the config and tools version:0.169", "enter", "enter")
     assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
                         run_before=_after(*keys, then=_timeline_ready))
-
-
-@pytest.mark.parametrize("theme", THEMES)
-def test_help_80x24(snap_compare, theme):
-    assert snap_compare(make_test_app(theme=theme), terminal_size=(80, 24),
-                        run_before=_after("question_mark"))
 
 
 async def _insights_ready(pilot) -> None:
