@@ -163,3 +163,15 @@ async def wait_until(pilot, condition, timeout: float = 20.0, what: str = "condi
 async def wait_loaded(pilot, timeout: float = 20.0) -> None:
     """Until the Logs view has its rows (loading runs in a worker thread)."""
     await wait_until(pilot, lambda: logs_screen(pilot.app).loaded, timeout, "the Logs view to load")
+
+
+async def open_timeline(pilot, query: str):
+    """From the loaded Logs view: search `query`, open the first result's detail, and return
+    its TimelineView once the timeline is laid out."""
+    from codex_tui.widgets.timeline_view import TimelineView
+
+    await wait_loaded(pilot)
+    await pilot.press("slash", *query, "enter", "enter")
+    view = pilot.app.screen.query_one(TimelineView)
+    await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+    return view

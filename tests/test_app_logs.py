@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROLLOUTS, logs_screen, make_test_app, wait_loaded, wait_until
+from tests.conftest import ROLLOUTS, logs_screen, make_test_app, open_timeline, wait_loaded, wait_until
 from codex_tui.screens.detail import DetailScreen
 from codex_tui.widgets.session_table import SessionTable
 from codex_tui.widgets.timeline_view import TimelineView
@@ -132,10 +132,7 @@ async def test_detail_failure_navigation_and_folding():
 async def test_long_output_folds_and_unfolds():
     app = make_test_app()
     async with app.run_test(size=(120, 40)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("slash", *"run the long build version:0.169", "enter", "enter")
-        view = app.screen.query_one(TimelineView)
-        await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+        view = await open_timeline(pilot, "run the long build version:0.169")
         folded = len(view.lines)
         assert any("more of" in line.text and "lines (o: expand)" in line.text for line in view.lines)
         await pilot.press("O")
@@ -148,10 +145,7 @@ async def test_long_output_folds_and_unfolds():
 async def test_secret_never_reaches_the_screen():
     app = make_test_app()
     async with app.run_test(size=(160, 40)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("slash", *"deploy with token", "enter", "enter")
-        view = app.screen.query_one(TimelineView)
-        await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+        view = await open_timeline(pilot, "deploy with token")
         from tests.fakecodex import scenarios as sc
 
         text = "\n".join(line.text for line in view.lines)

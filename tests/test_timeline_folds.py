@@ -27,15 +27,11 @@ def test_the_recorded_long_output_counts_every_line_it_printed():
 async def test_o_acts_on_a_visible_line_after_the_wheel_scrolled_the_cursor_away(app_env):
     """Scrolled with the wheel, the cursor line is off screen: `o` folds what is on screen
     (the cursor moves to the top visible line), not a line the user cannot see."""
-    from codex_tui.widgets.timeline_view import TimelineView
-    from tests.conftest import make_test_app, wait_loaded, wait_until
+    from tests.conftest import make_test_app, open_timeline
 
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("slash", *"run the long build version:0.169", "enter", "enter")
-        view = app.screen.query_one(TimelineView)
-        await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+        view = await open_timeline(pilot, "run the long build version:0.169")
         await pilot.press("O")                           # unfold all: a long timeline
         await pilot.pause()
         assert view.cursor == 0 and view.max_scroll_y > 5
@@ -52,15 +48,11 @@ async def test_o_acts_on_a_visible_line_after_the_wheel_scrolled_the_cursor_away
 
 async def test_the_detail_status_counts_the_lines_after_o_unfolds(app_env):
     """`O` makes the timeline longer: the status line's "line N of M" says the new M at once."""
-    from codex_tui.widgets.timeline_view import TimelineView
-    from tests.conftest import make_test_app, wait_loaded, wait_until
+    from tests.conftest import make_test_app, open_timeline
 
     app = make_test_app()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_loaded(pilot)
-        await pilot.press("slash", *"run the long build version:0.169", "enter", "enter")
-        view = app.screen.query_one(TimelineView)
-        await wait_until(pilot, lambda: bool(view.lines), what="the timeline")
+        view = await open_timeline(pilot, "run the long build version:0.169")
         status = app.screen.query_one("#detail-status")
         folded = len(view.lines)
         assert f"of {folded}" in str(status.render()).replace("\n", " ")
