@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codex_tui.redact import redact
+from codex_tui.rollout.reader import open_regular
 
 MAX_READ = 4096          # .git files and HEAD are one short line
 CACHE_S = 5.0            # a branch can change under a running agent: read again this often
@@ -32,17 +33,10 @@ class GitPlace:
 def _read_small(path: Path) -> str | None:
     """A regular file's first bytes (never a FIFO or a device: no read can hang)."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+        with open_regular(str(path)) as handle:
+            return handle.read(MAX_READ).decode("utf-8", "replace")
     except OSError:
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            return None
-        return os.read(fd, MAX_READ).decode("utf-8", "replace")
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
 
 
 def git_place(cwd: str) -> GitPlace | None:
