@@ -7,4 +7,5 @@ the same results (codex_tui/rollout/parse.py), only slower.
 from setuptools import Extension, setup
 
 setup(ext_modules=[Extension("codex_tui.rollout._linescan", ["codex_tui/rollout/_linescan.c"],
+                             depends=["codex_tui/rollout/_linescan_json.h"],
                              optional=True, extra_compile_args=["-O2"])])

@@ -1,8 +1,8 @@
 /* The index's per-file line scanner: the compiled twin of RolloutParser._lines_lean's loop.
  *
- * scan(data, start, stop, last_repeat) looks at the lines of data[start:stop] (each ends in
- * a newline, the last one may not) and does, in one call, what the Python loop does for each
- * line before decoding it:
+ * scan(data, start, stop, number, last_repeat, prev_total=None, live=False) looks at the
+ * lines of data[start:stop] (each ends in a newline, the last one may not) and does, in one
+ * call, what the Python loop does for each line before decoding it:
  *   - the prefilter (prefilter.classify, the same rules byte for byte);
  *   - the repeat check (a token_count or turn_context line equal to the previous one of its
  *     kind after the timestamp), against `last_repeat`, which it reads but never changes;
@@ -10,13 +10,27 @@
  *   - a shape check: the line is one JSON object, alone, with valid UTF-8 in its strings.
  * Lines that pass are joined into one JSON array, to be decoded with one msgspec call.
  *
- * It returns (batch, numbers, weak, loose, repeats, next number):
+ * With `live` (the parser is not inside a fork's copy of its parent), it also reads two
+ * kinds of line itself, with a strict JSON walker (_linescan_json.h), so they never reach
+ * msgspec or a handler: token_count events (RolloutParser._set_total on the running totals,
+ * from `prev_total`, the parser's (input, cached, output, reasoning, total) before the slice)
+ * and the user messages Codex injects itself (only their time is read). All that is left of
+ * them for the parser is their timestamps and context window: at most three marks (the first
+ * and last time, the last window), put among the loose lines at their place. Token lines are
+ * read here only up to the first one the walker gives up on; from there the parser reads
+ * them, so the totals still come in order.
+ *
+ * It returns (batch, numbers, weak, loose, repeats, next number, counted):
  *   batch    b"[line,line,...]"
  *   numbers  the line number of each element of batch
  *   weak     per element: None, or the call_id (str) of a weak output (None if not UTF-8)
- *   loose    [(element index it comes before, line number, line bytes)]: lines the shape
- *            check refused, to be read one by one the Python way (bad lines end up there)
+ *   loose    [(element index it comes before, line number, line bytes or mark)]: lines the
+ *            shape check refused, to be read one by one the Python way (bad lines end up
+ *            there), then the marks, ("s", timestamp) or ("w", context window)
  *   repeats  {key: body}: the new last_repeat entries, to apply once the batch is read
+ *   counted  None, or (prev_total or None, tokens added, last usage or None, token events
+ *            seen, the last line number) of the token lines read here; the caller checks
+ *            that no line it reads as a token count (any spelling) comes before that line
  * or None when it cannot take this slice (the caller then uses the Python loop).
  * Refusing a line (loose) or a slice (None) is always safe: the Python way is the reference.
  */
@@ -155,6 +169,240 @@ static const unsigned char *plain_run(const unsigned char *p, const unsigned cha
     return p;
 }
 
+#include "_linescan_json.h"
+
+/* ---- the scanner's own reading of two line kinds (see the top of this file) ---------------- */
+
+/* The envelope {"timestamp": str, "type": `kind`, "payload": {...}, ...}: 1 with the payload's
+ * cursor and the timestamp's raw bytes; 0 to give up (a null or escaped timestamp too). */
+static int envelope(const unsigned char *line, Py_ssize_t len, const char *kind, Cur *payload,
+                    const unsigned char **ts, Py_ssize_t *ts_len) {
+    Cur c = {line, line + len};
+    int first = 1, r, seen_ts = 0, seen_type = 0, seen_payload = 0, is_null;
+    const unsigned char *key, *s;
+    Py_ssize_t klen, n;
+    if (!open_object(&c)) return 0;
+    while ((r = member(&c, &first, &key, &klen)) == 1) {
+        if (key_is(key, klen, "timestamp")) {
+            if (seen_ts++ || !text(&c, ts, ts_len, &is_null) || is_null || *ts_len == 0) return 0;
+        } else if (key_is(key, klen, "type")) {
+            if (seen_type++ || !text(&c, &s, &n, &is_null) || is_null || !key_is(s, n, kind)) return 0;
+        } else if (key_is(key, klen, "payload")) {
+            if (seen_payload++) return 0;
+            ws(&c);
+            *payload = c;
+            if (!value(&c, 1)) return 0;
+            payload->end = c.p;
+        } else if (!value(&c, 1)) {
+            return 0;
+        }
+    }
+    return r == 2 && seen_ts && seen_type && seen_payload && at_end(&c);
+}
+
+/* A payload's "type": a plain string equal to `kind`. */
+static int type_is(Cur *c, const char *kind) {
+    const unsigned char *s;
+    Py_ssize_t n;
+    int is_null;
+    return text(c, &s, &n, &is_null) && !is_null && key_is(s, n, kind);
+}
+
+static const char *USAGE_KEYS[5] = {"input_tokens", "cached_input_tokens", "output_tokens",
+                                    "reasoning_output_tokens", "total_tokens"};
+
+/* schema.Usage | None into u[5] (null and absent fields are 0, as parse._usage reads them). */
+static int usage(Cur *c, long long *u) {
+    memset(u, 0, 5 * sizeof *u);
+    ws(c);
+    if (lit(c, "null")) return 1;
+    if (!open_object(c)) return 0;
+    int first = 1, r, seen[5] = {0};
+    const unsigned char *key;
+    Py_ssize_t klen;
+    while ((r = member(c, &first, &key, &klen)) == 1) {
+        int i;
+        for (i = 0; i < 5; i++)
+            if (key_is(key, klen, USAGE_KEYS[i])) break;
+        if (i < 5) {
+            long long v;
+            if (seen[i]++ || !tokens(c, &v)) return 0;
+            u[i] = v < 0 ? 0 : v;
+        } else if (!value(c, 2)) {
+            return 0;
+        }
+    }
+    return r == 2;
+}
+
+typedef struct {
+    int info;              /* info was an object, not null */
+    long long total[5], last[5];
+    long long window;      /* 0 when null or absent */
+} TokenLine;
+
+/* The payload of a token_count event (schema.TokenCount). */
+static int token_payload(Cur c, TokenLine *t) {
+    int first = 1, r, seen_type = 0, seen_info = 0;
+    const unsigned char *key;
+    Py_ssize_t klen;
+    memset(t, 0, sizeof *t);
+    if (!open_object(&c)) return 0;
+    while ((r = member(&c, &first, &key, &klen)) == 1) {
+        if (key_is(key, klen, "type")) {
+            if (seen_type++ || !type_is(&c, "token_count")) return 0;
+        } else if (key_is(key, klen, "info")) {
+            if (seen_info++) return 0;
+            ws(&c);
+            if (lit(&c, "null")) continue;
+            if (!open_object(&c)) return 0;
+            t->info = 1;
+            int f2 = 1, r2, seen[3] = {0};
+            while ((r2 = member(&c, &f2, &key, &klen)) == 1) {
+                if (key_is(key, klen, "total_token_usage")) {
+                    if (seen[0]++ || !usage(&c, t->total)) return 0;
+                } else if (key_is(key, klen, "last_token_usage")) {
+                    if (seen[1]++ || !usage(&c, t->last)) return 0;
+                } else if (key_is(key, klen, "model_context_window")) {
+                    long long v;
+                    if (seen[2]++ || !tokens(&c, &v)) return 0;
+                    t->window = v < 0 ? 0 : v;
+                } else if (!value(&c, 3)) {
+                    return 0;
+                }
+            }
+            if (r2 != 2) return 0;
+        } else if (!value(&c, 2)) {
+            return 0;
+        }
+    }
+    return r == 2 && seen_type && at_end(&c);
+}
+
+/* The user messages Codex writes itself (parse._INJECTED_PREFIXES but <user_shell_command>,
+ * which the parser reads): the parser only notes their time. */
+static const char *INJECTED[] = {"<environment_context", "<user_instructions", "# AGENTS.md instructions",
+                                 "<permissions instructions", "<turn_aborted", "<skill", "<subagent"};
+
+/* content[0] is an object whose "text" starts with an injected prefix; the rest is checked. */
+static int injected_content(Cur *c) {
+    ws(c);
+    if (c->p >= c->end || *c->p != '[') return 0;
+    c->p++;
+    if (!open_object(c)) return 0;
+    int first = 1, r, found = 0;
+    const unsigned char *key, *s;
+    Py_ssize_t klen, n;
+    while ((r = member(c, &first, &key, &klen)) == 1) {
+        if (key_is(key, klen, "text")) {
+            int plain;
+            if (found++ || !string(c, &s, &n, &plain)) return 0;
+            int hit = 0;
+            for (size_t i = 0; i < sizeof INJECTED / sizeof *INJECTED; i++) {
+                size_t m = strlen(INJECTED[i]);
+                if ((size_t)n >= m && memcmp(s, INJECTED[i], m) == 0) hit = 1;
+            }
+            if (!hit) return 0;
+        } else if (!value(c, 4)) {
+            return 0;
+        }
+    }
+    if (r != 2 || !found) return 0;
+    for (;;) {   /* the other parts: checked only */
+        ws(c);
+        if (c->p >= c->end) return 0;
+        if (*c->p == ']') {
+            c->p++;
+            return 1;
+        }
+        if (*c->p != ',') return 0;
+        c->p++;
+        if (!value(c, 3)) return 0;
+    }
+}
+
+/* The payload of an injected user message (schema.ResponseItem's types checked). */
+static int injected_payload(Cur c) {
+    int first = 1, r, seen[8] = {0};
+    static const char *KEYS[8] = {"type", "role", "content", "name", "call_id", "id", "action",
+                                  "arguments"};
+    const unsigned char *key;
+    Py_ssize_t klen;
+    if (!open_object(&c)) return 0;
+    while ((r = member(&c, &first, &key, &klen)) == 1) {
+        int i;
+        for (i = 0; i < 8; i++)
+            if (key_is(key, klen, KEYS[i])) break;
+        if (i < 8 && seen[i]++) return 0;
+        int ok;
+        switch (i) {
+        case 0: ok = type_is(&c, "message"); break;
+        case 1: ok = type_is(&c, "user"); break;
+        case 2: ok = injected_content(&c); break;
+        case 3: case 4: case 5: ok = any_text(&c); break;
+        case 6:
+            ws(&c);
+            ok = lit(&c, "null") || (c.p < c.end && *c.p == '{' && value(&c, 2));
+            break;
+        default: ok = value(&c, 2);   /* arguments, output and anything unread */
+        }
+        if (!ok) return 0;
+    }
+    return r == 2 && seen[0] && seen[1] && seen[2] && at_end(&c);
+}
+
+/* The running token totals of one slice's token_count lines (RolloutParser._set_total). */
+typedef struct {
+    int has_prev, moved, events, has_last;
+    long long prev[5], sum[5], last[5];
+} Tokens;
+
+static void set_total(Tokens *a, const long long *total, const long long *last) {
+    if (total[4] == 0 && total[0] == 0 && last[4] == 0) return;
+    long long prev[5];
+    int had = a->has_prev;
+    memcpy(prev, a->prev, sizeof prev);
+    memcpy(a->prev, total, sizeof a->prev);
+    a->has_prev = a->moved = 1;
+    if (had && memcmp(prev, total, sizeof prev) == 0) return;   /* the same event again */
+    long long step[5];
+    if (last[4] || last[0]) {
+        memcpy(step, last, sizeof step);
+    } else {
+        int negative = 0;
+        for (int i = 0; i < 5; i++) {
+            step[i] = had ? total[i] - prev[i] : total[i];
+            negative |= step[i] < 0;
+        }
+        if (negative) memcpy(step, total, sizeof step);   /* the running total restarted */
+    }
+    for (int i = 0; i < 5; i++) a->sum[i] += step[i];
+    memcpy(a->last, last, sizeof a->last);
+    a->has_last = 1;
+}
+
+/* A mark: a line the scanner read itself, put back among the elements for the parser. */
+typedef struct {
+    Py_ssize_t before, line;
+    const unsigned char *ts;
+    Py_ssize_t ts_len;
+    long long window;
+} Mark;
+
+static PyObject *five(const long long *v) {
+    return Py_BuildValue("(LLLLL)", v[0], v[1], v[2], v[3], v[4]);
+}
+
+/* loose.append((before, line, ("s", ts))) or ((before, line, ("w", window))) */
+static int put_mark(PyObject *loose, const Mark *m, int window) {
+    PyObject *what = window ? Py_BuildValue("(sL)", "w", m->window)
+                            : Py_BuildValue("(ss#)", "s", (const char *)m->ts, m->ts_len);
+    PyObject *item = what ? Py_BuildValue("(nnN)", m->before, m->line, what) : NULL;
+    int failed = !item || PyList_Append(loose, item) < 0;
+    Py_XDECREF(item);
+    return failed ? -1 : 0;
+}
+
 /* 1 when line is one JSON object and nothing else but JSON whitespace, its brackets balanced
  * outside strings, no control byte in a string and valid UTF-8 in them (bytes outside strings
  * are ASCII). Inside those bounds msgspec reads it as exactly one array element in the batch;
@@ -226,11 +474,31 @@ typedef struct {
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer view;
     Py_ssize_t start, stop, number;
-    PyObject *last_repeat;
-    if (!PyArg_ParseTuple(args, "y*nnnO!", &view, &start, &stop, &number, &PyDict_Type,
-                          &last_repeat))
+    PyObject *last_repeat, *prev_total = Py_None;
+    int live = 0;
+    if (!PyArg_ParseTuple(args, "y*nnnO!|Op", &view, &start, &stop, &number, &PyDict_Type,
+                          &last_repeat, &prev_total, &live))
         return NULL;
     const char *data = view.buf;
+    Tokens agg;
+    memset(&agg, 0, sizeof agg);
+    int tokens_live = live, took_tokens = 0;
+    Py_ssize_t last_token_line = 0;
+    Mark first_mark = {-1}, last_mark = {-1}, window_mark = {-1};
+    if (live && prev_total != Py_None) {   /* the parser's running total before this slice */
+        if (!PyTuple_Check(prev_total) || PyTuple_GET_SIZE(prev_total) != 5) {
+            tokens_live = 0;
+        } else {
+            for (int i = 0; i < 5; i++) {
+                agg.prev[i] = PyLong_AsLongLong(PyTuple_GET_ITEM(prev_total, i));
+                if (agg.prev[i] == -1 && PyErr_Occurred()) {   /* not an int, or too big */
+                    PyErr_Clear();
+                    tokens_live = 0;
+                }
+            }
+            agg.has_prev = 1;
+        }
+    }
     if (start < 0 || stop > view.len || start > stop) {
         PyBuffer_Release(&view);
         PyErr_SetString(PyExc_ValueError, "slice out of range");
@@ -260,6 +528,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         pos = eol + 1;
         Py_ssize_t at = classify(line, len);
         if (at == SKIP) continue;
+        int token_line = at >= 0 && has(line, len, at, REPEATS[0]);
         if (at >= 0) {
             Py_ssize_t klen = len - at < 12 ? len - at : 12;
             const char *key = line + at, *body = line + at;
@@ -294,10 +563,41 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         }
         if (blank(line, len)) continue;   /* decoded, it would be nothing: not JSON, empty */
         if (!one_object((const unsigned char *)line, len)) {
+            if (token_line) tokens_live = 0;   /* its totals must come in order: the parser's now */
             PyObject *item = Py_BuildValue("(nny#)", count, here, line, len);
             if (!item || PyList_Append(loose, item) < 0) { Py_XDECREF(item); goto done; }
             Py_DECREF(item);
             continue;
+        }
+        if (live && (token_line ? tokens_live : at == KEEP)) {
+            const unsigned char *u = (const unsigned char *)line, *ts;
+            Py_ssize_t ts_len;
+            Cur payload;
+            TokenLine t;
+            int read = 0;
+            if (token_line) {
+                read = envelope(u, len, "event_msg", &payload, &ts, &ts_len) &&
+                       token_payload(payload, &t);
+                if (!read) {
+                    tokens_live = 0;
+                } else if (t.info) {
+                    agg.events = 1;
+                    if (t.window) window_mark = (Mark){count, here, NULL, 0, t.window};
+                    set_total(&agg, t.total, t.last);
+                }
+                if (read) {
+                    took_tokens = 1;
+                    last_token_line = here;
+                }
+            } else if (find(line, len, "\"role\":\"user\"", 0, HEAD) >= 0) {
+                read = envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
+                       injected_payload(payload);
+            }
+            if (read) {   /* only its time is left for the parser */
+                last_mark = (Mark){count, here, ts, ts_len, 0};
+                if (first_mark.before < 0) first_mark = last_mark;
+                continue;
+            }
         }
         PyObject *cid = NULL;
         Py_ssize_t from, to;
@@ -342,9 +642,29 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         Py_XDECREF(body);
         if (failed) goto done;
     }
+    if (first_mark.before >= 0 && put_mark(loose, &first_mark, 0) < 0) goto done;
+    if (last_mark.before >= 0 && last_mark.line != first_mark.line && put_mark(loose, &last_mark, 0) < 0)
+        goto done;
+    if (window_mark.before >= 0 && put_mark(loose, &window_mark, 1) < 0) goto done;
+    PyObject *counted = Py_None;   /* (prev_total, added, last_usage, events) or None */
+    Py_INCREF(counted);
+    if (took_tokens) {
+        Py_DECREF(counted);
+        PyObject *prev = agg.moved ? five(agg.prev) : (Py_INCREF(Py_None), Py_None);
+        PyObject *last = agg.has_last ? five(agg.last) : (Py_INCREF(Py_None), Py_None);
+        PyObject *sum = five(agg.sum);
+        counted = prev && last && sum ? Py_BuildValue("(OOOOn)", prev, sum, last,
+                                                      agg.events ? Py_True : Py_False,
+                                                      last_token_line) : NULL;
+        Py_XDECREF(prev);
+        Py_XDECREF(last);
+        Py_XDECREF(sum);
+        if (!counted) goto done;
+    }
     PyObject *next = PyLong_FromSsize_t(number);
-    if (next) result = PyTuple_Pack(6, batch, numbers, weak, loose, repeats, next);
+    if (next) result = PyTuple_Pack(7, batch, numbers, weak, loose, repeats, next, counted);
     Py_XDECREF(next);
+    Py_DECREF(counted);
 done:
     Py_XDECREF(numbers);
     Py_XDECREF(weak);
@@ -372,7 +692,8 @@ static PyObject *py_one_object(PyObject *self, PyObject *arg) {
 }
 
 static PyMethodDef methods[] = {
-    {"scan", scan, METH_VARARGS, "scan(data, start, stop, first_number, last_repeat)"},
+    {"scan", scan, METH_VARARGS,
+     "scan(data, start, stop, first_number, last_repeat, prev_total=None, live=False)"},
     {"classify", py_classify, METH_O, "prefilter.classify, compiled (for the tests)"},
     {"one_object", py_one_object, METH_O, "the shape check (for the tests)"},
     {NULL, NULL, 0, NULL},

@@ -201,33 +201,80 @@ class RolloutParser:
 
     def _lines_scanned(self, data: bytes, start: int, stop: int, number: int) -> int:
         """`_lines_lean` for the lines of data[start:stop], with the compiled scanner: it
-        prefilters, drops repeats and joins the lines left into one JSON array, decoded
-        with one msgspec call. Lines it will not vouch for (`loose`) are read one by one as
-        in `_lines_lean`; if the array does not decode, the whole slice is read that way."""
-        found = _linescan.scan(data, start, stop, number, self._last_repeat)
+        prefilters, drops repeats, reads token counts and injected user messages itself, and
+        joins the lines left into one JSON array, decoded with one msgspec call. Lines it will
+        not vouch for (`loose`) are read one by one as in `_lines_lean`; if the array does not
+        decode, or the slice may enter a fork's copy of its parent (which the scanner's own
+        reading does not follow), the whole slice is read that way."""
+        live = not self._replaying
+        prev = self._prev_total
+        found = _linescan.scan(data, start, stop, number, self._last_repeat,
+                               None if prev is None else _five(prev), live)
         if found is not None:
-            batch, numbers, weak, loose, repeats, after = found
+            batch, numbers, weak, loose, repeats, after, counted = found
             try:
                 typed = _lean_batch(batch)
             except (msgspec.DecodeError, RecursionError):   # each line is one level deeper here
                 found = None
+            else:
+                if loose and (counted is not None or _has_mark(loose)) and \
+                        _may_replay(typed, loose, bool(self.session.id)):
+                    found = None
+                elif counted is not None and _tokens_before(typed, numbers, counted[4]):
+                    found = None
         if found is None:   # the reference way
             return self._lines_lean(data[start:stop].split(b"\n"), number)
         self._last_repeat.update(repeats)
-        if loose:   # rare: put them back in their place in the order of lines
-            typed, numbers, weak = _merge_loose(typed, numbers, weak, loose)
+        if counted is not None:
+            self._count_scanned(counted)
         calls_done, feed = self._calls_done, self.feed_lean
+        if loose:   # rare but for marks: put them back in their place in the order of lines
+            typed, numbers, weak = _merge_loose(typed, numbers, weak, loose)
+            for obj, line, cid in zip(typed, numbers, weak):
+                if cid is not None and cid in calls_done:
+                    continue  # 0.169+ gave this command's result in an item_completed event
+                cls = obj.__class__
+                if cls is tuple:
+                    self._mark(obj)
+                elif cls is bytes:
+                    self._lean_one(obj, line)    # a loose line (its repeat check is done)
+                else:
+                    try:
+                        feed(obj, line)
+                    except _HANDLER_ERRORS as exc:
+                        self._invalid(line, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+            return after
         for obj, line, cid in zip(typed, numbers, weak):
             if cid is not None and cid in calls_done:
-                continue  # 0.169+ gave this command's result in an item_completed event
-            if obj.__class__ is bytes:
-                self._lean_one(obj, line)    # a loose line (its repeat check is done)
                 continue
             try:
                 feed(obj, line)
             except _HANDLER_ERRORS as exc:
                 self._invalid(line, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
         return after
+
+    def _count_scanned(self, counted: tuple) -> None:
+        """The scanner's token_count lines, counted as ev_token_count counts them. They all
+        come before any token line of the slice the parser reads, so this goes first."""
+        prev, added, last, events, _ = counted
+        if prev is not None:
+            self._prev_total = TokenUsage(*prev)
+        self.session.tokens.add(TokenUsage(*added))
+        if last is not None:
+            self.session.last_usage = TokenUsage(*last)
+        if events:
+            self._token_events = True
+
+    def _mark(self, mark: tuple) -> None:
+        """What is left of a line the scanner read itself: its time, or its context window."""
+        what, value = mark
+        if what == "w":
+            self.session.context_window = value
+        else:   # the stamp of feed_lean (the scanner reads nothing inside a fork's copy)
+            s = self.session
+            if s.started_at is None:
+                s.started_at = value
+            s.ended_at = value
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
@@ -716,8 +763,45 @@ def _weak_call_id(line: bytes) -> str | None:
         return None
 
 
+def _five(usage: TokenUsage) -> tuple[int, int, int, int, int]:
+    return usage.input, usage.cached_input, usage.output, usage.reasoning, usage.total
+
+
+def _has_mark(loose: list) -> bool:
+    return loose[-1][2].__class__ is tuple    # the scanner puts its marks last
+
+
+def _may_replay(typed: list, loose: list, has_id: bool) -> bool:
+    """Whether a slice may start a fork's copy of its parent, which a session_meta with
+    another id does: the scanner's own reading (token totals, marks) assumes it does not. A
+    loose line may be one such meta in disguise; the first meta of a file cannot be one."""
+    if any(entry[2].__class__ is bytes for entry in loose):
+        return True
+    metas = list(map(type, typed)).count(schema.MetaLine)
+    return metas > 1 or (metas == 1 and has_id)
+
+
+_TOKEN_COUNT = next(cls for cls, name in schema.LEAN_EVENTS.items() if name == "token_count")
+
+
+def _tokens_before(typed: list, numbers: list, last: int) -> bool:
+    """Whether a token count the parser reads comes before `last`, the scanner's last: the
+    scanner reads a token line only in a form it is sure of, so one spelled another way (as
+    JSON allows) is the parser's, and the totals must still be taken in the order of lines."""
+    event_line = schema.EventLine
+    for obj, number in zip(typed, numbers):
+        if number > last:
+            return False
+        if obj.__class__ is event_line and obj.payload.__class__ is _TOKEN_COUNT:
+            return True
+    return False
+
+
 def _merge_loose(typed: list, numbers: list, weak: list, loose: list) -> tuple[list, list, list]:
-    """The scanner's elements with its loose lines (raw bytes) back in file order."""
+    """The scanner's elements with its loose lines (raw bytes) and marks (tuples) back in
+    file order."""
+    if _has_mark(loose):
+        loose = sorted(loose, key=_place)
     objs: list = []
     nums: list = []
     cids: list = []
@@ -731,6 +815,10 @@ def _merge_loose(typed: list, numbers: list, weak: list, loose: list) -> tuple[l
         cids.append(None)    # the weak-output test is done by _lean_one for these
         done = before
     return objs + typed[done:], nums + numbers[done:], cids + weak[done:]
+
+
+def _place(entry: tuple) -> tuple[int, int]:
+    return entry[0], entry[1]
 
 
 def parse_file(path: str) -> Session:

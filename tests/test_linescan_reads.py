@@ -1,0 +1,168 @@
+"""The compiled scanner reads token counts and injected user messages itself (a strict JSON
+walker, rollout/_linescan_json.h): every spelling JSON allows, right or wrong, must give what
+the pure-Python path gives, and the canonical lines must really be read by the scanner (not
+passed on), or the speed it exists for is gone without a test noticing."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_linescan import _base, _linescan, assert_same
+
+TS = "2026-11-22T03:51:2%d.000Z"
+USAGE = {"input_tokens": 1250, "cached_input_tokens": 0, "output_tokens": 47,
+         "reasoning_output_tokens": 17, "total_tokens": 1297}
+
+
+def token_line(i: int = 0, total=None, last=None, window=258400, **envelope) -> bytes:
+    info = {"total_token_usage": total or USAGE, "last_token_usage": last or USAGE,
+            "model_context_window": window}
+    line = {"timestamp": TS % i, "type": "event_msg",
+            "payload": {"type": "token_count", "info": info, "rate_limits": {"primary": None}}}
+    line.update(envelope)
+    return json.dumps(line, separators=(",", ":")).encode()
+
+
+def injected_line(i: int = 0, text: str = "<environment_context>\n  <cwd>/w</cwd>") -> bytes:
+    payload = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
+    return json.dumps({"timestamp": TS % i, "type": "response_item", "payload": payload},
+                      separators=(",", ":")).encode()
+
+
+CANONICAL = token_line()
+# Lines the walker may or may not take; either way both paths must agree on what they say.
+ODD = {
+    "spaces": json.dumps(json.loads(CANONICAL)).encode(),
+    "keys reordered": b'{"payload":{"info":null,"type":"token_count"},"type":"event_msg","timestamp":"t"}',
+    "info null": CANONICAL.replace(CANONICAL[CANONICAL.index(b'{"total'):CANONICAL.index(b',"rate')], b"null"),
+    "window null": CANONICAL.replace(b"258400", b"null"),
+    "window zero": CANONICAL.replace(b"258400", b"0"),
+    "negative": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":-47', 1),
+    "float": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":47.0', 1),
+    "exponent": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":4e1', 1),
+    "leading zero": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":047', 1),
+    "too many": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":1000000000001', 1),
+    "2^64-1": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":18446744073709551615', 1),
+    "a string count": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":"47"', 1),
+    "a usage list": CANONICAL.replace(b'{"input_tokens":1250', b'[{"input_tokens":1250', 1)
+                             .replace(b'"total_tokens":1297}', b'"total_tokens":1297}]', 1),
+    "a repeated key": CANONICAL.replace(b'"output_tokens":47', b'"output_tokens":47,"output_tokens":9', 1),
+    "a repeated info": CANONICAL.replace(b',"rate_limits"', b',"info":null,"rate_limits"'),
+    "an escaped key": CANONICAL.replace(b'"output_tokens"', b'"output\\u005ftokens"', 1),
+    "an escaped tag": CANONICAL.replace(b'"token_count"', b'"token\\u005fcount"'),
+    "a lone surrogate": CANONICAL.replace(b'"primary":null', b'"primary":"\\ud800"'),
+    "a big number elsewhere": CANONICAL.replace(b'"primary":null', b'"primary":1e999999'),
+    "nested deep elsewhere": CANONICAL.replace(b'"primary":null', b'"primary":' + b"[" * 60 + b"]" * 60),
+    "bad syntax elsewhere": CANONICAL.replace(b'"primary":null', b'"primary":nul'),
+    "trailing comma": CANONICAL.replace(b'"primary":null}', b'"primary":null,}'),
+    "timestamp null": token_line(timestamp=None),
+    "timestamp empty": token_line(timestamp=""),
+    "timestamp a number": token_line(timestamp=5),
+    "timestamp escaped": token_line(timestamp="2026\n"),
+    "an unknown envelope field": token_line(ordinal=13),
+    "new usage fields": CANONICAL.replace(b'"cached_input_tokens":0', b'"cached_input_tokens":0,'
+                                          b'"cache_write_input_tokens":0', 1),
+    "injected": injected_line(),
+    "injected, leading space": injected_line(text=" <environment_context>"),
+    "injected, escaped": injected_line().replace(b"<environment", b"\\u003cenvironment"),
+    "injected, two parts": injected_line().replace(b'"}]', b'"},{"type":"input_text","text":"x"}]'),
+    "injected, first part not text": injected_line().replace(b'[{"type"', b'[5,{"type"'),
+    "injected, a shell record": injected_line(text="<user_shell_command><command>ls</command>"),
+    "injected, a name of the wrong type": injected_line().replace(b'"role"', b'"name":5,"role"'),
+    "injected, an action list": injected_line().replace(b'"role"', b'"action":[],"role"'),
+    "injected, a repeated role": injected_line().replace(b'"role":"user"', b'"role":"user","role":"assistant"'),
+    "injected, role later": injected_line().replace(b'"role":"user",', b'').replace(b']}}', b'],"role":"user"}}'),
+    "a prompt": injected_line(text="Run the long build"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(ODD))
+def test_odd_token_and_injected_lines_read_the_same_compiled_and_pure(tmp_path, monkeypatch, name):
+    base = _base()
+    for at in (1, len(base) // 2, len(base)):
+        path = tmp_path / f"rollout-{at}.jsonl"
+        path.write_bytes(b"\n".join(base[:at] + [ODD[name]] + base[at:]) + b"\n")
+        assert_same(path, monkeypatch)
+
+
+def _taken(lines: list[bytes]):
+    data = b"\n".join(lines)
+    return _linescan.scan(data, 0, len(data), 1, {}, None, True)
+
+
+def test_canonical_lines_are_read_by_the_scanner_not_passed_on():
+    found = _taken([token_line(0), injected_line(1), token_line(2, total=dict(USAGE, total_tokens=2000))])
+    batch, numbers, _, loose, _, after, counted = found
+    assert batch == b"[]" and numbers == [] and after == 4
+    assert loose == [(0, 1, ("s", TS % 0)), (0, 3, ("s", TS % 2)), (0, 3, ("w", 258400))]
+    prev, added, last, events, last_line = counted
+    assert prev == (1250, 0, 47, 17, 2000) and added == (2500, 0, 94, 34, 2594)
+    assert last == (1250, 0, 47, 17, 1297) and events is True and last_line == 3
+
+
+def test_not_live_reads_nothing_itself():
+    """Inside a fork's copy of its parent the parser stamps and counts differently."""
+    data = token_line(0)
+    found = _linescan.scan(data, 0, len(data), 1, {}, None, False)
+    assert found[0] == b"[" + data + b"]" and found[6] is None
+
+
+def test_a_token_line_the_walker_gives_up_on_passes_the_rest_on_too():
+    """The totals must come in order: after one token line the parser reads, it reads them all."""
+    odd = ODD["float"]
+    batch, numbers, _, _, _, _, counted = _taken([token_line(0), odd, token_line(2)])
+    assert numbers == [2, 3] and counted[4] == 1
+
+
+def test_a_token_line_spelled_otherwise_before_canonical_ones_keeps_the_order(tmp_path, monkeypatch):
+    """A token line with spaces is not one the prefilter knows as a token line, so the scanner
+    passes it on without stopping: the parser must still count it before the later ones."""
+    second = dict(USAGE, input_tokens=2500, total_tokens=2594)
+    lines = [_base()[0], ODD["spaces"], token_line(1), token_line(2, total=second, last=USAGE)]
+    path = tmp_path / "rollout-order.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    session = assert_same(path, monkeypatch).session
+    assert session.tokens.total == 1297 + 1297
+
+
+usage_values = st.one_of(st.none(), st.integers(-5, 10 ** 13), st.floats(allow_nan=False),
+                         st.text(max_size=3), st.booleans())
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(totals=st.lists(st.dictionaries(st.sampled_from(sorted(USAGE)), usage_values), min_size=1, max_size=6),
+       window=usage_values, spaced=st.booleans())
+def test_random_token_lines_read_the_same_compiled_and_pure(tmp_path, monkeypatch, totals, window, spaced):
+    lines = [_base()[0]]
+    for i, total in enumerate(totals):
+        line = {"timestamp": TS % i, "type": "event_msg",
+                "payload": {"type": "token_count", "info": {"total_token_usage": total,
+                                                            "last_token_usage": totals[i - 1],
+                                                            "model_context_window": window}}}
+        lines.append(json.dumps(line, separators=(", ", ": ") if spaced and i == 1 else (",", ":")).encode())
+    path = tmp_path / "rollout-random.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    assert_same(path, monkeypatch)
+
+
+
+def _meta(i: int, session: str) -> bytes:
+    return json.dumps({"timestamp": TS % i, "type": "session_meta",
+                       "payload": {"id": session, "timestamp": TS % i}}, separators=(",", ":")).encode()
+
+
+def test_a_fork_with_its_parent_copied_in_reads_the_same(tmp_path, monkeypatch):
+    """Releases that copy the parent's lines into a fork write the parent's meta after the
+    fork's own: the parser then neither stamps nor counts until the fork's own lines begin,
+    which the scanner's own reading does not follow, so such a slice is read the pure way."""
+    parent_total = dict(USAGE, input_tokens=9000, total_tokens=9047)
+    lines = [_meta(5, "fork-id"), _meta(1, "parent-id"), injected_line(2),
+             token_line(3, total=parent_total, last=dict(USAGE, input_tokens=9000, total_tokens=9047)),
+             injected_line(6), token_line(7)]
+    path = tmp_path / "rollout-fork.jsonl"
+    path.write_bytes(b"\n".join(lines) + b"\n")
+    session = assert_same(path, monkeypatch).session
+    assert session.parent_id == "parent-id" and session.tokens.total == 1297
