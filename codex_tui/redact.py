@@ -6,21 +6,26 @@ import re
 MASK = "[REDACTED]"
 
 # Order matters: whole private-key blocks first, then specific token shapes, then generic forms.
-_PATTERNS: list[tuple[re.Pattern[str], str]] = [
+# Each pattern comes with the strings a match must contain (in the text as it is, or lower-cased
+# for the case-insensitive ones): a pattern none of them is in cannot match, and is not run.
+# Most text holds none, so redaction costs a few substring tests (it runs on every prompt,
+# command and output excerpt the index reads).
+_PATTERNS: list[tuple[re.Pattern[str], str, tuple[str, ...], bool]] = [
     (re.compile(r"-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?(?:-----END [A-Z0-9 ]*PRIVATE KEY-----|\Z)",
-                re.S), "[REDACTED PRIVATE KEY]"),
-    (re.compile(r"\bsk-(?:proj-|ant-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}"), MASK),
-    (re.compile(r"\bgh[opsur]_[A-Za-z0-9]{20,}"), MASK),
-    (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"), MASK),
-    (re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[A-Z0-9]{16}\b"), MASK),
-    (re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"), MASK),
-    (re.compile(r"\bxapp-[A-Za-z0-9\-]{10,}"), MASK),
-    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]{12,}=*"), r"\1 " + MASK),
+                re.S), "[REDACTED PRIVATE KEY]", ("-----BEGIN ",), False),
+    (re.compile(r"\bsk-(?:proj-|ant-|svcacct-|admin-)?[A-Za-z0-9_\-]{16,}"), MASK, ("sk-",), False),
+    (re.compile(r"\bgh[opsur]_[A-Za-z0-9]{20,}"), MASK, ("gh",), False),
+    (re.compile(r"\bgithub_pat_[A-Za-z0-9_]{20,}"), MASK, ("github_pat_",), False),
+    (re.compile(r"\b(?:AKIA|ASIA|AGPA|AIDA|AROA|ANPA|ANVA)[A-Z0-9]{16}\b"), MASK,
+     ("AKIA", "ASIA", "AGPA", "AIDA", "AROA", "ANPA", "ANVA"), False),
+    (re.compile(r"\bxox[abposr]-[A-Za-z0-9\-]{10,}"), MASK, ("xox",), False),
+    (re.compile(r"\bxapp-[A-Za-z0-9\-]{10,}"), MASK, ("xapp-",), False),
+    (re.compile(r"(?i)\b(bearer)\s+[A-Za-z0-9._~+/\-]{12,}=*"), r"\1 " + MASK, ("bearer",), True),
     # JWTs: base64url header (always `{"` -> eyJ), payload and signature.
-    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), MASK),
-    (re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), MASK),
+    (re.compile(r"\beyJ[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}\.[A-Za-z0-9_\-]{8,}"), MASK, ("eyJ",), False),
+    (re.compile(r"\bAIza[0-9A-Za-z_\-]{35}"), MASK, ("AIza",), False),
     # Credentials in a URL: scheme://user:password@host keeps the scheme and host.
-    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/:@]+:[^\s/@]+@"), r"\1" + MASK + "@"),
+    (re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s/:@]+:[^\s/@]+@"), r"\1" + MASK + "@", ("://",), False),
 ]
 
 # NAME=value / NAME: value / "NAME": "value" (a JSON field, as `aws sts` prints it, also with
@@ -46,22 +51,35 @@ def _mask_assignment(match: re.Match[str]) -> str:
     return match.group(1) + match.group(2) + quote + MASK + end   # quoted stays valid JSON
 
 
-# One cheap scan first: most text holds none of these markers and skips every substitution.
-_MARKERS = ("sk-", "gh", "github_pat_", "akia", "asia", "agpa", "aida", "aroa", "anpa", "anva", "xox",
-            "xapp-", "bearer", "private key", "key", "secret", "token", "passw", "credential",
-            "authorization", "eyj", "aiza", "://")
-_MARKER_RE = re.compile("|".join(re.escape(marker) for marker in _MARKERS))
+# What a secret-looking NAME (_ASSIGNMENT, case-insensitive) must contain, lower-cased.
+_ASSIGNMENT_WORDS = ("key", "secret", "token", "passw", "passphrase", "credential", "authorization")
+# All of those strings in two searches, for the usual text that holds none of them.
+_ANY_CASED = re.compile("|".join(re.escape(needle) for _, _, needles, lowered in _PATTERNS
+                                 if not lowered for needle in needles))
+_ANY_LOWERED = re.compile("|".join(re.escape(needle) for _, _, needles, lowered in _PATTERNS
+                                   if lowered for needle in needles) + "|" +
+                          "|".join(re.escape(word) for word in _ASSIGNMENT_WORDS))
 
 
 def redact(text: str | None) -> str:
     """Return `text` with every known secret shape replaced by a mask."""
     if not text:
         return text or ""
-    if _MARKER_RE.search(text.lower()) is None:
+    low = text.lower()
+    if _ANY_CASED.search(text) is None and _ANY_LOWERED.search(low) is None:
         return text
-    for pattern, replacement in _PATTERNS:
-        text = pattern.sub(replacement, text)
-    return _ASSIGNMENT.sub(_mask_assignment, text)
+    # A mask put in by one pattern holds no other pattern's strings, so testing the text as it
+    # came in is enough for all of them.
+    for pattern, replacement, needles, lowered in _PATTERNS:
+        seen = low if lowered else text
+        for needle in needles:
+            if needle in seen:
+                text = pattern.sub(replacement, text)
+                break
+    for word in _ASSIGNMENT_WORDS:
+        if word in low:
+            return _ASSIGNMENT.sub(_mask_assignment, text)
+    return text
 
 
 def redact_all(value):

@@ -120,3 +120,24 @@ def test_private_files_are_0600_in_0700_folders(tmp_path):
     for folder in (tmp_path / "a", tmp_path / "a" / "b"):
         assert stat.S_IMODE(folder.stat().st_mode) == 0o700
     assert [p.name for p in target.parent.iterdir()] == ["meta.json"]   # no temp file left
+
+
+def test_a_passphrase_alone_is_masked():
+    """The cheap pre-check once looked for `passw` only, so a text whose one secret was a
+    PASSPHRASE= (a name the pattern knows) came back as it was."""
+    assert redact("export GPG_PASSPHRASE=hunter2222") == "export GPG_PASSPHRASE=[REDACTED]"
+    assert redact("MY_PASSPHRASE: 'correct horse'") == "MY_PASSPHRASE: '[REDACTED]'"
+
+
+def test_each_pattern_still_runs_alone():
+    """Every secret shape is masked when it is the only one in the text (each pattern runs
+    only when the strings a match needs are in the text)."""
+    shapes = ["sk-proj-abcdefghijklmnop1234", "ghp_" + "a" * 30, "github_pat_" + "b" * 25,
+              "AKIA" + "X" * 16, "ASIA" + "Y" * 16, "xoxb-1234567890ab", "xapp-1-abcdefghijk",
+              "eyJabcdefghij.abcdefghij.abcdefghij", "AIza" + "c" * 35]
+    for shape in shapes:
+        assert redact(f"see {shape} here") == "see [REDACTED] here", shape
+    assert redact("curl -H 'X-Auth: BEARER abcdefghijklmnop'") == "curl -H 'X-Auth: BEARER [REDACTED]'"
+    assert redact("git clone https://me:pw1234@host/x") == "git clone https://[REDACTED]@host/x"
+    assert redact("a\n-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----\nb") == \
+        "a\n[REDACTED PRIVATE KEY]\nb"

@@ -45,12 +45,13 @@ def command_text(name: str, arguments) -> str | None:
 def argv_text(value) -> str | None:
     if isinstance(value, str):
         return value
-    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+    if value.__class__ is list:
         # ["bash", "-lc", "script"] is how Codex wraps a script: show the script.
-        if len(value) == 3 and value[1] in ("-lc", "-c") and value[0].rsplit("/", 1)[-1] in (
-                "bash", "sh", "zsh"):
+        if len(value) == 3 and value[1] in ("-lc", "-c") and value[0].__class__ is str and \
+                value[2].__class__ is str and value[0].rsplit("/", 1)[-1] in ("bash", "sh", "zsh"):
             return value[2]
-        return shlex.join(value)
+        if all(isinstance(v, str) for v in value):
+            return shlex.join(value)
     return None
 
 
@@ -142,28 +143,23 @@ def duration_seconds(value) -> float | None:
 
 
 def _any_of(marks: tuple[str, ...]):
-    """`text` holds one of `marks`: one regex search, cheaper than a loop of `in` tests."""
-    return re.compile("|".join(re.escape(mark) for mark in marks)).search
+    """`text` holds one of `marks`: substring tests, 5x faster than one regex of them all
+    (an alternation without a common prefix is tried at every position)."""
+    def found(text: str) -> bool:
+        for mark in marks:
+            if mark in text:
+                return True
+        return False
+    return found
 
 
-_timed_out = _any_of(_TIMEOUT_MARKS)
-_sandbox_denied = _any_of(_SANDBOX_MARKS)
-
-
-def looks_timed_out(text: str) -> bool:
-    return _timed_out(text) is not None
-
-
-def looks_sandbox_denied(text: str) -> bool:
-    return _sandbox_denied(text) is not None
+looks_timed_out = _any_of(_TIMEOUT_MARKS)
+looks_sandbox_denied = _any_of(_SANDBOX_MARKS)
+looks_truncated = _any_of(_TRUNCATION_MARKS)
 
 
 def looks_like_stream_error(text: str) -> bool:
     return bool(_STREAM_RE.search(text))
-
-
-def looks_truncated(text: str) -> bool:
-    return any(mark in text for mark in _TRUNCATION_MARKS)
 
 
 def _maybe_int(value) -> int | None:

@@ -48,8 +48,23 @@ class SkillFinder:
     def __init__(self, roots: list[Path]):
         self.roots = [str(r).rstrip("/") + "/" for r in roots]
         self.known: dict[str, Skill] = {}   # skill folder -> Skill
+        self._names = {os.path.basename(root.rstrip("/")) for root in self.roots}
+
+    def may_name_a_skill(self, text: str) -> bool:
+        """False when no path in `text` can be a skill's (most commands): such a path names a
+        SKILL.md, or, expanded and normalised, starts with a root or a known skill folder, whose
+        last name is then in the text as written (normalising only drops names) or came from
+        `~` or `$HOME`."""
+        if "SKILL.md" in text or "~" in text or "$HOME" in text:
+            return True
+        for name in self._names:
+            if name in text:
+                return True
+        return False
 
     def skills_in(self, text: str) -> list[Skill]:
+        if not self.may_name_a_skill(text):
+            return []
         found: list[Skill] = []
         for raw in _PATH_RE.findall(text):
             skill = self.skill_for_path(raw)
@@ -75,6 +90,7 @@ class SkillFinder:
             system = any(marker in folder + "/" for marker in _SYSTEM_MARKERS)
             skill = Skill(os.path.basename(folder), folder, system)
             self.known[folder] = skill
+            self._names.add(skill.name)
         return skill
 
 
