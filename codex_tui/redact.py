@@ -1,6 +1,7 @@
 """The one redaction function every user-visible string goes through."""
 from __future__ import annotations
 
+import os
 import re
 
 MASK = "[REDACTED]"
@@ -54,20 +55,35 @@ def _mask_assignment(match: re.Match[str]) -> str:
 # What a secret-looking NAME (_ASSIGNMENT, case-insensitive) must contain, lower-cased.
 _ASSIGNMENT_WORDS = ("key", "secret", "token", "passw", "passphrase", "credential", "authorization")
 # All of those strings in two searches, for the usual text that holds none of them.
-_ANY_CASED = re.compile("|".join(re.escape(needle) for _, _, needles, lowered in _PATTERNS
-                                 if not lowered for needle in needles))
-_ANY_LOWERED = re.compile("|".join(re.escape(needle) for _, _, needles, lowered in _PATTERNS
-                                   if lowered for needle in needles) + "|" +
-                          "|".join(re.escape(word) for word in _ASSIGNMENT_WORDS))
+_CASED = tuple(needle for _, _, needles, lowered in _PATTERNS if not lowered for needle in needles)
+_LOWERED = tuple(needle for _, _, needles, lowered in _PATTERNS if lowered for needle in needles) + \
+    _ASSIGNMENT_WORDS
+_ANY_CASED = re.compile("|".join(map(re.escape, _CASED)))
+_ANY_LOWERED = re.compile("|".join(map(re.escape, _LOWERED)))
+
+
+try:    # the same first test, compiled (setup.py); without it, the two searches above
+    from codex_tui import _textscan
+    _textscan.setup(_CASED, _LOWERED)
+    _may_hold = _textscan.may_hold
+except ImportError:
+    _may_hold = None
+if os.environ.get("CODEX_TUI_LINESCAN") == "0":   # for tests and benches: the Python way
+    _may_hold = None
 
 
 def redact(text: str | None) -> str:
     """Return `text` with every known secret shape replaced by a mask."""
     if not text:
         return text or ""
-    low = text.lower()
-    if _ANY_CASED.search(text) is None and _ANY_LOWERED.search(low) is None:
-        return text
+    if _may_hold is not None:
+        if not _may_hold(text):
+            return text
+        low = text.lower()
+    else:
+        low = text.lower()
+        if _ANY_CASED.search(text) is None and _ANY_LOWERED.search(low) is None:
+            return text
     # A mask put in by one pattern holds no other pattern's strings, so testing the text as it
     # came in is enough for all of them.
     for pattern, replacement, needles, lowered in _PATTERNS:
