@@ -63,7 +63,7 @@ _ANY_LOWERED = re.compile("|".join(map(re.escape, _LOWERED)))
 
 
 try:    # the same first test, compiled (setup.py); without it, the two searches above
-    from codex_tui import _textscan
+    import codex_tui._textscan as _textscan
     _textscan.setup(_CASED, _LOWERED)
     _may_hold = _textscan.may_hold
 except ImportError:
