@@ -41,7 +41,9 @@ class TokenUsage:
         self.total += other.total
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        # asdict() deep-copies through the fields' types: ten times this, for every summary
+        return {"input": self.input, "cached_input": self.cached_input, "output": self.output,
+                "reasoning": self.reasoning, "total": self.total}
 
 
 @dataclass(slots=True)
