@@ -82,7 +82,16 @@ def search_text(session: Session) -> str:
     parts += [f"{f.kind} {f.excerpt[:160]}" for f in session.failures]
     parts += [e[:160] for e in session.errors]
     parts += [c.command[:120] for c in session.commands]
-    unique = dict.fromkeys(p.lower() for p in parts if p)   # a command run 40 times counts once
+    unique: dict[str, None] = {}    # a command run 40 times counts once
+    size = -1
+    for part in parts:
+        if part:
+            part = part.lower()
+            if part not in unique:
+                unique[part] = None
+                size += len(part) + 1
+                if size >= SEARCH_CHARS:    # the rest would be cut off
+                    break
     return "\n".join(unique)[:SEARCH_CHARS]
 
 
@@ -92,6 +101,10 @@ def skills_used(session: Session) -> list[str]:
     finder = SkillFinder(_skill_roots(os.environ.get("CODEX_TUI_SKILLS_ROOT"),
                                       os.environ.get("CODEX_HOME"), os.environ.get("HOME")))
     names: list[str] = []
+    # One test over all the commands first: most sessions name no skill at all (no needle
+    # of the test holds a newline, so joining them finds nothing that none of them holds).
+    if not finder.may_name_a_skill("\n".join(c.command for c in session.commands)):
+        return names
     for command in session.commands:
         for skill in finder.skills_in(command.command):
             if skill.name not in names:
