@@ -56,8 +56,11 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
                 assert own.session_id == own.thread.id and own.status.pattern == "app-server"
                 server.start([binary, "-a", "on-request", "-s", "workspace-write",
                               "make the file from tmux"], work)
+                # The state comes first; the command with the request, once the view has
+                # subscribed to the thread (a round trip later).
                 await wait_until(pilot, lambda: any(r.live is None and r.thread is not None
                                                     and r.status.state == "waiting-approval"
+                                                    and r.status.detail
                                                     for r in screen.rows), 40, "the tmux approval")
                 seen_at = time.monotonic()
                 assert woken, "the view was not woken by the daemon"
