@@ -32,6 +32,13 @@ def injected_line(i: int = 0, text: str = "<environment_context>\n  <cwd>/w</cwd
                       separators=(",", ":")).encode()
 
 
+def assistant_line(i: int = 0, content=None) -> bytes:
+    content = [{"type": "output_text", "text": "Done."}] if content is None else content
+    payload = {"type": "message", "role": "assistant", "content": content}
+    return json.dumps({"timestamp": TS % i, "type": "response_item", "payload": payload},
+                      separators=(",", ":")).encode()
+
+
 CANONICAL = token_line()
 # Lines the walker may or may not take; either way both paths must agree on what they say.
 ODD = {
@@ -76,6 +83,20 @@ ODD = {
     "injected, a repeated role": injected_line().replace(b'"role":"user"', b'"role":"user","role":"assistant"'),
     "injected, role later": injected_line().replace(b'"role":"user",', b'').replace(b']}}', b'],"role":"user"}}'),
     "a prompt": injected_line(text="Run the long build"),
+    "answer": assistant_line(),
+    "answer, empty text": assistant_line(content=[{"type": "output_text", "text": ""}]),
+    "answer, two empty texts": assistant_line(content=[{"text": ""}, {"text": ""}]),
+    "answer, no parts": assistant_line(content=[]),
+    "answer, a string": assistant_line(content="Done."),
+    "answer, an empty string": assistant_line(content=""),
+    "answer, null content": assistant_line(content=None).replace(b'"content":[{"type":"output_text","text":"Done."}]', b'"content":null'),
+    "answer, no content": assistant_line().replace(b',"content":[{"type":"output_text","text":"Done."}]', b''),
+    "answer, a number text": assistant_line(content=[{"text": 5}]),
+    "answer, a part not an object": assistant_line(content=[5, {"text": "x"}]),
+    "answer, a repeated text": assistant_line().replace(b'"text":"Done."', b'"text":"","text":"Done."'),
+    "answer, escaped text": assistant_line(content=[{"text": "\u00e9\n"}]).replace(b"\\\\u00e9", b"\\u00e9"),
+    "answer, an id of the wrong type": assistant_line().replace(b'"role"', b'"id":[],"role"'),
+    "answer, role assistant twice": assistant_line().replace(b'"role":"assistant"', b'"role":"assistant","role":"user"'),
 }
 
 
@@ -95,12 +116,33 @@ def _taken(lines: list[bytes]):
 
 def test_canonical_lines_are_read_by_the_scanner_not_passed_on():
     found = _taken([token_line(0), injected_line(1), token_line(2, total=dict(USAGE, total_tokens=2000))])
-    batch, numbers, _, loose, _, after, counted = found
-    assert batch == b"[]" and numbers == [] and after == 4
+    batch, numbers, _, loose, _, after, counted, marks = found
+    assert batch == b"[]" and numbers == [] and after == 4 and marks == 3
     assert loose == [(0, 1, ("s", TS % 0)), (0, 3, ("s", TS % 2)), (0, 3, ("w", 258400))]
     prev, added, last, events, last_line = counted
     assert prev == (1250, 0, 47, 17, 2000) and added == (2500, 0, 94, 34, 2594)
     assert last == (1250, 0, 47, 17, 1297) and events is True and last_line == 3
+
+
+def test_assistant_messages_leave_a_mark_each_in_place():
+    found = _taken([assistant_line(0), token_line(1), assistant_line(2, content=[])])
+    assert found[0] == b"[]" and found[7] == 4
+    assert found[3] == [(0, 1, ("a", TS % 0, True)), (0, 3, ("a", TS % 2, False)),
+                        (0, 2, ("s", TS % 1)), (0, 2, ("w", 258400))]
+
+
+def test_the_index_keeps_only_that_an_answer_came(tmp_path):
+    """A summary reads no answer's text, only whether there was one: the index keeps an empty
+    string for it (no redaction, nothing of it in the cache); the detail view keeps the text."""
+    from codex_tui.rollout.parse import RolloutParser
+
+    path = tmp_path / "rollout-answer.jsonl"
+    path.write_bytes(b"\n".join([_base()[0], injected_line(1, "Run it"), assistant_line(2)]) + b"\n")
+    index = RolloutParser(str(path), keep_output=False).feed_file().session
+    detail = RolloutParser(str(path)).feed_file().session
+    assert [t.agent_messages for t in index.turns] == [[""]]
+    assert [t.agent_messages for t in detail.turns] == [["Done."]]
+    assert index.turns[0].status == detail.turns[0].status
 
 
 def test_not_live_reads_nothing_itself():
@@ -113,7 +155,7 @@ def test_not_live_reads_nothing_itself():
 def test_a_token_line_the_walker_gives_up_on_passes_the_rest_on_too():
     """The totals must come in order: after one token line the parser reads, it reads them all."""
     odd = ODD["float"]
-    batch, numbers, _, _, _, _, counted = _taken([token_line(0), odd, token_line(2)])
+    batch, numbers, _, _, _, _, counted, _ = _taken([token_line(0), odd, token_line(2)])
     assert numbers == [2, 3] and counted[4] == 1
 
 

@@ -10,27 +10,30 @@
  *   - a shape check: the line is one JSON object, alone, with valid UTF-8 in its strings.
  * Lines that pass are joined into one JSON array, to be decoded with one msgspec call.
  *
- * With `live` (the parser is not inside a fork's copy of its parent), it also reads two
+ * With `live` (the parser is not inside a fork's copy of its parent), it also reads three
  * kinds of line itself, with a strict JSON walker (_linescan_json.h), so they never reach
  * msgspec or a handler: token_count events (RolloutParser._set_total on the running totals,
- * from `prev_total`, the parser's (input, cached, output, reasoning, total) before the slice)
- * and the user messages Codex injects itself (only their time is read). All that is left of
- * them for the parser is their timestamps and context window: at most three marks (the first
- * and last time, the last window), put among the loose lines at their place. Token lines are
- * read here only up to the first one the walker gives up on; from there the parser reads
- * them, so the totals still come in order.
+ * from `prev_total`, the parser's (input, cached, output, reasoning, total) before the slice),
+ * the user messages Codex injects itself (only their time is read) and assistant messages
+ * (the index keeps only whether one answered). All that is left of the first two for the
+ * parser is their timestamps and context window: at most three marks (the first and last
+ * time, the last window); each assistant message leaves a mark of its own. Marks are put
+ * among the loose lines at their place. Token lines are read here only up to the first one
+ * the walker gives up on; from there the parser reads them, so the totals still come in order.
  *
- * It returns (batch, numbers, weak, loose, repeats, next number, counted):
+ * It returns (batch, numbers, weak, loose, repeats, next number, counted, marks):
  *   batch    b"[line,line,...]"
  *   numbers  the line number of each element of batch
  *   weak     per element: None, or the call_id (str) of a weak output (None if not UTF-8)
  *   loose    [(element index it comes before, line number, line bytes or mark)]: lines the
  *            shape check refused, to be read one by one the Python way (bad lines end up
- *            there), then the marks, ("s", timestamp) or ("w", context window)
+ *            there), and marks: ("a", timestamp, answered) in order, then ("s", timestamp) and
+ *            ("w", context window) at the end (the caller sorts them into place)
  *   repeats  {key: body}: the new last_repeat entries, to apply once the batch is read
  *   counted  None, or (prev_total or None, tokens added, last usage or None, token events
  *            seen, the last line number) of the token lines read here; the caller checks
  *            that no line it reads as a token count (any spelling) comes before that line
+ *   marks    how many marks are in loose
  * or None when it cannot take this slice (the caller then uses the Python loop).
  * Refusing a line (loose) or a slice (None) is always safe: the Python way is the reference.
  */
@@ -345,13 +348,75 @@ static int injected_content(Cur *c) {
     }
 }
 
-/* The payload of an injected user message (schema.ResponseItem's types checked). */
-static int injected_payload(Cur c) {
+/* An assistant message's content, as parse._message_text joins it: *answered when that text
+ * is not empty (a string content not empty; in a list, the parts' "text" strings joined with
+ * newlines: two of them, or one not empty). The parser keeps nothing else of it. */
+static int assistant_content(Cur *c, int *answered) {
+    ws(c);
+    *answered = 0;
+    if (c->p < c->end && *c->p == '"') {
+        const unsigned char *s;
+        Py_ssize_t n;
+        if (!string(c, &s, &n, NULL)) return 0;
+        *answered = n > 0;
+        return 1;
+    }
+    if (c->p >= c->end || *c->p != '[') return value(c, 3);   /* no text: "" */
+    c->p++;
+    int texts = 0, filled = 0;
+    ws(c);
+    if (c->p < c->end && *c->p == ']') {
+        c->p++;
+        return 1;
+    }
+    for (;;) {
+        ws(c);
+        if (c->p < c->end && *c->p == '{') {
+            c->p++;
+            int first = 1, r, seen = 0;
+            const unsigned char *key, *s;
+            Py_ssize_t klen, n;
+            while ((r = member(c, &first, &key, &klen)) == 1) {
+                if (key_is(key, klen, "text")) {
+                    if (seen++) return 0;
+                    ws(c);
+                    if (c->p < c->end && *c->p == '"') {
+                        if (!string(c, &s, &n, NULL)) return 0;
+                        texts++;
+                        filled |= n > 0;
+                    } else if (!value(c, 4)) {
+                        return 0;
+                    }
+                } else if (!value(c, 4)) {
+                    return 0;
+                }
+            }
+            if (r != 2) return 0;
+        } else if (!value(c, 3)) {
+            return 0;
+        }
+        ws(c);
+        if (c->p >= c->end) return 0;
+        if (*c->p == ']') {
+            c->p++;
+            *answered = texts >= 2 || filled;
+            return 1;
+        }
+        if (*c->p != ',') return 0;
+        c->p++;
+    }
+}
+
+/* The payload of a message the parser reads nothing from but its time (a user message Codex
+ * injected) or whether it answered (an assistant message): schema.ResponseItem's types are
+ * checked, the role is `role`. */
+static int message_payload(Cur c, const char *role, int *answered) {
     int first = 1, r, seen[8] = {0};
     static const char *KEYS[8] = {"type", "role", "content", "name", "call_id", "id", "action",
                                   "arguments"};
     const unsigned char *key;
     Py_ssize_t klen;
+    int assistant = strcmp(role, "assistant") == 0;
     if (!open_object(&c)) return 0;
     while ((r = member(&c, &first, &key, &klen)) == 1) {
         int i;
@@ -361,8 +426,8 @@ static int injected_payload(Cur c) {
         int ok;
         switch (i) {
         case 0: ok = type_is(&c, "message"); break;
-        case 1: ok = type_is(&c, "user"); break;
-        case 2: ok = injected_content(&c); break;
+        case 1: ok = type_is(&c, role); break;
+        case 2: ok = assistant ? assistant_content(&c, answered) : injected_content(&c); break;
         case 3: case 4: case 5: ok = any_text(&c); break;
         case 6:
             ws(&c);
@@ -372,7 +437,7 @@ static int injected_payload(Cur c) {
         }
         if (!ok) return 0;
     }
-    return r == 2 && seen[0] && seen[1] && seen[2] && at_end(&c);
+    return r == 2 && seen[0] && seen[1] && (seen[2] || assistant) && at_end(&c);
 }
 
 /* The running token totals of one slice's token_count lines (RolloutParser._set_total). */
@@ -506,7 +571,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
     const char *data = view.buf;
     Tokens agg;
     memset(&agg, 0, sizeof agg);
-    int tokens_live = live, took_tokens = 0;
+    int tokens_live = live, took_tokens = 0, marks = 0;
     Py_ssize_t last_token_line = 0;
     Mark first_mark = {-1}, last_mark = {-1}, window_mark = {-1};
     if (live && prev_total != Py_None) {   /* the parser's running total before this slice */
@@ -614,8 +679,23 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                     last_token_line = here;
                 }
             } else if (find(line, len, "\"role\":\"user\"", 0, HEAD) >= 0) {
+                int unused;
                 read = envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                       injected_payload(payload);
+                       message_payload(payload, "user", &unused);
+            } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
+                int answered = 0;
+                if (envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
+                    message_payload(payload, "assistant", &answered)) {
+                    PyObject *item = Py_BuildValue("(nn(ss#O))", count, here, "a", (const char *)ts,
+                                                   ts_len, answered ? Py_True : Py_False);
+                    if (!item || PyList_Append(loose, item) < 0) {
+                        Py_XDECREF(item);
+                        goto done;
+                    }
+                    Py_DECREF(item);
+                    marks++;
+                    continue;   /* its mark stands in its place */
+                }
             }
             if (read) {   /* only its time is left for the parser */
                 last_mark = (Mark){count, here, ts, ts_len, 0};
@@ -666,10 +746,18 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         Py_XDECREF(body);
         if (failed) goto done;
     }
-    if (first_mark.before >= 0 && put_mark(loose, &first_mark, 0) < 0) goto done;
-    if (last_mark.before >= 0 && last_mark.line != first_mark.line && put_mark(loose, &last_mark, 0) < 0)
-        goto done;
-    if (window_mark.before >= 0 && put_mark(loose, &window_mark, 1) < 0) goto done;
+    if (first_mark.before >= 0) {
+        if (put_mark(loose, &first_mark, 0) < 0) goto done;
+        marks++;
+    }
+    if (last_mark.before >= 0 && last_mark.line != first_mark.line) {
+        if (put_mark(loose, &last_mark, 0) < 0) goto done;
+        marks++;
+    }
+    if (window_mark.before >= 0) {
+        if (put_mark(loose, &window_mark, 1) < 0) goto done;
+        marks++;
+    }
     PyObject *counted = Py_None;   /* (prev_total, added, last_usage, events) or None */
     Py_INCREF(counted);
     if (took_tokens) {
@@ -686,8 +774,10 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         if (!counted) goto done;
     }
     PyObject *next = PyLong_FromSsize_t(number);
-    if (next) result = PyTuple_Pack(7, batch, numbers, weak, loose, repeats, next, counted);
+    PyObject *marked = next ? PyLong_FromLong(marks) : NULL;
+    if (marked) result = PyTuple_Pack(8, batch, numbers, weak, loose, repeats, next, counted, marked);
     Py_XDECREF(next);
+    Py_XDECREF(marked);
     Py_DECREF(counted);
 done:
     Py_XDECREF(numbers);

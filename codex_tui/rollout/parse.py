@@ -211,14 +211,13 @@ class RolloutParser:
         found = _linescan.scan(data, start, stop, number, self._last_repeat,
                                None if prev is None else _five(prev), live)
         if found is not None:
-            batch, numbers, weak, loose, repeats, after, counted = found
+            batch, numbers, weak, loose, repeats, after, counted, marks = found
             try:
                 typed = _lean_batch(batch)
             except (msgspec.DecodeError, RecursionError):   # each line is one level deeper here
                 found = None
             else:
-                if loose and (counted is not None or _has_mark(loose)) and \
-                        _may_replay(typed, loose, bool(self.session.id)):
+                if marks and _may_replay(typed, loose, bool(self.session.id)):
                     found = None
                 elif counted is not None and _tokens_before(typed, numbers, counted[4]):
                     found = None
@@ -229,13 +228,15 @@ class RolloutParser:
             self._count_scanned(counted)
         calls_done, feed = self._calls_done, self.feed_lean
         if loose:   # rare but for marks: put them back in their place in the order of lines
+            if marks:
+                loose.sort(key=_place)
             typed, numbers, weak = _merge_loose(typed, numbers, weak, loose)
             for obj, line, cid in zip(typed, numbers, weak):
                 if cid is not None and cid in calls_done:
                     continue  # 0.169+ gave this command's result in an item_completed event
                 cls = obj.__class__
                 if cls is tuple:
-                    self._mark(obj)
+                    self._mark(obj, line)
                 elif cls is bytes:
                     self._lean_one(obj, line)    # a loose line (its repeat check is done)
                 else:
@@ -265,16 +266,19 @@ class RolloutParser:
         if events:
             self._token_events = True
 
-    def _mark(self, mark: tuple) -> None:
-        """What is left of a line the scanner read itself: its time, or its context window."""
-        what, value = mark
+    def _mark(self, mark: tuple, line: int) -> None:
+        """What is left of a line the scanner read itself: its time, its context window, or
+        (an assistant message) its time and whether it answered."""
+        what, value = mark[0], mark[1]
         if what == "w":
             self.session.context_window = value
-        else:   # the stamp of feed_lean (the scanner reads nothing inside a fork's copy)
-            s = self.session
-            if s.started_at is None:
-                s.started_at = value
-            s.ended_at = value
+            return
+        s = self.session    # the stamp of feed_lean (the scanner reads nothing in a fork's copy)
+        if s.started_at is None:
+            s.started_at = value
+        s.ended_at = value
+        if what == "a":
+            self._on_answer(mark[2], "", line, value)
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
@@ -457,11 +461,7 @@ class RolloutParser:
                 elif text and text.lstrip().startswith(_USER_SHELL):
                     self._on_user_shell_record(text, line, ts)
             elif p.role == "assistant":
-                turn = self._turn(line, ts)
-                if text:
-                    turn.agent_messages.append(redact(text)[:MESSAGE_CHARS])
-                if not self._task_events and turn.status == IN_PROGRESS:
-                    turn.status = COMPLETED  # releases without task events: an answer ends it
+                self._on_answer(bool(text), text, line, ts)
         elif kind in ("function_call", "local_shell_call", "custom_tool_call"):
             self._on_call(p, line, ts)
         elif kind in ("function_call_output", "custom_tool_call_output"):
@@ -469,6 +469,15 @@ class RolloutParser:
             if index is not None:
                 exit_code, duration, text, truncated = cmds.parse_output(p.output)
                 self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
+
+    def _on_answer(self, answered: bool, text: str, line: int, ts) -> None:
+        """An assistant message. The index (keep_output False) keeps only that the turn had
+        an answer (an empty string), which is all a summary reads of it."""
+        turn = self._turn(line, ts)
+        if answered:
+            turn.agent_messages.append(redact(text)[:MESSAGE_CHARS] if self.keep_output else "")
+        if not self._task_events and turn.status == IN_PROGRESS:
+            turn.status = COMPLETED  # releases without task events: an answer ends it
 
     def _on_call(self, p: schema.ResponseItem, line: int, ts) -> None:
         name = p.name or ("local_shell" if p.type == "local_shell_call" else "")
@@ -546,7 +555,7 @@ class RolloutParser:
         turn.ended_at = ts
         last = p.last_agent_message
         if last and not turn.agent_messages:
-            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS])
+            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS] if self.keep_output else "")
         error = p.error
         if error:
             self._turn_failed(turn, _error_text(error), line)
@@ -767,10 +776,6 @@ def _five(usage: TokenUsage) -> tuple[int, int, int, int, int]:
     return usage.input, usage.cached_input, usage.output, usage.reasoning, usage.total
 
 
-def _has_mark(loose: list) -> bool:
-    return loose[-1][2].__class__ is tuple    # the scanner puts its marks last
-
-
 def _may_replay(typed: list, loose: list, has_id: bool) -> bool:
     """Whether a slice may start a fork's copy of its parent, which a session_meta with
     another id does: the scanner's own reading (token totals, marks) assumes it does not. A
@@ -800,8 +805,6 @@ def _tokens_before(typed: list, numbers: list, last: int) -> bool:
 def _merge_loose(typed: list, numbers: list, weak: list, loose: list) -> tuple[list, list, list]:
     """The scanner's elements with its loose lines (raw bytes) and marks (tuples) back in
     file order."""
-    if _has_mark(loose):
-        loose = sorted(loose, key=_place)
     objs: list = []
     nums: list = []
     cids: list = []
