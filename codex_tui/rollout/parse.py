@@ -521,6 +521,10 @@ class RolloutParser:
         self._set_result(index, line, exit_code, duration, output, cmds.looks_truncated(output),
                          weak=True)
 
+    def _duration(self, value) -> float | None:
+        """An event's duration; the index (keep_output False) shows none, so reads none."""
+        return cmds.duration_seconds(value) if self.keep_output else None
+
     def _set_result(self, index: int, line: int, exit_code, duration, text: str, truncated: bool,
                     weak: bool = False) -> None:
         """Record a command's result; event results (weak=False) win over tool output text."""
@@ -604,7 +608,7 @@ class RolloutParser:
             return
         text = p.aggregated_output or p.formatted_output or \
             "\n".join(x for x in (p.stdout, p.stderr) if x)
-        self._set_result(index, line, p.exit_code, cmds.duration_seconds(p.duration),
+        self._set_result(index, line, p.exit_code, self._duration(p.duration),
                          str(text or ""), False)
 
     def ev_item_completed(self, p: schema.ItemCompleted, line: int, ts) -> None:
@@ -618,7 +622,7 @@ class RolloutParser:
                 index = self._add_command(str(item.id or f"line-{line}"), text, line, ts, user=True)
             if index is not None:
                 self._set_result(index, line, item.exit_code,
-                                 cmds.duration_seconds(item.duration),
+                                 self._duration(item.duration),
                                  str(item.aggregated_output or ""), False)
         # ContextCompaction items repeat the `compacted` line: counted there once.
 
