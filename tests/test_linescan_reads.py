@@ -26,15 +26,23 @@ def token_line(i: int = 0, total=None, last=None, window=258400, **envelope) -> 
     return json.dumps(line, separators=(",", ":")).encode()
 
 
-def injected_line(i: int = 0, text: str = "<environment_context>\n  <cwd>/w</cwd>") -> bytes:
+def injected_line(i: int = 0, text: str = "<environment_context>\n  <cwd>/w</cwd>", ascii=True) -> bytes:
     payload = {"type": "message", "role": "user", "content": [{"type": "input_text", "text": text}]}
     return json.dumps({"timestamp": TS % i, "type": "response_item", "payload": payload},
-                      separators=(",", ":")).encode()
+                      separators=(",", ":"), ensure_ascii=ascii).encode()
 
 
 def assistant_line(i: int = 0, content=None) -> bytes:
     content = [{"type": "output_text", "text": "Done."}] if content is None else content
     payload = {"type": "message", "role": "assistant", "content": content}
+    return json.dumps({"timestamp": TS % i, "type": "response_item", "payload": payload},
+                      separators=(",", ":")).encode()
+
+
+def call_line(i: int = 0, arguments=None, name="exec_command", **fields) -> bytes:
+    arguments = json.dumps({"cmd": "cat /nonexistent/config.yaml"}) if arguments is None else arguments
+    payload = {"type": "function_call", "name": name, "arguments": arguments, "call_id": "call_%d" % i}
+    payload.update(fields)
     return json.dumps({"timestamp": TS % i, "type": "response_item", "payload": payload},
                       separators=(",", ":")).encode()
 
@@ -83,6 +91,18 @@ ODD = {
     "injected, a repeated role": injected_line().replace(b'"role":"user"', b'"role":"user","role":"assistant"'),
     "injected, role later": injected_line().replace(b'"role":"user",', b'').replace(b']}}', b'],"role":"user"}}'),
     "a prompt": injected_line(text="Run the long build"),
+    "a prompt, empty": injected_line(text=""),
+    "a prompt, leading space": injected_line(text=" Run it"),
+    "a prompt, leading newline": injected_line(text="\nRun it"),
+    "a prompt, leading no-break space": injected_line(text="\u00a0<environment_context>", ascii=False),
+    "a prompt, escapes": injected_line(text='Run "it"\n\tnow\\'),
+    "a prompt, a \\u escape": injected_line(text="caf\u00e9").replace(b"\xc3\xa9", b"\\u00e9"),
+    "a prompt, UTF-8": injected_line(text="Run caf\u00e9 \u4e2d\U0001f600", ascii=False),
+    "a prompt, UTF-8 first": injected_line(text="\u4e2d and more", ascii=False),
+    "a prompt, two parts": injected_line(text="Run").replace(b'"}]', b'"},{"type":"input_text","text":"it"}]'),
+    "a prompt, a shell record": injected_line(text="<user_shell_command><command>ls</command></user_shell_command>"),
+    "a prompt, a secret": injected_line(text="use OPENAI_API_KEY=sk-proj-abcdefghijklmnop1234"),
+    "a prompt, long": injected_line(text="x " * 6000),
     "answer": assistant_line(),
     "answer, empty text": assistant_line(content=[{"type": "output_text", "text": ""}]),
     "answer, two empty texts": assistant_line(content=[{"text": ""}, {"text": ""}]),
@@ -96,6 +116,41 @@ ODD = {
     "answer, a repeated text": assistant_line().replace(b'"text":"Done."', b'"text":"","text":"Done."'),
     "answer, escaped text": assistant_line(content=[{"text": "\u00e9\n"}]).replace(b"\\\\u00e9", b"\\u00e9"),
     "answer, an id of the wrong type": assistant_line().replace(b'"role"', b'"id":[],"role"'),
+    "call": call_line(),
+    "call, a shell list": call_line(arguments=json.dumps({"command": ["bash", "-lc", "ls -la"]}), name="shell"),
+    "call, zsh by path": call_line(arguments=json.dumps({"command": ["/bin/zsh", "-c", "ls"]}), name="shell"),
+    "call, another flag": call_line(arguments=json.dumps({"command": ["bash", "-x", "ls"]}), name="shell"),
+    "call, another shell": call_line(arguments=json.dumps({"command": ["fish", "-c", "ls"]}), name="shell"),
+    "call, an argv": call_line(arguments=json.dumps({"command": ["ls", "-la", "/tmp"]}), name="shell"),
+    "call, two words": call_line(arguments=json.dumps({"command": ["bash", "-lc"]}), name="shell"),
+    "call, a number in the list": call_line(arguments=json.dumps({"command": ["bash", "-lc", 5]}), name="shell"),
+    "call, cmd null": call_line(arguments=json.dumps({"cmd": None, "command": "ls"})),
+    "call, cmd and command": call_line(arguments=json.dumps({"command": "ls", "cmd": "pwd"})),
+    "call, command only": call_line(arguments=json.dumps({"command": "ls", "workdir": "/w", "timeout": 5})),
+    "call, no command": call_line(arguments=json.dumps({"workdir": "/w"})),
+    "call, not JSON": call_line(arguments="ls -la"),
+    "call, a list": call_line(arguments="[1, 2]"),
+    "call, quotes in it": call_line(arguments=json.dumps({"cmd": 'echo "hi"'})),
+    "call, a newline in it": call_line(arguments=json.dumps({"cmd": "a\nb"})),
+    "call, an escape in it": call_line(arguments=json.dumps({"cmd": "caf\u00e9"}, ensure_ascii=True)),
+    "call, UTF-8 in it": call_line(arguments=json.dumps({"cmd": "echo caf\u00e9"}, ensure_ascii=False)),
+    "call, a raw control in it": call_line(arguments='{"cmd": "a\tb"}'),
+    "call, an exponent": call_line(arguments=json.dumps({"cmd": "ls", "timeout": 1e400})),
+    "call, deep": call_line(arguments='{"cmd": "ls", "x": ' + "[" * 60 + "]" * 60 + "}"),
+    "call, repeated cmd": call_line(arguments='{"cmd": "ls", "cmd": "pwd"}'),
+    "call, trailing text": call_line(arguments='{"cmd": "ls"} x'),
+    "call, spaces": call_line(arguments='  {  "cmd" :  "ls"  }  '),
+    "call, not a shell tool": call_line(name="apply_patch"),
+    "call, an empty name": call_line(name=""),
+    "call, no name": call_line().replace(b'"name":"exec_command",', b""),
+    "call, arguments an object": call_line().replace(b'"arguments":"{\\"cmd\\": \\"cat /nonexistent/config.yaml\\"}"', b'"arguments":{"cmd":"ls"}'),
+    "call, call_id null": call_line(call_id=None),
+    "call, no call_id": call_line(i=1).replace(b',"call_id":"call_1"', b""),
+    "call, an id only": call_line(i=1, id="fc_1").replace(b',"call_id":"call_1"', b""),
+    "call, empty call_id": call_line(call_id="", id="fc_2"),
+    "call, a numeric call_id": call_line(call_id=7),
+    "call, an action list": call_line(action=[]),
+    "call, a role of the wrong type": call_line(role=5),
     "answer, role assistant twice": assistant_line().replace(b'"role":"assistant"', b'"role":"assistant","role":"user"'),
 }
 
@@ -143,6 +198,20 @@ def test_the_index_keeps_only_that_an_answer_came(tmp_path):
     assert [t.agent_messages for t in index.turns] == [[""]]
     assert [t.agent_messages for t in detail.turns] == [["Done."]]
     assert index.turns[0].status == detail.turns[0].status
+
+
+def test_a_shell_call_leaves_its_command_as_a_mark():
+    found = _taken([call_line(0), call_line(1, arguments=json.dumps({"command": ["bash", "-lc", "ls"]}),
+                                            name="shell", id="fc_1")])
+    assert found[0] == b"[]" and found[3] == [
+        (0, 1, ("c", TS % 0, "exec_command", "call_0", None, "cat /nonexistent/config.yaml")),
+        (0, 2, ("c", TS % 1, "shell", "call_1", "fc_1", "ls"))]
+
+
+def test_a_prompt_leaves_its_text_as_a_mark():
+    found = _taken([injected_line(0, "Run the long build"), injected_line(1, 'Say "hi"\nthen stop')])
+    assert found[0] == b"[]" and found[3][:2] == [(0, 1, ("p", TS % 0, "Run the long build")),
+                                                  (0, 2, ("p", TS % 1, 'Say "hi"\nthen stop'))]
 
 
 def test_not_live_reads_nothing_itself():

@@ -312,37 +312,52 @@ static const char *INJECTED[] = {"<environment_context", "<user_instructions", "
                                  "<permissions instructions", "<turn_aborted", "<skill", "<subagent"};
 
 /* content[0] is an object whose "text" starts with an injected prefix; the rest is checked. */
-static int injected_content(Cur *c) {
+#define INJECTED_TEXT 1
+#define PROMPT_TEXT 2
+
+/* A user message's content: content[0] an object whose "text" starts with an injected prefix
+ * (*kind INJECTED_TEXT; the rest is checked), or the only part, whose text the parser takes
+ * as a prompt (*kind PROMPT_TEXT, *text its raw bytes): not empty, no leading space, escape
+ * or non-ASCII (str.lstrip() would take some), not a <user_shell_command> record. */
+static int user_content(Cur *c, int *kind, const unsigned char **text, Py_ssize_t *text_len) {
     ws(c);
     if (c->p >= c->end || *c->p != '[') return 0;
     c->p++;
     if (!open_object(c)) return 0;
     int first = 1, r, found = 0;
-    const unsigned char *key, *s;
-    Py_ssize_t klen, n;
+    const unsigned char *key, *s = NULL;
+    Py_ssize_t klen, n = 0;
+    *kind = 0;
     while ((r = member(c, &first, &key, &klen)) == 1) {
         if (key_is(key, klen, "text")) {
             int plain;
             if (found++ || !string(c, &s, &n, &plain)) return 0;
-            int hit = 0;
             for (size_t i = 0; i < sizeof INJECTED / sizeof *INJECTED; i++) {
                 size_t m = strlen(INJECTED[i]);
-                if ((size_t)n >= m && memcmp(s, INJECTED[i], m) == 0) hit = 1;
+                if ((size_t)n >= m && memcmp(s, INJECTED[i], m) == 0) *kind = INJECTED_TEXT;
             }
-            if (!hit) return 0;
         } else if (!value(c, 4)) {
             return 0;
         }
     }
     if (r != 2 || !found) return 0;
-    for (;;) {   /* the other parts: checked only */
+    if (!*kind) {
+        static const char SHELL_RECORD[] = "<user_shell_command";
+        if (n == 0 || s[0] == ' ' || s[0] == '\\' || s[0] >= 0x80) return 0;
+        if ((size_t)n >= strlen(SHELL_RECORD) && memcmp(s, SHELL_RECORD, strlen(SHELL_RECORD)) == 0)
+            return 0;
+        *kind = PROMPT_TEXT;
+        *text = s;
+        *text_len = n;
+    }
+    for (;;) {   /* the other parts: checked only (a prompt must be the only part) */
         ws(c);
         if (c->p >= c->end) return 0;
         if (*c->p == ']') {
             c->p++;
             return 1;
         }
-        if (*c->p != ',') return 0;
+        if (*c->p != ',' || *kind == PROMPT_TEXT) return 0;
         c->p++;
         if (!value(c, 3)) return 0;
     }
@@ -407,10 +422,11 @@ static int assistant_content(Cur *c, int *answered) {
     }
 }
 
-/* The payload of a message the parser reads nothing from but its time (a user message Codex
- * injected) or whether it answered (an assistant message): schema.ResponseItem's types are
- * checked, the role is `role`. */
-static int message_payload(Cur c, const char *role, int *answered) {
+/* The payload of a message: schema.ResponseItem's types are checked, the role is `role`. A
+ * user message gives its kind of text in *answered (user_content), an assistant message
+ * whether it answered. */
+static int message_payload(Cur c, const char *role, int *answered, const unsigned char **text,
+                           Py_ssize_t *text_len) {
     int first = 1, r, seen[8] = {0};
     static const char *KEYS[8] = {"type", "role", "content", "name", "call_id", "id", "action",
                                   "arguments"};
@@ -427,7 +443,8 @@ static int message_payload(Cur c, const char *role, int *answered) {
         switch (i) {
         case 0: ok = type_is(&c, "message"); break;
         case 1: ok = type_is(&c, role); break;
-        case 2: ok = assistant ? assistant_content(&c, answered) : injected_content(&c); break;
+        case 2: ok = assistant ? assistant_content(&c, answered) : user_content(&c, answered, text, text_len);
+            break;
         case 3: case 4: case 5: ok = any_text(&c); break;
         case 6:
             ws(&c);
@@ -438,6 +455,225 @@ static int message_payload(Cur c, const char *role, int *answered) {
         if (!ok) return 0;
     }
     return r == 2 && seen[0] && seen[1] && (seen[2] || assistant) && at_end(&c);
+}
+
+/* ---- shell calls: function_call items of a shell tool (commands.command_text) ------------- */
+
+#define MAX_TOOLS 16
+static char shell_tools[MAX_TOOLS][32];    /* commands.SHELL_TOOLS, from setup() */
+static int shell_tool_count = 0;
+
+/* A JSON string's raw bytes unescaped into out (at least n bytes): 0 for a \u escape (given
+ * up on: the parser's way reads it). */
+static int unescape(const unsigned char *s, Py_ssize_t n, unsigned char *out, Py_ssize_t *m) {
+    Py_ssize_t j = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char c = s[i];
+        if (c != '\\') {
+            out[j++] = c;
+            continue;
+        }
+        if (++i >= n) return 0;
+        switch (s[i]) {
+        case '"': out[j++] = '"'; break;
+        case '\\': out[j++] = '\\'; break;
+        case '/': out[j++] = '/'; break;
+        case 'b': out[j++] = '\b'; break;
+        case 'f': out[j++] = '\f'; break;
+        case 'n': out[j++] = '\n'; break;
+        case 'r': out[j++] = '\r'; break;
+        case 't': out[j++] = '\t'; break;
+        default: return 0;
+        }
+    }
+    *m = j;
+    return 1;
+}
+
+typedef struct {
+    const unsigned char *name, *call_id, *id, *args;
+    Py_ssize_t name_len, call_id_len, id_len, args_len;
+    int args_plain;
+} Call;
+
+/* The payload of a function_call item (schema.ResponseItem's types checked): a shell tool's
+ * name, a string of arguments, and the ids, all as raw bytes (ids and name without escapes). */
+static int call_payload(Cur c, Call *call) {
+    int first = 1, r, seen[9] = {0};
+    static const char *KEYS[9] = {"type", "role", "content", "name", "call_id", "id", "action",
+                                  "arguments", "output"};
+    const unsigned char *key;
+    Py_ssize_t klen;
+    memset(call, 0, sizeof *call);
+    if (!open_object(&c)) return 0;
+    while ((r = member(&c, &first, &key, &klen)) == 1) {
+        int i, is_null, ok;
+        for (i = 0; i < 9; i++)
+            if (key_is(key, klen, KEYS[i])) break;
+        if (i < 9 && seen[i]++) return 0;
+        switch (i) {
+        case 0: ok = type_is(&c, "function_call"); break;
+        case 1: ok = any_text(&c); break;
+        case 3: ok = text(&c, &call->name, &call->name_len, &is_null) && !is_null; break;
+        case 4: ok = text(&c, &call->call_id, &call->call_id_len, &is_null); break;
+        case 5: ok = text(&c, &call->id, &call->id_len, &is_null); break;
+        case 6:
+            ws(&c);
+            ok = lit(&c, "null") || (c.p < c.end && *c.p == '{' && value(&c, 2));
+            break;
+        case 7:
+            ws(&c);
+            ok = string(&c, &call->args, &call->args_len, &call->args_plain);
+            break;
+        default: ok = value(&c, 2);   /* content, output and anything unread */
+        }
+        if (!ok) return 0;
+    }
+    if (r != 2 || !seen[0] || !seen[3] || !seen[7] || !at_end(&c)) return 0;
+    for (int t = 0; t < shell_tool_count; t++)
+        if (key_is(call->name, call->name_len, shell_tools[t])) return 1;
+    return 0;   /* not a shell tool: the parser counts it */
+}
+
+/* commands.command_text's result for arguments (their unescaped JSON text): `cmd`, else
+ * `command`, a string or a [sh, -lc, script] list, as *text (raw bytes of a JSON string, with
+ * *plain 1 when they hold no escape). 0 to give up (any other shape, or no command). */
+static int command_of(const unsigned char *json, Py_ssize_t n, const unsigned char **text,
+                      Py_ssize_t *text_len) {
+    Cur c = {json, json + n};
+    int first = 1, r, seen_cmd = 0, seen_command = 0, plain;
+    const unsigned char *key, *cmd = NULL, *command = NULL;
+    Py_ssize_t klen, cmd_len = 0, command_len = 0;
+    if (!open_object(&c)) return 0;
+    while ((r = member(&c, &first, &key, &klen)) == 1) {
+        int is_cmd = key_is(key, klen, "cmd");
+        if (is_cmd || key_is(key, klen, "command")) {
+            if (is_cmd ? seen_cmd++ : seen_command++) return 0;
+            ws(&c);
+            const unsigned char *s;
+            Py_ssize_t m;
+            if (c.p < c.end && *c.p == '"') {
+                if (!string(&c, &s, &m, &plain) || !plain) return 0;
+            } else if (c.p < c.end && *c.p == '[') {   /* ["bash", "-lc", "script"] */
+                const unsigned char *shell, *flag;
+                Py_ssize_t shell_len, flag_len;
+                c.p++;
+                ws(&c);
+                if (!string(&c, &shell, &shell_len, &plain) || !plain) return 0;
+                ws(&c);
+                if (!lit(&c, ",")) return 0;
+                ws(&c);
+                if (!string(&c, &flag, &flag_len, &plain) || !plain) return 0;
+                ws(&c);
+                if (!lit(&c, ",")) return 0;
+                ws(&c);
+                if (!string(&c, &s, &m, &plain) || !plain) return 0;
+                ws(&c);
+                if (!lit(&c, "]")) return 0;
+                if (!key_is(flag, flag_len, "-lc") && !key_is(flag, flag_len, "-c")) return 0;
+                const unsigned char *base = shell;
+                for (Py_ssize_t k = 0; k < shell_len; k++)
+                    if (shell[k] == '/') base = shell + k + 1;
+                Py_ssize_t base_len = shell + shell_len - base;
+                if (!key_is(base, base_len, "bash") && !key_is(base, base_len, "sh") &&
+                    !key_is(base, base_len, "zsh"))
+                    return 0;
+            } else {
+                return 0;
+            }
+            if (is_cmd) { cmd = s; cmd_len = m; } else { command = s; command_len = m; }
+        } else if (!value(&c, 1)) {
+            return 0;
+        }
+    }
+    if (r != 2 || !at_end(&c)) return 0;
+    if (seen_cmd) { *text = cmd; *text_len = cmd_len; }
+    else if (seen_command) { *text = command; *text_len = command_len; }
+    else return 0;
+    return 1;
+}
+
+/* The mark of a shell call: ("c", timestamp, name, call_id or None, id or None, command). */
+static PyObject *call_mark(const unsigned char *line, Py_ssize_t len, int *gave_up) {
+    Cur payload;
+    const unsigned char *ts, *cmd;
+    Py_ssize_t ts_len, cmd_len, args_len;
+    Call call;
+    *gave_up = 1;
+    if (!envelope(line, len, "response_item", &payload, &ts, &ts_len) || !call_payload(payload, &call))
+        return NULL;
+    unsigned char small[2048], *args = small;
+    const unsigned char *json = call.args;
+    args_len = call.args_len;
+    if (!call.args_plain) {
+        if (call.args_len > (Py_ssize_t)sizeof small) {
+            args = PyMem_Malloc((size_t)call.args_len);
+            if (!args) {
+                *gave_up = 0;
+                PyErr_NoMemory();
+                return NULL;
+            }
+        }
+        if (!unescape(call.args, call.args_len, args, &args_len)) {
+            if (args != small) PyMem_Free(args);
+            return NULL;
+        }
+        json = args;
+    }
+    PyObject *mark = NULL;
+    if (command_of(json, args_len, &cmd, &cmd_len)) {
+        mark = Py_BuildValue("(ss#s#z#z#s#)", "c", (const char *)ts, ts_len,
+                             (const char *)call.name, call.name_len,
+                             (const char *)call.call_id, call.call_id_len,
+                             (const char *)call.id, call.id_len, (const char *)cmd, cmd_len);
+        if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
+        else PyErr_Clear();   /* out of reach (the shape check read its UTF-8): the parser's */
+    }
+    if (args != small) PyMem_Free(args);
+    return mark;
+}
+
+/* The mark of a prompt: ("p", timestamp, text), its text unescaped (NULL with *gave_up for
+ * a \\u escape: the parser's way reads it). */
+static PyObject *prompt_mark(const unsigned char *ts, Py_ssize_t ts_len, const unsigned char *raw,
+                             Py_ssize_t n, int *gave_up) {
+    unsigned char small[2048], *buf = small;
+    Py_ssize_t m;
+    *gave_up = 1;
+    if (n > (Py_ssize_t)sizeof small && !(buf = PyMem_Malloc((size_t)n))) {
+        *gave_up = 0;
+        PyErr_NoMemory();
+        return NULL;
+    }
+    PyObject *mark = NULL;
+    if (unescape(raw, n, buf, &m)) {
+        mark = Py_BuildValue("(ss#s#)", "p", (const char *)ts, ts_len, (const char *)buf, m);
+        if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
+        else PyErr_Clear();
+    }
+    if (buf != small) PyMem_Free(buf);
+    return mark;
+}
+
+static PyObject *setup(PyObject *self, PyObject *tools) {
+    PyObject *items = PySequence_Fast(tools, "setup() takes the shell tools' names");
+    if (!items) return NULL;
+    shell_tool_count = 0;
+    for (Py_ssize_t i = 0; i < PySequence_Fast_GET_SIZE(items) && i < MAX_TOOLS; i++) {
+        Py_ssize_t n;
+        const char *name = PyUnicode_Check(PySequence_Fast_GET_ITEM(items, i))
+            ? PyUnicode_AsUTF8AndSize(PySequence_Fast_GET_ITEM(items, i), &n) : NULL;
+        if (!name || n >= 32) {
+            Py_DECREF(items);
+            shell_tool_count = 0;
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a tool name is too long");
+            return NULL;
+        }
+        memcpy(shell_tools[shell_tool_count], name, (size_t)n + 1);
+        shell_tool_count++;
+    }
+    Py_DECREF(items);
+    Py_RETURN_NONE;
 }
 
 /* The running token totals of one slice's token_count lines (RolloutParser._set_total). */
@@ -679,13 +915,45 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                     last_token_line = here;
                 }
             } else if (find(line, len, "\"role\":\"user\"", 0, HEAD) >= 0) {
-                int unused;
+                int kind = 0;
+                const unsigned char *prompt = NULL;
+                Py_ssize_t prompt_len = 0;
                 read = envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                       message_payload(payload, "user", &unused);
+                       message_payload(payload, "user", &kind, &prompt, &prompt_len);
+                if (read && kind == PROMPT_TEXT) {
+                    read = 0;
+                    int gave_up;
+                    PyObject *mark = prompt_mark(ts, ts_len, prompt, prompt_len, &gave_up);
+                    if (mark) {
+                        PyObject *item = Py_BuildValue("(nnN)", count, here, mark);
+                        if (!item || PyList_Append(loose, item) < 0) {
+                            Py_XDECREF(item);
+                            goto done;
+                        }
+                        Py_DECREF(item);
+                        marks++;
+                        continue;   /* its mark stands in its place */
+                    }
+                    if (!gave_up) goto done;
+                }
+            } else if (find(line, len, "\"type\":\"function_call\"", 0, HEAD) >= 0) {
+                int gave_up;
+                PyObject *mark = call_mark(u, len, &gave_up);
+                if (mark) {
+                    PyObject *item = Py_BuildValue("(nnN)", count, here, mark);
+                    if (!item || PyList_Append(loose, item) < 0) {
+                        Py_XDECREF(item);
+                        goto done;
+                    }
+                    Py_DECREF(item);
+                    marks++;
+                    continue;   /* its mark stands in its place */
+                }
+                if (!gave_up || PyErr_Occurred()) goto done;
             } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
                 int answered = 0;
                 if (envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                    message_payload(payload, "assistant", &answered)) {
+                    message_payload(payload, "assistant", &answered, NULL, NULL)) {
                     PyObject *item = Py_BuildValue("(nn(ss#O))", count, here, "a", (const char *)ts,
                                                    ts_len, answered ? Py_True : Py_False);
                     if (!item || PyList_Append(loose, item) < 0) {
@@ -808,6 +1076,7 @@ static PyObject *py_one_object(PyObject *self, PyObject *arg) {
 static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
      "scan(data, start, stop, first_number, last_repeat, prev_total=None, live=False)"},
+    {"setup", setup, METH_O, "setup(shell_tools): commands.SHELL_TOOLS, for the shell calls' marks"},
     {"classify", py_classify, METH_O, "prefilter.classify, compiled (for the tests)"},
     {"one_object", py_one_object, METH_O, "the shape check (for the tests)"},
     {NULL, NULL, 0, NULL},

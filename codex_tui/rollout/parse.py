@@ -45,6 +45,7 @@ _lean_decode = schema.lean_decode
 _lean_batch = schema.lean_decode_batch
 try:    # the compiled line scanner (setup.py); without it, the same results line by line
     from codex_tui.rollout import _linescan
+    _linescan.setup(tuple(cmds.SHELL_TOOLS))
 except ImportError:
     _linescan = None
 if os.environ.get("CODEX_TUI_LINESCAN") == "0":   # for tests and benches: the Python way
@@ -267,8 +268,9 @@ class RolloutParser:
             self._token_events = True
 
     def _mark(self, mark: tuple, line: int) -> None:
-        """What is left of a line the scanner read itself: its time, its context window, or
-        (an assistant message) its time and whether it answered."""
+        """What is left of a line the scanner read itself: its time, its context window,
+        (an assistant message) its time and whether it answered, (a prompt) its time and
+        text, or (a shell call) its time, tool, ids and command."""
         what, value = mark[0], mark[1]
         if what == "w":
             self.session.context_window = value
@@ -279,6 +281,12 @@ class RolloutParser:
         s.ended_at = value
         if what == "a":
             self._on_answer(mark[2], "", line, value)
+        elif what == "p":
+            self._on_prompt(mark[2], line, value)
+        elif what == "c":    # a shell tool's function_call: (name, call_id, id, command)
+            tools = s.tool_calls
+            tools[mark[2]] = tools.get(mark[2], 0) + 1
+            self._on_shell_call(mark[5], mark[3], mark[4], line, value)
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
@@ -487,11 +495,14 @@ class RolloutParser:
             text = cmds.argv_text((p.action or {}).get("command"))
         else:
             text = cmds.command_text(name, p.arguments)
-        if text is None:
-            return
+        if text is not None:
+            self._on_shell_call(text, p.call_id, p.id, line, ts)
+
+    def _on_shell_call(self, text: str, call_id, item_id, line: int, ts) -> None:
+        """A shell command the agent ran (its tool call is counted already)."""
         if not self._task_events:
             self._turn(line, ts).status = IN_PROGRESS
-        call_id = str(p.call_id or p.id or f"line-{line}")
+        call_id = str(call_id or item_id or f"line-{line}")
         self._calls[call_id] = self._add_command(call_id, text, line, ts)
 
     def _add_command(self, call_id: str, text: str, line: int, ts, user: bool = False) -> int:
