@@ -887,13 +887,6 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             table[k].changed = 1;
         }
         if (blank(line, len)) continue;   /* decoded, it would be nothing: not JSON, empty */
-        if (!one_object((const unsigned char *)line, len)) {
-            if (token_line) tokens_live = 0;   /* its totals must come in order: the parser's now */
-            PyObject *item = Py_BuildValue("(nny#)", count, here, line, len);
-            if (!item || PyList_Append(loose, item) < 0) { Py_XDECREF(item); goto done; }
-            Py_DECREF(item);
-            continue;
-        }
         if (live && (token_line ? tokens_live : at == KEEP)) {
             const unsigned char *u = (const unsigned char *)line, *ts;
             Py_ssize_t ts_len;
@@ -970,6 +963,14 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                 if (first_mark.before < 0) first_mark = last_mark;
                 continue;
             }
+        }
+        /* (A line the walker took is one object: it checks all the shape check checks.) */
+        if (!one_object((const unsigned char *)line, len)) {
+            if (token_line) tokens_live = 0;   /* its totals must come in order: the parser's now */
+            PyObject *item = Py_BuildValue("(nny#)", count, here, line, len);
+            if (!item || PyList_Append(loose, item) < 0) { Py_XDECREF(item); goto done; }
+            Py_DECREF(item);
+            continue;
         }
         PyObject *cid = NULL;
         Py_ssize_t from, to;

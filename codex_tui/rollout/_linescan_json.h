@@ -1,12 +1,12 @@
-/* A strict JSON walker for the line scanner's own reading of two line kinds (token counts
- * and the user messages Codex injects itself). It is stricter than msgspec everywhere: what
- * it accepts, msgspec accepts and reads the same way; anything it is unsure of (an escape in a
- * key, a \u escape in a surrogate range, a long number, deep nesting, a repeated key it
- * reads) makes it give up, and the line goes the usual way. Giving up is always safe.
+/* A strict JSON walker for the line scanner's own reading of a few line kinds (token counts,
+ * user and assistant messages, shell calls). It is stricter than msgspec and orjson
+ * everywhere: what it accepts, they accept and read the same way; anything it is unsure of
+ * (an escape in a key, a \u escape, an exponent, a long number, deep nesting, a repeated key
+ * it reads) makes it give up, and the line goes the usual way. Giving up is always safe.
  *
  * Every function takes a cursor and returns 1 on success with the cursor moved past what it
- * read, 0 when it gives up. Strings were already checked for UTF-8 and control bytes by the
- * shape check (one_object), which runs first.
+ * read, 0 when it gives up. What it takes, the shape check (one_object) would take too: one
+ * object, strings with valid UTF-8 and no control byte, nothing but JSON outside them.
  */
 #ifndef LINESCAN_JSON_H
 #define LINESCAN_JSON_H
@@ -69,8 +69,10 @@ static int string(Cur *c, const unsigned char **s, Py_ssize_t *n, int *plain) {
             }
         } else if (*p < 0x20) {
             return 0;
-        } else {
-            p++;   /* a byte >= 0x80: its UTF-8 was checked by the shape check */
+        } else {   /* a byte >= 0x80: UTF-8 as strictly as bytes.decode() */
+            int k = utf8_length(p, c->end);
+            if (!k) return 0;
+            p += k;
         }
     }
     if (s) *s = c->p;
