@@ -10,16 +10,19 @@
  *   - a shape check: the line is one JSON object, alone, with valid UTF-8 in its strings.
  * Lines that pass are joined into one JSON array, to be decoded with one msgspec call.
  *
- * With `live` (the parser is not inside a fork's copy of its parent), it also reads three
- * kinds of line itself, with a strict JSON walker (_linescan_json.h), so they never reach
- * msgspec or a handler: token_count events (RolloutParser._set_total on the running totals,
- * from `prev_total`, the parser's (input, cached, output, reasoning, total) before the slice),
- * the user messages Codex injects itself (only their time is read) and assistant messages
- * (the index keeps only whether one answered). All that is left of the first two for the
- * parser is their timestamps and context window: at most three marks (the first and last
- * time, the last window); each assistant message leaves a mark of its own. Marks are put
- * among the loose lines at their place. Token lines are read here only up to the first one
- * the walker gives up on; from there the parser reads them, so the totals still come in order.
+ * With `live` (the parser is not inside a fork's copy of its parent), it also reads the
+ * most frequent kinds of line itself, with a strict JSON walker (_linescan_json.h), so they
+ * never reach msgspec or a handler:
+ *   - token_count events: RolloutParser._set_total on the running totals, from `prev_total`
+ *     (the parser's input, cached, output, reasoning, total before the slice);
+ *   - the user messages Codex injects itself: only their time;
+ *   - prompts and assistant messages: their text;
+ *   - a shell tool's function_call: the tool, the ids and the command.
+ * Each prompt, answer and call leaves a mark of its own; token counts and injected messages
+ * leave at most three for the slice (the first and last time, the last context window).
+ * Marks are put among the loose lines at their place. Token lines are read here only up to
+ * the first one the walker gives up on; from there the parser reads them, so the totals
+ * still come in order.
  *
  * It returns (batch, numbers, weak, loose, repeats, next number, counted, marks):
  *   batch    b"[line,line,...]"
@@ -27,8 +30,9 @@
  *   weak     per element: None, or the call_id (str) of a weak output (None if not UTF-8)
  *   loose    [(element index it comes before, line number, line bytes or mark)]: lines the
  *            shape check refused, to be read one by one the Python way (bad lines end up
- *            there), and marks: ("a", timestamp, answered) in order, then ("s", timestamp) and
- *            ("w", context window) at the end (the caller sorts them into place)
+ *            there), and marks, in order: ("a" or "p", timestamp, text or None) and
+ *            ("c", timestamp, tool, call_id, id, command); then ("s", timestamp) and ("w",
+ *            context window) at the end (the caller sorts them into place)
  *   repeats  {key: body}: the new last_repeat entries, to apply once the batch is read
  *   counted  None, or (prev_total or None, tokens added, last usage or None, token events
  *            seen, the last line number) of the token lines read here; the caller checks
@@ -363,22 +367,17 @@ static int user_content(Cur *c, int *kind, const unsigned char **text, Py_ssize_
     }
 }
 
-/* An assistant message's content, as parse._message_text joins it: *answered when that text
- * is not empty (a string content not empty; in a list, the parts' "text" strings joined with
- * newlines: two of them, or one not empty). The parser keeps nothing else of it. */
-static int assistant_content(Cur *c, int *answered) {
+/* An assistant message's content, as parse._message_text reads it: *text and *n the raw
+ * bytes of its text when there is one (a string content; in a list, the one part with a
+ * "text" string), *text NULL when there is none; two parts with texts (joined there) give up. */
+static int assistant_content(Cur *c, const unsigned char **text, Py_ssize_t *n) {
     ws(c);
-    *answered = 0;
-    if (c->p < c->end && *c->p == '"') {
-        const unsigned char *s;
-        Py_ssize_t n;
-        if (!string(c, &s, &n, NULL)) return 0;
-        *answered = n > 0;
-        return 1;
-    }
+    *text = NULL;
+    *n = 0;
+    if (c->p < c->end && *c->p == '"') return string(c, text, n, NULL);
     if (c->p >= c->end || *c->p != '[') return value(c, 3);   /* no text: "" */
     c->p++;
-    int texts = 0, filled = 0;
+    int texts = 0;
     ws(c);
     if (c->p < c->end && *c->p == ']') {
         c->p++;
@@ -389,16 +388,14 @@ static int assistant_content(Cur *c, int *answered) {
         if (c->p < c->end && *c->p == '{') {
             c->p++;
             int first = 1, r, seen = 0;
-            const unsigned char *key, *s;
-            Py_ssize_t klen, n;
+            const unsigned char *key;
+            Py_ssize_t klen;
             while ((r = member(c, &first, &key, &klen)) == 1) {
                 if (key_is(key, klen, "text")) {
                     if (seen++) return 0;
                     ws(c);
                     if (c->p < c->end && *c->p == '"') {
-                        if (!string(c, &s, &n, NULL)) return 0;
-                        texts++;
-                        filled |= n > 0;
+                        if (++texts > 1 || !string(c, text, n, NULL)) return 0;
                     } else if (!value(c, 4)) {
                         return 0;
                     }
@@ -414,7 +411,6 @@ static int assistant_content(Cur *c, int *answered) {
         if (c->p >= c->end) return 0;
         if (*c->p == ']') {
             c->p++;
-            *answered = texts >= 2 || filled;
             return 1;
         }
         if (*c->p != ',') return 0;
@@ -423,9 +419,9 @@ static int assistant_content(Cur *c, int *answered) {
 }
 
 /* The payload of a message: schema.ResponseItem's types are checked, the role is `role`. A
- * user message gives its kind of text in *answered (user_content), an assistant message
- * whether it answered. */
-static int message_payload(Cur c, const char *role, int *answered, const unsigned char **text,
+ * user message gives its kind of text in *kind and a prompt's text (user_content), an
+ * assistant message its text (assistant_content). */
+static int message_payload(Cur c, const char *role, int *kind, const unsigned char **text,
                            Py_ssize_t *text_len) {
     int first = 1, r, seen[8] = {0};
     static const char *KEYS[8] = {"type", "role", "content", "name", "call_id", "id", "action",
@@ -443,7 +439,7 @@ static int message_payload(Cur c, const char *role, int *answered, const unsigne
         switch (i) {
         case 0: ok = type_is(&c, "message"); break;
         case 1: ok = type_is(&c, role); break;
-        case 2: ok = assistant ? assistant_content(&c, answered) : user_content(&c, answered, text, text_len);
+        case 2: ok = assistant ? assistant_content(&c, text, text_len) : user_content(&c, kind, text, text_len);
             break;
         case 3: case 4: case 5: ok = any_text(&c); break;
         case 6:
@@ -633,10 +629,12 @@ static PyObject *call_mark(const unsigned char *line, Py_ssize_t len, int *gave_
     return mark;
 }
 
-/* The mark of a prompt: ("p", timestamp, text), its text unescaped (NULL with *gave_up for
- * a \\u escape: the parser's way reads it). */
-static PyObject *prompt_mark(const unsigned char *ts, Py_ssize_t ts_len, const unsigned char *raw,
-                             Py_ssize_t n, int *gave_up) {
+/* The mark of a prompt or an answer: (what, timestamp, text), its text unescaped, or None for
+ * no text (NULL raw); NULL with *gave_up for a \\u escape (the parser's way reads it). */
+static PyObject *text_mark(const char *what, const unsigned char *ts, Py_ssize_t ts_len,
+                           const unsigned char *raw, Py_ssize_t n, int *gave_up) {
+    *gave_up = 0;
+    if (!raw) return Py_BuildValue("(ss#O)", what, (const char *)ts, ts_len, Py_None);
     unsigned char small[2048], *buf = small;
     Py_ssize_t m;
     *gave_up = 1;
@@ -647,7 +645,7 @@ static PyObject *prompt_mark(const unsigned char *ts, Py_ssize_t ts_len, const u
     }
     PyObject *mark = NULL;
     if (unescape(raw, n, buf, &m)) {
-        mark = Py_BuildValue("(ss#s#)", "p", (const char *)ts, ts_len, (const char *)buf, m);
+        mark = Py_BuildValue("(ss#s#)", what, (const char *)ts, ts_len, (const char *)buf, m);
         if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
         else PyErr_Clear();
     }
@@ -916,7 +914,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                 if (read && kind == PROMPT_TEXT) {
                     read = 0;
                     int gave_up;
-                    PyObject *mark = prompt_mark(ts, ts_len, prompt, prompt_len, &gave_up);
+                    PyObject *mark = text_mark("p", ts, ts_len, prompt, prompt_len, &gave_up);
                     if (mark) {
                         PyObject *item = Py_BuildValue("(nnN)", count, here, mark);
                         if (!item || PyList_Append(loose, item) < 0) {
@@ -944,18 +942,23 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                 }
                 if (!gave_up || PyErr_Occurred()) goto done;
             } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
-                int answered = 0;
+                const unsigned char *answer = NULL;
+                Py_ssize_t answer_len = 0;
                 if (envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                    message_payload(payload, "assistant", &answered, NULL, NULL)) {
-                    PyObject *item = Py_BuildValue("(nn(ss#O))", count, here, "a", (const char *)ts,
-                                                   ts_len, answered ? Py_True : Py_False);
-                    if (!item || PyList_Append(loose, item) < 0) {
-                        Py_XDECREF(item);
-                        goto done;
+                    message_payload(payload, "assistant", NULL, &answer, &answer_len)) {
+                    int gave_up;
+                    PyObject *mark = text_mark("a", ts, ts_len, answer, answer_len, &gave_up);
+                    if (mark) {
+                        PyObject *item = Py_BuildValue("(nnN)", count, here, mark);
+                        if (!item || PyList_Append(loose, item) < 0) {
+                            Py_XDECREF(item);
+                            goto done;
+                        }
+                        Py_DECREF(item);
+                        marks++;
+                        continue;   /* its mark stands in its place */
                     }
-                    Py_DECREF(item);
-                    marks++;
-                    continue;   /* its mark stands in its place */
+                    if (!gave_up) goto done;
                 }
             }
             if (read) {   /* only its time is left for the parser */

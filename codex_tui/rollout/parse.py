@@ -269,8 +269,8 @@ class RolloutParser:
 
     def _mark(self, mark: tuple, line: int) -> None:
         """What is left of a line the scanner read itself: its time, its context window,
-        (an assistant message) its time and whether it answered, (a prompt) its time and
-        text, or (a shell call) its time, tool, ids and command."""
+        (a prompt or an answer) its time and text, or (a shell call) its time, tool, ids and
+        command."""
         what, value = mark[0], mark[1]
         if what == "w":
             self.session.context_window = value
@@ -280,7 +280,8 @@ class RolloutParser:
             s.started_at = value
         s.ended_at = value
         if what == "a":
-            self._on_answer(mark[2], "", line, value)
+            text = mark[2] or ""
+            self._on_answer(bool(text), text, line, value)
         elif what == "p":
             self._on_prompt(mark[2], line, value)
         elif what == "c":    # a shell tool's function_call: (name, call_id, id, command)
@@ -479,11 +480,10 @@ class RolloutParser:
                 self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
 
     def _on_answer(self, answered: bool, text: str, line: int, ts) -> None:
-        """An assistant message. The index (keep_output False) keeps only that the turn had
-        an answer (an empty string), which is all a summary reads of it."""
+        """An assistant message (its text as _message_text joins it)."""
         turn = self._turn(line, ts)
         if answered:
-            turn.agent_messages.append(redact(text)[:MESSAGE_CHARS] if self.keep_output else "")
+            turn.agent_messages.append(redact(text)[:MESSAGE_CHARS])
         if not self._task_events and turn.status == IN_PROGRESS:
             turn.status = COMPLETED  # releases without task events: an answer ends it
 
@@ -532,10 +532,6 @@ class RolloutParser:
         self._set_result(index, line, exit_code, duration, output, cmds.looks_truncated(output),
                          weak=True)
 
-    def _duration(self, value) -> float | None:
-        """An event's duration; the index (keep_output False) shows none, so reads none."""
-        return cmds.duration_seconds(value) if self.keep_output else None
-
     def _set_result(self, index: int, line: int, exit_code, duration, text: str, truncated: bool,
                     weak: bool = False) -> None:
         """Record a command's result; event results (weak=False) win over tool output text."""
@@ -570,7 +566,7 @@ class RolloutParser:
         turn.ended_at = ts
         last = p.last_agent_message
         if last and not turn.agent_messages:
-            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS] if self.keep_output else "")
+            turn.agent_messages.append(redact(str(last))[:MESSAGE_CHARS])
         error = p.error
         if error:
             self._turn_failed(turn, _error_text(error), line)
@@ -619,7 +615,7 @@ class RolloutParser:
             return
         text = p.aggregated_output or p.formatted_output or \
             "\n".join(x for x in (p.stdout, p.stderr) if x)
-        self._set_result(index, line, p.exit_code, self._duration(p.duration),
+        self._set_result(index, line, p.exit_code, cmds.duration_seconds(p.duration),
                          str(text or ""), False)
 
     def ev_item_completed(self, p: schema.ItemCompleted, line: int, ts) -> None:
@@ -633,7 +629,7 @@ class RolloutParser:
                 index = self._add_command(str(item.id or f"line-{line}"), text, line, ts, user=True)
             if index is not None:
                 self._set_result(index, line, item.exit_code,
-                                 self._duration(item.duration),
+                                 cmds.duration_seconds(item.duration),
                                  str(item.aggregated_output or ""), False)
         # ContextCompaction items repeat the `compacted` line: counted there once.
 
