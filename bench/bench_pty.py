@@ -69,10 +69,11 @@ def headless_app(commands: list[str], size=(160, 45)):
     from codex_tui.app import make_app
     from codex_tui.settings import Settings
 
-    app = make_app(Settings(), save_preferences=False, view="sessions")
-    app.pty_open = [{"command": c, "cwd": str(REPO)} for c in commands]
-    app.pty_save_registry = False
-    return app
+    from codex_tui.pty.requests import LaunchRequest, SessionsOptions
+
+    options = SessionsOptions(open=tuple(LaunchRequest(cwd=str(REPO), command=c) for c in commands),
+                              save_registry=False)
+    return make_app(Settings(), save_preferences=False, view="sessions", sessions=options)
 
 
 async def stall(log: Path) -> None:
@@ -85,7 +86,7 @@ async def stall(log: Path) -> None:
             before = time.perf_counter()
             await asyncio.sleep(0.005)
             lates.append(time.perf_counter() - before - 0.005)
-            rows = app.pty_hub.rows()
+            rows = app.hub.rows()
             if rows and rows[0].status.exited and rows[0].live.pty.eof:
                 break
             if time.perf_counter() - started > 600:
@@ -102,7 +103,7 @@ async def idle_cpu(panes: int = 8, seconds: float = 10.0) -> None:
     app = headless_app(["bash --norc --noprofile -i"] * panes)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause(2.0)
-        assert len(app.pty_hub.running()) == panes
+        assert len(app.hub.running()) == panes
         t0, c0 = time.perf_counter(), time.process_time()
         await asyncio.sleep(seconds)
         used = (time.process_time() - c0) / (time.perf_counter() - t0)
@@ -120,7 +121,7 @@ async def flag_latency(runs: int = 5) -> None:
         deadline = time.time() + 20
         while len(latencies) < runs and time.time() < deadline:
             await asyncio.sleep(0.01)
-            for row in app.pty_hub.rows():
+            for row in app.hub.rows():
                 mark = marks / str(commands.index(" ".join(row.entry.argv[:2]) + " " +
                                                   shlex.quote(row.entry.argv[2])))
                 if row.key not in latencies and row.status.state == "waiting-approval" and mark.exists():
