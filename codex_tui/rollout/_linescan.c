@@ -716,14 +716,19 @@ static PyObject *five(const long long *v) {
     return Py_BuildValue("(LLLLL)", v[0], v[1], v[2], v[3], v[4]);
 }
 
+/* loose.append((before, line, what)), taking `what` (NULL: an error is set); -1 on error. */
+static int place(PyObject *loose, Py_ssize_t before, Py_ssize_t line, PyObject *what) {
+    PyObject *item = what ? Py_BuildValue("(nnN)", before, line, what) : NULL;
+    int failed = !item || PyList_Append(loose, item) < 0;
+    Py_XDECREF(item);
+    return failed ? -1 : 0;
+}
+
 /* loose.append((before, line, ("s", ts))) or ((before, line, ("w", window))) */
 static int put_mark(PyObject *loose, const Mark *m, int window) {
     PyObject *what = window ? Py_BuildValue("(sL)", "w", m->window)
                             : Py_BuildValue("(ss#)", "s", (const char *)m->ts, m->ts_len);
-    PyObject *item = what ? Py_BuildValue("(nnN)", m->before, m->line, what) : NULL;
-    int failed = !item || PyList_Append(loose, item) < 0;
-    Py_XDECREF(item);
-    return failed ? -1 : 0;
+    return place(loose, m->before, m->line, what);
 }
 
 /* 1 when line is one JSON object and nothing else but JSON whitespace, its brackets balanced
@@ -905,61 +910,34 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                     took_tokens = 1;
                     last_token_line = here;
                 }
-            } else if (find(line, len, "\"role\":\"user\"", 0, HEAD) >= 0) {
-                int kind = 0;
-                const unsigned char *prompt = NULL;
-                Py_ssize_t prompt_len = 0;
-                read = envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                       message_payload(payload, "user", &kind, &prompt, &prompt_len);
-                if (read && kind == PROMPT_TEXT) {
-                    read = 0;
-                    int gave_up;
-                    PyObject *mark = text_mark("p", ts, ts_len, prompt, prompt_len, &gave_up);
-                    if (mark) {
-                        PyObject *item = Py_BuildValue("(nnN)", count, here, mark);
-                        if (!item || PyList_Append(loose, item) < 0) {
-                            Py_XDECREF(item);
-                            goto done;
-                        }
-                        Py_DECREF(item);
-                        marks++;
-                        continue;   /* its mark stands in its place */
+            } else {   /* a line that may leave a mark of its own */
+                PyObject *mark = NULL;
+                int gave_up = 1;
+                if (find(line, len, "\"role\":\"user\"", 0, HEAD) >= 0) {
+                    int kind = 0;
+                    const unsigned char *prompt = NULL;
+                    Py_ssize_t prompt_len = 0;
+                    read = envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
+                           message_payload(payload, "user", &kind, &prompt, &prompt_len);
+                    if (read && kind == PROMPT_TEXT) {
+                        read = 0;
+                        mark = text_mark("p", ts, ts_len, prompt, prompt_len, &gave_up);
                     }
-                    if (!gave_up) goto done;
+                } else if (find(line, len, "\"type\":\"function_call\"", 0, HEAD) >= 0) {
+                    mark = call_mark(u, len, &gave_up);
+                } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
+                    const unsigned char *answer = NULL;
+                    Py_ssize_t answer_len = 0;
+                    if (envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
+                        message_payload(payload, "assistant", NULL, &answer, &answer_len))
+                        mark = text_mark("a", ts, ts_len, answer, answer_len, &gave_up);
                 }
-            } else if (find(line, len, "\"type\":\"function_call\"", 0, HEAD) >= 0) {
-                int gave_up;
-                PyObject *mark = call_mark(u, len, &gave_up);
                 if (mark) {
-                    PyObject *item = Py_BuildValue("(nnN)", count, here, mark);
-                    if (!item || PyList_Append(loose, item) < 0) {
-                        Py_XDECREF(item);
-                        goto done;
-                    }
-                    Py_DECREF(item);
+                    if (place(loose, count, here, mark) < 0) goto done;
                     marks++;
                     continue;   /* its mark stands in its place */
                 }
                 if (!gave_up || PyErr_Occurred()) goto done;
-            } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
-                const unsigned char *answer = NULL;
-                Py_ssize_t answer_len = 0;
-                if (envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                    message_payload(payload, "assistant", NULL, &answer, &answer_len)) {
-                    int gave_up;
-                    PyObject *mark = text_mark("a", ts, ts_len, answer, answer_len, &gave_up);
-                    if (mark) {
-                        PyObject *item = Py_BuildValue("(nnN)", count, here, mark);
-                        if (!item || PyList_Append(loose, item) < 0) {
-                            Py_XDECREF(item);
-                            goto done;
-                        }
-                        Py_DECREF(item);
-                        marks++;
-                        continue;   /* its mark stands in its place */
-                    }
-                    if (!gave_up) goto done;
-                }
             }
             if (read) {   /* only its time is left for the parser */
                 last_mark = (Mark){count, here, ts, ts_len, 0};
@@ -970,9 +948,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         /* (A line the walker took is one object: it checks all the shape check checks.) */
         if (!one_object((const unsigned char *)line, len)) {
             if (token_line) tokens_live = 0;   /* its totals must come in order: the parser's now */
-            PyObject *item = Py_BuildValue("(nny#)", count, here, line, len);
-            if (!item || PyList_Append(loose, item) < 0) { Py_XDECREF(item); goto done; }
-            Py_DECREF(item);
+            if (place(loose, count, here, PyBytes_FromStringAndSize(line, len)) < 0) goto done;
             continue;
         }
         PyObject *cid = NULL;
