@@ -354,17 +354,10 @@ static int user_content(Cur *c, int *kind, const unsigned char **text, Py_ssize_
         *text = s;
         *text_len = n;
     }
-    for (;;) {   /* the other parts: checked only (a prompt must be the only part) */
-        ws(c);
-        if (c->p >= c->end) return 0;
-        if (*c->p == ']') {
-            c->p++;
-            return 1;
-        }
-        if (*c->p != ',' || *kind == PROMPT_TEXT) return 0;
-        c->p++;
-        if (!value(c, 3)) return 0;
-    }
+    /* the other parts: checked only (a prompt must be the only part) */
+    while ((r = after_element(c)) == 1)
+        if (*kind == PROMPT_TEXT || !value(c, 3)) return 0;
+    return r == 2;
 }
 
 /* An assistant message's content, as parse._message_text reads it: *text and *n the raw
@@ -407,14 +400,8 @@ static int assistant_content(Cur *c, const unsigned char **text, Py_ssize_t *n) 
         } else if (!value(c, 3)) {
             return 0;
         }
-        ws(c);
-        if (c->p >= c->end) return 0;
-        if (*c->p == ']') {
-            c->p++;
-            return 1;
-        }
-        if (*c->p != ',') return 0;
-        c->p++;
+        int r = after_element(c);
+        if (r != 1) return r == 2;
     }
 }
 

@@ -104,6 +104,15 @@ static int number(Cur *c) {
 
 static int value(Cur *c, int depth);
 
+/* After an array's element: 1 past a comma (another follows), 2 past the closing bracket,
+ * 0 for anything else. */
+static int after_element(Cur *c) {
+    ws(c);
+    if (c->p >= c->end) return 0;
+    c->p++;
+    return c->p[-1] == ',' ? 1 : c->p[-1] == ']' ? 2 : 0;
+}
+
 /* An object's members one by one: call with *first set before the first member. Returns 1
  * with the key's raw bytes (a key with an escape gives up), 2 at the closing brace, 0 when
  * it gives up. The cursor is left at the member's value. */
@@ -161,17 +170,11 @@ static int value(Cur *c, int depth) {
             c->p++;
             return 1;
         }
-        for (;;) {
+        int r;
+        do {
             if (!value(c, depth + 1)) return 0;
-            ws(c);
-            if (c->p >= c->end) return 0;
-            if (*c->p == ']') {
-                c->p++;
-                return 1;
-            }
-            if (*c->p != ',') return 0;
-            c->p++;
-        }
+        } while ((r = after_element(c)) == 1);
+        return r == 2;
     }
     if (ch == 't') return lit(c, "true");
     if (ch == 'f') return lit(c, "false");

@@ -228,31 +228,23 @@ class RolloutParser:
         if counted is not None:
             self._count_scanned(counted)
         calls_done, feed = self._calls_done, self.feed_lean
-        if loose:   # rare but for marks: put them back in their place in the order of lines
+        if loose:   # loose lines and marks, back in their place in the order of lines
             if marks:
                 loose.sort(key=_place)
             typed, numbers, weak = _merge_loose(typed, numbers, weak, loose)
-            for obj, line, cid in zip(typed, numbers, weak):
-                if cid is not None and cid in calls_done:
-                    continue  # 0.169+ gave this command's result in an item_completed event
-                cls = obj.__class__
-                if cls is tuple:
-                    self._mark(obj, line)
-                elif cls is bytes:
-                    self._lean_one(obj, line)    # a loose line (its repeat check is done)
-                else:
-                    try:
-                        feed(obj, line)
-                    except _HANDLER_ERRORS as exc:
-                        self._invalid(line, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
-            return after
         for obj, line, cid in zip(typed, numbers, weak):
             if cid is not None and cid in calls_done:
-                continue
-            try:
-                feed(obj, line)
-            except _HANDLER_ERRORS as exc:
-                self._invalid(line, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
+                continue  # 0.169+ gave this command's result in an item_completed event
+            cls = obj.__class__
+            if cls is tuple:
+                self._mark(obj, line)
+            elif cls is bytes:
+                self._lean_one(obj, line)    # a loose line (its repeat check is done)
+            else:
+                try:
+                    feed(obj, line)
+                except _HANDLER_ERRORS as exc:
+                    self._invalid(line, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
         return after
 
     def _count_scanned(self, counted: tuple) -> None:
