@@ -19,6 +19,7 @@ from textual.worker import Worker
 from codex_tui.browse.source import LogSource
 from codex_tui.cost.prices import table_from_settings
 from codex_tui.errors import CodexTuiError
+from codex_tui.heap import settle
 from codex_tui.pty.requests import SessionsOptions
 from codex_tui.sanitize import safe
 from codex_tui.settings import Settings, save_preference
@@ -66,6 +67,7 @@ class CodexTuiApp(App):
         exit_on_signals(self)
         self.theme_changed_signal.subscribe(self, self._theme_changed)
         self.switch_mode(self.start_view)
+        self.call_after_refresh(settle, "first-frame")
         for warning in self.settings.warnings:
             self.notify(warning, severity="warning", timeout=8)
 

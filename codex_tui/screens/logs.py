@@ -15,6 +15,7 @@ from codex_tui import config
 from codex_tui.browse import filters
 from codex_tui.browse.rows import LogRow
 from codex_tui.browse.source import Loaded, is_rollout
+from codex_tui.heap import settle
 from codex_tui.redact import redact
 from codex_tui.sanitize import safe, safe_text
 from codex_tui.text import clip
@@ -223,6 +224,7 @@ class LogsScreen(ViewScreen):
         self.rows, self.warnings, self.loaded = loaded.rows, loaded.warnings, True
         self.text = loaded.text
         self.results = {}
+        settle("index-loaded")      # the rows live as long as the app: no full GC walks them
         self._update_facets()
         self._resort(keep)
 
