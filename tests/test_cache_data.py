@@ -153,3 +153,21 @@ def test_only_the_cli_maps_the_summaries_file(tmp_path, monkeypatch):
     monkeypatch.setattr(store, "MAP_SUMMARIES", True)
     mapped, crc2 = store._BlobRead(path).result()
     assert isinstance(mapped, mmap.mmap) and bytes(mapped) == read and crc2 == crc
+
+
+def test_a_dropped_parser_state_is_removed_and_others_stay(tmp_path):
+    from codex_tui.index.parsers import ParserStore
+
+    folder = tmp_path / "parsers"
+    store = ParserStore(folder)
+    store.put("/a.jsonl", b"state of a")
+    store.put("/b.jsonl", b"state of b")
+    store.save()
+    assert len(list(folder.iterdir())) == 2
+    again = ParserStore(folder)
+    again.drop("/a.jsonl")
+    again.drop("/never-saved.jsonl")          # nothing on disk for it: no error
+    again.save()
+    assert len(list(folder.iterdir())) == 1
+    assert ParserStore(folder).get("/a.jsonl") is None
+    assert ParserStore(folder)._file("/b.jsonl").exists()
