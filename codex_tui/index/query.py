@@ -116,7 +116,11 @@ class Selection:
                 "tokens": tokens}
 
     def full_sessions(self) -> list:
-        """The complete parsed sessions (commands, turns) behind the summaries."""
+        """The parsed sessions (turns, prompts, answers, commands, failures) behind the
+        summaries, for the insight report and the skill-health scan. Most come from the
+        index's own parsers, which keep a command's output excerpt only when it failed
+        (`keep_output=False`); a session the index holds no parser for is parsed here whole.
+        So a caller may rely on failed commands' excerpts, never on successful ones'."""
         from codex_tui.rollout.parse import parse_file
         from codex_tui.scan.classify import classify_session
 
