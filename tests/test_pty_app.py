@@ -71,6 +71,25 @@ async def test_enter_focuses_the_pane_keys_reach_the_program_and_ctrl_bracket_le
         await wait_until(pilot, lambda: state(app) == "exited-failed", 5, "the kill")
 
 
+async def test_a_key_in_a_pane_whose_program_ended_goes_back_to_the_list():
+    app = sessions_app("read line; echo \"got[$line]\"")
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].live is not None, 5)
+        session = app.hub.rows()[0].live
+        await pilot.press("enter")
+        pane = app.screen.query_one(PtyPane)
+        assert pane.has_focus
+        await pilot.press("x", "enter")                    # the program reads it and ends
+        await wait_until(pilot, lambda: not session.pty.alive(), 5, "the program to end")
+        await pilot.press("z")                             # nothing reads it now
+        await pilot.pause()
+        assert app.screen.query_one(SessionList).has_focus
+        assert not pane.has_focus
+        await pilot.press("z")                             # a list key again: zoom
+        await pilot.pause()
+        assert app.screen.zoomed
+
+
 async def test_type_a_line_and_kill_from_the_list():
     app = sessions_app("read line; echo \"got[$line]\"; sleep 60", "sleep 60")
     async with app.run_test(size=(120, 30)) as pilot:

@@ -159,6 +159,12 @@ class PtyPane(Widget, can_focus=True):
     async def on_key(self, event: events.Key) -> None:
         if self.session is None or event.key == LEAVE_KEY:
             return
+        if not self.session.pty.alive():    # nothing reads keys any more: back to the list
+            event.stop()
+            event.prevent_default()
+            self.notify("The program in this pane has ended: back to the list", timeout=3)
+            self.post_message(self.Left())
+            return
         with self.session.lock:
             app_cursor = self.session.emulator.app_cursor_keys
         data = encode_key(event.key, event.character, app_cursor=app_cursor)
