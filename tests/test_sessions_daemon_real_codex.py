@@ -54,14 +54,21 @@ async def test_sessions_view_exact_states_and_approve_a_tmux_thread(tmp_path, si
                                                     for r in screen.rows), 40, "the pane's thread")
                 own = next(r for r in screen.rows if r.live is not None)
                 assert own.session_id == own.thread.id and own.status.pattern == "app-server"
-                server.start([binary, "-a", "on-request", "-s", "workspace-write",
-                              "make the file from tmux"], work)
+                tmux_pane = server.start([binary, "-a", "on-request", "-s", "workspace-write",
+                                          "make the file from tmux"], work)
+
+                def seen() -> str:    # what the rows and the tmux Codex showed instead
+                    rows = [(r.live is not None, r.thread is not None, r.status.state, r.status.detail)
+                            for r in screen.rows]
+                    return f"rows {rows}; requests served {len(fake.requests)}; tmux screen:\n" + \
+                        server.capture(tmux_pane)[-1500:]
                 # The state comes first; the command with the request, once the view has
                 # subscribed to the thread (a round trip later).
                 await wait_until(pilot, lambda: any(r.live is None and r.thread is not None
                                                     and r.status.state == "waiting-approval"
                                                     and r.status.detail
-                                                    for r in screen.rows), 40, "the tmux approval")
+                                                    for r in screen.rows), 40, "the tmux approval",
+                                 seen=seen)
                 seen_at = time.monotonic()
                 assert woken, "the view was not woken by the daemon"
                 other = next(r for r in screen.rows if r.live is None)
