@@ -7,7 +7,11 @@
 3. CPU with 8 idle panes (headless app, 10 s).                        goal <= 1% of a core
 4. Prompt-to-flag latency: a `[y/n]` prompt appears -> the list says approval.  goal <= 1 s
 
-Usage: python3 bench/bench_pty.py [--mb 20] [--skip-tmux]
+Usage: python3 bench/bench_pty.py [--mb 20] [--skip-tmux] [--busy-core]
+
+--busy-core runs figure 2 a second time as on a loaded machine: the bench and a busy loop
+share one core (sched_setaffinity), so the app runs at about half speed. That is how the
+full garbage-collection stall was reproduced (docs/PERFORMANCE.md).
 """
 from __future__ import annotations
 
@@ -132,17 +136,41 @@ async def flag_latency(runs: int = 5) -> None:
           f"worst {values[-1]:.2f} s (goal <= 1 s)")
 
 
+def on_a_busy_core(log: Path) -> None:
+    """Figure 2 in a fresh process (as the app is: one per process) pinned to one core,
+    beside a busy loop pinned to the same core. Pinned before any thread starts, so every
+    thread of the app shares that core."""
+    core = min(os.sched_getaffinity(0))
+    pin = f"import os; os.sched_setaffinity(0, {{{core}}})\n"
+    hog = subprocess.Popen([sys.executable, "-c", pin + "while True: pass"])
+    try:
+        print("2b. on a busy core (the app and a busy loop share one core):", flush=True)
+        subprocess.run([sys.executable, "-c", pin + f"import runpy, sys; sys.argv = [{__file__!r}, "
+                        f"'--stall-only', {str(log)!r}]; runpy.run_path(sys.argv[0], run_name='__main__')"],
+                       check=True)
+    finally:
+        hog.kill()
+        hog.wait()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--mb", type=float, default=20.0)
     parser.add_argument("--skip-tmux", action="store_true", help="skip figure 1")
+    parser.add_argument("--busy-core", action="store_true", help="figure 2 again, sharing one core with a busy loop")
+    parser.add_argument("--stall-only", metavar="LOG", help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.stall_only:
+        asyncio.run(stall(Path(args.stall_only)))
+        return 0
     os.environ.setdefault("CODEX_TUI_STATE_DIR", tempfile.mkdtemp())
     log = Path(tempfile.mkdtemp()) / "coloured.log"
     make_log(log, args.mb)
     if not args.skip_tmux:
         throughput(log)
     asyncio.run(stall(log))
+    if args.busy_core:
+        on_a_busy_core(log)
     asyncio.run(idle_cpu())
     asyncio.run(flag_latency())
     return 0
