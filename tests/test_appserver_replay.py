@@ -242,3 +242,39 @@ def test_an_ended_jobs_session_is_not_live():
     assert Liveness(ended={sid}).job_ended(path)
     assert not Liveness(ended={"01a2336a-0000-7bb1-8b74-c148b631b459"}).job_ended(path)
     assert not Liveness().job_ended(path)
+
+
+class LosesFirstResume(Replay):
+    """The recording, but the daemon's answer to the first thread/resume never comes (a busy
+    machine); the answer goes to the next thread/resume the client sends instead."""
+
+    def __init__(self, entries: list[dict]) -> None:
+        super().__init__(entries)
+        self.held = False
+
+    def _resumes(self) -> list[dict]:
+        return [m for m in self.sent if m.get("method") == "thread/resume"]
+
+    async def recv(self) -> str:
+        text = await super().recv()
+        message = json.loads(text)
+        answers_resume = "method" not in message and any(
+            m.get("id") == message.get("id") for m in self._resumes())
+        if answers_resume and not self.held:
+            self.held = True
+            while len(self._resumes()) < 2:
+                self.wake.clear()
+                await asyncio.wait_for(self.wake.wait(), 10)
+            message["id"] = self._resumes()[-1]["id"]
+            return json.dumps(message)
+        return text
+
+
+async def test_a_join_the_daemon_does_not_answer_in_time_is_asked_again(home, monkeypatch):
+    monkeypatch.setattr(daemon_module, "SUBSCRIBE_TIMEOUT_S", 0.3)
+    monkeypatch.setattr(daemon_module, "RETRY_S", 0.05)
+    replay = LosesFirstResume(load("0.171.0"))
+    watch, (pending, (ok, message)) = await follow(replay, home)
+    assert len(replay._resumes()) == 2          # asked again after the first went unanswered
+    assert ok and message == "accept: touch approved.txt"
+    assert pending.kind == "exec"

@@ -22,6 +22,8 @@ from codex_tui.appserver.transport import (TransportClosed, UnixSocketTransport,
 RETRY_S = 1.0              # reconnect attempts: never faster than once a second
 RETRY_MAX_S = 5.0
 WAITING_FLAGS = ("waitingOnApproval", "waitingOnUserInput")
+SUBSCRIBE_TIMEOUT_S = 5.0  # a thread/resume unanswered this long is asked again,
+SUBSCRIBE_TRIES = 3        # at most this many times in all
 
 
 def default_transport(codex_home: Path):
@@ -147,19 +149,35 @@ class DaemonWatch:
         return thread
 
     async def _subscribe_waiting(self) -> None:
-        for thread in list(self.threads.values()):
-            if any(f in thread.status.flags for f in WAITING_FLAGS):
-                await self.subscribe(thread.id)
+        await asyncio.gather(*(self.subscribe(thread_id) for thread_id in list(self.threads)
+                               if self._waits(thread_id)))
 
-    async def subscribe(self, thread_id: str) -> None:
-        """Join a thread, so that its pending requests are sent to us too."""
+    async def subscribe(self, thread_id: str, tries: int = 0) -> None:
+        """Join a thread, so that its pending requests are sent to us too. The daemon sends a
+        waiting thread's status once: if it does not answer the join in time (a busy
+        machine), the join is asked again, RETRY_S apart, while the thread still waits and the
+        connection holds (`tries`, SUBSCRIBE_TRIES by default). An error answer is final."""
         if thread_id in self._subscribed or self.conn is None:
             return
         self._subscribed.add(thread_id)
-        try:
-            await self._request("thread/resume", {"threadId": thread_id, "excludeTurns": True})
-        except (RpcError, TransportClosed):
-            self._subscribed.discard(thread_id)
+        for left in range((tries or SUBSCRIBE_TRIES) - 1, -1, -1):
+            conn = self.conn
+            try:
+                await self._request("thread/resume", {"threadId": thread_id, "excludeTurns": True},
+                                    SUBSCRIBE_TIMEOUT_S)
+                return
+            except RpcError:
+                break
+            except TransportClosed:
+                if not left or conn is None or conn.closed or self.conn is not conn \
+                        or not self._waits(thread_id):
+                    break
+                await asyncio.sleep(RETRY_S)
+        self._subscribed.discard(thread_id)
+
+    def _waits(self, thread_id: str) -> bool:
+        thread = self.threads.get(thread_id)
+        return thread is not None and any(f in thread.status.flags for f in WAITING_FLAGS)
 
     async def _request(self, method: str, params: dict | None = None, timeout: float = 5.0) -> Any:
         if self.conn is None:
@@ -260,7 +278,7 @@ class DaemonWatch:
         deadline = time.monotonic() + timeout
         thread = self.threads.get(thread_id)
         if thread is not None and any(f in thread.status.flags for f in WAITING_FLAGS):
-            await self.subscribe(thread_id)
+            await self.subscribe(thread_id, tries=1)    # a person waits on this answer
             while not self.pending.get(thread_id) and time.monotonic() < deadline:
                 self._arrived.clear()
                 try:
