@@ -276,8 +276,7 @@ class DaemonWatch:
         """The thread's open requests; subscribes and waits briefly when it is waiting on a
         person but the request itself has not reached us yet."""
         deadline = time.monotonic() + timeout
-        thread = self.threads.get(thread_id)
-        if thread is not None and any(f in thread.status.flags for f in WAITING_FLAGS):
+        if self._waits(thread_id):
             await self.subscribe(thread_id, tries=1)    # a person waits on this answer
             while not self.pending.get(thread_id) and time.monotonic() < deadline:
                 self._arrived.clear()
