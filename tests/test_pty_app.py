@@ -24,6 +24,16 @@ def state(app, index: int = 0) -> str:
     return app.hub.rows()[index].status.state
 
 
+async def into_the_pane(app, pilot):
+    """Wait for the first pane's program, then press enter: (its session, the focused pane)."""
+    await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].live is not None, 5)
+    session = app.hub.rows()[0].live
+    await pilot.press("enter")
+    pane = app.screen.query_one(PtyPane)
+    assert pane.has_focus
+    return session, pane
+
+
 async def test_y_from_the_list_answers_a_prompt_and_quit_asks_first():
     app = sessions_app(YN)
     async with app.run_test(size=(120, 30)) as pilot:
@@ -51,11 +61,7 @@ async def test_y_from_the_list_answers_a_prompt_and_quit_asks_first():
 async def test_enter_focuses_the_pane_keys_reach_the_program_and_ctrl_bracket_leaves():
     app = sessions_app("read line; echo \"got[$line]\"; sleep 60")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].live is not None, 5)
-        session = app.hub.rows()[0].live
-        await pilot.press("enter")
-        pane = app.screen.query_one(PtyPane)
-        assert pane.has_focus
+        session, pane = await into_the_pane(app, pilot)
         await pilot.press("1", "q", "y", "enter")          # app and list keys go to the program here
         await wait_until(pilot, lambda: any("got[1qy]" in line for line in session.screen_lines()), 5)
         await wait_until(pilot, lambda: "got[1qy]" in pane.render_line(1).text, 5, "the pane to redraw")
@@ -74,11 +80,7 @@ async def test_enter_focuses_the_pane_keys_reach_the_program_and_ctrl_bracket_le
 async def test_a_key_in_a_pane_whose_program_ended_goes_back_to_the_list():
     app = sessions_app("read line; echo \"got[$line]\"")
     async with app.run_test(size=(120, 30)) as pilot:
-        await wait_until(pilot, lambda: app.hub.rows() and app.hub.rows()[0].live is not None, 5)
-        session = app.hub.rows()[0].live
-        await pilot.press("enter")
-        pane = app.screen.query_one(PtyPane)
-        assert pane.has_focus
+        session, pane = await into_the_pane(app, pilot)
         await pilot.press("x", "enter")                    # the program reads it and ends
         await wait_until(pilot, lambda: not session.pty.alive(), 5, "the program to end")
         await pilot.press("z")                             # nothing reads it now
