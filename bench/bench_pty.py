@@ -138,16 +138,17 @@ async def flag_latency(runs: int = 5) -> None:
 
 def on_a_busy_core(log: Path) -> None:
     """Figure 2 in a fresh process (as the app is: one per process) pinned to one core,
-    beside a busy loop pinned to the same core. Pinned before any thread starts, so every
+    beside a busy loop pinned to the same core. Pinned before the program starts, so every
     thread of the app shares that core."""
     core = min(os.sched_getaffinity(0))
-    pin = f"import os; os.sched_setaffinity(0, {{{core}}})\n"
-    hog = subprocess.Popen([sys.executable, "-c", pin + "while True: pass"])
+
+    def pin() -> None:
+        os.sched_setaffinity(0, {core})
+
+    hog = subprocess.Popen([sys.executable, "-c", "while True: pass"], preexec_fn=pin)
     try:
         print("2b. on a busy core (the app and a busy loop share one core):", flush=True)
-        subprocess.run([sys.executable, "-c", pin + f"import runpy, sys; sys.argv = [{__file__!r}, "
-                        f"'--stall-only', {str(log)!r}]; runpy.run_path(sys.argv[0], run_name='__main__')"],
-                       check=True)
+        subprocess.run([sys.executable, __file__, "--stall-only", str(log)], preexec_fn=pin, check=True)
     finally:
         hog.kill()
         hog.wait()
