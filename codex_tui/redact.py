@@ -62,28 +62,37 @@ _ANY_CASED = re.compile("|".join(map(re.escape, _CASED)))
 _ANY_LOWERED = re.compile("|".join(map(re.escape, _LOWERED)))
 
 
-try:    # the same first test, compiled (setup.py); without it, the two searches above
+# Bit k of the compiled test's answer is the k-th of _CASED + _LOWERED: each pattern's bits,
+# and the assignment words'.
+_BIT = {(needle, lowered): 1 << k for k, (needle, lowered) in
+        enumerate([(n, False) for n in _CASED] + [(n, True) for n in _LOWERED])}
+_PATTERN_BITS = [sum(_BIT[(needle, lowered)] for needle in needles)
+                 for _, _, needles, lowered in _PATTERNS]
+_ASSIGNMENT_BITS = sum(_BIT[(word, True)] for word in _ASSIGNMENT_WORDS)
+
+try:    # the same first test, compiled (setup.py); without it, the Python tests below
     import codex_tui._textscan as _textscan
     _textscan.setup(_CASED, _LOWERED)
-    _may_hold = _textscan.may_hold
+    _needles_in = _textscan.needles_in
 except ImportError:
-    _may_hold = None
+    _needles_in = None
 if os.environ.get("CODEX_TUI_LINESCAN") == "0":   # for tests and benches: the Python way
-    _may_hold = None
+    _needles_in = None
 
 
 def redact(text: str | None) -> str:
     """Return `text` with every known secret shape replaced by a mask."""
     if not text:
         return text or ""
-    if _may_hold is not None:
-        if not _may_hold(text):
+    if _needles_in is not None:
+        found = _needles_in(text)
+        if found == 0:
             return text
-        low = text.lower()
-    else:
-        low = text.lower()
-        if _ANY_CASED.search(text) is None and _ANY_LOWERED.search(low) is None:
-            return text
+        if found > 0:
+            return _redact_found(text, found)
+    low = text.lower()
+    if _ANY_CASED.search(text) is None and _ANY_LOWERED.search(low) is None:
+        return text
     # A mask put in by one pattern holds no other pattern's strings, so testing the text as it
     # came in is enough for all of them.
     for pattern, replacement, needles, lowered in _PATTERNS:
@@ -95,6 +104,17 @@ def redact(text: str | None) -> str:
     for word in _ASSIGNMENT_WORDS:
         if word in low:
             return _ASSIGNMENT.sub(_mask_assignment, text)
+    return text
+
+
+def _redact_found(text: str, found: int) -> str:
+    """redact() given which needles the text holds (the compiled test's bits): the same
+    patterns run, in the same order, as the Python tests above pick."""
+    for (pattern, replacement, _, _), bits in zip(_PATTERNS, _PATTERN_BITS):
+        if found & bits:
+            text = pattern.sub(replacement, text)
+    if found & _ASSIGNMENT_BITS:
+        return _ASSIGNMENT.sub(_mask_assignment, text)
     return text
 
 

@@ -1,6 +1,6 @@
-"""redact()'s compiled first test (codex_tui/_textscan.c) answers as its Python twin: it is
-False only when none of the strings a secret's match needs is in the text, so a text it lets
-through unchanged is one the patterns would have left unchanged too."""
+"""redact()'s compiled first test (codex_tui/_textscan.c) answers as its Python twin: which
+of the strings a secret's match needs are in the text. A text it finds none in goes through
+unchanged, as the patterns would have left it; with some, only their patterns run."""
 from __future__ import annotations
 
 import pytest
@@ -12,8 +12,11 @@ from codex_tui import redact as redaction
 _textscan = pytest.importorskip("codex_tui._textscan", reason="the C extension is not built")
 
 
-def python_gate(text: str) -> bool:
-    return bool(redaction._ANY_CASED.search(text) or redaction._ANY_LOWERED.search(text.lower()))
+def python_bits(text: str) -> int:
+    """The needles in text, one bit each, found with Python's `in` (lowered ones lowered)."""
+    low = text.lower()
+    needles = [(n, text) for n in redaction._CASED] + [(n, low) for n in redaction._LOWERED]
+    return sum(1 << k for k, (needle, seen) in enumerate(needles) if needle in seen)
 
 
 pieces = st.sampled_from(list(redaction._CASED) + list(redaction._LOWERED) +
@@ -26,10 +29,7 @@ texts = st.lists(pieces, max_size=8).map("".join) | st.text(max_size=40)
 @settings(max_examples=3000, deadline=None)
 @given(text=texts)
 def test_the_compiled_test_answers_as_the_python_one(text):
-    if max(map(ord, text), default=0) < 256:
-        assert _textscan.may_hold(text) == python_gate(text), text
-    else:
-        assert _textscan.may_hold(text)     # texts wider than Latin-1 take the Python test
+    assert _textscan.needles_in(text) == python_bits(text), text
 
 
 @settings(max_examples=1500, deadline=None)
@@ -37,12 +37,36 @@ def test_the_compiled_test_answers_as_the_python_one(text):
 def test_redact_gives_the_same_with_either_test(text):
     compiled = redaction.redact(text)
     try:
-        redaction._may_hold = None
+        redaction._needles_in = None
         assert redaction.redact(text) == compiled
     finally:
-        redaction._may_hold = _textscan.may_hold
+        redaction._needles_in = _textscan.needles_in
+
+
+def test_each_patterns_bits_are_its_own_needles():
+    """A pattern runs when one of its own needles is found, and for no other needle."""
+    for (_, _, needles, lowered), bits in zip(redaction._PATTERNS, redaction._PATTERN_BITS):
+        for needle in needles:
+            found = _textscan.needles_in(needle.upper() if lowered else needle)
+            assert found & bits, needle
+        assert bin(bits).count("1") == len(needles)
+    assert _textscan.needles_in("MY_SECRET=x") & redaction._ASSIGNMENT_BITS
+    assert not _textscan.needles_in("MY_SECRET=x") & ~redaction._ASSIGNMENT_BITS
+
+
+def test_the_two_characters_that_lower_case_to_ascii_are_found_lowered():
+    assert _textscan.needles_in("\u212aey=abcd 中") == python_bits("\u212aey=abcd 中") > 0
+    assert _textscan.needles_in("credent\u0130al 😀") == python_bits("credent\u0130al 😀") == 0
+    assert _textscan.needles_in("bear\u0130er 😀") == 0 and _textscan.needles_in("b\u00e9arer") == 0
+
+
+def test_a_text_with_a_needle_is_redacted_by_the_pattern_it_names():
+    text = "gh pr view; export GH_TOKEN=ghp_" + "a1" * 12 + " and sk-" + "b" * 20
+    assert _textscan.needles_in(text) > 0
+    assert redaction.redact(text) == "gh pr view; export GH_TOKEN=[REDACTED] and [REDACTED]"
 
 
 def test_the_redactor_uses_the_compiled_test():
-    assert redaction._may_hold is _textscan.may_hold
-    assert not _textscan.may_hold("cargo build --release") and _textscan.may_hold("MY_SECRET=x")
+    assert redaction._needles_in is _textscan.needles_in
+    assert _textscan.needles_in("cargo build --release") == 0
+    assert _textscan.needles_in("MY_SECRET=x") > 0
