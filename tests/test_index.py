@@ -131,6 +131,23 @@ def test_parallel_cold_parse_equals_serial(tmp_path, codex_home):
     parallel = summaries(SessionIndex(None, workers=2), many)
     serial = summaries(SessionIndex(None, workers=1), many)
     assert parallel == serial and len(parallel) == 60
+    assert summaries(SessionIndex(None, workers=3), many) == serial   # more workers than cores
+
+
+def test_a_first_index_reads_on_every_core_it_may_use():
+    """As many workers as the process's CPU affinity allows (a container's or taskset's
+    limit, not the machine's core count), and never more than MAX_WORKERS."""
+    import subprocess
+    import sys
+
+    from codex_tui.index.read import MAX_WORKERS
+
+    code = "from codex_tui.index.store import SessionIndex; print(SessionIndex(None).workers)"
+    one = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
+    assert one.stdout.strip() == "1"
+    every = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert every.stdout.strip() == str(min(MAX_WORKERS, len(os.sched_getaffinity(0))))
 
 
 def test_fixture_rollouts_are_small():

@@ -20,6 +20,10 @@ import orjson
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES
 
 PARALLEL_MIN_FILES = 24
+# A first index reads on every core it may use, up to this many: past it the parent's share
+# (receiving and storing results) grows while one big rollout still bounds the end, and each
+# worker holds a whole rollout in memory.
+MAX_WORKERS = 8
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
 RESUMABLE_SECONDS = 2 * 86400
@@ -103,6 +107,16 @@ def _read_one(path: str, resumable_seconds: float, max_bytes: int) -> Read:
         return Read(path, None, exc.strerror or str(exc))
     except Exception as exc:  # noqa: BLE001 - e.g. a corrupt .zst stream: report, go on
         return Read(path, None, f"{type(exc).__name__}: {exc}")
+
+
+def default_workers() -> int:
+    """The cores this process may run on (its CPU affinity, as a container or `taskset` sets
+    it; else all of them), at most MAX_WORKERS."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):   # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(MAX_WORKERS, cores))
 
 
 def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMABLE_SECONDS,

@@ -21,7 +21,7 @@ import orjson
 
 from codex_tui.index.cachefile import BrokenCache, check_index, checksum, decode_index
 from codex_tui.index.parsers import ParserStore
-from codex_tui.index.read import RESUMABLE_SECONDS, Indexed, read_many, summarize_parser
+from codex_tui.index.read import RESUMABLE_SECONDS, Indexed, default_workers, read_many, summarize_parser
 from codex_tui.private_files import private_dir, write_private
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 
@@ -54,7 +54,7 @@ class SessionIndex:
         self.resumable_seconds = resumable_seconds
         self.max_bytes = max_bytes             # a larger rollout is reported, not read
         self.notes: list[str] = []             # what went wrong with the cache, one line each
-        self.workers = workers or min(2, os.cpu_count() or 1)
+        self.workers = workers or default_workers()
         self.entries: dict[str, Any] = {}    # path -> {"size", "mtime_ns", "meta", "at", "len"}
         # summaries.bin: summaries joined by commas (mapped when loaded, bytes when made here)
         self._blob: bytes | mmap.mmap = b""
