@@ -150,6 +150,17 @@ def test_a_first_index_reads_on_every_core_it_may_use():
     assert every.stdout.strip() == str(min(MAX_WORKERS, len(os.sched_getaffinity(0))))
 
 
+def test_a_containers_cpu_quota_is_counted_in_cores(tmp_path):
+    from codex_tui.index.read import quota_cores
+
+    cpu_max = tmp_path / "cpu.max"
+    for text, cores in (("200000 100000\n", 2), ("150000 100000", 2), ("50000 100000", 1),
+                        ("max 100000\n", None), ("", None), ("-1 100000", None), ("0 0", None)):
+        cpu_max.write_text(text)
+        assert quota_cores(str(cpu_max)) == cores, text
+    assert quota_cores(str(tmp_path / "absent")) is None
+
+
 def test_fixture_rollouts_are_small():
     total = sum(p.stat().st_size for p in ROLLOUTS.rglob("*") if p.is_file())
     assert total < 3_000_000

@@ -110,13 +110,28 @@ def _read_one(path: str, resumable_seconds: float, max_bytes: int) -> Read:
 
 
 def default_workers() -> int:
-    """The cores this process may run on (its CPU affinity, as a container or `taskset` sets
-    it; else all of them), at most MAX_WORKERS."""
+    """The cores this process may run on (its CPU affinity, as `taskset` sets it, and a
+    container's CPU quota), at most MAX_WORKERS."""
     try:
         cores = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):   # not on Linux
         cores = os.cpu_count() or 1
-    return max(1, min(MAX_WORKERS, cores))
+    quota = quota_cores()
+    return max(1, min(MAX_WORKERS, cores, quota or cores))
+
+
+def quota_cores(path: str = "/sys/fs/cgroup/cpu.max") -> int | None:
+    """How many cores a cgroup v2 CPU quota (`docker --cpus=2`: "200000 100000") is worth,
+    rounded up; None without a quota or the file."""
+    try:
+        with open(path, encoding="ascii") as handle:
+            fields = handle.read().split()
+    except (OSError, ValueError):
+        return None
+    if len(fields) != 2 or not fields[0].isdigit() or not fields[1].isdigit():
+        return None   # "max 100000": no quota
+    quota, period = int(fields[0]), int(fields[1])
+    return max(1, -(-quota // period)) if quota and period else None
 
 
 def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMABLE_SECONDS,
