@@ -142,6 +142,29 @@ async def test_long_output_folds_and_unfolds():
         assert len(view.lines) == folded
 
 
+async def test_o_and_O_with_no_output_to_fold_say_so():
+    """A session whose commands printed little (or that ran none): `O` says there is nothing
+    to fold, as `o` does, instead of doing nothing."""
+    app = make_test_app()
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    async with app.run_test(size=(120, 40)) as pilot:
+        view = await open_timeline(pilot, "think for a long time version:0.169")
+        lines = len(view.lines)
+        for key in ("O", "o"):
+            said.clear()
+            await pilot.press(key)
+            await pilot.pause()
+            assert len(said) == 1 and said[0].startswith("Nothing to fold"), (key, said)
+            assert len(view.lines) == lines
+
+
 async def test_secret_never_reaches_the_screen():
     app = make_test_app()
     async with app.run_test(size=(160, 40)) as pilot:

@@ -168,6 +168,10 @@ class TimelineView(LineCursor, ScrollView, can_focus=True):
     def action_toggle_all(self) -> None:
         row = self._cursor_on_screen() if self.lines else 0
         folds = {b.fold for b in self.timeline.blocks if b.fold is not None}
+        if not folds:
+            self.notify("Nothing to fold: no command output in this session is long enough",
+                        timeout=3)
+            return
         self.expanded = set() if self.expanded >= folds else folds
         self._relayout()
         self._keep_row(row)
