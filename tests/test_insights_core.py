@@ -5,6 +5,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from codex_tui.config import Sources
 from codex_tui.cost.prices import PriceTable
@@ -92,6 +94,45 @@ def test_program_of_skips_assignments_and_paths():
     assert program_of("A=1 B=2 ./scripts/run.sh --x") == "run.sh"
     assert program_of("bash -lc 'echo hi'") == "bash"
     assert program_of("echo 'unbalanced") == "echo"
+
+
+def _program_by_shlex(command: str) -> str:
+    """program_of as it was: shlex on every command."""
+    import shlex
+
+    try:
+        words = shlex.split(command, comments=False)
+    except ValueError:
+        words = command.split()
+    for word in words:
+        if "=" in word.split("/", 1)[0] and not word.startswith(("/", ".")):
+            continue
+        return word.rsplit("/", 1)[-1][:40] or "(empty)"
+    return "(empty)"
+
+
+_pieces = st.sampled_from(["A=1", "x", "/usr/bin/env", "./run.sh", "pytest", " ", "  ", "\t", "\n",
+                           "'", '"', "\\", "\x0b", "\x0c", "\x1c", "\xa0", "\u2003", "\u3000", "=",
+                           "#", "é", "中", "a/b=c", "--x", ";", "|", "$(", ")"])
+
+
+@settings(max_examples=2000, deadline=None)
+@given(command=st.lists(_pieces, max_size=10).map("".join) | st.text(max_size=30))
+def test_program_of_answers_as_shlex_on_every_command(command):
+    assert program_of(command) == _program_by_shlex(command), repr(command)
+
+
+def _overlapping_pairwise(spans) -> int:
+    return sum(1 for i, (start, end) in enumerate(spans)
+               if any(j != i and s < end and start < e for j, (s, e) in enumerate(spans)))
+
+
+@settings(max_examples=1500, deadline=None)
+@given(raw=st.lists(st.tuples(st.integers(0, 12), st.integers(0, 6)), max_size=14))
+def test_sessions_overlapping_is_the_pairwise_count(raw):
+    """Small integer minutes, so equal starts, equal ends and zero-length spans are common."""
+    spans = [_span(f"10:{a:02d}:00", f"10:{a + n:02d}:00") for a, n in raw]
+    assert parallel_use(spans)["sessions_overlapping"] == _overlapping_pairwise(spans)
 
 
 def test_the_writer_s_own_sessions_are_left_out():

@@ -5,6 +5,8 @@ same metrics on every machine and in every timezone.
 """
 from __future__ import annotations
 
+import bisect
+import re
 import shlex
 from collections import Counter
 from datetime import datetime, timedelta, timezone
@@ -40,12 +42,19 @@ def repo_name(session: Session) -> str:
     return UNKNOWN_REPO
 
 
+# No quote, no backslash and no whitespace but shlex's own: shlex.split gives str.split's words.
+_PLAIN = re.compile(r"[^'\"\\\x0b\x0c\x1c-\x1f\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*")
+
+
 def program_of(command: str) -> str:
     """The program a shell command line runs (`VAR=x pytest -q` -> `pytest`)."""
-    try:
-        words = shlex.split(command, comments=False)
-    except ValueError:
-        words = command.split()
+    if _PLAIN.fullmatch(command):
+        words = command.split()   # shlex.split was 80% of the metrics over 200,000 commands
+    else:
+        try:
+            words = shlex.split(command, comments=False)
+        except ValueError:
+            words = command.split()
     for word in words:
         if "=" in word.split("/", 1)[0] and not word.startswith(("/", ".")):
             continue  # an environment assignment before the program
@@ -85,12 +94,35 @@ def parallel_use(spans: list[tuple[datetime, datetime]]) -> dict:
         previous = moment
         if running > peak:
             peak, peak_at = running, moment
-    overlapping = 0
-    for i, (start, end) in enumerate(spans):
-        if any(j != i and s < end and start < e for j, (s, e) in enumerate(spans)):
-            overlapping += 1
     return {"max_concurrent": peak, "max_concurrent_at": _iso(peak_at),
-            "overlap_seconds": round(overlap, 3), "sessions_overlapping": overlapping}
+            "overlap_seconds": round(overlap, 3), "sessions_overlapping": _overlapping(spans)}
+
+
+def _overlapping(spans: list[tuple[datetime, datetime]]) -> int:
+    """How many spans share some time with another (s < end and start < e), in n log n: the
+    spans that start before one ends are a prefix of them sorted by start, and one of those
+    (not itself) overlaps it when the largest end among them passes its start."""
+    order = sorted(range(len(spans)), key=lambda i: spans[i][0])
+    starts = [spans[i][0] for i in order]
+    best: list[tuple[datetime | None, int, datetime | None]] = []   # (max end, its span, 2nd max)
+    top, top_at, second = None, -1, None
+    for i in order:
+        end = spans[i][1]
+        if top is None or end > top:
+            top, top_at, second = end, i, top
+        elif second is None or end > second:
+            second = end
+        best.append((top, top_at, second))
+    count = 0
+    for i, (start, end) in enumerate(spans):
+        before = bisect.bisect_left(starts, end)   # the spans that start before this one ends
+        if not before:
+            continue
+        top, top_at, second = best[before - 1]
+        other = second if top_at == i else top
+        if other is not None and other > start:
+            count += 1
+    return count
 
 
 def timing_stats(values: list[float]) -> dict:
