@@ -205,3 +205,37 @@ def test_search_text_is_kept_apart_from_summaries_and_survives_a_warm_start(tmp_
     assert warm.stats.parsed == 0
     assert {p: warm.search_text(p) for p in paths} == texts
     assert all("search_text" not in warm.summary(p) for p in paths)
+
+
+def test_full_sessions_in_workers_are_the_whole_parse_in_order(tmp_path, codex_home):
+    """The insight report's sessions: parsed in worker processes when there are many, yet
+    each the Session a full parse and classification gives, in the selection's order; a file
+    gone since the index read it is left out, and progress ends at the total."""
+    from dataclasses import asdict
+
+    from codex_tui.index.query import Selection
+    from codex_tui.scan.classify import classify_session
+
+    paths = find_rollouts(Sources([codex_home / "sessions"]))
+    many = []
+    for i in range(15):  # above the parallel threshold
+        for p in paths[:3]:
+            target = tmp_path / "many" / f"{i}" / os.path.basename(p)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(p, target)
+            many.append(str(target))
+    index = SessionIndex(None, workers=2, resumable_seconds=0)   # no parser kept: all parsed here
+    chosen = index.refresh(many)
+    os.unlink(chosen[7])
+    seen: list[tuple[int, int]] = []
+    sessions = Selection(index, chosen, 0.0, index.stats).full_sessions(
+        progress=lambda done, total: seen.append((done, total)))
+    expected = []
+    for path in chosen:
+        if path == chosen[7]:
+            continue
+        session = parse_file(path)
+        session.failures = classify_session(session)
+        expected.append(asdict(session))
+    assert [asdict(s) for s in sessions] == expected and len(expected) == 44
+    assert seen[-1] == (45, 45) and len(seen) > 1

@@ -18,8 +18,8 @@ from tests.test_fuzz_chain import mutated
 FILES = sorted(ROLLOUTS.rglob("rollout-*.jsonl*"))
 
 
-def _read(path, lean: bool, max_bytes: int = 1 << 40) -> RolloutParser:
-    return RolloutParser(str(path), keep_output=False, lean=lean).feed_file(max_bytes)
+def _read(path, lean: bool, max_bytes: int = 1 << 40, keep_output: bool = False) -> RolloutParser:
+    return RolloutParser(str(path), keep_output=keep_output, lean=lean).feed_file(max_bytes)
 
 
 def assert_same(path) -> None:
@@ -28,6 +28,9 @@ def assert_same(path) -> None:
     assert lean.to_state() == full.to_state()
     # and the index's summary, byte for byte
     assert summarize_parser(lean, 0).summary == summarize_parser(full, 0).summary
+    # keeping every command's output, as the insight report's sessions do (Selection.full_sessions)
+    lean, full = _read(path, True, keep_output=True), _read(path, False, keep_output=True)
+    assert asdict(lean.session) == asdict(full.session)
 
 
 @pytest.mark.parametrize("path", FILES, ids=lambda p: f"{p.parts[-6]}/{p.parts[-5]}/{p.name[-12:]}")

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 
 from codex_tui import exit_codes, external
@@ -34,16 +35,31 @@ def add_parser(sub) -> None:
 
 def run_report(args) -> int:
     from codex_tui.cost.prices import table_from_settings
-    from codex_tui.insights.report import (ReportError, ReportFiles, last_failure, output_dir, prepare,
-                                           read_evidence, read_insights, render, warnings,
-                                           write_insights)
+    from codex_tui.insights.report import (MEASURING, ReportError, ReportFiles, last_failure,
+                                           output_dir, prepare, read_evidence, read_insights, render,
+                                           warnings, write_insights)
 
     files = ReportFiles(output_dir(args.out))
     if args.days is not None and args.days <= 0:
         say("codex-tui report: --days must be a positive number", err=True)
         return exit_codes.ERROR
 
+    counting = sys.stderr.isatty()
+    counted = False    # a count is on stderr's last line, without its newline
+
     def progress(text: str) -> None:
+        """Each step on its own line; the running count of sessions parsed only on a terminal,
+        in place."""
+        nonlocal counted
+        if text.startswith(MEASURING + " "):
+            if counting:
+                sys.stderr.write(f"\rcodex-tui report: {safe(text)}\x1b[K")
+                sys.stderr.flush()
+                counted = True
+            return
+        if counted:
+            sys.stderr.write("\n")
+            counted = False
         say(f"codex-tui report: {text}", err=True, flush=True)
 
     def line(key: str, value) -> None:   # the KEY=value lines, which --json replaces

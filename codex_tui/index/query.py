@@ -1,6 +1,7 @@
 """Load the index for a set of sources and select sessions: the one path every view uses."""
 from __future__ import annotations
 
+import gc
 import sys
 import time
 from dataclasses import dataclass, field
@@ -115,28 +116,39 @@ class Selection:
                 "failed_commands": failed, "failures_by_kind": dict(sorted(kinds.items())),
                 "tokens": tokens}
 
-    def full_sessions(self) -> list:
+    def full_sessions(self, progress=None) -> list:
         """The parsed sessions (turns, prompts, answers, commands, failures) behind the
         summaries, for the insight report and the skill-health scan. Most come from the
         index's own parsers, which keep a command's output excerpt only when it failed
-        (`keep_output=False`); a session the index holds no parser for is parsed here whole.
-        So a caller may rely on failed commands' excerpts, never on successful ones'."""
-        from codex_tui.rollout.parse import parse_file
-        from codex_tui.scan.classify import classify_session
+        (`keep_output=False`); a session the index holds no parser for is parsed here whole
+        (in worker processes when there are many). So a caller may rely on failed commands'
+        excerpts, never on successful ones'. `progress(done, total)`: called as they come."""
+        from codex_tui.index.read import parse_many
 
-        result = []
+        held = {}
         for path in self.paths:
             parser = self.index.parser_for(path)
             if parser is not None:
-                result.append(parser.session)  # classified when the index summarised it
-                continue
-            try:
-                session = parse_file(path)
-            except OSError:
-                continue
-            session.failures = classify_session(session)
-            result.append(session)
-        return result
+                held[path] = parser.session   # classified when the index summarised it
+        todo = [p for p in self.paths if p not in held]
+        total, step = len(self.paths), max(8, len(self.paths) // 50)
+        parsed = {}
+        # The collector paused while the workers' sessions are unpickled: millions of objects
+        # and no cycles, and its passes over them doubled this process's time.
+        paused = gc.isenabled()
+        gc.disable()
+        try:
+            for done, (path, session) in enumerate(
+                    zip(todo, parse_many(todo, self.index.workers, self.index.max_bytes)),
+                    len(held) + 1):
+                if session is not None:
+                    parsed[path] = session
+                if progress is not None and (done % step == 0 or done == total):
+                    progress(done, total)
+        finally:
+            if paused:
+                gc.enable()
+        return [held.get(p) or parsed[p] for p in self.paths if p in held or p in parsed]
 
 
 def cutoff_iso(days: float | None, now: float) -> str | None:

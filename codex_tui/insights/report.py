@@ -26,6 +26,7 @@ from codex_tui.errors import CodexTuiError
 
 OUT_DIR_ENV = "INSIGHT_REPORT_USAGE_DIR"
 Progress = Callable[[str], None]
+MEASURING = "Measuring your sessions…"   # then, while they are parsed, " 1,200 of 3,252"
 
 
 class ReportError(CodexTuiError):
@@ -81,10 +82,10 @@ def output_dir(explicit: Path | None = None) -> Path:
 
 
 def collect(sources: Sources, days: float | None, *, prices: PriceTable, now: float | None = None,
-            use_cache: bool = True) -> tuple[dict, list]:
+            use_cache: bool = True, progress: Progress = lambda _: None) -> tuple[dict, list]:
     """Step 1: the metrics and the parsed sessions behind them (newest first). `prices`: the
     table every view prices with (cost.prices.table_from_settings), so the report's dollars
-    are the Logs view's and `codex-tui cost`'s."""
+    are the Logs view's and `codex-tui cost`'s. `progress(text)`: how far the parsing is."""
     from codex_tui.index.query import load_sessions
 
     now = config.now() if now is None else now
@@ -92,7 +93,8 @@ def collect(sources: Sources, days: float | None, *, prices: PriceTable, now: fl
         selection = load_sessions(sources, days, use_cache=use_cache, now=now)
     except OSError as exc:
         raise ReportError(f"could not read the session logs: {exc}") from None
-    sessions = selection.full_sessions()
+    sessions = selection.full_sessions(
+        progress=lambda done, total: progress(f"{MEASURING} {done:,} of {total:,}"))
     skills = {summary["path"]: summary.get("skills") or [] for summary in selection.sessions}
     metrics = compute_metrics(sessions, days=days, now=now, skills=skills, prices=prices)
     if metrics["sessions"] == 0:
@@ -109,8 +111,9 @@ def prepare(files: ReportFiles, sources: Sources, days: float | None, *, prices:
             progress: Progress = lambda _: None) -> dict:
     """Steps 1-3: metrics, insight-evidence.json and INSIGHT_PROMPT.md. Returns the evidence."""
     now = config.now() if now is None else now
-    progress("Measuring your sessions…")
-    metrics, sessions = collect(sources, days, prices=prices, now=now, use_cache=use_cache)
+    progress(MEASURING)
+    metrics, sessions = collect(sources, days, prices=prices, now=now, use_cache=use_cache,
+                                progress=progress)
     progress(f"{metrics['sessions']} sessions, {metrics['turns']} turns: writing the evidence…")
     bundle = evidence_mod.build_evidence(metrics, sessions, now=now, max_bytes=max_bytes)
     _write(files.evidence, evidence_mod.to_bytes(bundle))

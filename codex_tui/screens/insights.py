@@ -88,7 +88,8 @@ class InsightsScreen(ViewScreen):
         files = self.files()
         try:
             metrics, _ = collect(self.app.settings.sources(), self.days(), prices=self.prices(),
-                                 now=config.now())
+                                 now=config.now(),
+                                 progress=lambda text: self.app.call_from_thread(self._status, text))
         except ReportError as exc:
             self.app.call_from_thread(self._status, f"{exc}")
             return
