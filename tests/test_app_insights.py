@@ -44,6 +44,25 @@ async def test_metrics_and_no_insights_yet(app_env):
         assert not (app_env / "usage-data").exists()  # looking writes nothing
 
 
+async def test_large_counts_are_shown_with_thousands_separators(app_env):
+    """189651 turns is hard to read at a glance; 189,651 is not (a long history is thousands)."""
+    import copy
+
+    app = insights_app()
+    async with app.run_test(size=(120, 50)) as pilot:
+        await loaded(pilot)
+        screen = app.screen
+        metrics = copy.deepcopy(screen.metrics)
+        metrics["sessions"], metrics["turns"] = 3252, 189651
+        metrics["commands"]["total"], metrics["commands"]["failed"] = 195818, 74668
+        screen._show(metrics, None, None, screen.files())
+        await pilot.pause()
+        shot = app.export_screenshot()
+        for shown in ("3,252", "189,651", "195,818", "74,668"):
+            assert shown in shot, shown
+        assert status_text(app).startswith("Last 7 days: 3,252 sessions ·")
+
+
 @pytest.mark.parametrize("days,window,filled", [(3, "Last 3 days", 4), (0, "All sessions", 1)])
 async def test_the_window_follows_settings_days(app_env, days, window, filled):
     app = insights_app(days=days)

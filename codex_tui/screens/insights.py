@@ -110,13 +110,14 @@ class InsightsScreen(ViewScreen):
         self.metrics = metrics
         timing = metrics["timing"]
         first, turn = timing["first_token"]["median_ms"], timing["turn_duration"]["median_ms"]
-        cells = [("sessions", str(metrics["sessions"])), ("turns", str(metrics["turns"])),
-                 ("active day" if metrics["active_days"] == 1 else "active days", str(metrics["active_days"])),
-                 ("commands", str(metrics["commands"]["total"])),
-                 ("failed", str(metrics["commands"]["failed"])),
+        cells = [("sessions", f"{metrics['sessions']:,}"), ("turns", f"{metrics['turns']:,}"),
+                 ("active day" if metrics["active_days"] == 1 else "active days",
+                  f"{metrics['active_days']:,}"),
+                 ("commands", f"{metrics['commands']['total']:,}"),
+                 ("failed", f"{metrics['commands']['failed']:,}"),
                  ("tokens", short_number(metrics["tokens"]["total"]["total"])),
                  ("cost", usd(metrics["cost"]["total_usd"])),
-                 ("most at once", str(metrics["parallel"]["max_concurrent"])),
+                 ("most at once", f"{metrics['parallel']['max_concurrent']:,}"),
                  ("overlap", f"{metrics['parallel']['overlap_seconds'] / 60:.0f} min"),
                  ("first token", _seconds(first)), ("turn", _seconds(turn))]
         self.query_one("#stats", Static).update(StatsGrid(cells))
@@ -157,7 +158,7 @@ class InsightsScreen(ViewScreen):
         self.query_one("#insights-text", Markdown).update(safe(text))   # Codex wrote it: foreign
         days = self.days()
         window = f"Last {days:g} days" if days else "All sessions"
-        self._status(f"{window}: {metrics['sessions']} sessions · {where} · {note}")
+        self._status(f"{window}: {metrics['sessions']:,} sessions · {where} · {note}")
 
     def _show_cost(self, cost: dict) -> None:
         """Dollars by day, model and repo; a model with no price shows its tokens only."""
