@@ -140,14 +140,15 @@ def test_a_first_index_reads_on_every_core_it_may_use():
     import subprocess
     import sys
 
-    from codex_tui.index.read import MAX_WORKERS
+    from codex_tui.index.read import MAX_WORKERS, quota_cores
 
     code = "from codex_tui.index.store import SessionIndex; print(SessionIndex(None).workers)"
     one = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          preexec_fn=lambda: os.sched_setaffinity(0, {min(os.sched_getaffinity(0))}))
     assert one.stdout.strip() == "1"
     every = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert every.stdout.strip() == str(min(MAX_WORKERS, len(os.sched_getaffinity(0))))
+    cores = len(os.sched_getaffinity(0))
+    assert every.stdout.strip() == str(min(MAX_WORKERS, cores, quota_cores() or cores))
 
 
 def test_a_containers_cpu_quota_is_counted_in_cores(tmp_path):
