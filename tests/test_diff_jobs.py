@@ -146,6 +146,34 @@ async def test_governance_worktree_check_names_d_and_d_shows_the_uncommitted_cha
         assert app.screen.VIEW == "governance"
 
 
+@pytest.mark.usefixtures("app_env")
+async def test_a_clean_repo_with_no_session_offers_no_empty_diff(tmp_path, monkeypatch):
+    """Nothing uncommitted and no session's edits: the check does not name D, and D says why
+    there is nothing to show instead of opening an empty diff."""
+    home = tmp_path / "home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    monkeypatch.chdir(governance_repo(home, dirty=False))
+    app = make_test_app(view="governance")
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    async with app.run_test(size=(120, 40)) as pilot:
+        status = app.screen.query_one("#governance-status")
+        await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")
+        [check] = [c for c in app.screen.report.checks if c.key == "worktree"]
+        assert check.evidence.startswith("clean on") and "press D" not in check.evidence
+        await pilot.press("D")
+        await pilot.pause()
+        assert app.screen.VIEW == "governance"
+        assert any(s.startswith("No diff: the worktree is clean") for s in said), said
+
+
 def test_gate_cli_names_the_diff_command_for_the_session(tmp_path):
     """The CLI's worktree check names `codex-tui diff ID` (the app's names its key); with no
     session in the repo it names nothing."""

@@ -100,6 +100,8 @@ def build_gate_report(repo: Path | None, session_id: str | None = None, *, refre
     budget = context_budget(session) if session is not None else None
     if "{session}" in diff:
         diff = diff.format(session=session.id[:13]) if session is not None else ""
+    if session is None and not git_state.dirty:
+        diff = ""     # no session's edits and no uncommitted change: nothing to show
     checks = [*git_state.checks(diff), *gate.checks_list(ask), *handoff.checks]
     if budget is not None:
         checks += budget.checks

@@ -82,6 +82,9 @@ class GovernanceScreen(ViewScreen):
         if budget is not None and budget.path:
             self.app.push_screen(DiffScreen(budget.path, f"session {budget.session_id[:13]}",
                                             repo=report.repo))
+        elif not report.git.dirty:
+            self.notify("No diff: the worktree is clean and no Codex session ran in this repo.",
+                        severity="warning")
         else:
             self.app.push_screen(DiffScreen(None, short_cwd(report.repo), repo=report.repo))
 
