@@ -132,6 +132,19 @@ def make_test_app(*, view: str = "logs", sessions=None, **settings):
                     sessions=sessions or SessionsOptions())
 
 
+def notes_of(app) -> list[str]:
+    """Every message the app notifies from now on (toasts), in order; the list grows as it runs."""
+    said: list[str] = []
+    original = app.notify
+
+    def notify(message, *args, **kwargs):
+        said.append(str(message))
+        return original(message, *args, **kwargs)
+
+    app.notify = notify
+    return said
+
+
 def logs_screen(app):
     from codex_tui.screens.logs import LogsScreen
 

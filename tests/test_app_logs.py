@@ -5,7 +5,7 @@ import shutil
 
 import pytest
 
-from tests.conftest import ROLLOUTS, logs_screen, make_test_app, open_timeline, wait_loaded, wait_until
+from tests.conftest import ROLLOUTS, logs_screen, make_test_app, notes_of, open_timeline, wait_loaded, wait_until
 from codex_tui.screens.detail import DetailScreen
 from codex_tui.widgets.session_table import SessionTable
 from codex_tui.widgets.timeline_view import TimelineView
@@ -146,14 +146,7 @@ async def test_o_and_O_with_no_output_to_fold_say_so():
     """A session whose commands printed little (or that ran none): `O` says there is nothing
     to fold, as `o` does, instead of doing nothing."""
     app = make_test_app()
-    said: list[str] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        said.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
+    said = notes_of(app)
     async with app.run_test(size=(120, 40)) as pilot:
         view = await open_timeline(pilot, "think for a long time version:0.169")
         lines = len(view.lines)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import PINNED_NOW, cli_json, make_test_app, run_cli, settled, wait_until
+from tests.conftest import PINNED_NOW, cli_json, make_test_app, notes_of, run_cli, settled, wait_until
 from tests.fakecodex.server import FakeResponses, say
 from tests.jobs_helpers import JobBench
 from tests.test_app_views import governance_repo, jobs_runs_dir, runs_laid_out, shown_text
@@ -155,14 +155,7 @@ async def test_a_clean_repo_with_no_session_offers_no_empty_diff(tmp_path, monke
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.chdir(governance_repo(home, dirty=False))
     app = make_test_app(view="governance")
-    said: list[str] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        said.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
+    said = notes_of(app)
     async with app.run_test(size=(120, 40)) as pilot:
         status = app.screen.query_one("#governance-status")
         await wait_until(pilot, lambda: "PR gate" in str(status.render()), what="the checks")

@@ -119,15 +119,21 @@ def test_unreadable_file_is_reported_not_fatal(tmp_path):
     assert index.stats.unreadable[0][0] == missing
 
 
-def test_parallel_cold_parse_equals_serial(tmp_path, codex_home):
-    paths = find_rollouts(Sources([codex_home / "sessions"]))
+def copies(tmp_path, paths: list[str], times: int) -> list[str]:
+    """`times` copies of each rollout in `paths`, one folder per round: enough files for the
+    index's worker pool (above read.PARALLEL_MIN_FILES)."""
     many = []
-    for i in range(30):  # above the parallel threshold
-        for p in paths[:2]:
+    for i in range(times):
+        for p in paths:
             target = tmp_path / "many" / f"{i}" / os.path.basename(p)
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy(p, target)
             many.append(str(target))
+    return many
+
+
+def test_parallel_cold_parse_equals_serial(tmp_path, codex_home):
+    many = copies(tmp_path, find_rollouts(Sources([codex_home / "sessions"]))[:2], 30)
     parallel = summaries(SessionIndex(None, workers=2), many)
     serial = summaries(SessionIndex(None, workers=1), many)
     assert parallel == serial and len(parallel) == 60
@@ -217,14 +223,7 @@ def test_full_sessions_in_workers_are_the_whole_parse_in_order(tmp_path, codex_h
     from codex_tui.index.query import Selection
     from codex_tui.scan.classify import classify_session
 
-    paths = find_rollouts(Sources([codex_home / "sessions"]))
-    many = []
-    for i in range(15):  # above the parallel threshold
-        for p in paths[:3]:
-            target = tmp_path / "many" / f"{i}" / os.path.basename(p)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(p, target)
-            many.append(str(target))
+    many = copies(tmp_path, find_rollouts(Sources([codex_home / "sessions"]))[:3], 15)
     index = SessionIndex(None, workers=2, resumable_seconds=0)   # no parser kept: all parsed here
     chosen = index.refresh(many)
     os.unlink(chosen[7])

@@ -12,7 +12,8 @@ from codex_tui.config import Sources
 from codex_tui.cost.prices import PriceTable
 from codex_tui.insights import schema
 from codex_tui.insights.evidence import build_evidence, size_of
-from codex_tui.insights.metrics import compute_metrics, parallel_use, parse_time, program_of
+from codex_tui.insights.metrics import (compute_metrics, first_program, parallel_use, parse_time,
+                                        program_of)
 from codex_tui.insights.prompt import build_prompt
 from codex_tui.insights.report import collect
 from codex_tui.rollout.model import Command, Failure, Session, TokenUsage, Turn
@@ -101,14 +102,9 @@ def _program_by_shlex(command: str) -> str:
     import shlex
 
     try:
-        words = shlex.split(command, comments=False)
+        return first_program(shlex.split(command, comments=False))
     except ValueError:
-        words = command.split()
-    for word in words:
-        if "=" in word.split("/", 1)[0] and not word.startswith(("/", ".")):
-            continue
-        return word.rsplit("/", 1)[-1][:40] or "(empty)"
-    return "(empty)"
+        return first_program(command.split())
 
 
 _pieces = st.sampled_from(["A=1", "x", "/usr/bin/env", "./run.sh", "pytest", " ", "  ", "\t", "\n",

@@ -6,7 +6,7 @@ from textual.widgets import Footer
 from textual.widgets._footer import FooterKey
 
 from codex_tui.views import VIEW_NAMES, view_named
-from tests.conftest import make_test_app, wait_loaded, wait_until
+from tests.conftest import make_test_app, notes_of, wait_loaded, wait_until
 
 pytestmark = pytest.mark.usefixtures("app_env")
 
@@ -258,14 +258,7 @@ async def test_keys_with_nothing_to_act_on_say_so(tmp_path, monkeypatch):
     monkeypatch.setenv("CODEX_TUI_STATE_DIR", str(tmp_path / "state"))
     monkeypatch.chdir(tmp_path)                     # not a git repo
     app = make_test_app()
-    said: list[str] = []
-    original = app.notify
-
-    def notify(message, *args, **kwargs):
-        said.append(str(message))
-        return original(message, *args, **kwargs)
-
-    app.notify = notify
+    said = notes_of(app)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_loaded(pilot)
         await pilot.press("3")

@@ -55,6 +55,11 @@ def program_of(command: str) -> str:
             words = shlex.split(command, comments=False)
         except ValueError:
             words = command.split()
+    return first_program(words)
+
+
+def first_program(words: list[str]) -> str:
+    """The program among a command line's words: the first that assigns no variable."""
     for word in words:
         if "=" in word.split("/", 1)[0] and not word.startswith(("/", ".")):
             continue  # an environment assignment before the program
