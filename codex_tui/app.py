@@ -81,6 +81,9 @@ class CodexTuiApp(App):
     def on_unmount(self) -> None:
         if self.hub is not None:
             self.hub.close()
+        from codex_tui.index.read import stop_workers
+
+        stop_workers()    # a first index or an Insights parse still running: not waited for
 
     def _theme_changed(self, theme) -> None:
         if self.save_preferences and theme.name != self.settings.theme:

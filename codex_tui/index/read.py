@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import gc
 import os
+import threading
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from typing import Iterator, NamedTuple
@@ -141,14 +143,12 @@ def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMAB
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         yield from map(read, paths)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     import codex_tui.index.summary  # noqa: F401 - loaded once here, before the workers fork
     import codex_tui.rollout.parse  # noqa: F401
 
     # Largest first so one big file does not finish last on an otherwise idle core.
     paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
-    with ProcessPoolExecutor(workers) as pool:
+    with _pool(workers) as pool:
         yield from pool.map(read, paths, chunksize=8)
 
 
@@ -180,8 +180,6 @@ def parse_many(paths: list[str], workers: int, max_bytes: int = DEFAULT_MAX_BYTE
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         yield from map(partial(parse_whole, max_bytes=max_bytes), paths)
         return
-    from concurrent.futures import ProcessPoolExecutor
-
     import msgspec
 
     import codex_tui.rollout.parse  # noqa: F401 - loaded once here, before the workers fork
@@ -189,7 +187,7 @@ def parse_many(paths: list[str], workers: int, max_bytes: int = DEFAULT_MAX_BYTE
     from codex_tui.rollout.model import Session
 
     decode = msgspec.msgpack.Decoder(Session).decode
-    with ProcessPoolExecutor(workers) as pool:
+    with _pool(workers) as pool:
         for data in pool.map(partial(_parse_encoded, max_bytes=max_bytes), paths, chunksize=4):
             yield None if data is None else decode(data)
 
@@ -199,3 +197,57 @@ def _parse_encoded(path: str, max_bytes: int) -> bytes | None:
 
     session = parse_whole(path, max_bytes)
     return None if session is None else msgspec.msgpack.encode(session)
+
+
+_POOLS: set = set()          # the worker pools reading now (read_many, parse_many)
+_POOLS_LOCK = threading.Lock()
+
+
+@contextmanager
+def _pool(workers: int):
+    """A process pool that stop_workers() can end. Leaving it early (an error, a reader that
+    stops reading) drops the files not started yet instead of reading them for nobody."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    pool = ProcessPoolExecutor(workers, initializer=_worker_signals)
+    with _POOLS_LOCK:
+        _POOLS.add(pool)
+    try:
+        yield pool
+    finally:
+        with _POOLS_LOCK:
+            _POOLS.discard(pool)
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _worker_signals() -> None:
+    """In a worker, forked from the app: the default for SIGTERM and SIGHUP, and no signal
+    wakeup fd. A fork keeps the parent's event-loop handlers and the fd they write to,
+    which the parent shares: a worker's SIGTERM would reach the app as its own, and end it
+    with 143."""
+    import signal
+
+    try:
+        signal.set_wakeup_fd(-1)
+    except ValueError:   # not the main thread (a pool started otherwise than by fork)
+        return
+    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+        signal.signal(sig, signal.SIG_DFL)
+
+
+def stop_workers() -> None:
+    """End every pool now: files not started are dropped and the worker processes (this
+    process started them, for this read) are terminated, so quitting the app in the middle
+    of a first index or the Insights view's parse does not wait for it to finish (the
+    interpreter's exit joins a pool's threads, which wait for all its work). The workers
+    are gone when it returns; their readers get BrokenProcessPool or CancelledError."""
+    with _POOLS_LOCK:
+        pools = list(_POOLS)
+    for pool in pools:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:   # no public way before Python 3.14's kill_workers()
+            if process.is_alive():
+                process.kill()
+        for process in processes:   # reaped here: the pool forgets them at shutdown
+            process.join(5)

@@ -1,0 +1,74 @@
+"""The index's worker pool: stopped at once when the app quits, and its workers deaf to the
+app's own signal handlers."""
+from __future__ import annotations
+
+import signal
+import socket
+import threading
+from concurrent.futures import CancelledError
+from concurrent.futures.process import BrokenProcessPool
+
+from codex_tui.config import Sources
+from codex_tui.index import read
+from codex_tui.index.discover import find_rollouts
+from tests.test_index import copies
+
+
+def test_stop_workers_ends_a_read_in_the_middle(tmp_path, codex_home):
+    """Quitting the app mid-index: the files not read yet are dropped, the reader gets an
+    error instead of every result, and no worker process is left. (The stop comes from the
+    reader, at its first result, so the read cannot have finished first.)"""
+    many = copies(tmp_path, find_rollouts(Sources([codex_home / "sessions"])), 60)
+    got: list = []
+    ended: list[BaseException] = []
+    processes: list = []
+
+    def reader() -> None:
+        try:
+            for result in read.read_many(many, workers=2):
+                got.append(result)
+                if len(got) == 1:
+                    [pool] = list(read._POOLS)
+                    processes.extend(pool._processes.values())
+                    read.stop_workers()
+        except (BrokenProcessPool, CancelledError) as exc:
+            ended.append(exc)
+
+    thread = threading.Thread(target=reader)
+    thread.start()
+    thread.join(120)
+    assert not thread.is_alive()
+    assert ended and got and len(got) < len(many) // 2, (len(got), len(many))
+    assert processes and all(_dead(p.pid) for p in processes)
+    assert not read._POOLS
+
+
+def test_a_worker_keeps_none_of_the_parents_signal_handlers():
+    """The app's event loop handles SIGTERM through a wakeup fd; a forked worker that kept it
+    would write its own SIGTERM into the app's loop, which would then quit with 143."""
+    parent_end, loop_end = socket.socketpair()
+    loop_end.setblocking(False)
+    previous = signal.signal(signal.SIGTERM, lambda *_: None)
+    old_fd = signal.set_wakeup_fd(loop_end.fileno())
+    try:
+        with read._pool(1) as pool:
+            handler, fd = pool.submit(_signal_state).result(timeout=60)
+    finally:
+        signal.set_wakeup_fd(old_fd)
+        signal.signal(signal.SIGTERM, previous)
+        parent_end.close()
+        loop_end.close()
+    assert handler == signal.SIG_DFL and fd == -1
+
+
+def _dead(pid: int) -> bool:
+    """Gone, or a zombie waiting to be reaped: no longer running either way."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0] == "Z"
+    except FileNotFoundError:
+        return True
+
+
+def _signal_state():
+    return signal.getsignal(signal.SIGTERM), signal.set_wakeup_fd(-1)
