@@ -16,8 +16,8 @@ from tests.test_index import copies
 
 def test_stop_workers_ends_a_read_in_the_middle(tmp_path, codex_home):
     """Quitting the app mid-index: the files not read yet are dropped, the reader gets an
-    error instead of every result, and no worker process is left. (The stop comes from the
-    reader, at its first result, so the read cannot have finished first.)"""
+    error instead of every result, and the workers end once their chunk is read. (The stop
+    comes from the reader, at its first result, so the read cannot have finished first.)"""
     many = copies(tmp_path, find_rollouts(Sources([codex_home / "sessions"])), 60)
     got: list = []
     ended: list[BaseException] = []
@@ -28,7 +28,7 @@ def test_stop_workers_ends_a_read_in_the_middle(tmp_path, codex_home):
             for result in read.read_many(many, workers=2):
                 got.append(result)
                 if len(got) == 1:
-                    [pool] = list(read._POOLS)
+                    [pool] = list(read._POOLS)   # this process's one pool
                     processes.extend(pool._processes.values())
                     read.stop_workers()
         except (BrokenProcessPool, CancelledError) as exc:
@@ -39,6 +39,8 @@ def test_stop_workers_ends_a_read_in_the_middle(tmp_path, codex_home):
     thread.join(120)
     assert not thread.is_alive()
     assert ended and got and len(got) < len(many) // 2, (len(got), len(many))
+    for process in processes:
+        process.join(60)
     assert processes and all(_dead(p.pid) for p in processes)
     assert not read._POOLS
 
@@ -72,3 +74,16 @@ def _dead(pid: int) -> bool:
 
 def _signal_state():
     return signal.getsignal(signal.SIGTERM), signal.set_wakeup_fd(-1)
+
+
+def test_the_interpreters_exit_stops_the_pools_first(tmp_path, codex_home):
+    """A pool a reader thread started as the app quit (after its unmount stopped the others)
+    would hold the exit until all its files were read: stop_workers runs at the exit, before
+    concurrent.futures joins the pools' threads."""
+    with read._pool(1) as pool:
+        pool.submit(int).result(timeout=60)
+    from concurrent.futures import process
+
+    hooks = [getattr(hook, "func", hook) for hook in threading._threading_atexits]  # type: ignore[attr-defined]
+    assert read.stop_workers in hooks
+    assert hooks.index(read.stop_workers) > hooks.index(process._python_exit)   # run in reverse

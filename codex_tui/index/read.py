@@ -199,55 +199,64 @@ def _parse_encoded(path: str, max_bytes: int) -> bytes | None:
     return None if session is None else msgspec.msgpack.encode(session)
 
 
-_POOLS: set = set()          # the worker pools reading now (read_many, parse_many)
+_POOLS: dict = {}            # the worker pools reading now (read_many, parse_many) -> the pid
+                             # that made them (a forked worker inherits a copy: not its own)
 _POOLS_LOCK = threading.Lock()
+_AT_EXIT = False             # stop_workers is registered to run at the interpreter's exit
 
 
 @contextmanager
 def _pool(workers: int):
-    """A process pool that stop_workers() can end. Leaving it early (an error, a reader that
-    stops reading) drops the files not started yet instead of reading them for nobody."""
+    """A process pool that stop_workers() can end. (Left otherwise, it ends as `with
+    ProcessPoolExecutor` would: cancelling its queue here races the pool's own thread when
+    ctrl+C has ended its workers, and Python 3.11 then prints an InvalidStateError.)"""
     from concurrent.futures import ProcessPoolExecutor
 
+    global _AT_EXIT
     pool = ProcessPoolExecutor(workers, initializer=_worker_signals)
     with _POOLS_LOCK:
-        _POOLS.add(pool)
+        _POOLS[pool] = os.getpid()
+        if not _AT_EXIT:
+            # Python's exit joins every pool's thread, which waits for all the pool's work:
+            # stop first any pool a reader thread left running (one started as the app quit).
+            # Registered after concurrent.futures' own hook, so it runs before it.
+            try:
+                getattr(threading, "_register_atexit", lambda _: None)(stop_workers)
+            except RuntimeError:   # the interpreter is exiting already: the pool will refuse work
+                pass
+            _AT_EXIT = True
     try:
         yield pool
     finally:
         with _POOLS_LOCK:
-            _POOLS.discard(pool)
-        pool.shutdown(wait=True, cancel_futures=True)
+            _POOLS.pop(pool, None)
+        pool.shutdown(wait=True)
 
 
 def _worker_signals() -> None:
     """In a worker, forked from the app: the default for SIGTERM and SIGHUP, and no signal
-    wakeup fd. A fork keeps the parent's event-loop handlers and the fd they write to,
-    which the parent shares: a worker's SIGTERM would reach the app as its own, and end it
-    with 143."""
+    wakeup fd. A fork keeps the parent's event-loop handlers, which only note the signal for
+    the loop, and the fd they write it to, which the parent shares: a worker sent SIGTERM or
+    SIGHUP (with the app's process group, say) would not die, and the app would read the
+    worker's signal as its own."""
     import signal
 
     try:
         signal.set_wakeup_fd(-1)
     except ValueError:   # not the main thread (a pool started otherwise than by fork)
         return
-    for sig in (signal.SIGTERM, signal.SIGHUP, signal.SIGINT):
+    for sig in (signal.SIGTERM, signal.SIGHUP):
         signal.signal(sig, signal.SIG_DFL)
 
 
 def stop_workers() -> None:
-    """End every pool now: files not started are dropped and the worker processes (this
-    process started them, for this read) are terminated, so quitting the app in the middle
-    of a first index or the Insights view's parse does not wait for it to finish (the
-    interpreter's exit joins a pool's threads, which wait for all its work). The workers
-    are gone when it returns; their readers get BrokenProcessPool or CancelledError."""
-    with _POOLS_LOCK:
-        pools = list(_POOLS)
+    """End every pool of this process soon: the files not started are dropped, and each
+    worker finishes the chunk it is reading (8 files at most) and exits. So quitting the app
+    in the middle of a first index or the Insights view's parse does not wait for all of it
+    (the interpreter's exit joins a pool's thread, which waits for all its work). Workers
+    are not killed: one killed while it writes a result leaves the pool's thread waiting for
+    the rest of that message forever. Their readers get CancelledError."""
+    with _POOLS_LOCK:   # in a worker (it runs this hook too as it exits): none are its own
+        pools = [pool for pool, pid in _POOLS.items() if pid == os.getpid()]
     for pool in pools:
-        processes = list((getattr(pool, "_processes", None) or {}).values())
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:   # no public way before Python 3.14's kill_workers()
-            if process.is_alive():
-                process.kill()
-        for process in processes:   # reaped here: the pool forgets them at shutdown
-            process.join(5)
