@@ -108,3 +108,33 @@ def test_a_signal_quits_like_q_and_restores_the_terminal(front, sig, app_env, tm
                     "#{alternate_on}#{mouse_any_flag}").strip() == "00"
     finally:
         tmux(socket, "kill-server")
+
+
+def test_after_sighup_a_shutdown_that_hangs_still_ends(tmp_path):
+    """With the terminal gone, Textual's shutdown can wait forever on a write to it: after
+    SIGHUP the process ends by itself (exit_signals.HANGUP_GRACE_S), here from an app whose
+    unmount never returns."""
+    import signal
+
+    from codex_tui.exit_signals import HANGUP_GRACE_S
+
+    socket = f"codex-tui-test-{uuid.uuid4().hex[:8]}"
+    marker, pid_file = tmp_path / "exit-code", tmp_path / "pid"
+    command = (f"env PYTHONPATH={REPO} sh -c 'echo $$ > {pid_file}; "
+               f"exec {sys.executable} {REPO / 'tests' / 'hanging_app.py'}'; echo $? > {marker}; sleep 30")
+    tmux(socket, "new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command)
+    try:
+        screen_when(socket, lambda t: "ready" in t)
+        os.kill(int(pid_file.read_text()), signal.SIGHUP)
+        deadline = time.monotonic() + HANGUP_GRACE_S + 20
+        while not marker.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert marker.exists(), "the app was still running after SIGHUP"
+        assert marker.read_text().strip() == str(128 + signal.SIGHUP)
+    finally:
+        if pid_file.exists() and not marker.exists():   # failed: leave no hung app behind
+            try:
+                os.kill(int(pid_file.read_text()), signal.SIGKILL)
+            except (ProcessLookupError, ValueError):
+                pass
+        tmux(socket, "kill-server")

@@ -260,3 +260,14 @@ def stop_workers() -> None:
         pools = [pool for pool, pid in _POOLS.items() if pid == os.getpid()]
     for pool in pools:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def kill_workers() -> None:
+    """Kill this process's pool workers at once, for a process about to end without its
+    shutdown (exit_signals.leave_after): a pool's queue is no use to anyone then."""
+    with _POOLS_LOCK:
+        pools = [pool for pool, pid in _POOLS.items() if pid == os.getpid()]
+    for pool in pools:
+        for process in list((getattr(pool, "_processes", None) or {}).values()):
+            if process.is_alive():
+                process.kill()
