@@ -81,7 +81,7 @@ class CodexTuiApp(App):
     def on_unmount(self) -> None:
         if self.hub is not None:
             self.hub.close()
-        from codex_tui.index.read import stop_workers
+        from codex_tui.index.workers import stop_workers
 
         stop_workers()    # a first index or an Insights parse still running: not waited for
 

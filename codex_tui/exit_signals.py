@@ -44,7 +44,7 @@ def leave_after(seconds: float, code: int) -> threading.Timer:
     not ended it in `seconds`: the index's workers killed first (they would wait for work
     that never comes), then os._exit. The panes' programs lose their terminals with it."""
     def leave() -> None:
-        from codex_tui.index.read import kill_workers
+        from codex_tui.index.workers import kill_workers
 
         kill_workers()
         os._exit(code)

@@ -146,7 +146,7 @@ def test_a_first_index_reads_on_every_core_it_may_use():
     import subprocess
     import sys
 
-    from codex_tui.index.read import MAX_WORKERS, quota_cores
+    from codex_tui.index.workers import MAX_WORKERS, quota_cores
 
     code = "from codex_tui.index.store import SessionIndex; print(SessionIndex(None).workers)"
     one = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
@@ -158,7 +158,7 @@ def test_a_first_index_reads_on_every_core_it_may_use():
 
 
 def test_a_containers_cpu_quota_is_counted_in_cores(tmp_path):
-    from codex_tui.index.read import quota_cores
+    from codex_tui.index.workers import quota_cores
 
     cpu_max = tmp_path / "cpu.max"
     for text, cores in (("200000 100000\n", 2), ("150000 100000", 2), ("50000 100000", 1),

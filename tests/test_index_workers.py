@@ -9,7 +9,7 @@ from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 
 from codex_tui.config import Sources
-from codex_tui.index import read
+from codex_tui.index import read, workers
 from codex_tui.index.discover import find_rollouts
 from tests.test_index import copies
 
@@ -28,9 +28,9 @@ def test_stop_workers_ends_a_read_in_the_middle(tmp_path, codex_home):
             for result in read.read_many(many, workers=2):
                 got.append(result)
                 if len(got) == 1:
-                    [pool] = list(read._POOLS)   # this process's one pool
+                    [pool] = list(workers._POOLS)   # this process's one pool
                     processes.extend(pool._processes.values())
-                    read.stop_workers()
+                    workers.stop_workers()
         except (BrokenProcessPool, CancelledError) as exc:
             ended.append(exc)
 
@@ -42,7 +42,7 @@ def test_stop_workers_ends_a_read_in_the_middle(tmp_path, codex_home):
     for process in processes:
         process.join(60)
     assert processes and all(_dead(p.pid) for p in processes)
-    assert not read._POOLS
+    assert not workers._POOLS
 
 
 def test_a_worker_keeps_none_of_the_parents_signal_handlers():
@@ -53,7 +53,7 @@ def test_a_worker_keeps_none_of_the_parents_signal_handlers():
     previous = signal.signal(signal.SIGTERM, lambda *_: None)
     old_fd = signal.set_wakeup_fd(loop_end.fileno())
     try:
-        with read._pool(1) as pool:
+        with workers.pool(1) as pool:
             handler, fd = pool.submit(_signal_state).result(timeout=60)
     finally:
         signal.set_wakeup_fd(old_fd)
@@ -80,10 +80,10 @@ def test_the_interpreters_exit_stops_the_pools_first(tmp_path, codex_home):
     """A pool a reader thread started as the app quit (after its unmount stopped the others)
     would hold the exit until all its files were read: stop_workers runs at the exit, before
     concurrent.futures joins the pools' threads."""
-    with read._pool(1) as pool:
+    with workers.pool(1) as pool:
         pool.submit(int).result(timeout=60)
     from concurrent.futures import process
 
     hooks = [getattr(hook, "func", hook) for hook in threading._threading_atexits]  # type: ignore[attr-defined]
-    assert read.stop_workers in hooks
-    assert hooks.index(read.stop_workers) > hooks.index(process._python_exit)   # run in reverse
+    assert workers.stop_workers in hooks
+    assert hooks.index(workers.stop_workers) > hooks.index(process._python_exit)   # run in reverse

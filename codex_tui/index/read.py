@@ -10,22 +10,17 @@ from __future__ import annotations
 
 import gc
 import os
-import threading
 import time
-from contextlib import contextmanager
 from datetime import datetime
 from functools import partial
 from typing import Iterator, NamedTuple
 
 import orjson
 
+from codex_tui.index.workers import pool
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES
 
 PARALLEL_MIN_FILES = 24
-# A first index reads on every core it may use, up to this many: past it the parent's share
-# (receiving and storing results) grows while one big rollout still bounds the end, and each
-# worker holds a whole rollout in memory.
-MAX_WORKERS = 8
 # Resumable parser state is kept for sessions active this recently: those are the ones
 # still being appended. An older rollout that grows (a resume weeks later) is re-read whole.
 RESUMABLE_SECONDS = 2 * 86400
@@ -111,31 +106,6 @@ def _read_one(path: str, resumable_seconds: float, max_bytes: int) -> Read:
         return Read(path, None, f"{type(exc).__name__}: {exc}")
 
 
-def default_workers() -> int:
-    """The cores this process may run on (its CPU affinity, as `taskset` sets it, and a
-    container's CPU quota), at most MAX_WORKERS."""
-    try:
-        cores = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):   # not on Linux
-        cores = os.cpu_count() or 1
-    quota = quota_cores()
-    return max(1, min(MAX_WORKERS, cores, quota or cores))
-
-
-def quota_cores(path: str = "/sys/fs/cgroup/cpu.max") -> int | None:
-    """How many cores a cgroup v2 CPU quota (`docker --cpus=2`: "200000 100000") is worth,
-    rounded up; None without a quota or the file."""
-    try:
-        with open(path, encoding="ascii") as handle:
-            fields = handle.read().split()
-    except (OSError, ValueError):
-        return None
-    if len(fields) != 2 or not fields[0].isdigit() or not fields[1].isdigit():
-        return None   # "max 100000": no quota
-    quota, period = int(fields[0]), int(fields[1])
-    return max(1, -(-quota // period)) if quota and period else None
-
-
 def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMABLE_SECONDS,
               max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Read]:
     """`read_one` for each path, as each lands: in `workers` processes for a first index."""
@@ -148,8 +118,8 @@ def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMAB
 
     # Largest first so one big file does not finish last on an otherwise idle core.
     paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
-    with _pool(workers) as pool:
-        yield from pool.map(read, paths, chunksize=8)
+    with pool(workers) as workers_pool:
+        yield from workers_pool.map(read, paths, chunksize=8)
 
 
 def parse_whole(path: str, max_bytes: int = DEFAULT_MAX_BYTES):
@@ -187,8 +157,9 @@ def parse_many(paths: list[str], workers: int, max_bytes: int = DEFAULT_MAX_BYTE
     from codex_tui.rollout.model import Session
 
     decode = msgspec.msgpack.Decoder(Session).decode
-    with _pool(workers) as pool:
-        for data in pool.map(partial(_parse_encoded, max_bytes=max_bytes), paths, chunksize=4):
+    with pool(workers) as workers_pool:
+        for data in workers_pool.map(partial(_parse_encoded, max_bytes=max_bytes), paths,
+                                     chunksize=4):
             yield None if data is None else decode(data)
 
 
@@ -197,77 +168,3 @@ def _parse_encoded(path: str, max_bytes: int) -> bytes | None:
 
     session = parse_whole(path, max_bytes)
     return None if session is None else msgspec.msgpack.encode(session)
-
-
-_POOLS: dict = {}            # the worker pools reading now (read_many, parse_many) -> the pid
-                             # that made them (a forked worker inherits a copy: not its own)
-_POOLS_LOCK = threading.Lock()
-_AT_EXIT = False             # stop_workers is registered to run at the interpreter's exit
-
-
-@contextmanager
-def _pool(workers: int):
-    """A process pool that stop_workers() can end. (Left otherwise, it ends as `with
-    ProcessPoolExecutor` would: cancelling its queue here races the pool's own thread when
-    ctrl+C has ended its workers, and Python 3.11 then prints an InvalidStateError.)"""
-    from concurrent.futures import ProcessPoolExecutor
-
-    global _AT_EXIT
-    pool = ProcessPoolExecutor(workers, initializer=_worker_signals)
-    with _POOLS_LOCK:
-        _POOLS[pool] = os.getpid()
-        if not _AT_EXIT:
-            # Python's exit joins every pool's thread, which waits for all the pool's work:
-            # stop first any pool a reader thread left running (one started as the app quit).
-            # Registered after concurrent.futures' own hook, so it runs before it.
-            try:
-                getattr(threading, "_register_atexit", lambda _: None)(stop_workers)
-            except RuntimeError:   # the interpreter is exiting already: the pool will refuse work
-                pass
-            _AT_EXIT = True
-    try:
-        yield pool
-    finally:
-        with _POOLS_LOCK:
-            _POOLS.pop(pool, None)
-        pool.shutdown(wait=True)
-
-
-def _worker_signals() -> None:
-    """In a worker, forked from the app: the default for SIGTERM and SIGHUP, and no signal
-    wakeup fd. A fork keeps the parent's event-loop handlers, which only note the signal for
-    the loop, and the fd they write it to, which the parent shares: a worker sent SIGTERM or
-    SIGHUP (with the app's process group, say) would not die, and the app would read the
-    worker's signal as its own."""
-    import signal
-
-    try:
-        signal.set_wakeup_fd(-1)
-    except ValueError:   # not the main thread (a pool started otherwise than by fork)
-        return
-    for sig in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(sig, signal.SIG_DFL)
-
-
-def stop_workers() -> None:
-    """End every pool of this process soon: the files not started are dropped, and each
-    worker finishes the chunk it is reading (8 files at most) and exits. So quitting the app
-    in the middle of a first index or the Insights view's parse does not wait for all of it
-    (the interpreter's exit joins a pool's thread, which waits for all its work). Workers
-    are not killed: one killed while it writes a result leaves the pool's thread waiting for
-    the rest of that message forever. Their readers get CancelledError."""
-    with _POOLS_LOCK:   # in a worker (it runs this hook too as it exits): none are its own
-        pools = [pool for pool, pid in _POOLS.items() if pid == os.getpid()]
-    for pool in pools:
-        pool.shutdown(wait=False, cancel_futures=True)
-
-
-def kill_workers() -> None:
-    """Kill this process's pool workers at once, for a process about to end without its
-    shutdown (exit_signals.leave_after): a pool's queue is no use to anyone then."""
-    with _POOLS_LOCK:
-        pools = [pool for pool, pid in _POOLS.items() if pid == os.getpid()]
-    for pool in pools:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
-            if process.is_alive():
-                process.kill()

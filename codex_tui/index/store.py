@@ -21,7 +21,8 @@ import orjson
 
 from codex_tui.index.cachefile import BrokenCache, check_index, checksum, decode_index
 from codex_tui.index.parsers import ParserStore
-from codex_tui.index.read import RESUMABLE_SECONDS, Indexed, default_workers, read_many, summarize_parser
+from codex_tui.index.read import RESUMABLE_SECONDS, Indexed, read_many, summarize_parser
+from codex_tui.index.workers import default_workers
 from codex_tui.private_files import private_dir, write_private
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, limit_text
 
