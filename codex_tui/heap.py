@@ -13,6 +13,7 @@ counts. So it is not called on every refresh."""
 from __future__ import annotations
 
 import gc
+from contextlib import contextmanager
 
 _settled: set[str] = set()
 
@@ -25,3 +26,17 @@ def settle(moment: str) -> bool:
     _settled.add(moment)
     gc.freeze()
     return True
+
+
+@contextmanager
+def collector_paused():
+    """The cyclic collector off meanwhile (and back on after, if it was on): for work that
+    makes many objects and no reference cycles, which reference counting frees anyway, where
+    the collector's passes over them only cost time (parsing a rollout, loading the index)."""
+    paused = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if paused:
+            gc.enable()

@@ -40,3 +40,26 @@ def test_each_moment_freezes_once():
     gc.unfreeze()
     assert heap.settle("first-frame") is False
     assert gc.get_freeze_count() == 0
+
+
+def test_collector_paused_restores_what_was_there():
+    """Off inside, back on after (an error too); left off when it was off before."""
+    import gc
+
+    import pytest
+
+    from codex_tui.heap import collector_paused
+
+    assert gc.isenabled()
+    with pytest.raises(KeyError):
+        with collector_paused():
+            assert not gc.isenabled()
+            raise KeyError("x")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector_paused():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

@@ -1,7 +1,6 @@
 """`codex-tui sessions`: every session with its failures and token use."""
 from __future__ import annotations
 
-import gc
 import os
 import sys
 
@@ -9,6 +8,7 @@ import orjson
 
 from codex_tui import config, exit_codes
 from codex_tui.commands.common import cli_settings, index_progress, short_path, sources_from_args
+from codex_tui.heap import collector_paused
 from codex_tui.index.query import Selection, load_sessions, print_warnings
 from codex_tui.sanitize import json_bytes, json_needs_escapes, safe, safe_text
 
@@ -25,9 +25,7 @@ def run_sessions(args) -> int:
     # The cyclic collector paused, as index/read.py does while parsing: loading the index makes
     # some 20,000 dicts and lists and no reference cycles, and its passes over them were ~5% of
     # a warm `sessions --json`.
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         with index_progress() as progress:
             selection = load_sessions(sources_from_args(args), days, use_cache=not args.no_cache,
                                       now=config.now(), progress=progress)
@@ -36,9 +34,6 @@ def run_sessions(args) -> int:
             write_json(selection, cli_settings(args))
         else:
             _print_table(selection)
-    finally:
-        if paused:
-            gc.enable()
     return exit_codes.OK
 
 

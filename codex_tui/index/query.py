@@ -1,7 +1,6 @@
 """Load the index for a set of sources and select sessions: the one path every view uses."""
 from __future__ import annotations
 
-import gc
 import sys
 import time
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ import orjson
 
 from codex_tui import config
 from codex_tui.config import Sources
+from codex_tui.heap import collector_paused
 from codex_tui.index.discover import find_rollouts
 from codex_tui.index.store import RefreshStats, SessionIndex
 
@@ -133,11 +133,9 @@ class Selection:
         todo = [p for p in self.paths if p not in held]
         total, step = len(self.paths), max(8, len(self.paths) // 50)
         parsed = {}
-        # The collector paused while the workers' sessions are unpickled: millions of objects
+        # The collector paused while the workers' sessions are decoded: millions of objects
         # and no cycles, and its passes over them doubled this process's time.
-        paused = gc.isenabled()
-        gc.disable()
-        try:
+        with collector_paused():
             for done, (path, session) in enumerate(
                     zip(todo, parse_many(todo, self.index.workers, self.index.max_bytes)),
                     len(held) + 1):
@@ -145,9 +143,6 @@ class Selection:
                     parsed[path] = session
                 if progress is not None and (done % step == 0 or done == total):
                     progress(done, total)
-        finally:
-            if paused:
-                gc.enable()
         return [held.get(p) or parsed[p] for p in self.paths if p in held or p in parsed]
 
 

@@ -8,7 +8,6 @@ The pipeline, each stage calling down, never back: discover.py (which files) -> 
 """
 from __future__ import annotations
 
-import gc
 import os
 import time
 from datetime import datetime
@@ -17,6 +16,7 @@ from typing import Iterator, NamedTuple
 
 import orjson
 
+from codex_tui.heap import collector_paused
 from codex_tui.index.workers import pool
 from codex_tui.rollout.reader import DEFAULT_MAX_BYTES
 
@@ -85,13 +85,8 @@ def read_one(path: str, resumable_seconds: float = RESUMABLE_SECONDS,
     """One file read and summarised, with the cyclic garbage collector paused meanwhile:
     parsing makes ~100,000 objects a second and no reference cycles (what it makes is freed
     by reference counting), and the collector's passes over them were 14% of a cold index."""
-    paused = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _read_one(path, resumable_seconds, max_bytes)
-    finally:
-        if paused:
-            gc.enable()
 
 
 def _read_one(path: str, resumable_seconds: float, max_bytes: int) -> Read:
@@ -130,15 +125,11 @@ def parse_whole(path: str, max_bytes: int = DEFAULT_MAX_BYTES):
     from codex_tui.rollout.parse import RolloutParser
     from codex_tui.scan.classify import classify_session
 
-    paused = gc.isenabled()
-    gc.disable()
     try:
-        session = RolloutParser(path, keep_output=True, lean=True).feed_file(max_bytes).session
+        with collector_paused():
+            session = RolloutParser(path, keep_output=True, lean=True).feed_file(max_bytes).session
     except OSError:
         return None
-    finally:
-        if paused:
-            gc.enable()
     session.failures = classify_session(session)
     return session
 
