@@ -152,15 +152,15 @@ class DaemonWatch:
         await asyncio.gather(*(self.subscribe(thread_id) for thread_id in list(self.threads)
                                if self._waits(thread_id)))
 
-    async def subscribe(self, thread_id: str, tries: int = 0) -> None:
+    async def subscribe(self, thread_id: str, tries: int = SUBSCRIBE_TRIES) -> None:
         """Join a thread, so that its pending requests are sent to us too. The daemon sends a
         waiting thread's status once: if it does not answer the join in time (a busy
         machine), the join is asked again, RETRY_S apart, while the thread still waits and the
-        connection holds (`tries`, SUBSCRIBE_TRIES by default). An error answer is final."""
+        connection holds, `tries` times at most. An error answer is final."""
         if thread_id in self._subscribed or self.conn is None:
             return
         self._subscribed.add(thread_id)
-        for left in range((tries or SUBSCRIBE_TRIES) - 1, -1, -1):
+        for left in range(tries - 1, -1, -1):
             conn = self.conn
             try:
                 await self._request("thread/resume", {"threadId": thread_id, "excludeTurns": True},

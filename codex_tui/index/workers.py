@@ -95,18 +95,21 @@ def stop_workers() -> None:
     (the interpreter's exit joins a pool's thread, which waits for all its work). Workers
     are not killed: one killed while it writes a result leaves the pool's thread waiting for
     the rest of that message forever. Their readers get CancelledError."""
-    with _POOLS_LOCK:   # in a worker (it runs this hook too as it exits): none are its own
-        pools = [pool for pool, pid in _POOLS.items() if pid == os.getpid()]
-    for pool in pools:
-        pool.shutdown(wait=False, cancel_futures=True)
+    for made in _own_pools():
+        made.shutdown(wait=False, cancel_futures=True)
 
 
 def kill_workers() -> None:
     """Kill this process's pool workers at once, for a process about to end without its
     shutdown (exit_signals.leave_after): a pool's queue is no use to anyone then."""
-    with _POOLS_LOCK:
-        pools = [pool for pool, pid in _POOLS.items() if pid == os.getpid()]
-    for pool in pools:
-        for process in list((getattr(pool, "_processes", None) or {}).values()):
+    for made in _own_pools():
+        for process in list((getattr(made, "_processes", None) or {}).values()):
             if process.is_alive():
                 process.kill()
+
+
+def _own_pools() -> list:
+    """The pools this process made. A worker runs the exit hook too as it exits, with a copy
+    of its parent's registry: none of those are its own."""
+    with _POOLS_LOCK:
+        return [made for made, pid in _POOLS.items() if pid == os.getpid()]
