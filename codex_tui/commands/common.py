@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -85,13 +86,11 @@ def print_json(obj) -> None:
 def short_path(path: str, width: int = 40) -> str:
     """`path` with ~ for home, cut from the left to `width`; redacted before the cut, so a
     secret in a folder name cannot survive as an unrecognisable tail."""
-    from pathlib import Path
-
     from codex_tui.redact import redact
 
     path = redact(path)
-    home = str(Path.home())
-    if path.startswith(home):
+    home = os.path.expanduser("~").rstrip("/")
+    if home and (path == home or path.startswith(home + "/")):   # not /home/anna2 for /home/anna
         path = "~" + path[len(home):]
     return clip(path, width, keep_end=True)
 

@@ -131,80 +131,44 @@ def _write_all(pieces: list) -> None:
             queue[first] = queue[first][written:]
 
 
-# (name, right-justified, priority): at a narrow width the highest priority goes first, as in
-# the app's SessionTable; 0 is never dropped. The prompt takes whatever width is left.
-CLI_COLUMNS = (("started", False, 0), ("repo", False, 4), ("prompt", False, 0), ("model", False, 6),
-               ("codex", False, 5), ("turns", True, 3), ("cmds", True, 3), ("failed", True, 1),
-               ("tokens", True, 1), ("status", False, 0))
-PROMPT_MIN = 16      # narrower than this, the prompt says nothing: drop another column instead
-GAP = 1              # the space between two columns (the box draws it)
+def _cells(s, status: str) -> dict[str, str]:
+    """One row's cells (`s`: a sessions_table.Row) as plain text. Foreign text goes through
+    safe() once: redacted whole before it is cut, control characters made visible; shown
+    plain, never as markup."""
+    def text(value) -> str:
+        return safe(value or "", newlines=False)
 
-
-def fit_cli_columns(natural: dict[str, int], width: int) -> dict[str, int]:
-    """The columns that fit in `width` characters and their widths: each at its natural width
-    and the prompt at PROMPT_MIN or more, dropping the highest priority first."""
-    chosen = [name for name, _, _ in CLI_COLUMNS]
-    priority = {name: p for name, _, p in CLI_COLUMNS}
-
-    def needed() -> int:
-        return sum(PROMPT_MIN if n == "prompt" else natural[n] for n in chosen) + GAP * (len(chosen) - 1)
-
-    while needed() > width:
-        droppable = [n for n in chosen if priority[n] > 0]
-        if not droppable:
-            break
-        chosen.remove(max(droppable, key=lambda n: (priority[n], chosen.index(n))))
-    spare = max(0, width - needed())
-    return {n: min(natural[n], PROMPT_MIN + spare) if n == "prompt" else natural[n] for n in chosen}
-
-
-def _cells(s: dict, status: str | None = None) -> dict[str, str]:
-    # foreign text, redacted whole before it is cut, then shown plain (never markup)
-    cells = {"started": (s["started_at"] or "")[:16].replace("T", " "),
-             "repo": short_path(safe(s["cwd"]), 24),
-             "prompt": " ".join(safe(s["first_prompt"] or "", newlines=False).split())[:60],
-             "model": s["model"], "codex": s["cli_version"], "turns": str(s["turns"]),
-             "cmds": str(s["commands"]), "failed": str(s["failed_commands"]),
-             "tokens": f"{s['tokens']['total']:,}", "status": status or s["status"]}
-    return {k: safe_text(v or "", newlines=False) for k, v in cells.items()}
+    return {"started": text((s.started_at or "")[:16].replace("T", " ")),
+            "repo": short_path(safe(s.cwd), 24),
+            "prompt": " ".join(text(s.first_prompt).split())[:60],
+            "model": text(s.model), "codex": text(s.cli_version), "turns": str(s.turns),
+            "cmds": str(s.commands), "failed": str(s.failed_commands),
+            "tokens": f"{s.tokens.total:,}", "status": text(status)}
 
 
 def _print_table(selection: Selection) -> None:
-    from rich import box
     from rich.console import Console
-    from rich.table import Table
 
-    console = Console()
-    sessions = selection.sessions
+    from codex_tui.commands.sessions_table import print_lines, rows_of, table_lines
     from codex_tui.scan.classify import rate_limit_reset
 
-    limited, statuses = [], []
+    console = Console()
+    sessions = rows_of(selection.joined_summaries())
+    limited, rows, styles = [], [], []
     for s in sessions:
-        stop = next((f for f in s["failures"] if f["kind"] == "rate_limited"), None)
-        status = s["status"]
+        stop = next((f for f in s.failures if f.kind == "rate_limited"), None)
+        status = s.status
         if stop is not None:
             limited.append(s)
-            reset = rate_limit_reset(stop["excerpt"])
+            reset = rate_limit_reset(stop.excerpt)
             status = "rate-limited" + (f", resets {reset}" if reset else "")
-        statuses.append(status)
-    rows = [_cells(s, status) for s, status in zip(sessions, statuses)]
-    natural = {name: max([len(name), *(len(r[name]) for r in rows)]) for name, _, _ in CLI_COLUMNS}
-    shown = fit_cli_columns(natural, console.width)
-    right = {name: r for name, r, _ in CLI_COLUMNS}
-    table = Table(title=f"{len(sessions)} Codex sessions", box=box.SIMPLE_HEAD, expand=False,
-                  padding=(0, 0), show_edge=False)
-    for name in shown:
-        table.add_column(name, justify="right" if right[name] else "left",
-                         no_wrap=True, overflow="ellipsis",
-                         min_width=shown[name], max_width=shown[name])
-    for s, cells in zip(sessions, rows):
-        failed = s["failed_commands"]
-        style = "red" if s["status"] == "failed" else ("yellow" if failed else "")
-        table.add_row(*(cells[name] for name in shown), style=style)
+        rows.append(_cells(s, status))
+        styles.append("red" if s.status == "failed" else ("yellow" if s.failed_commands else ""))
+    lines, _ = table_lines(rows, console.width)
+    print_lines(console, f"{len(sessions)} Codex sessions", lines, styles)
     t = selection.totals()
-    console.print(table)
     for s in limited[:5]:   # how to continue cleanly: resume the same thread once it resets
-        console.print(safe_text(f"stopped at a usage limit: {s['id']}; after the reset, continue "
-                                f"it with: codex resume {s['id']}", newlines=False), highlight=False)
+        console.print(safe_text(f"stopped at a usage limit: {s.id}; after the reset, continue "
+                                f"it with: codex resume {s.id}", newlines=False), highlight=False)
     console.print(f"turns {t['turns']}  commands {t['commands']}  failed {t['failed_commands']}  "
                   f"tokens {t['tokens']['total']:,}")
