@@ -184,3 +184,16 @@ async def test_the_cost_section_at_80x24_keeps_every_word(app_env):
                       "Cost by repo", "gpt-5-codex", f"no price for {HOUSE_MODEL}: 2.9k tokens, no dollars",
                       "Prices of 2026-11-30, with any [prices] from config.toml."):
             assert whole in text, (whole, text)
+
+
+def test_the_detail_cost_of_a_session_with_no_tokens_is_plain_zero():
+    import dataclasses
+
+    from codex_tui.browse.rows import LogRow, cost_label
+
+    fields = {f.name: "" for f in dataclasses.fields(LogRow) if f.default is dataclasses.MISSING}
+    row = LogRow(**dict(fields, turns=1, commands=0, failed=0, tokens=0, kinds=(), errors=0,
+                        skills=()), cost=0.0)
+    assert cost_label(row) == "$0.00"
+    assert cost_label(dataclasses.replace(row, cost=0.0042, tokens=10)) == "$0.0042"
+    assert cost_label(dataclasses.replace(row, cost=12.5, tokens=10)) == "$12.50"

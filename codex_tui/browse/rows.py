@@ -132,6 +132,8 @@ def cost_label(row: LogRow) -> str:
     """The cost as the detail view states it: dollars, "no price for MODEL" when the session
     used tokens at a model with no price, else nothing."""
     if row.cost is not None:
+        if not row.cost:
+            return "$0.00"    # no tokens spent: not "$0.0000", a precision that says nothing
         return f"${row.cost:.4f}" if row.cost < 1 else format_cost(row.cost)
     if row.tokens:
         from codex_tui.cost.rollup import no_price_note
