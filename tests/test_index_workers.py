@@ -87,3 +87,29 @@ def test_the_interpreters_exit_stops_the_pools_first(tmp_path, codex_home):
     hooks = [getattr(hook, "func", hook) for hook in threading._threading_atexits]  # type: ignore[attr-defined]
     assert workers.stop_workers in hooks
     assert hooks.index(workers.stop_workers) > hooks.index(process._python_exit)   # run in reverse
+
+
+def test_kill_workers_ends_busy_workers_at_once():
+    """After SIGHUP the app may end without its shutdown (exit_signals.leave_after): its
+    workers are killed then, even in the middle of a file, and never outlive it."""
+    import time
+
+    with workers.pool(2) as pool:
+        busy = [pool.submit(time.sleep, 600) for _ in range(2)]
+        processes = list(pool._processes.values())    # forked at the first submit
+        try:
+            workers.kill_workers()
+            for process in processes:
+                process.join(30)
+            assert len(processes) == 2 and all(_dead(p.pid) for p in processes)
+        finally:
+            for process in processes:     # a failing run must not wait 600 s at the exit
+                if process.is_alive():
+                    process.kill()
+        for future in busy:
+            try:
+                future.result(timeout=60)
+            except BrokenProcessPool:
+                pass
+            else:
+                raise AssertionError("a killed worker's task finished")
