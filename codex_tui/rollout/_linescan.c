@@ -17,8 +17,10 @@
  *     (the parser's input, cached, output, reasoning, total before the slice);
  *   - the user messages Codex injects itself: only their time;
  *   - prompts and assistant messages: their text;
- *   - a shell tool's function_call: the tool, the ids and the command.
- * Each prompt, answer and call leaves a mark of its own; token counts and injected messages
+ *   - a shell tool's function_call: the tool, the ids and the command;
+ *   - a command's result (function_call_output): its call_id and output, and where the
+ *     output is the JSON text of 0.5x releases, its exit code, duration and text.
+ * Each prompt, answer, call and result leaves a mark of its own; token counts and injected messages
  * leave at most three for the slice (the first and last time, the last context window).
  * Marks are put among the loose lines at their place. Token lines are read here only up to
  * the first one the walker gives up on; from there the parser reads them, so the totals
@@ -31,7 +33,9 @@
  *   loose    [(element index it comes before, line number, line bytes or mark)]: lines the
  *            shape check refused, to be read one by one the Python way (bad lines end up
  *            there), and marks, in order: ("a" or "p", timestamp, text or None) and
- *            ("c", timestamp, tool, call_id, id, command); then ("s", timestamp) and ("w",
+ *            ("c", timestamp, tool, call_id, id, command) and ("o", timestamp, weak
+ *            call_id, call_id, output) or ("o", timestamp, weak call_id, call_id, None,
+ *            exit code, duration, text) (see output_mark); then ("s", timestamp) and ("w",
  *            context window) at the end (the caller sorts them into place)
  *   repeats  {key: body}: the new last_repeat entries, to apply once the batch is read
  *   counted  None, or (prev_total or None, tokens added, last usage or None, token events
@@ -640,6 +644,211 @@ static PyObject *text_mark(const char *what, const unsigned char *ts, Py_ssize_t
     return mark;
 }
 
+/* ---- command results: function_call_output items (parse.on_response_item) ---------------- */
+
+/* The payload of a function_call_output item (schema.ResponseItem's types checked): its
+ * call_id (a string without escapes) and its output, a JSON string, as raw bytes. */
+static int output_payload(Cur c, const unsigned char **call_id, Py_ssize_t *call_id_len,
+                          const unsigned char **out, Py_ssize_t *out_len, int *out_plain) {
+    int first = 1, r, seen[9] = {0};
+    static const char *KEYS[9] = {"type", "role", "content", "name", "call_id", "id", "action",
+                                  "arguments", "output"};
+    const unsigned char *key;
+    Py_ssize_t klen;
+    if (!open_object(&c)) return 0;
+    while ((r = member(&c, &first, &key, &klen)) == 1) {
+        int i, is_null, ok;
+        for (i = 0; i < 9; i++)
+            if (key_is(key, klen, KEYS[i])) break;
+        if (i < 9 && seen[i]++) return 0;
+        switch (i) {
+        case 0: ok = type_is(&c, "function_call_output"); break;
+        case 1: case 3: case 5: ok = any_text(&c); break;
+        case 4: ok = text(&c, call_id, call_id_len, &is_null) && !is_null; break;
+        case 6:
+            ws(&c);
+            ok = lit(&c, "null") || (c.p < c.end && *c.p == '{' && value(&c, 2));
+            break;
+        case 8:
+            ws(&c);
+            ok = string(&c, out, out_len, out_plain);
+            break;
+        default: ok = value(&c, 2);   /* content, arguments and anything unread */
+        }
+        if (!ok) return 0;
+    }
+    return r == 2 && seen[0] && seen[4] && seen[8] && at_end(&c);
+}
+
+/* An integer literal of at most 18 digits (orjson reads it as an int; longer ones it may
+ * refuse) as *v, with *is_int; a decimal without exponent (a float) as *d, *is_int 0. */
+static int plain_number(Cur *c, long long *v, double *d, int *is_int) {
+    ws(c);
+    const unsigned char *start = c->p;
+    if (!number(c)) return 0;
+    Py_ssize_t n = c->p - start;
+    char buf[JSON_MAX_NUMBER + 2];
+    memcpy(buf, start, (size_t)n);
+    buf[n] = 0;
+    *is_int = memchr(buf, '.', (size_t)n) == NULL;
+    if (*is_int) {
+        if (n - (buf[0] == '-') > 18) return 0;
+        *v = strtoll(buf, NULL, 10);
+        *d = (double)*v;   /* float(int): -0 is 0.0 */
+    } else {
+        *d = strtod(buf, NULL);
+    }
+    return 1;
+}
+
+/* The metadata of a JSON output: exit_code (commands._maybe_int: an int in range, else None)
+ * and duration_seconds (commands._maybe_float of an int or a float). *has_* 0 for None. Gives
+ * up on any other type of either (a string, a bool, a float exit code: the parser's way). */
+static int output_metadata(Cur *c, long long *exit_code, int *has_exit, double *duration,
+                           int *has_duration) {
+    int first = 1, r, seen_exit = 0, seen_duration = 0, is_int;
+    const unsigned char *key;
+    Py_ssize_t klen;
+    long long v;
+    double d;
+    *has_exit = *has_duration = 0;
+    ws(c);
+    if (c->p >= c->end || *c->p != '{') return value(c, 2);   /* not an object: as {} */
+    c->p++;
+    while ((r = member(c, &first, &key, &klen)) == 1) {
+        int is_exit = key_is(key, klen, "exit_code");
+        if (is_exit || key_is(key, klen, "duration_seconds")) {
+            if (is_exit ? seen_exit++ : seen_duration++) return 0;
+            ws(c);
+            if (lit(c, "null")) continue;
+            if (!plain_number(c, &v, &d, &is_int)) return 0;
+            if (is_exit) {
+                if (!is_int) return 0;
+                *has_exit = v >= -2147483648LL && v <= 4294967296LL;
+                *exit_code = v;
+            } else {
+                *has_duration = 1;
+                *duration = d;
+            }
+        } else if (!value(c, 2)) {
+            return 0;
+        }
+    }
+    return r == 2;
+}
+
+/* commands.parse_output's reading of an output that is JSON text (0.5x releases):
+ * {"output": str or null, "metadata": {...}} and nothing else after it, read from the output
+ * string unescaped (json, n). *text and *text_len: the output's raw bytes, *plain 1 when they
+ * hold no escape. 0 to give up: the mark then carries the whole output for parse_output. */
+static int output_json(const unsigned char *json, Py_ssize_t n, const unsigned char **text,
+                       Py_ssize_t *text_len, int *plain, long long *exit_code, int *has_exit,
+                       double *duration, int *has_duration) {
+    Cur c = {json, json + n};
+    int first = 1, r, seen_output = 0, seen_meta = 0;
+    const unsigned char *key;
+    Py_ssize_t klen;
+    *has_exit = *has_duration = 0;
+    *text = NULL;
+    *text_len = 0;
+    *plain = 1;
+    if (n == 0 || json[0] != '{') return 0;   /* raw.startswith("{") */
+    c.p++;
+    while ((r = member(&c, &first, &key, &klen)) == 1) {
+        if (key_is(key, klen, "output")) {
+            if (seen_output++) return 0;
+            ws(&c);
+            if (lit(&c, "null")) continue;   /* str(None or "") */
+            if (!string(&c, text, text_len, plain)) return 0;
+        } else if (key_is(key, klen, "metadata")) {
+            if (seen_meta++ || !output_metadata(&c, exit_code, has_exit, duration, has_duration))
+                return 0;
+        } else if (!value(&c, 1)) {
+            return 0;
+        }
+    }
+    return r == 2 && seen_output && at_end(&c);
+}
+
+/* The mark of a command's result, one of
+ *   ("o", timestamp, weak call_id or None, call_id, None, exit code, duration, text)
+ *   ("o", timestamp, weak call_id or None, call_id, output)   (for parse_output to read)
+ * where the weak call_id is the one the weak-output test reads in the line's head. */
+static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gave_up) {
+    Cur payload;
+    const unsigned char *ts, *cid, *raw, *text;
+    Py_ssize_t ts_len, cid_len = 0, raw_len = 0, text_len, from, to;
+    int raw_plain, text_plain, has_exit, has_duration;
+    long long exit_code = 0;
+    double duration = 0;
+    PyObject *weak = NULL, *mark = NULL;
+    *gave_up = 1;
+    if (!envelope(line, len, "response_item", &payload, &ts, &ts_len) ||
+        !output_payload(payload, &cid, &cid_len, &raw, &raw_len, &raw_plain))
+        return NULL;
+    unsigned char small[4096], *buf = small, *inner = NULL;
+    Py_ssize_t m = raw_len;
+    const unsigned char *out = raw;
+    if (!raw_plain) {
+        if (raw_len > (Py_ssize_t)sizeof small && !(buf = PyMem_Malloc((size_t)raw_len))) {
+            *gave_up = 0;
+            PyErr_NoMemory();
+            return NULL;
+        }
+        if (!unescape(raw, raw_len, buf, &m)) goto out;
+        out = buf;
+    }
+    if (call_id((const char *)line, len, &from, &to)) {
+        weak = PyUnicode_DecodeUTF8((const char *)line + from, to - from, "strict");
+        if (!weak) {   /* out of reach (the walker read the line's UTF-8): the parser's */
+            if (PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) PyErr_Clear();
+            else *gave_up = 0;
+            goto out;
+        }
+    } else {
+        weak = Py_None;
+        Py_INCREF(weak);
+    }
+    if (output_json(out, m, &text, &text_len, &text_plain, &exit_code, &has_exit, &duration,
+                    &has_duration)) {
+        const unsigned char *t = text;
+        Py_ssize_t t_len = text_len;
+        if (!text_plain) {   /* unescaped in place: the text lies inside out, and shrinks */
+            inner = PyMem_Malloc(text_len ? (size_t)text_len : 1);
+            if (!inner) {
+                *gave_up = 0;
+                PyErr_NoMemory();
+                Py_DECREF(weak);
+                goto out;
+            }
+            if (!unescape(text, text_len, inner, &t_len)) t = NULL;
+            else t = inner;
+        }
+        if (t) {
+            PyObject *code = has_exit ? PyLong_FromLongLong(exit_code) : (Py_INCREF(Py_None), Py_None);
+            PyObject *secs = has_duration ? PyFloat_FromDouble(duration) : (Py_INCREF(Py_None), Py_None);
+            if (code && secs)
+                mark = Py_BuildValue("(ss#Os#OOOs#)", "o", (const char *)ts, ts_len, weak,
+                                     (const char *)cid, cid_len, Py_None, code, secs,
+                                     (const char *)(t_len ? t : (const unsigned char *)""), t_len);
+            Py_XDECREF(code);
+            Py_XDECREF(secs);
+            Py_DECREF(weak);
+            goto built;
+        }
+    }
+    mark = Py_BuildValue("(ss#Os#s#)", "o", (const char *)ts, ts_len, weak, (const char *)cid,
+                         cid_len, (const char *)out, m);
+    Py_DECREF(weak);
+built:
+    if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
+    else PyErr_Clear();
+out:
+    if (inner) PyMem_Free(inner);
+    if (buf != small) PyMem_Free(buf);
+    return mark;
+}
+
 static PyObject *setup(PyObject *self, PyObject *tools) {
     PyObject *items = PySequence_Fast(tools, "setup() takes the shell tools' names");
     if (!items) return NULL;
@@ -912,6 +1121,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                     }
                 } else if (find(line, len, "\"type\":\"function_call\"", 0, HEAD) >= 0) {
                     mark = call_mark(u, len, &gave_up);
+                } else if (find(line, len, WEAK, 0, HEAD) >= 0) {
+                    mark = output_mark(u, len, &gave_up);
                 } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
                     const unsigned char *answer = NULL;
                     Py_ssize_t answer_len = 0;

@@ -267,6 +267,11 @@ class RolloutParser:
         if what == "w":
             self.session.context_window = value
             return
+        if what == "o":     # a command's result, maybe given already by an event (0.169+)
+            if mark[2] is not None and mark[2] in self._calls_done:
+                return
+            self._on_output(mark, line)
+            return
         s = self.session    # the stamp of feed_lean (the scanner reads nothing in a fork's copy)
         if s.started_at is None:
             s.started_at = value
@@ -280,6 +285,24 @@ class RolloutParser:
             tools = s.tool_calls
             tools[mark[2]] = tools.get(mark[2], 0) + 1
             self._on_shell_call(mark[5], mark[3], mark[4], line, value)
+
+    def _on_output(self, mark: tuple, line: int) -> None:
+        """A function_call_output the scanner read: ("o", time, weak call_id, call_id, output)
+        for parse_output to read, or ("o", time, weak call_id, call_id, None, exit code,
+        duration, text) where the scanner read its JSON itself (0.5x releases)."""
+        s = self.session
+        if s.started_at is None:
+            s.started_at = mark[1]
+        s.ended_at = mark[1]
+        index = self._calls.get(mark[3])
+        if index is None:
+            return
+        if mark[4] is not None:
+            exit_code, duration, text, truncated = cmds.parse_output(mark[4])
+        else:
+            exit_code, duration, text = mark[5], mark[6], mark[7]
+            truncated = cmds.looks_truncated(text)
+        self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
