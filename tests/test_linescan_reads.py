@@ -182,8 +182,8 @@ def test_canonical_lines_are_read_by_the_scanner_not_passed_on():
 def test_assistant_messages_leave_a_mark_each_in_place():
     found = _taken([assistant_line(0), token_line(1), assistant_line(2, content=[])])
     assert found[0] == b"[]" and found[7] == 4
-    assert found[3] == [(0, 1, ("a", TS % 0, "Done.")), (0, 3, ("a", TS % 2, None)),
-                        (0, 2, ("s", TS % 1)), (0, 2, ("w", 258400))]
+    assert found[3] == [(0, 1, ("a", TS % 0, "Done.")), (0, 2, ("s", TS % 1)),
+                        (0, 2, ("w", 258400)), (0, 3, ("a", TS % 2, None))]
 
 
 def test_the_index_keeps_the_answers_as_the_detail_view_does(tmp_path):

@@ -36,7 +36,7 @@
  *            ("c", timestamp, tool, call_id, id, command) and ("o", timestamp, weak
  *            call_id, call_id, output) or ("o", timestamp, weak call_id, call_id, None,
  *            exit code, duration, text) (see output_mark); then ("s", timestamp) and ("w",
- *            context window) at the end (the caller sorts them into place)
+ *            context window), each in its place too
  *   repeats  {key: body}: the new last_repeat entries, to apply once the batch is read
  *   counted  None, or (prev_total or None, tokens added, last usage or None, token events
  *            seen, the last line number) of the token lines read here; the caller checks
@@ -455,11 +455,13 @@ static int shell_tool_count = 0;
 static int unescape(const unsigned char *s, Py_ssize_t n, unsigned char *out, Py_ssize_t *m) {
     Py_ssize_t j = 0;
     for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char c = s[i];
-        if (c != '\\') {
-            out[j++] = c;
-            continue;
-        }
+        /* the run up to the next backslash, copied whole */
+        const unsigned char *slash = memchr(s + i, '\\', (size_t)(n - i));
+        Py_ssize_t run = slash ? slash - (s + i) : n - i;
+        memcpy(out + j, s + i, (size_t)run);
+        j += run;
+        i += run;
+        if (i >= n) break;
         if (++i >= n) return 0;
         switch (s[i]) {
         case '"': out[j++] = '"'; break;
@@ -920,11 +922,26 @@ static int place(PyObject *loose, Py_ssize_t before, Py_ssize_t line, PyObject *
     return failed ? -1 : 0;
 }
 
-/* loose.append((before, line, ("s", ts))) or ((before, line, ("w", window))) */
+/* (before, line, ("s", ts)) or (before, line, ("w", window)) put into loose in its place:
+ * after every entry of a lower or equal (before, line), as a stable sort would put it. The
+ * entries before it are in the order of lines, and `before` grows with the line. */
 static int put_mark(PyObject *loose, const Mark *m, int window) {
     PyObject *what = window ? Py_BuildValue("(sL)", "w", m->window)
                             : Py_BuildValue("(ss#)", "s", (const char *)m->ts, m->ts_len);
-    return place(loose, m->before, m->line, what);
+    PyObject *item = what ? Py_BuildValue("(nnN)", m->before, m->line, what) : NULL;
+    if (!item) return -1;
+    Py_ssize_t lo = 0, hi = PyList_GET_SIZE(loose);
+    while (lo < hi) {
+        Py_ssize_t mid = lo + (hi - lo) / 2;
+        PyObject *entry = PyList_GET_ITEM(loose, mid);
+        Py_ssize_t before = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 0));
+        Py_ssize_t line = PyLong_AsSsize_t(PyTuple_GET_ITEM(entry, 1));
+        if (before < m->before || (before == m->before && line <= m->line)) lo = mid + 1;
+        else hi = mid;
+    }
+    int failed = PyList_Insert(loose, lo, item) < 0;
+    Py_DECREF(item);
+    return failed ? -1 : 0;
 }
 
 /* 1 when line is one JSON object and nothing else but JSON whitespace, its brackets balanced

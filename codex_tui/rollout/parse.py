@@ -218,7 +218,7 @@ class RolloutParser:
             except (msgspec.DecodeError, RecursionError):   # each line is one level deeper here
                 found = None
             else:
-                if marks and _may_replay(typed, loose, bool(self.session.id)):
+                if marks and _may_replay(typed, len(loose) > marks, bool(self.session.id)):
                     found = None
                 elif counted is not None and _tokens_before(typed, numbers, counted[4]):
                     found = None
@@ -227,25 +227,30 @@ class RolloutParser:
         self._last_repeat.update(repeats)
         if counted is not None:
             self._count_scanned(counted)
+        done = 0
+        for before, line, item in loose:   # loose lines and marks, each in its place
+            if before > done:
+                self._feed_typed(typed, numbers, weak, done, before)
+                done = before
+            if item.__class__ is tuple:
+                self._mark(item, line)
+            else:
+                self._lean_one(item, line)    # a loose line (its repeat check is done)
+        if done < len(typed):
+            self._feed_typed(typed, numbers, weak, done, len(typed))
+        return after
+
+    def _feed_typed(self, typed: list, numbers: list, weak: list, start: int, stop: int) -> None:
+        """The batch's decoded lines typed[start:stop], each with its line number."""
         calls_done, feed = self._calls_done, self.feed_lean
-        if loose:   # loose lines and marks, back in their place in the order of lines
-            if marks:
-                loose.sort(key=_place)
-            typed, numbers, weak = _merge_loose(typed, numbers, weak, loose)
-        for obj, line, cid in zip(typed, numbers, weak):
+        for at in range(start, stop):
+            cid = weak[at]
             if cid is not None and cid in calls_done:
                 continue  # 0.169+ gave this command's result in an item_completed event
-            cls = obj.__class__
-            if cls is tuple:
-                self._mark(obj, line)
-            elif cls is bytes:
-                self._lean_one(obj, line)    # a loose line (its repeat check is done)
-            else:
-                try:
-                    feed(obj, line)
-                except _HANDLER_ERRORS as exc:
-                    self._invalid(line, f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
-        return after
+            try:
+                feed(typed[at], numbers[at])
+            except _HANDLER_ERRORS as exc:
+                self._invalid(numbers[at], f"unexpected {type(exc).__name__}: {str(exc)[:200]}")
 
     def _count_scanned(self, counted: tuple) -> None:
         """The scanner's token_count lines, counted as ev_token_count counts them. They all
@@ -802,11 +807,12 @@ def _five(usage: TokenUsage) -> tuple[int, int, int, int, int]:
     return usage.input, usage.cached_input, usage.output, usage.reasoning, usage.total
 
 
-def _may_replay(typed: list, loose: list, has_id: bool) -> bool:
+def _may_replay(typed: list, loose_lines: bool, has_id: bool) -> bool:
     """Whether a slice may start a fork's copy of its parent, which a session_meta with
     another id does: the scanner's own reading (token totals, marks) assumes it does not. A
-    loose line may be one such meta in disguise; the first meta of a file cannot be one."""
-    if any(entry[2].__class__ is bytes for entry in loose):
+    loose line (`loose_lines`: the slice has one) may be one such meta in disguise; the
+    first meta of a file cannot be one."""
+    if loose_lines:
         return True
     metas = list(map(type, typed)).count(schema.MetaLine)
     return metas > 1 or (metas == 1 and has_id)
@@ -826,28 +832,6 @@ def _tokens_before(typed: list, numbers: list, last: int) -> bool:
         if obj.__class__ is event_line and obj.payload.__class__ is _TOKEN_COUNT:
             return True
     return False
-
-
-def _merge_loose(typed: list, numbers: list, weak: list, loose: list) -> tuple[list, list, list]:
-    """The scanner's elements with its loose lines (raw bytes) and marks (tuples) back in
-    file order."""
-    objs: list = []
-    nums: list = []
-    cids: list = []
-    done = 0
-    for before, number, line in loose:
-        objs += typed[done:before]
-        nums += numbers[done:before]
-        cids += weak[done:before]
-        objs.append(line)
-        nums.append(number)
-        cids.append(None)    # the weak-output test is done by _lean_one for these
-        done = before
-    return objs + typed[done:], nums + numbers[done:], cids + weak[done:]
-
-
-def _place(entry: tuple) -> tuple[int, int]:
-    return entry[0], entry[1]
 
 
 def parse_file(path: str) -> Session:
