@@ -13,6 +13,13 @@ import pytest
 from tests.fakecodex import scenarios as sc
 from tests.fakecodex.server import _usage
 
+# Codex runs each command in a login shell. Where that shell's profile runs `pyenv init`
+# (this machine's does), every command also runs `pyenv rehash`, which waits up to 60 s for
+# a lock another shell holds, or one a killed shell left behind: a 10-second command
+# timeout then fails a real-Codex test that has nothing to do with pyenv. Two seconds
+# bound the wait (the rehash is of no use to a test).
+os.environ.setdefault("PYENV_REHASH_TIMEOUT", "2")
+
 FIXTURES = Path(__file__).parent / "fixtures"
 ROLLOUTS = FIXTURES / "rollouts"
 REPO = Path(__file__).resolve().parents[1]
@@ -54,6 +61,11 @@ def isolated_dirs(tmp_path, monkeypatch):
     monkeypatch.setenv("CODEX_TUI_DEV_ROOT", str(tmp_path / "dev-unused"))
     monkeypatch.delenv("CODEX_TUI_NOW", raising=False)
     yield
+    # Codex 0.169+ leaves its app-server daemon running from this test's CODEX_HOME: the
+    # tests end theirs, but a failed one did not get there, and the daemon outlived it.
+    from tests.tmux_helpers import kill_daemons_under
+
+    kill_daemons_under(tmp_path)
 
 
 @pytest.fixture(autouse=True)
