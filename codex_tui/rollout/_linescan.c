@@ -208,10 +208,15 @@ static const unsigned char *plain_run(const unsigned char *p, const unsigned cha
 
 /* ---- the scanner's own reading of two line kinds (see the top of this file) ---------------- */
 
-/* The envelope {"timestamp": str, "type": `kind`, "payload": {...}, ...}: 1 with the payload's
- * cursor and the timestamp's raw bytes; 0 to give up (a null or escaped timestamp too). */
-static int envelope(const unsigned char *line, Py_ssize_t len, const char *kind, Cur *payload,
-                    const unsigned char **ts, Py_ssize_t *ts_len) {
+/* What reads an envelope's payload: from its first byte, leaving the cursor after it; 0 to
+ * give up. `ctx` is where it puts what it read. */
+typedef int (*PayloadReader)(Cur *c, void *ctx);
+
+/* The envelope {"timestamp": str, "type": `kind`, "payload": {...}, ...}: 1 with the payload
+ * read by `read` (in the same pass: its strings are scanned once) and the timestamp's raw
+ * bytes; 0 to give up (a null or escaped timestamp too). */
+static int envelope(const unsigned char *line, Py_ssize_t len, const char *kind,
+                    PayloadReader read, void *ctx, const unsigned char **ts, Py_ssize_t *ts_len) {
     Cur c = {line, line + len};
     int first = 1, r, seen_ts = 0, seen_type = 0, seen_payload = 0, is_null;
     const unsigned char *key, *s;
@@ -225,9 +230,7 @@ static int envelope(const unsigned char *line, Py_ssize_t len, const char *kind,
         } else if (key_is(key, klen, "payload")) {
             if (seen_payload++) return 0;
             ws(&c);
-            *payload = c;
-            if (!value(&c, 1)) return 0;
-            payload->end = c.p;
+            if (!read(&c, ctx)) return 0;
         } else if (!value(&c, 1)) {
             return 0;
         }
@@ -277,7 +280,8 @@ typedef struct {
 } TokenLine;
 
 /* The payload of a token_count event (schema.TokenCount). */
-static int token_payload(Cur c, TokenLine *t) {
+static int token_payload(Cur *cp, TokenLine *t) {
+    Cur c = *cp;
     int first = 1, r, seen_type = 0, seen_info = 0;
     const unsigned char *key;
     Py_ssize_t klen;
@@ -311,7 +315,9 @@ static int token_payload(Cur c, TokenLine *t) {
             return 0;
         }
     }
-    return r == 2 && seen_type && at_end(&c);
+    if (r != 2 || !seen_type) return 0;
+    cp->p = c.p;
+    return 1;
 }
 
 /* The user messages Codex writes itself (parse._INJECTED_PREFIXES but <user_shell_command>,
@@ -412,8 +418,9 @@ static int assistant_content(Cur *c, const unsigned char **text, Py_ssize_t *n) 
 /* The payload of a message: schema.ResponseItem's types are checked, the role is `role`. A
  * user message gives its kind of text in *kind and a prompt's text (user_content), an
  * assistant message its text (assistant_content). */
-static int message_payload(Cur c, const char *role, int *kind, const unsigned char **text,
+static int message_payload(Cur *cp, const char *role, int *kind, const unsigned char **text,
                            Py_ssize_t *text_len) {
+    Cur c = *cp;
     int first = 1, r, seen[8] = {0};
     static const char *KEYS[8] = {"type", "role", "content", "name", "call_id", "id", "action",
                                   "arguments"};
@@ -441,7 +448,9 @@ static int message_payload(Cur c, const char *role, int *kind, const unsigned ch
         }
         if (!ok) return 0;
     }
-    return r == 2 && seen[0] && seen[1] && (seen[2] || assistant) && at_end(&c);
+    if (r != 2 || !seen[0] || !seen[1] || !(seen[2] || assistant)) return 0;
+    cp->p = c.p;
+    return 1;
 }
 
 /* ---- shell calls: function_call items of a shell tool (commands.command_text) ------------- */
@@ -487,7 +496,8 @@ typedef struct {
 
 /* The payload of a function_call item (schema.ResponseItem's types checked): a shell tool's
  * name, a string of arguments, and the ids, all as raw bytes (ids and name without escapes). */
-static int call_payload(Cur c, Call *call) {
+static int call_payload(Cur *cp, Call *call) {
+    Cur c = *cp;
     int first = 1, r, seen[9] = {0};
     static const char *KEYS[9] = {"type", "role", "content", "name", "call_id", "id", "action",
                                   "arguments", "output"};
@@ -518,11 +528,14 @@ static int call_payload(Cur c, Call *call) {
         }
         if (!ok) return 0;
     }
-    if (r != 2 || !seen[0] || !seen[3] || !seen[7] || !at_end(&c)) return 0;
+    if (r != 2 || !seen[0] || !seen[3] || !seen[7]) return 0;
+    cp->p = c.p;
     for (int t = 0; t < shell_tool_count; t++)
         if (key_is(call->name, call->name_len, shell_tools[t])) return 1;
     return 0;   /* not a shell tool: the parser counts it */
 }
+
+static int read_call(Cur *c, void *call) { return call_payload(c, (Call *)call); }
 
 /* commands.command_text's result for arguments (their unescaped JSON text): `cmd`, else
  * `command`, a string or a [sh, -lc, script] list, as *text (raw bytes of a JSON string, with
@@ -584,13 +597,11 @@ static int command_of(const unsigned char *json, Py_ssize_t n, const unsigned ch
 
 /* The mark of a shell call: ("c", timestamp, name, call_id or None, id or None, command). */
 static PyObject *call_mark(const unsigned char *line, Py_ssize_t len, int *gave_up) {
-    Cur payload;
     const unsigned char *ts, *cmd;
     Py_ssize_t ts_len, cmd_len, args_len;
     Call call;
     *gave_up = 1;
-    if (!envelope(line, len, "response_item", &payload, &ts, &ts_len) || !call_payload(payload, &call))
-        return NULL;
+    if (!envelope(line, len, "response_item", read_call, &call, &ts, &ts_len)) return NULL;
     unsigned char small[2048], *args = small;
     const unsigned char *json = call.args;
     args_len = call.args_len;
@@ -650,8 +661,9 @@ static PyObject *text_mark(const char *what, const unsigned char *ts, Py_ssize_t
 
 /* The payload of a function_call_output item (schema.ResponseItem's types checked): its
  * call_id (a string without escapes) and its output, a JSON string, as raw bytes. */
-static int output_payload(Cur c, const unsigned char **call_id, Py_ssize_t *call_id_len,
+static int output_payload(Cur *cp, const unsigned char **call_id, Py_ssize_t *call_id_len,
                           const unsigned char **out, Py_ssize_t *out_len, int *out_plain) {
+    Cur c = *cp;
     int first = 1, r, seen[9] = {0};
     static const char *KEYS[9] = {"type", "role", "content", "name", "call_id", "id", "action",
                                   "arguments", "output"};
@@ -679,7 +691,20 @@ static int output_payload(Cur c, const unsigned char **call_id, Py_ssize_t *call
         }
         if (!ok) return 0;
     }
-    return r == 2 && seen[0] && seen[4] && seen[8] && at_end(&c);
+    if (r != 2 || !seen[0] || !seen[4] || !seen[8]) return 0;
+    cp->p = c.p;
+    return 1;
+}
+
+typedef struct {
+    const unsigned char **call_id, **out;
+    Py_ssize_t *call_id_len, *out_len;
+    int *out_plain;
+} OutputRead;
+
+static int read_output(Cur *c, void *x) {
+    OutputRead *o = x;
+    return output_payload(c, o->call_id, o->call_id_len, o->out, o->out_len, o->out_plain);
 }
 
 /* An integer literal of at most 18 digits (orjson reads it as an int; longer ones it may
@@ -777,7 +802,6 @@ static int output_json(const unsigned char *json, Py_ssize_t n, const unsigned c
  *   ("o", timestamp, weak call_id or None, call_id, output)   (for parse_output to read)
  * where the weak call_id is the one the weak-output test reads in the line's head. */
 static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gave_up) {
-    Cur payload;
     const unsigned char *ts, *cid, *raw, *text;
     Py_ssize_t ts_len, cid_len = 0, raw_len = 0, text_len, from, to;
     int raw_plain, text_plain, has_exit, has_duration;
@@ -785,9 +809,8 @@ static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gav
     double duration = 0;
     PyObject *weak = NULL, *mark = NULL;
     *gave_up = 1;
-    if (!envelope(line, len, "response_item", &payload, &ts, &ts_len) ||
-        !output_payload(payload, &cid, &cid_len, &raw, &raw_len, &raw_plain))
-        return NULL;
+    OutputRead read = {&cid, &raw, &cid_len, &raw_len, &raw_plain};
+    if (!envelope(line, len, "response_item", read_output, &read, &ts, &ts_len)) return NULL;
     unsigned char small[4096], *buf = small, *inner = NULL;
     Py_ssize_t m = raw_len;
     const unsigned char *out = raw;
@@ -1012,6 +1035,20 @@ typedef struct {
     int changed;
 } Repeat;
 
+static int read_token(Cur *c, void *t) { return token_payload(c, (TokenLine *)t); }
+
+typedef struct {
+    const char *role;
+    int *kind;
+    const unsigned char **text;
+    Py_ssize_t *text_len;
+} MessageRead;
+
+static int read_message(Cur *c, void *x) {
+    MessageRead *m = x;
+    return message_payload(c, m->role, m->kind, m->text, m->text_len);
+}
+
 static PyObject *scan(PyObject *self, PyObject *args) {
     Py_buffer view;
     Py_ssize_t start, stop, number;
@@ -1106,12 +1143,11 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         if (live && (token_line ? tokens_live : at == KEEP)) {
             const unsigned char *u = (const unsigned char *)line, *ts;
             Py_ssize_t ts_len;
-            Cur payload;
             TokenLine t;
             int read = 0;
             if (token_line) {
-                read = envelope(u, len, "event_msg", &payload, &ts, &ts_len) &&
-                       token_payload(payload, &t);
+                memset(&t, 0, sizeof t);
+                read = envelope(u, len, "event_msg", read_token, &t, &ts, &ts_len);
                 if (!read) {
                     tokens_live = 0;
                 } else if (t.info) {
@@ -1130,8 +1166,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                     int kind = 0;
                     const unsigned char *prompt = NULL;
                     Py_ssize_t prompt_len = 0;
-                    read = envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                           message_payload(payload, "user", &kind, &prompt, &prompt_len);
+                    MessageRead user = {"user", &kind, &prompt, &prompt_len};
+                    read = envelope(u, len, "response_item", read_message, &user, &ts, &ts_len);
                     if (read && kind == PROMPT_TEXT) {
                         read = 0;
                         mark = text_mark("p", ts, ts_len, prompt, prompt_len, &gave_up);
@@ -1143,8 +1179,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                 } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
                     const unsigned char *answer = NULL;
                     Py_ssize_t answer_len = 0;
-                    if (envelope(u, len, "response_item", &payload, &ts, &ts_len) &&
-                        message_payload(payload, "assistant", NULL, &answer, &answer_len))
+                    MessageRead assistant = {"assistant", NULL, &answer, &answer_len};
+                    if (envelope(u, len, "response_item", read_message, &assistant, &ts, &ts_len))
                         mark = text_mark("a", ts, ts_len, answer, answer_len, &gave_up);
                 }
                 if (mark) {
