@@ -1,5 +1,8 @@
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from codex_tui import redact as R
 from codex_tui.redact import redact
 
 SECRETS = [
@@ -141,3 +144,33 @@ def test_each_pattern_still_runs_alone():
     assert redact("git clone https://me:pw1234@host/x") == "git clone https://[REDACTED]@host/x"
     assert redact("a\n-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----\nb") == \
         "a\n[REDACTED PRIVATE KEY]\nb"
+
+
+PIECES = ["sk-", "sk-proj-", "ghp_", "gh", "github_pat_", "AKIA", "xoxb-", "xapp-", "eyJ", "AIza",
+          "Bearer ", "bearer\t", "https://", "u:p@", "API_KEY", "token", "Token", "passwd", "PASSWORD",
+          "passphrase", "secret", "credential", "authorization", "key", "=", ": ", "\\\"", "'", "\"",
+          "-", "_", ".", " ", "\n", "abcdefghij", "ABCDEFGHIJKLMNOP", "0123456789", "x", "é", "ſ",
+          "\u212a", "İ", "{", "}", "1234"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(PIECES), max_size=14))
+def test_the_first_tests_change_nothing(pieces):
+    """Each pattern's first test (no leading \\b) and the assignment's (its words followed by
+    a NAME's rest and `=`/`:`) only skip regexes that would have changed nothing."""
+    text = "".join(pieces)
+    expected = _without_first_tests(text)
+    assert R.redact(text) == expected
+    every_bit = (1 << 64) - 1
+    assert R._redact_found(text, every_bit) == _without_first_tests(text, every=True)
+
+
+def _without_first_tests(text: str, every: bool = False) -> str:
+    """redact() as it was before the first tests (every=True: every pattern run)."""
+    for (pattern, replacement, needles, lowered) in R._PATTERNS:
+        seen = text.lower() if lowered else text
+        if every or any(needle in seen for needle in needles):
+            text = pattern.sub(replacement, text)
+    if every or any(word in text.lower() for word in R._ASSIGNMENT_WORDS):
+        text = R._ASSIGNMENT.sub(R._mask_assignment, text)
+    return text
