@@ -108,9 +108,12 @@ static int has(const char *line, Py_ssize_t end, Py_ssize_t at, const char *lit)
     return at >= 0 && at + n <= end && memcmp(line + at, lit, (size_t)n) == 0;
 }
 
-/* prefilter.classify: SKIP, KEEP, or the offset a repeatable line's comparable bytes start. */
-static Py_ssize_t classify(const char *line, Py_ssize_t len) {
+/* prefilter.classify: SKIP, KEEP, or the offset a repeatable line's comparable bytes start.
+ * *item: where a kept response item's payload type starts (the first `"payload":{"type":"`
+ * after the envelope type), else -1. */
+static Py_ssize_t classify(const char *line, Py_ssize_t len, Py_ssize_t *item) {
     Py_ssize_t end = len < HEAD ? len : HEAD;
+    *item = -1;
     Py_ssize_t at = find(line, len, TYPE, 14, HEAD) + 8;
     if (at == 7) {
         for (int i = 0; i < 2; i++)
@@ -136,7 +139,9 @@ static Py_ssize_t classify(const char *line, Py_ssize_t len) {
         if (q < 0) return KEEP;
         Py_ssize_t r = q + (Py_ssize_t)strlen(PAYLOAD_TYPE);
         if (has(line, end, r, "reasoning\"")) return SKIP;
-        return find(line, len, DEVELOPER, 0, HEAD) >= 0 ? SKIP : KEEP;
+        if (find(line, len, DEVELOPER, 0, HEAD) >= 0) return SKIP;
+        *item = r;
+        return KEEP;
     }
     return KEEP;
 }
@@ -1035,6 +1040,23 @@ typedef struct {
     int changed;
 } Repeat;
 
+/* Which reader a response item may go to, from the bytes at its payload type (`at`) in the
+ * order Codex writes them: a message's role comes right after its type. ITEM_NONE: none of
+ * them; ITEM_ANY: not that order, so the head is searched as before. Either way the reader
+ * checks the whole line: this only picks which one tries. */
+enum { ITEM_ANY, ITEM_NONE, ITEM_USER, ITEM_ASSISTANT, ITEM_CALL, ITEM_OUTPUT };
+
+static int item_kind(const char *line, Py_ssize_t len, Py_ssize_t at) {
+    Py_ssize_t end = len < HEAD ? len : HEAD;
+    if (has(line, end, at, "message\",\"role\":\"user\"")) return ITEM_USER;
+    if (has(line, end, at, "message\",\"role\":\"assistant\"")) return ITEM_ASSISTANT;
+    if (has(line, end, at, "function_call\"")) return ITEM_CALL;
+    if (has(line, end, at, "function_call_output\"")) return ITEM_OUTPUT;
+    if (has(line, end, at, "message\"")) return ITEM_ANY;   /* its role elsewhere */
+    if (at < end && line[at] != '"') return ITEM_NONE;   /* another type (a local shell call...) */
+    return ITEM_ANY;
+}
+
 static int read_token(Cur *c, void *t) { return token_payload(c, (TokenLine *)t); }
 
 typedef struct {
@@ -1104,7 +1126,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
         Py_ssize_t here = number++;
         more = nl != NULL;
         pos = eol + 1;
-        Py_ssize_t at = classify(line, len);
+        Py_ssize_t item;
+        Py_ssize_t at = classify(line, len, &item);
         if (at == SKIP) continue;
         int token_line = at >= 0 && has(line, len, at, REPEATS[0]);
         if (at >= 0) {
@@ -1161,8 +1184,9 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                 }
             } else {   /* a line that may leave a mark of its own */
                 PyObject *mark = NULL;
-                int gave_up = 1;
-                if (find(line, len, "\"role\":\"user\"", 0, HEAD) >= 0) {
+                int gave_up = 1, kind_of = item >= 0 ? item_kind(line, len, item) : ITEM_ANY;
+                if (kind_of == ITEM_USER ||
+                    (kind_of == ITEM_ANY && find(line, len, "\"role\":\"user\"", 0, HEAD) >= 0)) {
                     int kind = 0;
                     const unsigned char *prompt = NULL;
                     Py_ssize_t prompt_len = 0;
@@ -1172,11 +1196,14 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                         read = 0;
                         mark = text_mark("p", ts, ts_len, prompt, prompt_len, &gave_up);
                     }
-                } else if (find(line, len, "\"type\":\"function_call\"", 0, HEAD) >= 0) {
+                } else if (kind_of == ITEM_CALL ||
+                           (kind_of == ITEM_ANY && find(line, len, "\"type\":\"function_call\"", 0, HEAD) >= 0)) {
                     mark = call_mark(u, len, &gave_up);
-                } else if (find(line, len, WEAK, 0, HEAD) >= 0) {
+                } else if (kind_of == ITEM_OUTPUT ||
+                           (kind_of == ITEM_ANY && find(line, len, WEAK, 0, HEAD) >= 0)) {
                     mark = output_mark(u, len, &gave_up);
-                } else if (find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0) {
+                } else if (kind_of == ITEM_ASSISTANT ||
+                           (kind_of == ITEM_ANY && find(line, len, "\"role\":\"assistant\"", 0, HEAD) >= 0)) {
                     const unsigned char *answer = NULL;
                     Py_ssize_t answer_len = 0;
                     MessageRead assistant = {"assistant", NULL, &answer, &answer_len};
@@ -1291,7 +1318,8 @@ done:
 static PyObject *py_classify(PyObject *self, PyObject *arg) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_SIMPLE) < 0) return NULL;
-    Py_ssize_t at = classify(view.buf, view.len);
+    Py_ssize_t item;
+    Py_ssize_t at = classify(view.buf, view.len, &item);
     PyBuffer_Release(&view);
     return PyLong_FromSsize_t(at);
 }
