@@ -420,24 +420,39 @@ static int assistant_content(Cur *c, const unsigned char **text, Py_ssize_t *n) 
     }
 }
 
+/* schema.ResponseItem's fields, in the order the item readers' switches number them. */
+#define ITEM_KEYS 9
+static const char *ITEM_KEY_NAMES[ITEM_KEYS] = {"type", "role", "content", "name", "call_id", "id",
+                                                "action", "arguments", "output"};
+
+/* The index of a response item's key in ITEM_KEY_NAMES, or ITEM_KEYS for any other key. */
+static int item_key(const unsigned char *key, Py_ssize_t klen) {
+    int i;
+    for (i = 0; i < ITEM_KEYS; i++)
+        if (key_is(key, klen, ITEM_KEY_NAMES[i])) break;
+    return i;
+}
+
+/* null or an object (schema.ResponseItem.action: dict | None). */
+static int null_or_object(Cur *c) {
+    ws(c);
+    return lit(c, "null") || (c->p < c->end && *c->p == '{' && value(c, 2));
+}
+
 /* The payload of a message: schema.ResponseItem's types are checked, the role is `role`. A
  * user message gives its kind of text in *kind and a prompt's text (user_content), an
  * assistant message its text (assistant_content). */
 static int message_payload(Cur *cp, const char *role, int *kind, const unsigned char **text,
                            Py_ssize_t *text_len) {
     Cur c = *cp;
-    int first = 1, r, seen[8] = {0};
-    static const char *KEYS[8] = {"type", "role", "content", "name", "call_id", "id", "action",
-                                  "arguments"};
+    int first = 1, r, seen[ITEM_KEYS] = {0};
     const unsigned char *key;
     Py_ssize_t klen;
     int assistant = strcmp(role, "assistant") == 0;
     if (!open_object(&c)) return 0;
     while ((r = member(&c, &first, &key, &klen)) == 1) {
-        int i;
-        for (i = 0; i < 8; i++)
-            if (key_is(key, klen, KEYS[i])) break;
-        if (i < 8 && seen[i]++) return 0;
+        int i = item_key(key, klen);
+        if (i < ITEM_KEYS && seen[i]++) return 0;
         int ok;
         switch (i) {
         case 0: ok = type_is(&c, "message"); break;
@@ -445,10 +460,7 @@ static int message_payload(Cur *cp, const char *role, int *kind, const unsigned 
         case 2: ok = assistant ? assistant_content(&c, text, text_len) : user_content(&c, kind, text, text_len);
             break;
         case 3: case 4: case 5: ok = any_text(&c); break;
-        case 6:
-            ws(&c);
-            ok = lit(&c, "null") || (c.p < c.end && *c.p == '{' && value(&c, 2));
-            break;
+        case 6: ok = null_or_object(&c); break;
         default: ok = value(&c, 2);   /* arguments, output and anything unread */
         }
         if (!ok) return 0;
@@ -503,28 +515,21 @@ typedef struct {
  * name, a string of arguments, and the ids, all as raw bytes (ids and name without escapes). */
 static int call_payload(Cur *cp, Call *call) {
     Cur c = *cp;
-    int first = 1, r, seen[9] = {0};
-    static const char *KEYS[9] = {"type", "role", "content", "name", "call_id", "id", "action",
-                                  "arguments", "output"};
+    int first = 1, r, seen[ITEM_KEYS] = {0};
     const unsigned char *key;
     Py_ssize_t klen;
     memset(call, 0, sizeof *call);
     if (!open_object(&c)) return 0;
     while ((r = member(&c, &first, &key, &klen)) == 1) {
-        int i, is_null, ok;
-        for (i = 0; i < 9; i++)
-            if (key_is(key, klen, KEYS[i])) break;
-        if (i < 9 && seen[i]++) return 0;
+        int i = item_key(key, klen), is_null, ok;
+        if (i < ITEM_KEYS && seen[i]++) return 0;
         switch (i) {
         case 0: ok = type_is(&c, "function_call"); break;
         case 1: ok = any_text(&c); break;
         case 3: ok = text(&c, &call->name, &call->name_len, &is_null) && !is_null; break;
         case 4: ok = text(&c, &call->call_id, &call->call_id_len, &is_null); break;
         case 5: ok = text(&c, &call->id, &call->id_len, &is_null); break;
-        case 6:
-            ws(&c);
-            ok = lit(&c, "null") || (c.p < c.end && *c.p == '{' && value(&c, 2));
-            break;
+        case 6: ok = null_or_object(&c); break;
         case 7:
             ws(&c);
             ok = string(&c, &call->args, &call->args_len, &call->args_plain);
@@ -669,25 +674,18 @@ static PyObject *text_mark(const char *what, const unsigned char *ts, Py_ssize_t
 static int output_payload(Cur *cp, const unsigned char **call_id, Py_ssize_t *call_id_len,
                           const unsigned char **out, Py_ssize_t *out_len, int *out_plain) {
     Cur c = *cp;
-    int first = 1, r, seen[9] = {0};
-    static const char *KEYS[9] = {"type", "role", "content", "name", "call_id", "id", "action",
-                                  "arguments", "output"};
+    int first = 1, r, seen[ITEM_KEYS] = {0};
     const unsigned char *key;
     Py_ssize_t klen;
     if (!open_object(&c)) return 0;
     while ((r = member(&c, &first, &key, &klen)) == 1) {
-        int i, is_null, ok;
-        for (i = 0; i < 9; i++)
-            if (key_is(key, klen, KEYS[i])) break;
-        if (i < 9 && seen[i]++) return 0;
+        int i = item_key(key, klen), is_null, ok;
+        if (i < ITEM_KEYS && seen[i]++) return 0;
         switch (i) {
         case 0: ok = type_is(&c, "function_call_output"); break;
         case 1: case 3: case 5: ok = any_text(&c); break;
         case 4: ok = text(&c, call_id, call_id_len, &is_null) && !is_null; break;
-        case 6:
-            ws(&c);
-            ok = lit(&c, "null") || (c.p < c.end && *c.p == '{' && value(&c, 2));
-            break;
+        case 6: ok = null_or_object(&c); break;
         case 8:
             ws(&c);
             ok = string(&c, out, out_len, out_plain);
