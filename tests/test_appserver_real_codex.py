@@ -64,7 +64,7 @@ async def test_approve_and_deny_a_plain_tmux_pane_through_the_protocol(tmp_path,
                 await daemon.until(lambda w: w.threads[thread.id].status.state == "waiting-input",
                                    what="the turn's end")
                 assert (work / "approved.txt").exists()       # Codex ran it once we answered
-                assert "Made it." in server.capture(pane)
+                await server.shows(pane, "Made it.")     # the TUI draws it after the turn ends
                 assert cli(home, "deny", thread.id).returncode == 3     # nothing waits now
 
                 server.tmux("send-keys", "-t", pane, "-l", "Now the second file")

@@ -41,6 +41,19 @@ class TmuxServer:
     def capture(self, pane: str) -> str:
         return self.tmux("capture-pane", "-p", "-t", pane, check=False)
 
+    async def shows(self, pane: str, text: str, timeout: float = 10.0) -> str:
+        """The pane's text once it holds `text`: a TUI in the pane draws what its app-server
+        reported a moment later, and its screen is all a test can see of that. Fails after
+        `timeout` seconds."""
+        import asyncio
+
+        deadline = time.monotonic() + timeout
+        while text not in (screen := self.capture(pane)):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{text!r} never showed in the pane:\n{screen}")
+            await asyncio.sleep(0.1)
+        return screen
+
     def close(self) -> None:
         pids = self.tmux("list-panes", "-a", "-F", "#{pane_pid}", check=False).split()
         self.tmux("kill-server", check=False)

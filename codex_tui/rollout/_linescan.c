@@ -841,7 +841,7 @@ static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gav
                     &has_duration)) {
         const unsigned char *t = text;
         Py_ssize_t t_len = text_len;
-        if (!text_plain) {   /* unescaped in place: the text lies inside out, and shrinks */
+        if (!text_plain) {   /* unescaped into a buffer of its own (never longer than raw) */
             inner = PyMem_Malloc(text_len ? (size_t)text_len : 1);
             if (!inner) {
                 *gave_up = 0;
