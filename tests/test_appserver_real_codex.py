@@ -53,7 +53,9 @@ async def test_approve_and_deny_a_plain_tmux_pane_through_the_protocol(tmp_path,
                                                          if t.status.state == "waiting-approval"],
                                               what="the approval wait")
                 listed = json.loads(cli(home, "pending", "--json").stdout)
-                [item] = listed["pending"]
+                # `pending` also follows every CODEX_HOME a running Codex names: another
+                # test's Codex may be waiting too, from its own home
+                [item] = [p for p in listed["pending"] if p["codex_home"] == str(home)]
                 assert item["thread_id"] == thread.id and item["kind"] == "exec"
                 assert "touch approved.txt" in item["command"] and item["cwd"] == str(work)
                 assert "accept" in item["decisions"]

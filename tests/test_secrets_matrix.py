@@ -324,9 +324,10 @@ async def test_no_planted_secret_in_a_pending_approval(tmp_path, monkeypatch):
             await socket_appears(home)
             socket = ["--socket", server.socket]
 
-            def waiting() -> bool:
+            def waiting() -> bool:   # this test's approval (another test's Codex may wait too)
                 proc = run_cli("pending", "--json")
-                return proc.returncode == 0 and bool(json.loads(proc.stdout)["pending"])
+                return proc.returncode == 0 and any(p["codex_home"] == str(home)
+                                                    for p in json.loads(proc.stdout)["pending"])
             wait_for(waiting, 40, "the pending approval")
             for name, args in (("status", socket), ("status --json", [*socket, "--json"]),
                                ("pending", []), ("pending --json", ["--json"])):
