@@ -105,8 +105,10 @@ def skills_used(session: Session) -> list[str]:
     # of the test holds a newline, so joining them finds nothing that none of them holds).
     if not finder.may_name_a_skill("\n".join(c.command for c in session.commands)):
         return names
-    for command in session.commands:
-        for skill in finder.skills_in(command.command):
+    # Each distinct command once (a session runs `git status` or its tests many times): a
+    # repeat finds nothing new, and the order of first use is kept.
+    for text in dict.fromkeys(c.command for c in session.commands):
+        for skill in finder.skills_in(text):
             if skill.name not in names:
                 names.append(skill.name)
     return names
