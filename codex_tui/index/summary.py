@@ -84,7 +84,7 @@ def search_text(session: Session) -> str:
     parts += [c.command[:120] for c in session.commands]
     unique: dict[str, None] = {}    # a command run 40 times counts once
     size = -1
-    for part in parts:
+    for part in dict.fromkeys(parts):    # and is lower-cased once
         if part:
             part = part.lower()
             if part not in unique:
