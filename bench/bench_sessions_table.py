@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -40,14 +41,17 @@ def main() -> None:
     env = dict(os.environ, CODEX_HOME=str(args.corpus), CODEX_TUI_DEV_ROOT=str(cache / "no-dev"),
                CODEX_TUI_CACHE_DIR=str(cache), COLUMNS="160")
     base = [sys.executable, "-m", "codex_tui", "sessions", "--no-dev-sessions"]
-    subprocess.run(base + ["--json"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, check=True)
     trees = {"table": (REPO, env), "json": (REPO, env)}
     if args.against:
         trees["table (--against)"] = (args.against, dict(env, PYTHONPATH=str(args.against)))
     times: dict[str, list[float]] = {name: [] for name in trees}
-    for _ in range(args.runs):
-        for name, (cwd, run_env) in trees.items():
-            times[name].append(timed(base + (["--json"] if name == "json" else []), run_env, cwd))
+    try:
+        subprocess.run(base + ["--json"], env=env, cwd=REPO, stdout=subprocess.DEVNULL, check=True)
+        for _ in range(args.runs):
+            for name, (cwd, run_env) in trees.items():
+                times[name].append(timed(base + (["--json"] if name == "json" else []), run_env, cwd))
+    finally:
+        shutil.rmtree(cache, ignore_errors=True)
     sessions = len(list((args.corpus / "sessions").rglob("*.jsonl")))
     print(f"{sessions} sessions, warm, {args.runs} runs each (median, min):")
     for name, values in times.items():
