@@ -164,6 +164,19 @@ static int call_id(const char *line, Py_ssize_t len, Py_ssize_t *from, Py_ssize_
     return 0;
 }
 
+/* parse._weak_call_id: the call_id in the head of a line that holds a function_call_output,
+ * as a new reference to a str, or to None (no such head or call_id, or not UTF-8: no call
+ * has it); NULL on another error (set). */
+static PyObject *weak_call_id(const char *line, Py_ssize_t len) {
+    Py_ssize_t from, to;
+    if (find(line, len, WEAK, 0, HEAD) >= 0 && call_id(line, len, &from, &to)) {
+        PyObject *cid = PyUnicode_DecodeUTF8(line + from, to - from, "strict");
+        if (cid || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) return cid;
+        PyErr_Clear();
+    }
+    Py_RETURN_NONE;
+}
+
 /* One UTF-8 sequence at p (its first byte >= 0x80), as strictly as bytes.decode(): its length,
  * or 0 when it is not valid (overlong, surrogate, beyond U+10FFFF, cut short). */
 static int utf8_length(const unsigned char *p, const unsigned char *end) {
@@ -505,6 +518,31 @@ static int unescape(const unsigned char *s, Py_ssize_t n, unsigned char *out, Py
     return 1;
 }
 
+/* A JSON string's raw bytes (raw, n) unescaped into `small` (`size` bytes) or, when they do
+ * not fit, into a buffer made here (*heap, for PyMem_Free; NULL when none was made): 1 with
+ * the bytes in *out and *m, 0 to give up (a \\u escape), -1 on a memory error (set). */
+static int unescaped(const unsigned char *raw, Py_ssize_t n, unsigned char *small, size_t size,
+                     unsigned char **heap, const unsigned char **out, Py_ssize_t *m) {
+    unsigned char *buf = small;
+    *heap = NULL;
+    if ((size_t)n > size && !(buf = *heap = PyMem_Malloc((size_t)n))) {
+        PyErr_NoMemory();
+        return -1;
+    }
+    if (!unescape(raw, n, buf, m)) return 0;
+    *out = buf;
+    return 1;
+}
+
+/* A mark just built, or NULL with an error set. A UnicodeDecodeError is out of reach (the
+ * walker read the line's UTF-8): it is cleared and the line left to the parser (*gave_up
+ * stays 1); any other error stands, and *gave_up is 0 either way it ends. */
+static PyObject *mark_made(PyObject *mark, int *gave_up) {
+    if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
+    else PyErr_Clear();
+    return mark;
+}
+
 typedef struct {
     const unsigned char *name, *call_id, *id, *args;
     Py_ssize_t name_len, call_id_len, id_len, args_len;
@@ -607,39 +645,30 @@ static int command_of(const unsigned char *json, Py_ssize_t n, const unsigned ch
 
 /* The mark of a shell call: ("c", timestamp, name, call_id or None, id or None, command). */
 static PyObject *call_mark(const unsigned char *line, Py_ssize_t len, int *gave_up) {
-    const unsigned char *ts, *cmd;
-    Py_ssize_t ts_len, cmd_len, args_len;
+    const unsigned char *ts, *cmd, *json;
+    Py_ssize_t ts_len, cmd_len, json_len;
     Call call;
     *gave_up = 1;
     if (!envelope(line, len, "response_item", read_call, &call, &ts, &ts_len)) return NULL;
-    unsigned char small[2048], *args = small;
-    const unsigned char *json = call.args;
-    args_len = call.args_len;
+    unsigned char small[2048], *heap = NULL;
+    json = call.args;
+    json_len = call.args_len;
     if (!call.args_plain) {
-        if (call.args_len > (Py_ssize_t)sizeof small) {
-            args = PyMem_Malloc((size_t)call.args_len);
-            if (!args) {
-                *gave_up = 0;
-                PyErr_NoMemory();
-                return NULL;
-            }
-        }
-        if (!unescape(call.args, call.args_len, args, &args_len)) {
-            if (args != small) PyMem_Free(args);
+        int got = unescaped(call.args, call.args_len, small, sizeof small, &heap, &json, &json_len);
+        if (got <= 0) {
+            if (got < 0) *gave_up = 0;
+            PyMem_Free(heap);
             return NULL;
         }
-        json = args;
     }
     PyObject *mark = NULL;
-    if (command_of(json, args_len, &cmd, &cmd_len)) {
-        mark = Py_BuildValue("(ss#s#z#z#s#)", "c", (const char *)ts, ts_len,
-                             (const char *)call.name, call.name_len,
-                             (const char *)call.call_id, call.call_id_len,
-                             (const char *)call.id, call.id_len, (const char *)cmd, cmd_len);
-        if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
-        else PyErr_Clear();   /* out of reach (the shape check read its UTF-8): the parser's */
-    }
-    if (args != small) PyMem_Free(args);
+    if (command_of(json, json_len, &cmd, &cmd_len))
+        mark = mark_made(Py_BuildValue("(ss#s#z#z#s#)", "c", (const char *)ts, ts_len,
+                                       (const char *)call.name, call.name_len,
+                                       (const char *)call.call_id, call.call_id_len,
+                                       (const char *)call.id, call.id_len, (const char *)cmd,
+                                       cmd_len), gave_up);
+    PyMem_Free(heap);
     return mark;
 }
 
@@ -649,21 +678,16 @@ static PyObject *text_mark(const char *what, const unsigned char *ts, Py_ssize_t
                            const unsigned char *raw, Py_ssize_t n, int *gave_up) {
     *gave_up = 0;
     if (!raw) return Py_BuildValue("(ss#O)", what, (const char *)ts, ts_len, Py_None);
-    unsigned char small[2048], *buf = small;
+    unsigned char small[2048], *heap;
+    const unsigned char *text;
     Py_ssize_t m;
     *gave_up = 1;
-    if (n > (Py_ssize_t)sizeof small && !(buf = PyMem_Malloc((size_t)n))) {
-        *gave_up = 0;
-        PyErr_NoMemory();
-        return NULL;
-    }
+    int got = unescaped(raw, n, small, sizeof small, &heap, &text, &m);
     PyObject *mark = NULL;
-    if (unescape(raw, n, buf, &m)) {
-        mark = Py_BuildValue("(ss#s#)", what, (const char *)ts, ts_len, (const char *)buf, m);
-        if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
-        else PyErr_Clear();
-    }
-    if (buf != small) PyMem_Free(buf);
+    if (got < 0) *gave_up = 0;
+    else if (got) mark = mark_made(Py_BuildValue("(ss#s#)", what, (const char *)ts, ts_len,
+                                                 (const char *)text, m), gave_up);
+    PyMem_Free(heap);
     return mark;
 }
 
@@ -805,75 +829,53 @@ static int output_json(const unsigned char *json, Py_ssize_t n, const unsigned c
  *   ("o", timestamp, weak call_id or None, call_id, output)   (for parse_output to read)
  * where the weak call_id is the one the weak-output test reads in the line's head. */
 static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gave_up) {
-    const unsigned char *ts, *cid, *raw, *text;
-    Py_ssize_t ts_len, cid_len = 0, raw_len = 0, text_len, from, to;
-    int raw_plain, text_plain, has_exit, has_duration;
+    const unsigned char *ts, *cid, *raw, *out, *text;
+    Py_ssize_t ts_len, cid_len = 0, raw_len = 0, m, text_len;
+    int raw_plain, text_plain, has_exit, has_duration, got = 1;
     long long exit_code = 0;
     double duration = 0;
-    PyObject *weak = NULL, *mark = NULL;
+    PyObject *weak, *mark = NULL;
     *gave_up = 1;
     OutputRead read = {&cid, &raw, &cid_len, &raw_len, &raw_plain};
     if (!envelope(line, len, "response_item", read_output, &read, &ts, &ts_len)) return NULL;
-    unsigned char small[4096], *buf = small, *inner = NULL;
-    Py_ssize_t m = raw_len;
-    const unsigned char *out = raw;
-    if (!raw_plain) {
-        if (raw_len > (Py_ssize_t)sizeof small && !(buf = PyMem_Malloc((size_t)raw_len))) {
+    unsigned char small[4096], *heap = NULL, *inner = NULL;
+    out = raw;
+    m = raw_len;
+    if (!raw_plain && (got = unescaped(raw, raw_len, small, sizeof small, &heap, &out, &m)) <= 0) {
+        if (got < 0) *gave_up = 0;
+        PyMem_Free(heap);
+        return NULL;
+    }
+    if (!(weak = weak_call_id((const char *)line, len))) {
+        *gave_up = 0;
+        PyMem_Free(heap);
+        return NULL;
+    }
+    int json_read = output_json(out, m, &text, &text_len, &text_plain, &exit_code, &has_exit,
+                                &duration, &has_duration);
+    if (json_read && !text_plain)   /* into a buffer of its own; 0 for a \\u escape */
+        got = unescaped(text, text_len, NULL, 0, &inner, &text, &text_len);
+    if (got < 0) {
+        *gave_up = 0;
+    } else if (json_read && got) {
+        PyObject *code = has_exit ? PyLong_FromLongLong(exit_code) : (Py_INCREF(Py_None), Py_None);
+        PyObject *secs = has_duration ? PyFloat_FromDouble(duration) : (Py_INCREF(Py_None), Py_None);
+        if (code && secs)
+            mark = mark_made(Py_BuildValue("(ss#Os#OOOs#)", "o", (const char *)ts, ts_len, weak,
+                                           (const char *)cid, cid_len, Py_None, code, secs,
+                                           text_len ? (const char *)text : "", text_len), gave_up);
+        else
             *gave_up = 0;
-            PyErr_NoMemory();
-            return NULL;
-        }
-        if (!unescape(raw, raw_len, buf, &m)) goto out;
-        out = buf;
+        Py_XDECREF(code);
+        Py_XDECREF(secs);
+    } else {   /* the whole output, for parse_output */
+        mark = mark_made(Py_BuildValue("(ss#Os#s#)", "o", (const char *)ts, ts_len, weak,
+                                       (const char *)cid, cid_len, m ? (const char *)out : "", m),
+                         gave_up);
     }
-    if (call_id((const char *)line, len, &from, &to)) {
-        weak = PyUnicode_DecodeUTF8((const char *)line + from, to - from, "strict");
-        if (!weak) {   /* out of reach (the walker read the line's UTF-8): the parser's */
-            if (PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) PyErr_Clear();
-            else *gave_up = 0;
-            goto out;
-        }
-    } else {
-        weak = Py_None;
-        Py_INCREF(weak);
-    }
-    if (output_json(out, m, &text, &text_len, &text_plain, &exit_code, &has_exit, &duration,
-                    &has_duration)) {
-        const unsigned char *t = text;
-        Py_ssize_t t_len = text_len;
-        if (!text_plain) {   /* unescaped into a buffer of its own (never longer than raw) */
-            inner = PyMem_Malloc(text_len ? (size_t)text_len : 1);
-            if (!inner) {
-                *gave_up = 0;
-                PyErr_NoMemory();
-                Py_DECREF(weak);
-                goto out;
-            }
-            if (!unescape(text, text_len, inner, &t_len)) t = NULL;
-            else t = inner;
-        }
-        if (t) {
-            PyObject *code = has_exit ? PyLong_FromLongLong(exit_code) : (Py_INCREF(Py_None), Py_None);
-            PyObject *secs = has_duration ? PyFloat_FromDouble(duration) : (Py_INCREF(Py_None), Py_None);
-            if (code && secs)
-                mark = Py_BuildValue("(ss#Os#OOOs#)", "o", (const char *)ts, ts_len, weak,
-                                     (const char *)cid, cid_len, Py_None, code, secs,
-                                     (const char *)(t_len ? t : (const unsigned char *)""), t_len);
-            Py_XDECREF(code);
-            Py_XDECREF(secs);
-            Py_DECREF(weak);
-            goto built;
-        }
-    }
-    mark = Py_BuildValue("(ss#Os#s#)", "o", (const char *)ts, ts_len, weak, (const char *)cid,
-                         cid_len, (const char *)out, m);
     Py_DECREF(weak);
-built:
-    if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
-    else PyErr_Clear();
-out:
-    if (inner) PyMem_Free(inner);
-    if (buf != small) PyMem_Free(buf);
+    PyMem_Free(inner);
+    PyMem_Free(heap);
     return mark;
 }
 
@@ -1167,7 +1169,6 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             TokenLine t;
             int read = 0;
             if (token_line) {
-                memset(&t, 0, sizeof t);
                 read = envelope(u, len, "event_msg", read_token, &t, &ts, &ts_len);
                 if (!read) {
                     tokens_live = 0;
@@ -1227,18 +1228,8 @@ static PyObject *scan(PyObject *self, PyObject *args) {
             if (place(loose, count, here, PyBytes_FromStringAndSize(line, len)) < 0) goto done;
             continue;
         }
-        PyObject *cid = NULL;
-        Py_ssize_t from, to;
-        if (find(line, len, WEAK, 0, HEAD) >= 0 && call_id(line, len, &from, &to)) {
-            cid = PyUnicode_DecodeUTF8(line + from, to - from, "strict");
-            /* not UTF-8 (out of reach: the shape check refused the line): no call has it */
-            if (!cid && !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) goto done;
-            PyErr_Clear();
-        }
-        if (!cid) {
-            cid = Py_None;
-            Py_INCREF(cid);
-        }
+        PyObject *cid = weak_call_id(line, len);
+        if (!cid) goto done;
         PyObject *num = PyLong_FromSsize_t(here);
         if (!num || PyList_Append(numbers, num) < 0 || PyList_Append(weak, cid) < 0) {
             Py_XDECREF(num);
