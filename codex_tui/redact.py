@@ -55,6 +55,31 @@ def _mask_assignment(match: re.Match[str]) -> str:
 # What a secret-looking NAME (_ASSIGNMENT, case-insensitive) must contain, lower-cased.
 _ASSIGNMENT_WORDS = ("key", "secret", "token", "passw", "passphrase", "credential", "authorization")
 
+# All of those strings in two searches, for the usual text that holds none of them.
+_CASED = tuple(needle for _, _, needles, lowered in _PATTERNS if not lowered for needle in needles)
+_LOWERED = tuple(needle for _, _, needles, lowered in _PATTERNS if lowered for needle in needles) + \
+    _ASSIGNMENT_WORDS
+_ANY_CASED = re.compile("|".join(map(re.escape, _CASED)))
+_ANY_LOWERED = re.compile("|".join(map(re.escape, _LOWERED)))
+
+
+# Bit k of the compiled test's answer is the k-th of _CASED + _LOWERED: each pattern's bits,
+# and the assignment words'.
+_BIT = {(needle, lowered): 1 << k for k, (needle, lowered) in
+        enumerate([(n, False) for n in _CASED] + [(n, True) for n in _LOWERED])}
+_PATTERN_BITS = [sum(_BIT[(needle, lowered)] for needle in needles)
+                 for _, _, needles, lowered in _PATTERNS]
+_ASSIGNMENT_BITS = sum(_BIT[(word, True)] for word in _ASSIGNMENT_WORDS)
+
+try:    # the same first test, compiled (setup.py); without it, the Python tests below
+    import codex_tui._textscan as _textscan
+    _textscan.setup(_CASED, _LOWERED)
+    _needles_in = _textscan.needles_in
+except ImportError:
+    _needles_in = None
+if os.environ.get("CODEX_TUI_LINESCAN") == "0":   # for tests and benches: the Python way
+    _needles_in = None
+
 
 def _without_boundary(pattern: re.Pattern[str]) -> re.Pattern[str] | None:
     """`pattern` without its leading \\b, where a literal follows it: a search for that is a
@@ -91,30 +116,6 @@ def _assignment_may_match(text: str) -> bool:
                 return True
             at = low.find(word, at + 1)
     return False
-# All of those strings in two searches, for the usual text that holds none of them.
-_CASED = tuple(needle for _, _, needles, lowered in _PATTERNS if not lowered for needle in needles)
-_LOWERED = tuple(needle for _, _, needles, lowered in _PATTERNS if lowered for needle in needles) + \
-    _ASSIGNMENT_WORDS
-_ANY_CASED = re.compile("|".join(map(re.escape, _CASED)))
-_ANY_LOWERED = re.compile("|".join(map(re.escape, _LOWERED)))
-
-
-# Bit k of the compiled test's answer is the k-th of _CASED + _LOWERED: each pattern's bits,
-# and the assignment words'.
-_BIT = {(needle, lowered): 1 << k for k, (needle, lowered) in
-        enumerate([(n, False) for n in _CASED] + [(n, True) for n in _LOWERED])}
-_PATTERN_BITS = [sum(_BIT[(needle, lowered)] for needle in needles)
-                 for _, _, needles, lowered in _PATTERNS]
-_ASSIGNMENT_BITS = sum(_BIT[(word, True)] for word in _ASSIGNMENT_WORDS)
-
-try:    # the same first test, compiled (setup.py); without it, the Python tests below
-    import codex_tui._textscan as _textscan
-    _textscan.setup(_CASED, _LOWERED)
-    _needles_in = _textscan.needles_in
-except ImportError:
-    _needles_in = None
-if os.environ.get("CODEX_TUI_LINESCAN") == "0":   # for tests and benches: the Python way
-    _needles_in = None
 
 
 def redact(text: str | None) -> str:

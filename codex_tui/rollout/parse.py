@@ -266,22 +266,21 @@ class RolloutParser:
 
     def _mark(self, mark: tuple, line: int) -> None:
         """What is left of a line the scanner read itself: its time, its context window,
-        (a prompt or an answer) its time and text, or (a shell call) its time, tool, ids and
-        command."""
+        (a prompt or an answer) its time and text, (a shell call) its time, tool, ids and
+        command, or (a command's result) its time, call_ids and output."""
         what, value = mark[0], mark[1]
         if what == "w":
             self.session.context_window = value
             return
-        if what == "o":     # a command's result, maybe given already by an event (0.169+)
-            if mark[2] is not None and mark[2] in self._calls_done:
-                return
-            self._on_output(mark, line)
-            return
+        if what == "o" and mark[2] is not None and mark[2] in self._calls_done:
+            return          # 0.169+ gave this command's result in an item_completed event
         s = self.session    # the stamp of feed_lean (the scanner reads nothing in a fork's copy)
         if s.started_at is None:
             s.started_at = value
         s.ended_at = value
-        if what == "a":
+        if what == "o":
+            self._on_output(mark, line)
+        elif what == "a":
             text = mark[2] or ""
             self._on_answer(bool(text), text, line, value)
         elif what == "p":
@@ -295,10 +294,6 @@ class RolloutParser:
         """A function_call_output the scanner read: ("o", time, weak call_id, call_id, output)
         for parse_output to read, or ("o", time, weak call_id, call_id, None, exit code,
         duration, text) where the scanner read its JSON itself (0.5x releases)."""
-        s = self.session
-        if s.started_at is None:
-            s.started_at = mark[1]
-        s.ended_at = mark[1]
         index = self._calls.get(mark[3])
         if index is None:
             return
