@@ -41,7 +41,9 @@ def test_app_opens_in_a_real_terminal_and_quits_cleanly(app_env, tmp_path):
                f"echo $? > {marker}; sleep 30")
     tmux(socket, "new-session", "-d", "-s", "app", "-x", "80", "-y", "24", command)
     try:
-        text = screen_when(socket, lambda t: "sessions" in t and "of" in t and "Search" in t)
+        # "with problems" is in the status line only once the index has loaded; while it
+        # builds, the line reads "indexing 8 of 31 sessions" and the rows are still arriving.
+        text = screen_when(socket, lambda t: "with problems" in t and "Search" in t)
         assert "2 Logs" in text and "Think for a long" in text and "✗ turn_aborted" in text, text
         tmux(socket, "send-keys", "-t", "app", "q")
         deadline = time.monotonic() + 20
