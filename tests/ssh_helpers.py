@@ -68,7 +68,12 @@ class Sshd:
             f"AuthorizedKeysFile {self.dir / 'authorized_keys'}", "StrictModes no",
             "PasswordAuthentication no", "KbdInteractiveAuthentication no", "UsePAM no",
             "PermitRootLogin prohibit-password", f"ForceCommand {wrapper}", "LogLevel ERROR",
-            "MaxStartups 50", "MaxSessions 50", ""]))
+            "MaxStartups 50", "MaxSessions 50",
+            # sshd runs the ForceCommand through this user's login shell, which reads its
+            # ~/.bashrc: a developer's (here `pyenv init`, whose stale rehash lock held every
+            # session 60 s) must not slow or change the "remote host". With HOME the remote
+            # folder, the shell finds no dotfiles; the session's own environment is set_env's.
+            f"SetEnv HOME={self.remote}", ""]))
         self.proc: subprocess.Popen | None = None
         self.netns = netns                   # sshd (and every session) in that network namespace
         self.start()

@@ -152,7 +152,7 @@ def test_a_hosts_logs_come_from_its_own_codex_tui_and_one_rollout_is_fetched_on_
         report = json.loads(proc.stdout)
         [told] = report["hosts"]
         expected = sorted(p.name for p in (home / "sessions").rglob("rollout-*.jsonl"))
-        assert told["source"] == "codex-tui" and told["missing"] is None and told["why"] is None
+        assert told["source"] == "codex-tui" and told["missing"] is None and told["why"] is None, told
         assert sorted(s["path"].rsplit("/", 1)[-1] for s in report["sessions"]) == expected
         assert {s["host"] for s in report["sessions"]} == {"devbox"}
         # nothing written there but codex-tui's own cache
