@@ -1,7 +1,14 @@
-"""One normalised model of a Codex session, whatever release wrote the rollout."""
+"""One normalised model of a Codex session, whatever release wrote the rollout.
+
+Turn, Command and Failure are msgspec Structs: a parse makes one per prompt, per command
+and per failure (~600,000 over a 1 GB index), and a Struct is built in C, in a fifth of a
+slotted dataclass's time. They encode to msgpack exactly as the dataclasses did (every
+field, in order), so stored parser states are unchanged."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
+
+import msgspec
 
 # Turn and session states.
 COMPLETED, FAILED, ABORTED, IN_PROGRESS = "completed", "failed", "aborted", "in_progress"
@@ -46,8 +53,7 @@ class TokenUsage:
                 "reasoning": self.reasoning, "total": self.total}
 
 
-@dataclass(slots=True)
-class Failure:
+class Failure(msgspec.Struct):
     kind: str            # one of scan.classify.FAILURE_KINDS
     command: str         # redacted command text, or "" for turn-level failures
     exit_code: int | None
@@ -58,11 +64,10 @@ class Failure:
     skill: str | None = None
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return msgspec.structs.asdict(self)
 
 
-@dataclass(slots=True)
-class Command:
+class Command(msgspec.Struct):
     call_id: str
     command: str         # redacted, as a shell would read it
     line: int
@@ -82,8 +87,7 @@ class Command:
         return (self.exit_code not in (None, 0)) or self.timed_out or self.sandbox_denied
 
 
-@dataclass(slots=True)
-class Turn:
+class Turn(msgspec.Struct):
     index: int
     line: int
     prompt: str = ""                 # redacted user prompt (first PROMPT_CHARS)
@@ -93,8 +97,8 @@ class Turn:
     status: str = IN_PROGRESS
     error: str | None = None         # redacted
     error_line: int = 0
-    agent_messages: list[str] = field(default_factory=list)
-    commands: list[int] = field(default_factory=list)   # indices into Session.commands
+    agent_messages: list[str] = []   # a new list for each Turn (msgspec copies empty defaults)
+    commands: list[int] = []         # indices into Session.commands
     duration_ms: int | None = None
     first_token_ms: int | None = None
 
