@@ -31,6 +31,11 @@ typedef struct {
 static Needle needles[MAX_NEEDLES];
 static int count = -1;                      /* -1: setup() not called yet */
 static unsigned long long starts[256];      /* byte -> bit set of the needles that may start there */
+/* Bit (a << 8 | b): some needle may start with the bytes a, b (every needle has two or more,
+ * else `pairs_ok` is 0). Most positions of a text fail this one test, so the search skips
+ * them without looking at a needle: prose is full of bytes a needle starts with (a, s, t, k). */
+static unsigned char pairs[65536 / 8];
+static int pairs_ok;
 
 static unsigned char lower(unsigned char c) { return c >= 'A' && c <= 'Z' ? c + 32 : c; }
 
@@ -61,6 +66,14 @@ static int add(PyObject *seq, int lowered) {
         for (int c = 0; c < 256; c++)
             if ((lowered ? lower((unsigned char)c) : (unsigned char)c) == d->text[0])
                 starts[c] |= 1ULL << count;
+        if (n < 2) pairs_ok = 0;
+        else
+            for (int a = 0; a < 256; a++) {
+                if ((lowered ? lower((unsigned char)a) : (unsigned char)a) != d->text[0]) continue;
+                for (int b = 0; b < 256; b++)
+                    if ((lowered ? lower((unsigned char)b) : (unsigned char)b) == d->text[1])
+                        pairs[(a << 8 | b) >> 3] |= (unsigned char)(1 << (b & 7));
+            }
         count++;
     }
     Py_DECREF(items);
@@ -72,6 +85,8 @@ static PyObject *setup(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO", &cased, &lowered)) return NULL;
     count = 0;
     memset(starts, 0, sizeof starts);
+    memset(pairs, 0, sizeof pairs);
+    pairs_ok = 1;
     if (add(cased, 0) < 0 || add(lowered, 1) < 0) {
         count = -1;
         return NULL;
@@ -93,6 +108,10 @@ static unsigned long long search(const unsigned char *p, Py_ssize_t n, unsigned 
                                  int fold) {
     unsigned long long found = 0;
     for (Py_ssize_t i = 0; i < n && found != wanted; i++) {
+        if (pairs_ok) {   /* to the next position where a needle may start (none in the last byte) */
+            while (i + 1 < n && !(pairs[(p[i] << 8 | p[i + 1]) >> 3] & (1 << (p[i + 1] & 7)))) i++;
+            if (i + 1 >= n) break;
+        }
         unsigned long long set = starts[p[i]] & wanted & ~found;
         while (set) {
             int k = __builtin_ctzll(set);
