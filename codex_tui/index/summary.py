@@ -21,6 +21,12 @@ def is_writer_prompt(first_prompt: str) -> bool:
 def summarize(session: Session, mtime: float) -> dict:
     session.failures = classify_session(session)
     first_prompt = next((t.prompt for t in session.turns if t.prompt), "")
+    user_commands = failed_commands = 0    # Session.user_commands and failed_commands, in one pass
+    for command in session.commands:
+        if command.user:
+            user_commands += 1
+        elif command.failed:
+            failed_commands += 1
     return {
         "id": session.id,
         "path": session.path,
@@ -35,9 +41,9 @@ def summarize(session: Session, mtime: float) -> dict:
         "ended_at": session.ended_at,
         "status": session.status,
         "turns": len(session.turns),
-        "commands": len(session.commands) - session.user_commands,   # the agent's
-        "user_commands": session.user_commands,                       # the user's `!cmd`
-        "failed_commands": session.failed_commands,
+        "commands": len(session.commands) - user_commands,   # the agent's
+        "user_commands": user_commands,                       # the user's `!cmd`
+        "failed_commands": failed_commands,
         "unanswered": unanswered(session),
         "failures": [{"kind": f.kind, "command": f.command, "exit_code": f.exit_code,
                       "excerpt": f.excerpt, "line": f.line, "environmental": f.environmental}

@@ -116,8 +116,8 @@ def excerpt(text: str) -> str:
     """A short, redacted head-and-tail of command output. Redacted whole, then cut: a private key
     whose BEGIN line falls in the elided middle would otherwise show its body in the tail."""
     text = redact(text.strip("\n"))
-    if not text:
-        return ""
+    if len(text) <= 300 and text.count("\n") < 2 * _EXCERPT_LINES:
+        return text     # what the cuts below give back unchanged (most failures: one line)
     lines = text.split("\n")
     if len(lines) > 2 * _EXCERPT_LINES:
         lines = lines[:_EXCERPT_LINES] + [f"… {len(lines) - 2 * _EXCERPT_LINES} lines …"] + \
@@ -156,6 +156,20 @@ def _any_of(marks: tuple[str, ...]):
 looks_timed_out = _any_of(_TIMEOUT_MARKS)
 looks_sandbox_denied = _any_of(_SANDBOX_MARKS)
 looks_truncated = _any_of(_TRUNCATION_MARKS)
+
+# Strings every timeout mark, and every sandbox mark, holds one of: most outputs hold none,
+# and three substring tests then decide for both flags.
+_TIMEOUT_KEYS = ("imed",)
+_SANDBOX_KEYS = ("andbox", "by policy")
+assert all(any(k in m for k in _TIMEOUT_KEYS) for m in _TIMEOUT_MARKS)
+assert all(any(k in m for k in _SANDBOX_KEYS) for m in _SANDBOX_MARKS)
+
+
+def output_flags(head: str) -> tuple[bool, bool]:
+    """(looks_timed_out(head), looks_sandbox_denied(head)), for each command result."""
+    timed_out = "imed" in head and looks_timed_out(head)
+    denied = ("andbox" in head or "by policy" in head) and looks_sandbox_denied(head)
+    return timed_out, denied
 
 
 def looks_like_stream_error(text: str) -> bool:

@@ -559,8 +559,9 @@ class RolloutParser:
         c.exit_code = exit_code if exit_code is not None else c.exit_code
         c.duration_s = duration if duration is not None else c.duration_s
         c.output_chars = len(text)
-        c.timed_out = c.timed_out or cmds.looks_timed_out(text[:400])
-        c.sandbox_denied = c.sandbox_denied or cmds.looks_sandbox_denied(text[:400])
+        timed_out, denied = cmds.output_flags(text[:400])
+        c.timed_out = c.timed_out or timed_out
+        c.sandbox_denied = c.sandbox_denied or denied
         if self.keep_output or c.failed:
             c.output = cmds.excerpt(text)
         c.truncated = c.truncated or truncated

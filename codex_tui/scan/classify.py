@@ -58,7 +58,7 @@ def classify_command(command: Command) -> Failure | None:
 
 @lru_cache(maxsize=4096)
 def _verdict(output: str, exit_code: int | None, timed_out: bool, sandbox_denied: bool,
-             sandboxed: bool) -> tuple[str, str | None, bool]:
+             sandboxed: bool) -> tuple[str, str, bool]:
     """(kind, evidence line, environmental) of a failed command: the rules read only these
     fields, and the same failure (the same output of the same exit) recurs across sessions,
     so each distinct one is classified once."""
@@ -70,8 +70,16 @@ def _verdict(output: str, exit_code: int | None, timed_out: bool, sandbox_denied
             continue
         evidence = _first_match(rule.pattern, lines)
         if by_flag or exit_code in rule.exit_codes or evidence is not None:
-            return rule.kind, evidence, rule.environmental
-    return "nonzero_exit", None, False
+            return rule.kind, _evidence(evidence, lines, exit_code), rule.environmental
+    return "nonzero_exit", _evidence(None, lines, exit_code), False
+
+
+def _evidence(found: str | None, lines: list[str], exit_code: int | None) -> str:
+    """The line a failure shows: the rule's match, else the output's last non-blank line."""
+    if found is None:
+        nonblank = [line for line in lines if line.strip()]
+        found = nonblank[-1].strip() if nonblank else f"exit code {exit_code}"
+    return found[:400]
 
 
 def classify_session(session: Session) -> list[Failure]:
@@ -112,10 +120,7 @@ def _first_match(pattern: re.Pattern[str] | None, lines: list[str]) -> str | Non
     return None
 
 
-def _failure(kind: str, command: Command, evidence: str | None, environmental: bool) -> Failure:
-    if evidence is None:
-        nonblank = [line for line in command.output.split("\n") if line.strip()]
-        evidence = nonblank[-1].strip() if nonblank else f"exit code {command.exit_code}"
+def _failure(kind: str, command: Command, evidence: str, environmental: bool) -> Failure:
     return Failure(kind=kind, command=command.command, exit_code=command.exit_code,
-                   excerpt=evidence[:400], line=command.line, environmental=environmental,
+                   excerpt=evidence, line=command.line, environmental=environmental,
                    turn=command.turn)

@@ -1,0 +1,55 @@
+"""The shortcuts of a command result's reading give what the long way gives: excerpt()'s
+return of a short text as it is, output_flags()'s first substring tests, and the
+classifier's evidence line found once per distinct output."""
+from __future__ import annotations
+
+from hypothesis import given, settings, strategies as st
+
+from codex_tui.redact import redact
+from codex_tui.rollout import commands as cmds
+
+pieces = st.sampled_from(["\n", "x", "y" * 299, "z" * 301, " ", "timed out after", "TimedOut",
+                          "Timed", "sandbox denied", "Sandbox", "SandboxErr", "blocked by policy",
+                          "by polic", "not permitted by the sandbox", "command timed out",
+                          "sk-proj-abcdefghijklmnop1234", "é", "中"])
+texts = st.lists(pieces, max_size=40).map("".join) | st.text(max_size=400)
+
+
+def long_way(text: str) -> str:
+    """excerpt() without its shortcut: the cuts, always."""
+    text = redact(text.strip("\n"))
+    if not text:
+        return ""
+    lines = text.split("\n")
+    if len(lines) > 16:
+        lines = lines[:8] + [f"… {len(lines) - 16} lines …"] + lines[-8:]
+    short = "\n".join(cmds._cut_line(line) for line in lines)
+    if len(short) > cmds.EXCERPT_CHARS:
+        short = short[:cmds.EXCERPT_CHARS // 2] + "\n…\n" + short[-cmds.EXCERPT_CHARS // 2:]
+    return short
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=texts)
+def test_excerpt_is_the_long_way_s(text):
+    assert cmds.excerpt(text) == long_way(text)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=texts)
+def test_output_flags_are_the_mark_tests(text):
+    assert cmds.output_flags(text) == (cmds.looks_timed_out(text), cmds.looks_sandbox_denied(text))
+
+
+def test_a_failure_without_a_matching_line_shows_its_last_line_or_its_exit_code():
+    from codex_tui.rollout.model import Command
+    from codex_tui.scan.classify import classify_command
+
+    def failure(output: str, code: int = 3):
+        return classify_command(Command("c", "make", 1, 0, exit_code=code, output=output))
+
+    assert failure("first\n  last one  \n\n").excerpt == "last one"
+    assert failure("").excerpt == "exit code 3"
+    assert failure("\n \n", 5).excerpt == "exit code 5"
+    assert failure("x" * 900).excerpt == "x" * 400
+    assert failure("ls: cannot access 'a': No such file or directory\nnoise").kind == "missing_path"
