@@ -251,3 +251,30 @@ def test_an_output_whose_call_id_is_not_utf8_is_one_corrupt_line(tmp_path, monke
     assert session.corrupt_lines == [3] and [c.exit_code for c in session.commands] == [2]
     detail = RolloutParser(str(path)).feed_file().session    # the full way, line by line
     assert detail.corrupt_lines == [3]
+
+
+_TS = b'{"timestamp":"2026-11-22T03:51:29.000Z","type":"response_item","payload":'
+_BAD_IN_A_MARK = {
+    "prompt": _TS + b'{"type":"message","role":"user","content":[{"type":"input_text","text":"go \xff"}]}}',
+    "answer": _TS + b'{"type":"message","role":"assistant","content":[{"type":"output_text","text":"\xc3("}]}}',
+    "tool name": _TS + b'{"type":"function_call","name":"shell\xff","arguments":"{\\"command\\":\\"ls\\"}","call_id":"c1"}}',
+    "call_id": _TS + b'{"type":"function_call","name":"shell","arguments":"{\\"command\\":\\"ls\\"}","call_id":"c\xed\xa0\x80"}}',
+    "command": _TS + b'{"type":"function_call","name":"shell","arguments":"{\\"command\\":\\"ls \xff\\"}","call_id":"c1"}}',
+    "output": _TS + b'{"type":"function_call_output","call_id":"c1","output":"Exit code: 1\\nOutput:\\n\xff"}}',
+    "0.58 output": _TS + b'{"type":"function_call_output","call_id":"c1","output":"{\\"output\\":\\"\xfe\\",\\"metadata\\":{\\"exit_code\\":1}}"}}',
+    "timestamp": b'{"timestamp":"2026-11-22T03:51:\xff.000Z","type":"response_item","payload":'
+                 b'{"type":"message","role":"user","content":[{"type":"input_text","text":"go"}]}}',
+}
+
+
+@pytest.mark.parametrize("where", list(_BAD_IN_A_MARK))
+def test_a_mark_with_bytes_that_are_not_utf8_reads_as_the_pure_way(where, tmp_path, monkeypatch):
+    """Bytes that are not UTF-8 in any string a mark carries (or in its timestamp): the
+    scanner's shape check leaves the line to the parser before a mark is made, and it is
+    one corrupt line, the others read, as the pure way has it."""
+    call = (_TS + b'{"type":"function_call","name":"shell","arguments":"{\\"command\\":\\"ls\\"}",'
+            b'"call_id":"c1"}}')
+    path = tmp_path / "rollout-bad-utf8.jsonl"
+    path.write_bytes(b"\n".join([call, _BAD_IN_A_MARK[where], call.replace(b"c1", b"c2")]) + b"\n")
+    compiled = assert_same(path, monkeypatch)
+    assert compiled.session.corrupt_lines == [2] and len(compiled.session.commands) == 2

@@ -47,6 +47,7 @@
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdarg.h>
 #include <string.h>
 #if defined(__SSE2__)
 #include <emmintrin.h>
@@ -537,6 +538,70 @@ static int unescaped(const unsigned char *raw, Py_ssize_t n, unsigned char *smal
 /* A mark just built, or NULL with an error set. A UnicodeDecodeError is out of reach (the
  * walker read the line's UTF-8): it is cleared and the line left to the parser (*gave_up
  * stays 1); any other error stands, and *gave_up is 0 either way it ends. */
+/* ---- building marks: what Py_BuildValue's "(ss#...)" gave, without parsing a format string
+ * and measuring its "s" strings for every mark (2.5% of a parse's instructions). Each maker
+ * returns NULL at once when an earlier one failed (a C call's arguments are all evaluated),
+ * so the first error stays the one set. */
+
+/* A str of the UTF-8 bytes p[0:n], as "s#" makes it (NULL with a UnicodeDecodeError). */
+static PyObject *str_of(const unsigned char *p, Py_ssize_t n) {
+    if (PyErr_Occurred()) return NULL;
+    return PyUnicode_DecodeUTF8(n ? (const char *)p : "", n, NULL);
+}
+
+/* str_of, or None where p is NULL ("z#"). */
+static PyObject *str_or_none(const unsigned char *p, Py_ssize_t n) {
+    if (p || PyErr_Occurred()) return p ? str_of(p, n) : NULL;
+    Py_RETURN_NONE;
+}
+
+/* A new reference to `o` ("O"). */
+static PyObject *ref(PyObject *o) {
+    if (PyErr_Occurred()) return NULL;
+    Py_INCREF(o);
+    return o;
+}
+
+/* The one-letter kind of a mark ("c", "o", "p", ...), made once. */
+static PyObject *letter(char c) {
+    static PyObject *made[128];
+    if (PyErr_Occurred()) return NULL;
+    unsigned char k = (unsigned char)c & 127;
+    if (!made[k]) {
+        char text[2] = {c, 0};
+        made[k] = PyUnicode_InternFromString(text);
+        if (!made[k]) return NULL;
+    }
+    Py_INCREF(made[k]);
+    return made[k];
+}
+
+/* A Py_ssize_t as an int ("n"). */
+static PyObject *int_of(Py_ssize_t v) {
+    if (PyErr_Occurred()) return NULL;
+    return PyLong_FromSsize_t(v);
+}
+
+/* A tuple of the n items given, each a new reference it takes; NULL (every item released)
+ * when one of them is NULL. */
+static PyObject *tuple_of(int n, ...) {
+    PyObject *items[8], *tuple = NULL;
+    int missing = 0;
+    va_list args;
+    va_start(args, n);
+    for (int i = 0; i < n; i++) {
+        items[i] = va_arg(args, PyObject *);
+        missing |= items[i] == NULL;
+    }
+    va_end(args);
+    if (!missing) tuple = PyTuple_New(n);
+    for (int i = 0; i < n; i++) {
+        if (tuple) PyTuple_SET_ITEM(tuple, i, items[i]);
+        else Py_XDECREF(items[i]);
+    }
+    return tuple;
+}
+
 static PyObject *mark_made(PyObject *mark, int *gave_up) {
     if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
     else PyErr_Clear();
@@ -663,21 +728,20 @@ static PyObject *call_mark(const unsigned char *line, Py_ssize_t len, int *gave_
     }
     PyObject *mark = NULL;
     if (command_of(json, json_len, &cmd, &cmd_len))
-        mark = mark_made(Py_BuildValue("(ss#s#z#z#s#)", "c", (const char *)ts, ts_len,
-                                       (const char *)call.name, call.name_len,
-                                       (const char *)call.call_id, call.call_id_len,
-                                       (const char *)call.id, call.id_len, (const char *)cmd,
-                                       cmd_len), gave_up);
+        mark = mark_made(tuple_of(6, letter('c'), str_of(ts, ts_len),
+                                 str_of(call.name, call.name_len),
+                                 str_or_none(call.call_id, call.call_id_len),
+                                 str_or_none(call.id, call.id_len), str_of(cmd, cmd_len)), gave_up);
     PyMem_Free(heap);
     return mark;
 }
 
 /* The mark of a prompt or an answer: (what, timestamp, text), its text unescaped, or None for
  * no text (NULL raw); NULL with *gave_up for a \\u escape (the parser's way reads it). */
-static PyObject *text_mark(const char *what, const unsigned char *ts, Py_ssize_t ts_len,
+static PyObject *text_mark(char what, const unsigned char *ts, Py_ssize_t ts_len,
                            const unsigned char *raw, Py_ssize_t n, int *gave_up) {
     *gave_up = 0;
-    if (!raw) return Py_BuildValue("(ss#O)", what, (const char *)ts, ts_len, Py_None);
+    if (!raw) return tuple_of(3, letter(what), str_of(ts, ts_len), ref(Py_None));
     unsigned char small[2048], *heap;
     const unsigned char *text;
     Py_ssize_t m;
@@ -685,8 +749,8 @@ static PyObject *text_mark(const char *what, const unsigned char *ts, Py_ssize_t
     int got = unescaped(raw, n, small, sizeof small, &heap, &text, &m);
     PyObject *mark = NULL;
     if (got < 0) *gave_up = 0;
-    else if (got) mark = mark_made(Py_BuildValue("(ss#s#)", what, (const char *)ts, ts_len,
-                                                 (const char *)text, m), gave_up);
+    else if (got) mark = mark_made(tuple_of(3, letter(what), str_of(ts, ts_len), str_of(text, m)),
+                                   gave_up);
     PyMem_Free(heap);
     return mark;
 }
@@ -861,17 +925,16 @@ static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gav
         PyObject *code = has_exit ? PyLong_FromLongLong(exit_code) : (Py_INCREF(Py_None), Py_None);
         PyObject *secs = has_duration ? PyFloat_FromDouble(duration) : (Py_INCREF(Py_None), Py_None);
         if (code && secs)
-            mark = mark_made(Py_BuildValue("(ss#Os#OOOs#)", "o", (const char *)ts, ts_len, weak,
-                                           (const char *)cid, cid_len, Py_None, code, secs,
-                                           text_len ? (const char *)text : "", text_len), gave_up);
+            mark = mark_made(tuple_of(8, letter('o'), str_of(ts, ts_len), ref(weak),
+                                      str_of(cid, cid_len), ref(Py_None), ref(code), ref(secs),
+                                      str_of(text, text_len)), gave_up);
         else
             *gave_up = 0;
         Py_XDECREF(code);
         Py_XDECREF(secs);
     } else {   /* the whole output, for parse_output */
-        mark = mark_made(Py_BuildValue("(ss#Os#s#)", "o", (const char *)ts, ts_len, weak,
-                                       (const char *)cid, cid_len, m ? (const char *)out : "", m),
-                         gave_up);
+        mark = mark_made(tuple_of(5, letter('o'), str_of(ts, ts_len), ref(weak),
+                                  str_of(cid, cid_len), str_of(out, m)), gave_up);
     }
     Py_DECREF(weak);
     PyMem_Free(inner);
@@ -944,7 +1007,7 @@ static PyObject *five(const long long *v) {
 
 /* loose.append((before, line, what)), taking `what` (NULL: an error is set); -1 on error. */
 static int place(PyObject *loose, Py_ssize_t before, Py_ssize_t line, PyObject *what) {
-    PyObject *item = what ? Py_BuildValue("(nnN)", before, line, what) : NULL;
+    PyObject *item = what ? tuple_of(3, int_of(before), int_of(line), what) : NULL;
     int failed = !item || PyList_Append(loose, item) < 0;
     Py_XDECREF(item);
     return failed ? -1 : 0;
@@ -954,9 +1017,9 @@ static int place(PyObject *loose, Py_ssize_t before, Py_ssize_t line, PyObject *
  * after every entry of a lower or equal (before, line), as a stable sort would put it. The
  * entries before it are in the order of lines, and `before` grows with the line. */
 static int put_mark(PyObject *loose, const Mark *m, int window) {
-    PyObject *what = window ? Py_BuildValue("(sL)", "w", m->window)
-                            : Py_BuildValue("(ss#)", "s", (const char *)m->ts, m->ts_len);
-    PyObject *item = what ? Py_BuildValue("(nnN)", m->before, m->line, what) : NULL;
+    PyObject *what = window ? tuple_of(2, letter('w'), PyLong_FromLongLong(m->window))
+                            : tuple_of(2, letter('s'), str_of(m->ts, m->ts_len));
+    PyObject *item = what ? tuple_of(3, int_of(m->before), int_of(m->line), what) : NULL;
     if (!item) return -1;
     Py_ssize_t lo = 0, hi = PyList_GET_SIZE(loose);
     while (lo < hi) {
@@ -1193,7 +1256,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                     read = envelope(u, len, "response_item", read_message, &user, &ts, &ts_len);
                     if (read && kind == PROMPT_TEXT) {
                         read = 0;
-                        mark = text_mark("p", ts, ts_len, prompt, prompt_len, &gave_up);
+                        mark = text_mark('p', ts, ts_len, prompt, prompt_len, &gave_up);
                     }
                 } else if (kind_of == ITEM_CALL ||
                            (kind_of == ITEM_ANY && find(line, len, "\"type\":\"function_call\"", 0, HEAD) >= 0)) {
@@ -1207,7 +1270,7 @@ static PyObject *scan(PyObject *self, PyObject *args) {
                     Py_ssize_t answer_len = 0;
                     MessageRead assistant = {"assistant", NULL, &answer, &answer_len};
                     if (envelope(u, len, "response_item", read_message, &assistant, &ts, &ts_len))
-                        mark = text_mark("a", ts, ts_len, answer, answer_len, &gave_up);
+                        mark = text_mark('a', ts, ts_len, answer, answer_len, &gave_up);
                 }
                 if (mark) {
                     if (place(loose, count, here, mark) < 0) goto done;
