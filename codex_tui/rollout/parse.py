@@ -228,14 +228,37 @@ class RolloutParser:
         if counted is not None:
             self._count_scanned(counted)
         done = 0
+        # The marks: what is left of a line the scanner read itself, (what, time, ...): "w"
+        # its context window (in place of the time), "s" its time only, "p"/"a" a prompt's or
+        # an answer's text, "c" a shell call's tool, ids and command, "o" a command's result.
+        # Handled inline: this loop runs for every prompt, answer, call and result.
+        s, calls_done, tools = self.session, self._calls_done, self.session.tool_calls
         for before, line, item in loose:   # loose lines and marks, each in its place
             if before > done:
                 self._feed_typed(typed, numbers, weak, done, before)
                 done = before
-            if item.__class__ is tuple:
-                self._mark(item, line)
-            else:
+            if item.__class__ is not tuple:
                 self._lean_one(item, line)    # a loose line (its repeat check is done)
+                continue
+            what, ts = item[0], item[1]
+            if what == "w":
+                s.context_window = ts
+                continue
+            if what == "o" and item[2] is not None and item[2] in calls_done:
+                continue        # 0.169+ gave this command's result in an item_completed event
+            if s.started_at is None:    # the stamp of feed_lean (no marks in a fork's copy)
+                s.started_at = ts
+            s.ended_at = ts
+            if what == "c":     # a shell tool's function_call: (name, call_id, id, command)
+                tools[item[2]] = tools.get(item[2], 0) + 1
+                self._on_shell_call(item[5], item[3], item[4], line, ts)
+            elif what == "o":
+                self._on_output(item, line)
+            elif what == "p":
+                self._on_prompt(item[2], line, ts)
+            elif what == "a":
+                text = item[2] or ""
+                self._on_answer(bool(text), text, line, ts)
         if done < len(typed):
             self._feed_typed(typed, numbers, weak, done, len(typed))
         return after
@@ -263,32 +286,6 @@ class RolloutParser:
             self.session.last_usage = TokenUsage(*last)
         if events:
             self._token_events = True
-
-    def _mark(self, mark: tuple, line: int) -> None:
-        """What is left of a line the scanner read itself: its time, its context window,
-        (a prompt or an answer) its time and text, (a shell call) its time, tool, ids and
-        command, or (a command's result) its time, call_ids and output."""
-        what, value = mark[0], mark[1]
-        if what == "w":
-            self.session.context_window = value
-            return
-        if what == "o" and mark[2] is not None and mark[2] in self._calls_done:
-            return          # 0.169+ gave this command's result in an item_completed event
-        s = self.session    # the stamp of feed_lean (the scanner reads nothing in a fork's copy)
-        if s.started_at is None:
-            s.started_at = value
-        s.ended_at = value
-        if what == "o":
-            self._on_output(mark, line)
-        elif what == "a":
-            text = mark[2] or ""
-            self._on_answer(bool(text), text, line, value)
-        elif what == "p":
-            self._on_prompt(mark[2], line, value)
-        elif what == "c":    # a shell tool's function_call: (name, call_id, id, command)
-            tools = s.tool_calls
-            tools[mark[2]] = tools.get(mark[2], 0) + 1
-            self._on_shell_call(mark[5], mark[3], mark[4], line, value)
 
     def _on_output(self, mark: tuple, line: int) -> None:
         """A function_call_output the scanner read: ("o", time, weak call_id, call_id, output)
@@ -515,13 +512,17 @@ class RolloutParser:
 
     def _on_shell_call(self, text: str, call_id, item_id, line: int, ts) -> None:
         """A shell command the agent ran (its tool call is counted already)."""
+        turns = self.session.turns
+        turn = turns[-1] if turns else self._new_turn(line, ts)
         if not self._task_events:
-            self._turn(line, ts).status = IN_PROGRESS
+            turn.status = IN_PROGRESS
         call_id = str(call_id or item_id or f"line-{line}")
-        self._calls[call_id] = self._add_command(call_id, text, line, ts)
+        self._calls[call_id] = self._add_command(call_id, text, line, ts, turn=turn)
 
-    def _add_command(self, call_id: str, text: str, line: int, ts, user: bool = False) -> int:
-        turn = self._turn(line, ts)
+    def _add_command(self, call_id: str, text: str, line: int, ts, user: bool = False,
+                     turn: Turn | None = None) -> int:
+        if turn is None:
+            turn = self._turn(line, ts)
         index = len(self.session.commands)
         turn.commands.append(index)
         self.session.commands.append(Command(call_id=call_id, command=redact(text), line=line,
