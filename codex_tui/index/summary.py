@@ -5,7 +5,7 @@ import os
 from functools import lru_cache
 
 from codex_tui.rollout.model import IN_PROGRESS, Session
-from codex_tui.scan.classify import classify_session
+from codex_tui.scan.classify import classify_counted
 
 FIRST_PROMPT_CHARS = 300
 SEARCH_CHARS = 2000     # per session: enough to find it by a prompt, command or failure
@@ -19,14 +19,9 @@ def is_writer_prompt(first_prompt: str) -> bool:
 
 
 def summarize(session: Session, mtime: float) -> dict:
-    session.failures = classify_session(session)
+    # Session.user_commands and .failed_commands, counted as the commands are classified
+    session.failures, user_commands, failed_commands = classify_counted(session)
     first_prompt = next((t.prompt for t in session.turns if t.prompt), "")
-    user_commands = failed_commands = 0    # Session.user_commands and failed_commands, in one pass
-    for command in session.commands:
-        if command.user:
-            user_commands += 1
-        elif command.failed:
-            failed_commands += 1
     return {
         "id": session.id,
         "path": session.path,

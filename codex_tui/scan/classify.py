@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import attrgetter
 
 from codex_tui.rollout.model import Command, Failure, Session
 
@@ -82,18 +83,31 @@ def _evidence(found: str | None, lines: list[str], exit_code: int | None) -> str
     return found[:400]
 
 
+_LINE = attrgetter("line")     # a Failure's sort key: file order
+
+
 def classify_session(session: Session) -> list[Failure]:
     """All failures of a session (the agent's commands and turn events), in file order.
     The user's own `!cmd` commands are not the agent's failures: they are left out."""
+    return classify_counted(session)[0]
+
+
+def classify_counted(session: Session) -> tuple[list[Failure], int, int]:
+    """(classify_session's failures, the user's commands, the agent's failed commands): the
+    counts a summary shows, from the same pass over the commands."""
     found = [_rate_limited(f) for f in session.event_failures]
+    users = 0
     for command in session.commands:
         if command.user:
-            continue
-        failure = classify_command(command)
-        if failure is not None:
-            found.append(failure)
-    found.sort(key=lambda f: f.line)
-    return found
+            users += 1
+        elif command.failed:
+            kind, evidence, environmental = _verdict(
+                command.output, command.exit_code, command.timed_out, command.sandbox_denied,
+                command.sandboxed)
+            found.append(_failure(kind, command, evidence, environmental))
+    failed = len(found) - len(session.event_failures)
+    found.sort(key=_LINE)
+    return found, users, failed
 
 
 def _rate_limited(failure: Failure) -> Failure:
