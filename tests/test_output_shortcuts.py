@@ -53,3 +53,21 @@ def test_a_failure_without_a_matching_line_shows_its_last_line_or_its_exit_code(
     assert failure("\n \n", 5).excerpt == "exit code 5"
     assert failure("x" * 900).excerpt == "x" * 400
     assert failure("ls: cannot access 'a': No such file or directory\nnoise").kind == "missing_path"
+
+
+@settings(max_examples=1500, deadline=None)
+@given(text=st.lists(st.sampled_from(["tokens truncated", "chars truncated", "[... omitted",
+                                      "Total output lines:", "…truncated", "output truncated",
+                                      "truncate", "omit", "Total output", "x", "\n"]),
+                     max_size=6).map("".join) | st.text(max_size=60))
+def test_looks_truncated_is_the_mark_test(text):
+    assert cmds.looks_truncated(text) == cmds._looks_truncated(text)
+
+
+@given(secs=st.one_of(st.integers(), st.floats(allow_nan=True), st.none(), st.text(max_size=4),
+                      st.just(10 ** 400), st.just(True)),
+       nanos=st.one_of(st.integers(), st.floats(), st.none(), st.just(-(10 ** 400))))
+def test_a_secs_and_nanos_duration_is_the_long_way_s(secs, nanos):
+    long_way = (cmds._maybe_float(secs) or 0.0) + (cmds._maybe_float(nanos) or 0.0) / 1e9
+    got = cmds.duration_seconds({"secs": secs, "nanos": nanos})
+    assert got == long_way or (got != got and long_way != long_way)

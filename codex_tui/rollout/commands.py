@@ -133,10 +133,17 @@ def _cut_line(line: str, width: int = 300) -> str:
     return line if len(line) <= width else f"{line[:width]} … (+{len(line) - width:,} chars)"
 
 
+_BIG = 1 << 1000     # an int past this may not convert to a float (_maybe_float's OverflowError)
+
+
 def duration_seconds(value) -> float | None:
     """Codex durations: {"secs","nanos"}, a float of seconds, or a string like '1.2s'."""
     if isinstance(value, dict):
-        return (_maybe_float(value.get("secs")) or 0.0) + (_maybe_float(value.get("nanos")) or 0.0) / 1e9
+        secs, nanos = value.get("secs"), value.get("nanos")
+        if secs.__class__ is int and nanos.__class__ is int and -_BIG < secs < _BIG \
+                and -_BIG < nanos < _BIG:
+            return secs + nanos / 1e9    # what the line below gives, for the usual shape
+        return (_maybe_float(secs) or 0.0) + (_maybe_float(nanos) or 0.0) / 1e9
     if isinstance(value, str):
         value = value.rstrip("s")
     return _maybe_float(value)
@@ -155,7 +162,16 @@ def _any_of(marks: tuple[str, ...]):
 
 looks_timed_out = _any_of(_TIMEOUT_MARKS)
 looks_sandbox_denied = _any_of(_SANDBOX_MARKS)
-looks_truncated = _any_of(_TRUNCATION_MARKS)
+_looks_truncated = _any_of(_TRUNCATION_MARKS)
+_TRUNCATION_KEYS = ("truncated", "omitted", "Total output")
+assert all(any(k in m for k in _TRUNCATION_KEYS) for m in _TRUNCATION_MARKS)
+
+
+def looks_truncated(text: str) -> bool:
+    """`text` holds one of the truncation marks (three substring tests first, for both the
+    output of every command and its usual answer, none)."""
+    return ("truncated" in text or "omitted" in text or "Total output" in text) \
+        and _looks_truncated(text)
 
 # Strings every timeout mark, and every sandbox mark, holds one of: most outputs hold none,
 # and three substring tests then decide for both flags.
