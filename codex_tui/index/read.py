@@ -102,8 +102,10 @@ def _read_one(path: str, resumable_seconds: float, max_bytes: int) -> Read:
 
 
 def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMABLE_SECONDS,
-              max_bytes: int = DEFAULT_MAX_BYTES) -> Iterator[Read]:
-    """`read_one` for each path, as each lands: in `workers` processes for a first index."""
+              max_bytes: int = DEFAULT_MAX_BYTES,
+              sizes: dict[str, int] | None = None) -> Iterator[Read]:
+    """`read_one` for each path, as each lands: in `workers` processes for a first index.
+    `sizes`: the files' sizes where the caller has them (stat'ed already), for the order."""
     read = partial(read_one, resumable_seconds=resumable_seconds, max_bytes=max_bytes)
     if len(paths) < PARALLEL_MIN_FILES or workers < 2:
         yield from map(read, paths)
@@ -112,9 +114,17 @@ def read_many(paths: list[str], workers: int, resumable_seconds: float = RESUMAB
     import codex_tui.rollout.parse  # noqa: F401
 
     # Largest first so one big file does not finish last on an otherwise idle core.
-    paths = sorted(paths, key=lambda p: -os.path.getsize(p) if os.path.exists(p) else 0)
+    known = sizes or {}
+    paths = sorted(paths, key=lambda p: -known[p] if p in known else -_size(p))
     with pool(workers) as workers_pool:
         yield from workers_pool.map(read, paths, chunksize=8)
+
+
+def _size(path: str) -> int:
+    try:
+        return os.path.getsize(path)
+    except OSError:
+        return 0
 
 
 def parse_whole(path: str, max_bytes: int = DEFAULT_MAX_BYTES):

@@ -126,7 +126,8 @@ class SessionIndex:
                 progress = None
             step = max(8, total // _PROGRESS_STEPS)
             ready: list[str] = []
-            reads = read_many(todo_full, self.workers, self.resumable_seconds, self.max_bytes)
+            reads = read_many(todo_full, self.workers, self.resumable_seconds, self.max_bytes,
+                              sizes={p: wanted[p][0] for p in todo_full})
             for done, (path, result, error) in enumerate(reads, 1):
                 if result is None:
                     stats.unreadable.append((path, error or "unreadable"))
