@@ -239,3 +239,48 @@ def test_full_sessions_in_workers_are_the_whole_parse_in_order(tmp_path, codex_h
         expected.append(repr(asdict(session)))   # repr: 3 and 3.0 are not the same here
     assert [repr(asdict(s)) for s in sessions] == expected and len(expected) == 44
     assert seen[-1] == (45, 45) and len(seen) > 1
+
+
+def _search_text_whole(session) -> str:
+    """search_text as it was: every part made, then deduplicated and cut."""
+    from codex_tui.index.summary import SEARCH_CHARS
+
+    parts = [session.id, session.cwd]
+    parts += [t.prompt[:240] for t in session.turns if t.prompt]
+    parts += [f"{f.kind} {f.excerpt[:160]}" for f in session.failures]
+    parts += [e[:160] for e in session.errors]
+    parts += [c.command[:120] for c in session.commands]
+    unique: dict[str, None] = {}
+    for part in dict.fromkeys(parts):
+        if part:
+            unique.setdefault(part.lower(), None)
+    return "\n".join(unique)[:SEARCH_CHARS]
+
+
+def test_the_search_text_made_as_it_is_read_is_the_whole_ones():
+    """search_text stops making parts once SEARCH_CHARS are filled: what it gives is the
+    whole list's, deduplicated, lower-cased and cut, on generated sessions of every size."""
+    from hypothesis import given, settings, strategies as st
+
+    from codex_tui.index.summary import search_text
+    from codex_tui.rollout.model import Command, Failure, Session, Turn
+
+    words = st.sampled_from(["", "Go", "go", "RUN tests " * 30, "x" * 300, "ls", "LS", "é" * 9,
+                             "y" * 50, "z" * 97]) | st.text(max_size=120)
+
+    @settings(max_examples=400, deadline=None)
+    @given(prompts=st.lists(words, max_size=30), commands=st.lists(words, max_size=30),
+           errors=st.lists(words, max_size=3), ident=words, cwd=words)
+    def check(prompts, commands, errors, ident, cwd):
+        session = Session(path="p", id=ident, cwd=cwd, errors=errors,
+                          turns=[Turn(i, 1, prompt=f"{i} {p}" if i % 3 else p)
+                                 for i, p in enumerate(prompts)],
+                          commands=[Command("c", c, 1, 0) for c in commands],
+                          failures=[Failure("missing_path", "c", 1, e, 1, False) for e in errors])
+        assert search_text(session) == _search_text_whole(session)
+
+    check()
+    for length in range(1, 300, 7):   # every place the last part may end, near the cap
+        session = Session(path="p", turns=[Turn(i, 1, prompt=f"p{i}" + "x" * length)
+                                           for i in range(2000 // length + 3)])
+        assert search_text(session) == _search_text_whole(session), length

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from functools import lru_cache
+from typing import Iterator
 
 from codex_tui.rollout.model import IN_PROGRESS, Session
 from codex_tui.scan.classify import classify_counted
@@ -78,22 +79,37 @@ def unanswered(session: Session) -> bool:
 def search_text(session: Session) -> str:
     """What free-text search looks at: cwd, prompts, commands and failure text (all redacted
     by the parser), lower-cased and capped so filtering 10,000 sessions stays instant."""
-    parts = [session.id, session.cwd]
-    parts += [t.prompt[:240] for t in session.turns if t.prompt]
-    parts += [f"{f.kind} {f.excerpt[:160]}" for f in session.failures]
-    parts += [e[:160] for e in session.errors]
-    parts += [c.command[:120] for c in session.commands]
-    unique: dict[str, None] = {}    # a command run 40 times counts once
+    seen: set[str] = set()          # a command run 40 times is lower-cased once
+    unique: dict[str, None] = {}    # and counts once
     size = -1
-    for part in dict.fromkeys(parts):    # and is lower-cased once
+    for part in _search_parts(session):
+        if part in seen:
+            continue
+        seen.add(part)
         if part:
             part = part.lower()
             if part not in unique:
                 unique[part] = None
                 size += len(part) + 1
-                if size >= SEARCH_CHARS:    # the rest would be cut off
+                if size >= SEARCH_CHARS:    # the rest would be cut off: not even cut out
                     break
     return "\n".join(unique)[:SEARCH_CHARS]
+
+
+def _search_parts(session: Session) -> Iterator[str]:
+    """The parts of the search text, in order: made as they are read, since most sessions
+    fill SEARCH_CHARS with their first prompts."""
+    yield session.id
+    yield session.cwd
+    for turn in session.turns:
+        if turn.prompt:
+            yield turn.prompt[:240]
+    for failure in session.failures:
+        yield f"{failure.kind} {failure.excerpt[:160]}"
+    for error in session.errors:
+        yield error[:160]
+    for command in session.commands:
+        yield command.command[:120]
 
 
 def skills_used(session: Session) -> list[str]:
