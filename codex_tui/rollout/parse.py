@@ -552,20 +552,24 @@ class RolloutParser:
                     weak: bool = False) -> None:
         """Record a command's result; event results (weak=False) win over tool output text."""
         c = self.session.commands[index]
+        if truncated:           # (each field set only when it changes: a result sets few)
+            c.truncated = True
         if weak and c.exit_code is not None:
-            c.truncated = c.truncated or truncated
             return
         if not weak:
             self._calls_done.add(c.call_id)
-        c.exit_code = exit_code if exit_code is not None else c.exit_code
-        c.duration_s = duration if duration is not None else c.duration_s
+        if exit_code is not None:
+            c.exit_code = exit_code
+        if duration is not None:
+            c.duration_s = duration
         c.output_chars = len(text)
         timed_out, denied = cmds.output_flags(text[:400])
-        c.timed_out = c.timed_out or timed_out
-        c.sandbox_denied = c.sandbox_denied or denied
+        if timed_out:
+            c.timed_out = True
+        if denied:
+            c.sandbox_denied = True
         if self.keep_output or c.failed:
             c.output = cmds.excerpt(text)
-        c.truncated = c.truncated or truncated
         c.line = line
 
     # ---- events --------------------------------------------------------------------------
