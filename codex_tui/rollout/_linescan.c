@@ -70,8 +70,9 @@ static const char *QUIET[] = {"thread_settings_applied\"", "agent_reasoning\"", 
 
 /* bytes.find(sub, start, end) on line[0:len]: -1 when absent. The haystacks are heads of at
  * most HEAD bytes and the needles start with a quote, which JSON is full of: glibc's memmem
- * was a sixth of the scanner. With SSE2, 16 places at once are tested for the needle's first
- * and last bytes, and only those places are compared whole. */
+ * was a sixth of the scanner. With SSE2, 16 places at once are tested for two of the needle's
+ * bytes, and only those places are compared whole. The two are its first and last, each but
+ * a quote: a quote at both ends matched every `"key":"` pair of the head. */
 static Py_ssize_t find(const char *line, Py_ssize_t len, const char *sub, Py_ssize_t start,
                        Py_ssize_t end) {
     Py_ssize_t n = (Py_ssize_t)strlen(sub);
@@ -85,15 +86,16 @@ static Py_ssize_t find(const char *line, Py_ssize_t len, const char *sub, Py_ssi
     const char *h = line + start;
     Py_ssize_t size = end - start, i = 0;
 #if defined(__SSE2__)
-    const __m128i first = _mm_set1_epi8(sub[0]), last = _mm_set1_epi8(sub[n - 1]);
-    for (; i + n + 15 <= size; i += 16) {   /* both loads end inside h[0:size] */
-        __m128i a = _mm_loadu_si128((const __m128i *)(h + i));
-        __m128i b = _mm_loadu_si128((const __m128i *)(h + i + n - 1));
+    Py_ssize_t lo = sub[0] == '"' && n > 2 ? 1 : 0, hi = sub[n - 1] == '"' && n - 2 > lo ? n - 2 : n - 1;
+    const __m128i first = _mm_set1_epi8(sub[lo]), last = _mm_set1_epi8(sub[hi]);
+    for (; i + n + 15 <= size; i += 16) {   /* both loads end inside h[0:size] (hi < n) */
+        __m128i a = _mm_loadu_si128((const __m128i *)(h + i + lo));
+        __m128i b = _mm_loadu_si128((const __m128i *)(h + i + hi));
         unsigned mask = (unsigned)_mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(a, first),
                                                                   _mm_cmpeq_epi8(b, last)));
-        while (mask) {
+        while (mask) {   /* every place tested here ends inside h[0:size]: i + 15 + n <= size */
             int bit = __builtin_ctz(mask);
-            if (memcmp(h + i + bit + 1, sub + 1, (size_t)(n - 2)) == 0) return start + i + bit;
+            if (memcmp(h + i + bit, sub, (size_t)n) == 0) return start + i + bit;
             mask &= mask - 1;
         }
     }
