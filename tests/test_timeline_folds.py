@@ -60,3 +60,26 @@ async def test_the_detail_status_counts_the_lines_after_o_unfolds(app_env):
         await pilot.pause()
         assert len(view.lines) > folded
         assert f"of {len(view.lines)}" in str(status.render()).replace("\n", " ")
+
+
+def test_a_long_command_wraps_under_its_dollar_with_its_facts_on_a_line_of_their_own():
+    """At 80 columns a command and its facts (`exit 1 · 0.1s`) wrap: the later lines hang two
+    columns in, left of the output's four, and none starts with the spaces it broke at. A
+    multi-line command's later lines hang the same way."""
+    path = "/tmp/codex-tui-fixture/agent-skills/utilities/demo-skill/SKILL.md"
+    timeline = Timeline([Block("command", f"$ cat {path}    exit 0 · 0.0s"),
+                         Block("output", "---"),
+                         Block("command", "$ cat <<EOF > notes\nfirst\nEOF    exit 0")])
+    texts = [line.text for line in timeline.layout(78)]
+    assert texts == [f"$ cat {path}", "  exit 0 · 0.0s", "    ---",
+                     "$ cat <<EOF > notes", "  first", "  EOF    exit 0"]
+    assert all(len(text) <= 78 for text in timeline_texts(f"$ {'x' * 200}    exit 1"))
+    # the facts stay whole: never `exit` at a line's end and its code on the next
+    ls = "$ ls -la /some/long/path/that/goes/on/and/on/and/on/for/quite/a/while/xx"
+    assert timeline_texts(f"{ls}    exit 126 · 0.0s") == [ls, "  exit 126 · 0.0s"]
+
+
+def timeline_texts(command: str) -> list[str]:
+    lines = Timeline([Block("command", command)]).layout(78)
+    assert [line.text[:2] for line in lines[1:]] == ["  "] * (len(lines) - 1)
+    return [line.text for line in lines]

@@ -66,13 +66,46 @@ class Timeline:
             elif block.kind == "output":        # unfolded: say the left-out lines are not in the log
                 body = [f"… {m.group(1)} more lines not kept in the log …" if (m := _OMITTED.match(raw))
                         else raw for raw in body]
+            if block.kind == "command":   # its lines after the first hang under the `$`
+                pieces = [piece for at, raw in enumerate(body)
+                          for piece in _hanging(raw, width, "" if at == 0 else HANG,
+                                                facts=at == len(body) - 1)]
+            else:
+                pieces = [piece for raw in body for piece in _wrap(raw, width - len(indent))]
             first = True
-            for raw in body:
-                for piece in _wrap(raw, width - len(indent)):
-                    lines.append(Line(block.kind, indent + piece, number, block.failure and first,
-                                      block.fold))
-                    first = False
+            for piece in pieces:
+                lines.append(Line(block.kind, indent + piece, number, block.failure and first,
+                                  block.fold))
+                first = False
         return lines
+
+
+HANG = "  "     # a command's second and later lines: under the `$`, left of its output
+FACTS_GAP = "    "   # between a command and its facts (none holds four spaces)
+
+
+def _hanging(text: str, width: int, first: str, facts: bool = False) -> list[str]:
+    """A command's line `text` after `first` in `width` columns, its wrapped parts indented
+    by HANG and without the spaces they were broken at. `facts`: the line ends with the
+    command's facts after FACTS_GAP (`exit 1 · 0.1s`, see build_timeline), which stay whole:
+    after the command's last part where they fit, else on a line of their own."""
+    text = first + text.expandtabs(4)
+    if len(text) <= width:
+        return [text]
+    command, gap, tail = text.rpartition(FACTS_GAP) if facts else (text, "", "")
+    if not gap:
+        command, tail = text, ""
+    lines = _wrap_hanging(command, width) if command.strip() else [command]
+    if tail and len(lines[-1]) + len(gap) + len(tail) <= width:
+        lines[-1] += gap + tail
+    elif tail:
+        lines += _wrap_hanging(HANG + tail, width)
+    return lines
+
+
+def _wrap_hanging(text: str, width: int) -> list[str]:
+    return textwrap.wrap(text, width, subsequent_indent=HANG, replace_whitespace=False,
+                         break_on_hyphens=False) or [text]
 
 
 def _wrap(text: str, width: int) -> list[str]:
@@ -113,7 +146,7 @@ def build_timeline(session: Session, tz=None, cost: str = "") -> Timeline:
             command = session.commands[index]
             found = by_command.get((command.line, command.command))
             who = "you $ " if command.user else "$ "   # the user's `!cmd`, not the agent's
-            blocks.append(Block("command", f"{who}{command.command}    {_command_facts(command)}",
+            blocks.append(Block("command", f"{who}{command.command}{FACTS_GAP}{_command_facts(command)}",
                                 failure=found is not None))
             if command.output.strip():
                 blocks.append(Block("output", command.output.rstrip("\n"), fold=index))
