@@ -38,3 +38,34 @@ def fold_path(path: str, width: int) -> list[str]:
     if line:
         lines.append(line)
     return lines
+
+
+def wrap_cells(text: str, width: int, hang: str = "") -> list[str]:
+    """`text` in lines of at most `width` terminal cells (a CJK character or an emoji takes
+    two), broken at the last space that fits in the line's second half, else anywhere (CJK
+    text runs without spaces, and may break between any two characters);
+    lines after the first start with `hang`, and no line starts or ends with the space it
+    was broken at. For text that is not all ASCII: textwrap counts characters, and a wide
+    line would be cut off at the screen's edge."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line, used, start = "", 0, 0     # start: where the line's own text begins (after hang)
+    for char in text:
+        size = cell_len(char)
+        while used + size > width and len(line) > start:
+            cut = line.rfind(" ", start)
+            if cut > start and cell_len(line[:cut]) * 2 >= width:
+                lines.append(line[:cut].rstrip(" "))
+                line = hang + line[cut + 1:]
+            else:
+                lines.append(line)
+                line = hang
+            start = len(hang)
+            used = cell_len(line)
+        if char == " " and len(line) == start and lines:
+            continue                  # a space the line was broken at
+        line += char
+        used += size
+    lines.append(line)
+    return lines

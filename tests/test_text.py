@@ -70,3 +70,34 @@ def test_a_cost_below_half_a_cent_is_never_shown_as_free():
 
     assert format_cost(0.0039) == "<$0.01" and format_cost(0.0) == "$0.00"
     assert format_cost(0.0084) == "$0.01" and format_cost(None) == ""
+
+
+@given(text=st.text(alphabet=st.sampled_from(list("ab c中文字😀é") + [" "]), max_size=120),
+       width=st.integers(4, 50), hang=st.sampled_from(["", "  "]))
+def test_wrap_cells_fits_every_line_and_keeps_every_character(text, width, hang):
+    """wrap_cells: no line wider than `width` cells (a wide character is two), and only the
+    spaces it broke at are gone."""
+    from rich.cells import cell_len
+
+    from codex_tui.text import wrap_cells
+
+    lines = wrap_cells(text, width, hang)
+    assert all(cell_len(line) <= width for line in lines)
+    assert all(line.startswith(hang) for line in lines[1:])
+    assert "".join(line[len(hang) if n else 0:] for n, line in enumerate(lines)).replace(" ", "") \
+        == text.replace(" ", "")
+
+
+def test_the_detail_view_wraps_wide_text_in_cells_not_characters():
+    """A prompt, an output and a command in CJK at 40 columns: every line fits in 40 cells
+    (counted in characters, each line was 76 cells, and the screen cut off its second half)."""
+    from rich.cells import cell_len
+
+    from codex_tui.browse.timeline import Block, Timeline
+
+    timeline = Timeline([Block("prompt", "› " + "中文字符" * 15), Block("output", "日本語" * 30),
+                         Block("command", "$ echo " + "中文字符" * 8 + "    exit 0 · 0.1s")])
+    lines = [line.text for line in timeline.layout(40)]
+    assert all(cell_len(text) <= 40 for text in lines), lines
+    assert "".join(lines).replace(" ", "").count("中文字符") == 15 + 8
+    assert lines[-1] == "  exit 0 · 0.1s"

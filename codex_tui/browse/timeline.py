@@ -9,10 +9,13 @@ import re
 import textwrap
 from dataclasses import dataclass, field
 
+from rich.cells import cell_len
+
 from codex_tui.browse.rows import format_tokens, local_when
 from codex_tui.ids import resume_command
 from codex_tui.rollout.model import Session
 from codex_tui.sanitize import safe
+from codex_tui.text import wrap_cells
 
 FOLD_LINES = 6          # output longer than this is folded to its first lines
 FOLDED_SHOWN = 3
@@ -90,13 +93,13 @@ def _hanging(text: str, width: int, first: str, facts: bool = False) -> list[str
     command's facts after FACTS_GAP (`exit 1 · 0.1s`, see build_timeline), which stay whole:
     after the command's last part where they fit, else on a line of their own."""
     text = first + text.expandtabs(4)
-    if len(text) <= width:
+    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
         return [text]
     command, gap, tail = text.rpartition(FACTS_GAP) if facts else (text, "", "")
     if not gap:
         command, tail = text, ""
     lines = _wrap_hanging(command, width) if command.strip() else [command]
-    if tail and len(lines[-1]) + len(gap) + len(tail) <= width:
+    if tail and cell_len(lines[-1]) + len(gap) + len(tail) <= width:
         lines[-1] += gap + tail
     elif tail:
         lines += _wrap_hanging(HANG + tail, width)
@@ -104,14 +107,18 @@ def _hanging(text: str, width: int, first: str, facts: bool = False) -> list[str
 
 
 def _wrap_hanging(text: str, width: int) -> list[str]:
+    if not text.isascii():
+        return wrap_cells(text, width, HANG)
     return textwrap.wrap(text, width, subsequent_indent=HANG, replace_whitespace=False,
                          break_on_hyphens=False) or [text]
 
 
 def _wrap(text: str, width: int) -> list[str]:
     text = text.expandtabs(4)
-    if len(text) <= width:
+    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
         return [text]
+    if not text.isascii():
+        return wrap_cells(text, width)
     return textwrap.wrap(text, width, replace_whitespace=False, drop_whitespace=False,
                          break_on_hyphens=False) or [""]
 
