@@ -107,17 +107,23 @@ def _hanging(text: str, width: int, first: str, facts: bool = False) -> list[str
 
 
 def _wrap_hanging(text: str, width: int) -> list[str]:
-    if not text.isascii():
+    if _wide(text):
         return wrap_cells(text, width, HANG)
     return textwrap.wrap(text, width, subsequent_indent=HANG, replace_whitespace=False,
                          break_on_hyphens=False) or [text]
+
+
+def _wide(text: str) -> bool:
+    """`text` holds a character of two cells (CJK, emoji): textwrap, which counts characters,
+    would make lines wider than the screen."""
+    return not text.isascii() and cell_len(text) != len(text)
 
 
 def _wrap(text: str, width: int) -> list[str]:
     text = text.expandtabs(4)
     if len(text) <= width and (text.isascii() or cell_len(text) <= width):
         return [text]
-    if not text.isascii():
+    if _wide(text):
         return wrap_cells(text, width)
     return textwrap.wrap(text, width, replace_whitespace=False, drop_whitespace=False,
                          break_on_hyphens=False) or [""]
