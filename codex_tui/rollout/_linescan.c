@@ -537,9 +537,6 @@ static int unescaped(const unsigned char *raw, Py_ssize_t n, unsigned char *smal
     return 1;
 }
 
-/* A mark just built, or NULL with an error set. A UnicodeDecodeError is out of reach (the
- * walker read the line's UTF-8): it is cleared and the line left to the parser (*gave_up
- * stays 1); any other error stands, and *gave_up is 0 either way it ends. */
 /* ---- building marks: what Py_BuildValue's "(ss#...)" gave, without parsing a format string
  * and measuring its "s" strings for every mark (2.5% of a parse's instructions). Each maker
  * returns NULL at once when an earlier one failed (a C call's arguments are all evaluated),
@@ -578,14 +575,14 @@ static PyObject *letter(char c) {
     return made[k];
 }
 
-/* A Py_ssize_t as an int ("n"). */
-static PyObject *int_of(Py_ssize_t v) {
+/* An int ("n", "L"). */
+static PyObject *int_of(long long v) {
     if (PyErr_Occurred()) return NULL;
-    return PyLong_FromSsize_t(v);
+    return PyLong_FromLongLong(v);
 }
 
-/* A tuple of the n items given, each a new reference it takes; NULL (every item released)
- * when one of them is NULL. */
+/* A tuple of the n items given (at most 8), each a new reference it takes; NULL (every item
+ * released) when one of them is NULL. */
 static PyObject *tuple_of(int n, ...) {
     PyObject *items[8], *tuple = NULL;
     int missing = 0;
@@ -604,6 +601,9 @@ static PyObject *tuple_of(int n, ...) {
     return tuple;
 }
 
+/* A mark just built, or NULL with an error set. A UnicodeDecodeError is out of reach (the
+ * walker read the line's UTF-8): it is cleared and the line left to the parser (*gave_up
+ * stays 1); any other error stands, and *gave_up is 0 either way it ends. */
 static PyObject *mark_made(PyObject *mark, int *gave_up) {
     if (mark || !PyErr_ExceptionMatches(PyExc_UnicodeDecodeError)) *gave_up = 0;
     else PyErr_Clear();
@@ -1019,7 +1019,7 @@ static int place(PyObject *loose, Py_ssize_t before, Py_ssize_t line, PyObject *
  * after every entry of a lower or equal (before, line), as a stable sort would put it. The
  * entries before it are in the order of lines, and `before` grows with the line. */
 static int put_mark(PyObject *loose, const Mark *m, int window) {
-    PyObject *what = window ? tuple_of(2, letter('w'), PyLong_FromLongLong(m->window))
+    PyObject *what = window ? tuple_of(2, letter('w'), int_of(m->window))
                             : tuple_of(2, letter('s'), str_of(m->ts, m->ts_len));
     PyObject *item = what ? tuple_of(3, int_of(m->before), int_of(m->line), what) : NULL;
     if (!item) return -1;
