@@ -137,14 +137,11 @@ def redact(text: str | None) -> str:
         seen = low if lowered else text
         for needle in needles:
             if needle in seen:
-                if first is None or first.search(text) is not None:
-                    text = pattern.sub(replacement, text)
+                text = _run(pattern, replacement, first, text)
                 break
     for word in _ASSIGNMENT_WORDS:
         if word in low:
-            if _assignment_may_match(text):
-                return _ASSIGNMENT.sub(_mask_assignment, text)
-            return text
+            return _assign(text)
     return text
 
 
@@ -152,11 +149,22 @@ def _redact_found(text: str, found: int) -> str:
     """redact() given which needles the text holds (the compiled test's bits): the same
     patterns run, in the same order, as the Python tests above pick."""
     for (pattern, replacement, _, _), bits, first in zip(_PATTERNS, _PATTERN_BITS, _FIRST_TESTS):
-        if found & bits and (first is None or first.search(text) is not None):
-            text = pattern.sub(replacement, text)
-    if found & _ASSIGNMENT_BITS and _assignment_may_match(text):
-        return _ASSIGNMENT.sub(_mask_assignment, text)
+        if found & bits:
+            text = _run(pattern, replacement, first, text)
+    return _assign(text) if found & _ASSIGNMENT_BITS else text
+
+
+def _run(pattern: re.Pattern[str], replacement: str, first: re.Pattern[str] | None,
+         text: str) -> str:
+    """One pattern of _PATTERNS over `text`, where its first test finds something."""
+    if first is None or first.search(text) is not None:
+        return pattern.sub(replacement, text)
     return text
+
+
+def _assign(text: str) -> str:
+    """_ASSIGNMENT over `text`, where its first test finds something."""
+    return _ASSIGNMENT.sub(_mask_assignment, text) if _assignment_may_match(text) else text
 
 
 def redact_all(value):

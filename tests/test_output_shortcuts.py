@@ -1,5 +1,5 @@
 """The shortcuts of a command result's reading give what the long way gives: excerpt()'s
-return of a short text as it is, output_flags()'s first substring tests, and the
+return of a short text as it is, the mark tests' first substring tests (their keys), and the
 classifier's evidence line found once per distinct output."""
 from __future__ import annotations
 
@@ -37,8 +37,17 @@ def test_excerpt_is_the_long_way_s(text):
 
 @settings(max_examples=1500, deadline=None)
 @given(text=texts)
-def test_output_flags_are_the_mark_tests(text):
-    assert cmds.output_flags(text) == (cmds.looks_timed_out(text), cmds.looks_sandbox_denied(text))
+def test_the_keyed_mark_tests_are_the_plain_ones(text):
+    for keyed, marks in ((cmds.looks_timed_out, cmds._TIMEOUT_MARKS),
+                         (cmds.looks_sandbox_denied, cmds._SANDBOX_MARKS)):
+        assert keyed(text) == cmds._any_of(marks)(text)
+
+
+def test_keys_some_mark_lacks_are_refused():
+    import pytest
+
+    with pytest.raises(ValueError):
+        cmds._any_of(("timed out", "deadline exceeded"), ("imed",))
 
 
 def test_a_failure_without_a_matching_line_shows_its_last_line_or_its_exit_code():
@@ -61,7 +70,7 @@ def test_a_failure_without_a_matching_line_shows_its_last_line_or_its_exit_code(
                                       "truncate", "omit", "Total output", "x", "\n"]),
                      max_size=6).map("".join) | st.text(max_size=60))
 def test_looks_truncated_is_the_mark_test(text):
-    assert cmds.looks_truncated(text) == cmds._looks_truncated(text)
+    assert cmds.looks_truncated(text) == cmds._any_of(cmds._TRUNCATION_MARKS)(text)
 
 
 @given(secs=st.one_of(st.integers(), st.floats(allow_nan=True), st.none(), st.text(max_size=4),

@@ -93,7 +93,7 @@ def _hanging(text: str, width: int, first: str, facts: bool = False) -> list[str
     command's facts after FACTS_GAP (`exit 1 · 0.1s`, see build_timeline), which stay whole:
     after the command's last part where they fit, else on a line of their own."""
     text = first + text.expandtabs(4)
-    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
+    if _fits(text, width):
         return [text]
     command, gap, tail = text.rpartition(FACTS_GAP) if facts else (text, "", "")
     if not gap:
@@ -113,6 +113,11 @@ def _wrap_hanging(text: str, width: int) -> list[str]:
                          break_on_hyphens=False) or [text]
 
 
+def _fits(text: str, width: int) -> bool:
+    """`text` takes at most `width` cells (its length, for ASCII text)."""
+    return len(text) <= width if text.isascii() else cell_len(text) <= width
+
+
 def _wide(text: str) -> bool:
     """`text` holds a character of two cells (CJK, emoji): textwrap, which counts characters,
     would make lines wider than the screen."""
@@ -121,7 +126,7 @@ def _wide(text: str) -> bool:
 
 def _wrap(text: str, width: int) -> list[str]:
     text = text.expandtabs(4)
-    if len(text) <= width and (text.isascii() or cell_len(text) <= width):
+    if _fits(text, width):
         return [text]
     if _wide(text):
         return wrap_cells(text, width)

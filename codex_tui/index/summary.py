@@ -20,7 +20,8 @@ def is_writer_prompt(first_prompt: str) -> bool:
 
 
 def summarize(session: Session, mtime: float) -> dict:
-    # Session.user_commands and .failed_commands, counted as the commands are classified
+    # the user's commands and the agent's failed ones (Session.failed_commands), counted as
+    # the commands are classified
     session.failures, user_commands, failed_commands = classify_counted(session)
     first_prompt = next((t.prompt for t in session.turns if t.prompt), "")
     return {

@@ -150,10 +150,6 @@ class Session:
         return [c for c in self.commands if not c.user]
 
     @property
-    def user_commands(self) -> int:
-        return sum(1 for c in self.commands if c.user)
-
-    @property
     def failed_commands(self) -> int:
         """The agent's failed commands (a user's `!cmd` that fails is not the agent's failure)."""
         return sum(1 for c in self.commands if c.failed and not c.user)

@@ -563,10 +563,10 @@ class RolloutParser:
         if duration is not None:
             c.duration_s = duration
         c.output_chars = len(text)
-        timed_out, denied = cmds.output_flags(text[:400])
-        if timed_out:
+        head = text[:400]
+        if cmds.looks_timed_out(head):
             c.timed_out = True
-        if denied:
+        if cmds.looks_sandbox_denied(head):
             c.sandbox_denied = True
         if self.keep_output or c.failed:
             c.output = cmds.excerpt(text)

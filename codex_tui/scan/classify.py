@@ -50,11 +50,7 @@ RULES: tuple[Rule, ...] = (
 
 def classify_command(command: Command) -> Failure | None:
     """The failure a finished command shows, or None if it succeeded."""
-    if not command.failed:
-        return None
-    kind, evidence, environmental = _verdict(command.output, command.exit_code, command.timed_out,
-                                             command.sandbox_denied, command.sandboxed)
-    return _failure(kind, command, evidence, environmental)
+    return _failure(command) if command.failed else None
 
 
 @lru_cache(maxsize=4096)
@@ -101,10 +97,7 @@ def classify_counted(session: Session) -> tuple[list[Failure], int, int]:
         if command.user:
             users += 1
         elif command.failed:
-            kind, evidence, environmental = _verdict(
-                command.output, command.exit_code, command.timed_out, command.sandbox_denied,
-                command.sandboxed)
-            found.append(_failure(kind, command, evidence, environmental))
+            found.append(_failure(command))
     failed = len(found) - len(session.event_failures)
     found.sort(key=_LINE)
     return found, users, failed
@@ -134,7 +127,10 @@ def _first_match(pattern: re.Pattern[str] | None, lines: list[str]) -> str | Non
     return None
 
 
-def _failure(kind: str, command: Command, evidence: str, environmental: bool) -> Failure:
+def _failure(command: Command) -> Failure:
+    """The failure a failed command shows."""
+    kind, evidence, environmental = _verdict(command.output, command.exit_code, command.timed_out,
+                                             command.sandbox_denied, command.sandboxed)
     return Failure(kind=kind, command=command.command, exit_code=command.exit_code,
                    excerpt=evidence, line=command.line, environmental=environmental,
                    turn=command.turn)
