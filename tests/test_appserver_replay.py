@@ -278,3 +278,74 @@ async def test_a_join_the_daemon_does_not_answer_in_time_is_asked_again(home, mo
     assert len(replay._resumes()) == 2          # asked again after the first went unanswered
     assert ok and message == "accept: touch approved.txt"
     assert pending.kind == "exec"
+
+
+class Scripted:
+    """A Transport answering each request as `answer(method, params)` says: (the seconds it
+    takes, the messages it sends back to back, the answer's result first, as one read of the
+    socket can hold them)."""
+
+    def __init__(self, answer) -> None:
+        self.answer = answer
+        self.queue: asyncio.Queue = asyncio.Queue()
+        self.sent: list[dict] = []
+
+    async def open(self, timeout: float = 2.0) -> None:
+        return None
+
+    async def send(self, text: str) -> None:
+        message = orjson.loads(text)
+        self.sent.append(message)
+        if "id" in message and "method" in message:
+            delay, (result, *after) = self.answer(message["method"], message.get("params") or {})
+            texts = [json.dumps({"id": message["id"], "result": result})] + list(map(json.dumps, after))
+            if delay:
+                asyncio.get_running_loop().call_later(delay, lambda: [*map(self.queue.put_nowait, texts)])
+            else:
+                [*map(self.queue.put_nowait, texts)]
+
+    async def recv(self) -> str:
+        if self.queue.empty():
+            await asyncio.sleep(0)
+        return await self.queue.get()
+
+    async def close(self) -> None:
+        return None
+
+
+def _thread_at(status: dict) -> dict:
+    return {"id": "01a23323-4d60-7540-9ab0-ce5e5cecb5a7", "preview": "Say first", "cwd": "/w",
+            "path": "/h/sessions/a.jsonl", "status": status}
+
+
+async def test_a_status_change_right_after_a_read_is_not_undone_by_that_read(home):
+    """The turn ends just as codex-tui connects: the daemon answers thread/read with the
+    thread still active, and sends its change to idle straight after. The change is handled
+    as it arrives, before the read's caller resumes: the watch must end idle, not stay
+    `working` for good (what a remote watcher did, now and then, in a real-Codex test)."""
+    reads = []
+    idle = {"method": "thread/status/changed", "params": {
+        "threadId": _thread_at({})["id"], "status": {"type": "idle"}}}
+
+    def answer(method, params):
+        if method == "initialize":
+            return 0, [{"userAgent": "codex-tui/0.171.0 (x)"}]
+        if method == "thread/loaded/list":
+            return 0, [{"data": [_thread_at({})["id"]], "nextCursor": None}]
+        if method == "thread/read":
+            reads.append(params)
+            if len(reads) == 1:
+                return 0, [{"thread": _thread_at({"type": "active", "activeFlags": []})}, idle]
+            return 0.05, [{"thread": _thread_at({"type": "idle"})}]   # over ssh, say
+        return 0, [{}]
+
+    changed = asyncio.Event()
+    watch = DaemonWatch(home, on_change=lambda w: changed.set(),
+                        transport_factory=lambda h: Scripted(answer))
+    await watch.connect()
+    assert len(reads) == 2             # the change came for a thread not known yet: read again
+    changed.clear()
+    await asyncio.wait_for(changed.wait(), 5)      # that read's answer, taken in
+    [thread] = watch.sessions()
+    assert thread.status.state == "waiting-input", thread.status
+    await watch.stop()

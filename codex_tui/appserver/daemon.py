@@ -66,6 +66,10 @@ class DaemonWatch:
         self.changes = 0
         self.conn: Connection | None = None
         self._subscribed: set[str] = set()
+        # Each thread's last status notification, (its number among the notifications, the
+        # status, when): a thread/read asked before it answers with what may be older.
+        self._notes = 0
+        self._noted: dict[str, tuple[int, ThreadStatus, float]] = {}
         self._stopping = False
         self._arrived = asyncio.Event()                   # set whenever a request arrives
         self._resolved: dict[Any, asyncio.Event] = {}
@@ -102,6 +106,7 @@ class DaemonWatch:
         agent = str((info or {}).get("userAgent") or "")
         self.cli_version = agent.split("/", 1)[1].split()[0] if "/" in agent else ""
         self._subscribed.clear()
+        self._noted.clear()
         await self.sync()
         self.connected, self.why = True, ""
         self._changed()
@@ -139,8 +144,17 @@ class DaemonWatch:
         await self._subscribe_waiting()
 
     async def _read(self, thread_id: str) -> Thread | None:
+        """The thread as the daemon reads it, with the status of any status notification
+        that came after the read was asked: the answer may hold the status from before it.
+        (The notification can even come first: its handler runs as it arrives, while the
+        coroutine awaiting the answer only resumes on the loop's next turn.)"""
+        asked = self._notes
         result = await self._request("thread/read", {"threadId": thread_id})
-        return self._thread((result or {}).get("thread"), self.clock())
+        thread = self._thread((result or {}).get("thread"), self.clock())
+        noted = self._noted.get(thread.id) if thread is not None else None
+        if thread is not None and noted is not None and noted[0] > asked:
+            thread.status, thread.since = noted[1], noted[2]
+        return thread
 
     def _thread(self, raw, now: float) -> Thread | None:
         thread = Thread.parse(raw, str(self.codex_home), now)
@@ -198,6 +212,7 @@ class DaemonWatch:
                 self._changed()
             return
         method = message.method
+        self._notes += 1
         thread_id = params.get("threadId") if isinstance(params.get("threadId"), str) else None
         if method == "thread/started":
             thread = self._thread(params.get("thread"), now)
@@ -206,6 +221,7 @@ class DaemonWatch:
                 self._changed()
         elif method == "thread/status/changed" and thread_id:
             status = ThreadStatus.parse(params.get("status"))
+            self._noted[thread_id] = (self._notes, status, now)
             thread = self.threads.get(thread_id)
             if thread is None:
                 self._spawn(self._adopt(thread_id))
@@ -220,6 +236,7 @@ class DaemonWatch:
                 self._spawn(self.subscribe(thread_id))
         elif method == "thread/closed" and thread_id:
             self.threads.pop(thread_id, None)
+            self._noted.pop(thread_id, None)
             self.pending.pop(thread_id, None)
             self._subscribed.discard(thread_id)
             self._changed()
@@ -258,8 +275,12 @@ class DaemonWatch:
             return
         if thread is not None:
             known = self.threads.get(thread.id)
-            if known is not None:          # keep what notifications told us since
-                thread.status, thread.since, thread.turn_id = known.status, known.since, known.turn_id
+            if known is not None:
+                # The status: the read's, or a notification's since it was asked (_read).
+                # What is known may be older: another read's, answered before a change.
+                if known.status == thread.status:
+                    thread.since = known.since
+                thread.turn_id = known.turn_id
             self.threads[thread.id] = thread
             self._changed()
 
