@@ -16,10 +16,8 @@ def fit_parts(parts: list, width: int, sep: str = "  ·  ", lines: int = MAX_LIN
     bar wraps), in order, so the bar never ends in a cut word. A part may be a tuple of ever
     shorter forms (the first that fits is taken); one that does not fit in any form is left
     out. 0 = the width is not known yet: every part, longest form."""
-    import textwrap
-
     def fits(text: str) -> bool:
-        return not width or len(textwrap.wrap(text, width, break_long_words=False)) <= lines
+        return not width or lines_needed(text, width) <= lines
 
     out: list[str] = []
     for part in parts:
@@ -28,6 +26,28 @@ def fit_parts(parts: list, width: int, sep: str = "  ·  ", lines: int = MAX_LIN
         if fitting:
             out.append(fitting[0])
     return sep.join(out)
+
+
+def lines_needed(text: str, width: int) -> int:
+    """The lines `text` takes wrapped between words at `width`: as textwrap counts them
+    where every character takes one cell, and by cells where one takes two (a CJK or emoji
+    character, which a path or branch name may hold), a word wider than the line folded."""
+    from rich.cells import cell_len
+
+    if cell_len(text) == len(text):
+        import textwrap
+
+        return len(textwrap.wrap(text, width, break_long_words=False))
+    count, used = 1, 0
+    for word in text.split(" "):
+        size = cell_len(word)
+        if used and used + 1 + size > width:
+            count, used = count + 1, 0
+        used += size + (1 if used else 0)
+        if used > width:                 # folded: it goes on over the next lines
+            count += (used - 1) // width
+            used = (used - 1) % width + 1
+    return count
 
 
 class StatusLine(Static):
