@@ -9,6 +9,6 @@ from setuptools import Extension, setup
 
 setup(ext_modules=[Extension("codex_tui.rollout._linescan", ["codex_tui/rollout/_linescan.c"],
                              depends=["codex_tui/rollout/_linescan_json.h"],
-                             optional=True, extra_compile_args=["-O2"]),
+                             optional=True, extra_compile_args=["-O3"]),
                    Extension("codex_tui._textscan", ["codex_tui/_textscan.c"],
-                             optional=True, extra_compile_args=["-O2"])])
+                             optional=True, extra_compile_args=["-O3"])])
