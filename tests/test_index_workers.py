@@ -8,6 +8,9 @@ import threading
 from concurrent.futures import CancelledError
 from concurrent.futures.process import BrokenProcessPool
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from codex_tui.config import Sources
 from codex_tui.index import read, workers
 from codex_tui.index.discover import find_rollouts
@@ -113,3 +116,36 @@ def test_kill_workers_ends_busy_workers_at_once():
                 pass
             else:
                 raise AssertionError("a killed worker's task finished")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.integers(min_value=0, max_value=40 << 20), max_size=400),
+       st.integers(min_value=2, max_value=8))
+def test_tasks_hold_every_file_once_in_order_and_shrink_toward_the_end(sizes, count):
+    ordered = sorted(((size, f"/r/{i}.jsonl") for i, size in enumerate(sizes)), reverse=True)
+    made = read.tasks(ordered, count)
+    assert [p for task in made for p in task] == [p for _, p in ordered]
+    size_of = dict((p, s) for s, p in ordered)
+    left = sum(sizes)
+    for task in made:
+        assert task
+        used = sum(size_of[p] for p in task)
+        limit = read._limit(left, count)
+        # a task stops at the file that reaches its limit: without that file it was under it
+        assert used - size_of[task[-1]] < limit
+        assert used <= max(limit, 0) + size_of[task[-1]]
+        if task is not made[-1]:
+            assert used >= limit
+        left -= used
+    assert left == 0
+
+
+def test_a_first_index_of_the_corpus_shape_is_few_tasks_and_a_short_last_one():
+    """3,000 files of 100 KB to 5 MB, as bench/make_corpus.py makes them: tens of tasks,
+    not hundreds, the first of the two largest files, the last under 1 MB."""
+    sizes = [5 << 20] * 20 + [400 << 10] * 300 + [230 << 10] * 1500 + [110 << 10] * 1200
+    ordered = sorted(((s, f"/r/{i}") for i, s in enumerate(sizes)), reverse=True)
+    made = read.tasks(ordered, 2)
+    assert 100 < len(made) < 200
+    assert len(made[0]) == 2
+    assert sum(sizes[int(p.rsplit("/", 1)[1])] for p in made[-1]) < 1 << 20

@@ -90,9 +90,10 @@ def _worker_signals() -> None:
 
 def stop_workers() -> None:
     """End every pool of this process soon: the files not started are dropped, and each
-    worker finishes the chunk it is reading (8 files at most) and exits. So quitting the app
-    in the middle of a first index or the Insights view's parse does not wait for all of it
-    (the interpreter's exit joins a pool's thread, which waits for all its work). Workers
+    worker finishes the task it is reading (read.tasks: 8 MB at most, or one file) and
+    exits. So quitting the app in the middle of a first index or the Insights view's parse
+    does not wait for all of it (the interpreter's exit joins a pool's thread, which waits
+    for all its work). Workers
     are not killed: one killed while it writes a result leaves the pool's thread waiting for
     the rest of that message forever. Their readers get CancelledError."""
     for made in _own_pools():
