@@ -105,12 +105,22 @@ def _search_parts(session: Session) -> Iterator[str]:
     for turn in session.turns:
         if turn.prompt:
             yield turn.prompt[:240]
+    # Failures and commands repeat (a test run 40 times, its failure 40 times): each distinct
+    # one is made into its part once. A part that two of them make alike is still dropped by
+    # search_text, so the text is the same.
+    made: set = set()
     for failure in session.failures:
-        yield f"{failure.kind} {failure.excerpt[:160]}"
+        key = (failure.kind, failure.excerpt)
+        if key not in made:
+            made.add(key)
+            yield f"{failure.kind} {failure.excerpt[:160]}"
     for error in session.errors:
         yield error[:160]
     for command in session.commands:
-        yield command.command[:120]
+        text = command.command
+        if text not in made:
+            made.add(text)
+            yield text[:120]
 
 
 def skills_used(session: Session) -> list[str]:
