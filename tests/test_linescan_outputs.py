@@ -10,6 +10,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from codex_tui.rollout import commands as cmds
 from tests.test_linescan import _base, _linescan, assert_same
 from tests.test_linescan_reads import TS, call_line
 
@@ -112,7 +113,7 @@ def test_the_canonical_output_is_read_by_the_scanner_not_passed_on():
     batch, numbers, weak, loose, _, after, _, marks = _linescan.scan(data, 0, len(data), 1, {}, None, True)
     assert batch == b"[]" and numbers == [] and marks == 3 and after == 4
     assert loose[1] == (0, 2, ("o", TS % 1, "call_0", "call_0", None, 1, 0.1,
-                               "cat: /nonexistent/config.yaml: No such file\n"))
+                               "cat: /nonexistent/config.yaml: No such file\n", 0))
     assert loose[2] == (0, 3, ("o", TS % 2, "call_0", "call_0", TEXT_FORM))
 
 
@@ -143,3 +144,45 @@ def test_random_outputs_read_the_same_compiled_and_pure(tmp_path, monkeypatch, t
     path = tmp_path / "rollout-random.jsonl"
     path.write_bytes(b"\n".join(_with_call(line, 1)) + b"\n")
     assert_same(path, monkeypatch)
+
+
+MARKS = [m for _, keys, marks, _ in cmds.OUTPUT_MARKS for m in (*keys, *marks)]
+pieces = st.one_of(st.sampled_from(MARKS), st.sampled_from(MARKS).map(lambda m: m[:-1]),
+                   st.sampled_from(["a", "é", "工", "😀", " ", "\n", "…"]))
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(before=st.integers(0, 460), filler=st.sampled_from(["a", "é", "工", "😀"]),
+       parts=st.lists(pieces, max_size=6), ascii=st.booleans())
+def test_what_an_output_shows_is_read_alike_near_the_head_s_end(tmp_path, monkeypatch, before,
+                                                                filler, parts, ascii):
+    """Timeouts and sandbox denials count in an output's first HEAD_CHARS characters only,
+    truncation marks anywhere: the scanner counts characters in UTF-8 bytes, so marks are put
+    on both sides of that end, after characters of one to four bytes."""
+    text = filler * before + "".join(parts)
+    assert flags_read(text) == cmds.output_flags(text)
+    line = output_line(output=json.dumps({"output": text, "metadata": {"exit_code": 1}},
+                                         ensure_ascii=False), ascii=ascii)   # \u escapes or not
+    path = tmp_path / "rollout-marks.jsonl"
+    path.write_bytes(b"\n".join(_with_call(line, 1)) + b"\n")
+    assert_same(path, monkeypatch)
+
+
+def flags_read(text: str) -> int:
+    """The flags the scanner's mark carries for an output of `text` (as UTF-8: a \\u escape
+    would leave the line to the parser)."""
+    output = json.dumps({"output": text, "metadata": {"exit_code": 1}}, ensure_ascii=False)
+    data = b"\n".join([call_line(0), output_line(output=output, ascii=False)])
+    mark = _linescan.scan(data, 0, len(data), 1, {}, None, True)[3][1][2]
+    assert mark[7] == text      # read by the scanner itself
+    return mark[8]
+
+
+def test_marks_in_and_past_the_head():
+    head = "x" * (cmds.HEAD_CHARS - len("TimedOut"))
+    assert cmds.output_flags(head + "TimedOut") == cmds.TIMED_OUT          # the head's last 8
+    assert cmds.output_flags(head + "xTimedOut") == 0                       # one past the head
+    assert cmds.output_flags(head + "x" * 500 + "tokens truncated") == cmds.TRUNCATED
+    for text in (head + "TimedOut", head + "xTimedOut", "工" * 386 + "sandbox denied",
+                 "工" * 387 + "sandbox denied"):
+        assert flags_read(text) == cmds.output_flags(text)

@@ -35,7 +35,7 @@
  *            there), and marks, in order: ("a" or "p", timestamp, text or None) and
  *            ("c", timestamp, tool, call_id, id, command) and ("o", timestamp, weak
  *            call_id, call_id, output) or ("o", timestamp, weak call_id, call_id, None,
- *            exit code, duration, text) (see output_mark); then ("s", timestamp) and ("w",
+ *            exit code, duration, text, flags) (see output_mark); then ("s", timestamp) and ("w",
  *            context window), each in its place too
  *   repeats  {key: body}: the new last_repeat entries, to apply once the batch is read
  *   counted  None, or (prev_total or None, tokens added, last usage or None, token events
@@ -581,10 +581,10 @@ static PyObject *int_of(long long v) {
     return PyLong_FromLongLong(v);
 }
 
-/* A tuple of the n items given (at most 8), each a new reference it takes; NULL (every item
+/* A tuple of the n items given (at most 9), each a new reference it takes; NULL (every item
  * released) when one of them is NULL. */
 static PyObject *tuple_of(int n, ...) {
-    PyObject *items[8], *tuple = NULL;
+    PyObject *items[9], *tuple = NULL;
     int missing = 0;
     va_list args;
     va_start(args, n);
@@ -890,10 +890,116 @@ static int output_json(const unsigned char *json, Py_ssize_t n, const unsigned c
     return r == 2 && seen_output && at_end(&c);
 }
 
+/* ---- what a result's text shows: commands.output_flags, from commands.OUTPUT_MARKS ------ */
+
+#define MAX_GROUPS 4
+#define MAX_LITS 8
+#define MAX_LIT 48
+
+typedef struct {
+    unsigned char text[MAX_LIT];
+    Py_ssize_t len;
+} Lit;
+
+typedef struct {
+    long bit;
+    int head, keys, marks;      /* head: looked for in the text's first head_chars characters */
+    Lit key[MAX_LITS], mark[MAX_LITS];
+} Group;
+
+static Group groups[MAX_GROUPS];
+static int group_count = -1;    /* -1: setup_marks() not called; the marks then carry None */
+static Py_ssize_t head_chars;
+
+static int lits(PyObject *seq, Lit *out, int *count) {
+    PyObject *items = PySequence_Fast(seq, "marks and keys are sequences of str");
+    if (!items) return -1;
+    Py_ssize_t n = PySequence_Fast_GET_SIZE(items);
+    *count = 0;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        PyObject *item = PySequence_Fast_GET_ITEM(items, i);
+        Py_ssize_t len;
+        const char *s = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &len) : NULL;
+        if (!s || len == 0 || len >= MAX_LIT || i >= MAX_LITS) {
+            Py_DECREF(items);
+            if (!PyErr_Occurred()) PyErr_SetString(PyExc_ValueError, "a mark is empty, too long or one too many");
+            return -1;
+        }
+        memcpy(out[i].text, s, (size_t)len);
+        out[i].len = len;
+        (*count)++;
+    }
+    Py_DECREF(items);
+    return 0;
+}
+
+static PyObject *setup_marks(PyObject *self, PyObject *args) {
+    PyObject *table, *items;
+    Py_ssize_t head;
+    if (!PyArg_ParseTuple(args, "On", &table, &head)) return NULL;
+    if (!(items = PySequence_Fast(table, "setup_marks() takes (bit, keys, marks, head) tuples")))
+        return NULL;
+    group_count = -1;
+    int ok = PySequence_Fast_GET_SIZE(items) <= MAX_GROUPS && head >= 0;
+    for (Py_ssize_t i = 0; ok && i < PySequence_Fast_GET_SIZE(items); i++) {
+        Group *g = &groups[i];
+        PyObject *keys, *marks;
+        int in_head;
+        ok = PyArg_ParseTuple(PySequence_Fast_GET_ITEM(items, i), "lOOp", &g->bit, &keys, &marks,
+                              &in_head) && lits(keys, g->key, &g->keys) == 0
+             && lits(marks, g->mark, &g->marks) == 0;
+        g->head = in_head;
+    }
+    if (ok) {
+        group_count = (int)PySequence_Fast_GET_SIZE(items);
+        head_chars = head;
+    } else if (!PyErr_Occurred()) {
+        PyErr_SetString(PyExc_ValueError, "too many groups of marks, or a negative head");
+    }
+    Py_DECREF(items);
+    if (!ok) return NULL;
+    Py_RETURN_NONE;
+}
+
+static int holds(const unsigned char *h, Py_ssize_t n, const Lit *lit) {
+    return n >= lit->len && memmem(h, (size_t)n, lit->text, (size_t)lit->len) != NULL;
+}
+
+/* commands.output_flags of a text, from its UTF-8 bytes (valid: the walker read them): a
+ * str holds a str where its UTF-8 holds that one's UTF-8. Each group as _any_of tests it:
+ * its marks are looked for once one of its keys is there. None before setup_marks(). */
+static PyObject *output_flags(const unsigned char *text, Py_ssize_t n) {
+    if (PyErr_Occurred()) return NULL;
+    if (group_count < 0) Py_RETURN_NONE;
+    Py_ssize_t head = n;
+    if (n > head_chars) {   /* the bytes of its first head_chars characters */
+        Py_ssize_t chars = 0, i;
+        for (i = 0; i < n; i++)
+            if ((text[i] & 0xC0) != 0x80 && chars++ == head_chars) break;
+        head = i;
+    }
+    long flags = 0;
+    for (int g = 0; g < group_count; g++) {
+        const Group *group = &groups[g];
+        Py_ssize_t len = group->head ? head : n;
+        for (int k = 0; k < group->keys; k++) {
+            if (!holds(text, len, &group->key[k])) continue;
+            for (int m = 0; m < group->marks; m++)
+                if (holds(text, len, &group->mark[m])) {
+                    flags |= group->bit;
+                    break;
+                }
+            break;
+        }
+    }
+    return PyLong_FromLong(flags);
+}
+
 /* The mark of a command's result, one of
- *   ("o", timestamp, weak call_id or None, call_id, None, exit code, duration, text)
+ *   ("o", timestamp, weak call_id or None, call_id, None, exit code, duration, text, flags)
  *   ("o", timestamp, weak call_id or None, call_id, output)   (for parse_output to read)
- * where the weak call_id is the one the weak-output test reads in the line's head. */
+ * where the weak call_id is the one the weak-output test reads in the line's head and flags
+ * commands.output_flags(text) (output_flags above). */
 static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gave_up) {
     const unsigned char *ts, *cid, *raw, *out, *text;
     Py_ssize_t ts_len, cid_len = 0, raw_len = 0, m, text_len;
@@ -927,9 +1033,10 @@ static PyObject *output_mark(const unsigned char *line, Py_ssize_t len, int *gav
         PyObject *code = has_exit ? PyLong_FromLongLong(exit_code) : (Py_INCREF(Py_None), Py_None);
         PyObject *secs = has_duration ? PyFloat_FromDouble(duration) : (Py_INCREF(Py_None), Py_None);
         if (code && secs)
-            mark = mark_made(tuple_of(8, letter('o'), str_of(ts, ts_len), ref(weak),
+            mark = mark_made(tuple_of(9, letter('o'), str_of(ts, ts_len), ref(weak),
                                       str_of(cid, cid_len), ref(Py_None), ref(code), ref(secs),
-                                      str_of(text, text_len)), gave_up);
+                                      str_of(text, text_len), output_flags(text, text_len)),
+                             gave_up);
         else
             *gave_up = 0;
         Py_XDECREF(code);
@@ -1390,6 +1497,8 @@ static PyMethodDef methods[] = {
     {"scan", scan, METH_VARARGS,
      "scan(data, start, stop, first_number, last_repeat, prev_total=None, live=False)"},
     {"setup", setup, METH_O, "setup(shell_tools): commands.SHELL_TOOLS, for the shell calls' marks"},
+    {"setup_marks", setup_marks, METH_VARARGS,
+     "setup_marks(groups, head_chars): commands.OUTPUT_MARKS and HEAD_CHARS, for output_flags"},
     {"classify", py_classify, METH_O, "prefilter.classify, compiled (for the tests)"},
     {"one_object", py_one_object, METH_O, "the shape check (for the tests)"},
     {NULL, NULL, 0, NULL},

@@ -171,9 +171,23 @@ def _any_of(marks: tuple[str, ...], keys: tuple[str, ...] = ()):
     return keyed if keys else found
 
 
-looks_timed_out = _any_of(_TIMEOUT_MARKS, ("imed",))
-looks_sandbox_denied = _any_of(_SANDBOX_MARKS, ("andbox", "by policy"))
-looks_truncated = _any_of(_TRUNCATION_MARKS, ("truncated", "omitted", "Total output"))
+# What a command's result is read for, one bit each: (bit, keys, marks, in its first
+# HEAD_CHARS characters only). The line scanner reads the same from this table.
+TRUNCATED, TIMED_OUT, SANDBOX_DENIED = 1, 2, 4
+HEAD_CHARS = 400
+OUTPUT_MARKS = ((TRUNCATED, ("truncated", "omitted", "Total output"), _TRUNCATION_MARKS, False),
+                (TIMED_OUT, ("imed",), _TIMEOUT_MARKS, True),
+                (SANDBOX_DENIED, ("andbox", "by policy"), _SANDBOX_MARKS, True))
+looks_truncated, looks_timed_out, looks_sandbox_denied = (_any_of(marks, keys)
+                                                          for _, keys, marks, _ in OUTPUT_MARKS)
+
+
+def output_flags(text: str) -> int:
+    """The bits of OUTPUT_MARKS that `text` (a command's output) shows."""
+    head = text[:HEAD_CHARS]
+    return (TRUNCATED if looks_truncated(text) else 0) | \
+        (TIMED_OUT if looks_timed_out(head) else 0) | \
+        (SANDBOX_DENIED if looks_sandbox_denied(head) else 0)
 
 
 def looks_like_stream_error(text: str) -> bool:

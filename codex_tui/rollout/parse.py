@@ -46,6 +46,7 @@ _lean_batch = schema.lean_decode_batch
 try:    # the compiled line scanner (setup.py); without it, the same results line by line
     from codex_tui.rollout import _linescan
     _linescan.setup(tuple(cmds.SHELL_TOOLS))
+    _linescan.setup_marks(cmds.OUTPUT_MARKS, cmds.HEAD_CHARS)
 except ImportError:
     _linescan = None
 if os.environ.get("CODEX_TUI_LINESCAN") == "0":   # for tests and benches: the Python way
@@ -290,16 +291,18 @@ class RolloutParser:
     def _on_output(self, mark: tuple, line: int) -> None:
         """A function_call_output the scanner read: ("o", time, weak call_id, call_id, output)
         for parse_output to read, or ("o", time, weak call_id, call_id, None, exit code,
-        duration, text) where the scanner read its JSON itself (0.5x releases)."""
+        duration, text, flags) where the scanner read its JSON itself (0.5x releases), flags
+        being commands.output_flags(text)."""
         index = self._calls.get(mark[3])
         if index is None:
             return
         if mark[4] is not None:
             exit_code, duration, text, truncated = cmds.parse_output(mark[4])
+            self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
         else:
-            exit_code, duration, text = mark[5], mark[6], mark[7]
-            truncated = cmds.looks_truncated(text)
-        self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
+            flags = mark[8]
+            self._set_result(index, line, mark[5], mark[6], mark[7], flags & cmds.TRUNCATED,
+                             weak=True, flags=flags)
 
     def _invalid(self, line: int, why: str) -> None:
         """A line of the wrong shape: skipped, counted, and the first reason kept."""
@@ -548,9 +551,10 @@ class RolloutParser:
         self._set_result(index, line, exit_code, duration, output, cmds.looks_truncated(output),
                          weak=True)
 
-    def _set_result(self, index: int, line: int, exit_code, duration, text: str, truncated: bool,
-                    weak: bool = False) -> None:
-        """Record a command's result; event results (weak=False) win over tool output text."""
+    def _set_result(self, index: int, line: int, exit_code, duration, text: str, truncated,
+                    weak: bool = False, flags: int | None = None) -> None:
+        """Record a command's result; event results (weak=False) win over tool output text.
+        `flags`: commands.output_flags(text), where the scanner read them."""
         c = self.session.commands[index]
         if truncated:           # (each field set only when it changes: a result sets few)
             c.truncated = True
@@ -563,10 +567,14 @@ class RolloutParser:
         if duration is not None:
             c.duration_s = duration
         c.output_chars = len(text)
-        head = text[:400]
-        if cmds.looks_timed_out(head):
+        if flags is None:
+            head = text[:cmds.HEAD_CHARS]
+            timed_out, denied = cmds.looks_timed_out(head), cmds.looks_sandbox_denied(head)
+        else:
+            timed_out, denied = flags & cmds.TIMED_OUT, flags & cmds.SANDBOX_DENIED
+        if timed_out:
             c.timed_out = True
-        if cmds.looks_sandbox_denied(head):
+        if denied:
             c.sandbox_denied = True
         if self.keep_output or c.failed:
             c.output = cmds.excerpt(text)
