@@ -203,3 +203,27 @@ def test_the_detail_timeline_says_which_lines_were_skipped(tmp_path):
     assert "1 of the wrong shape (lines 4" in note and "1 not JSON (lines 6)" in note
     clean = build_timeline(parse_file(str(src))).blocks
     assert not any(b.text.startswith("⚠") for b in clean)
+
+
+def test_a_rollout_that_grows_while_it_is_read_is_read_to_its_end(tmp_path, monkeypatch):
+    """A rollout read whole, from its start or from an offset, gives every byte there is when
+    it is read, also where the file grew after its size was taken (Codex appends while the
+    index reads): the size fstat gives is where a read of the file may start to end, not a cap."""
+    import os
+
+    from codex_tui.rollout import reader
+
+    path = tmp_path / "rollout-growing.jsonl"
+    data = b"".join(b'{"n":%d}\n' % i for i in range(200_000))      # ~2 MB: past 1 MB parts
+    path.write_bytes(data)
+    assert reader.read_rollout(str(path)) == data
+    assert reader.read_rollout(str(path), 1000) == data[1000:]
+    assert reader.read_rollout_stamped(str(path))[1] == os.stat(path).st_mtime
+    real = os.fstat
+
+    def smaller(fd):      # the size as it was before the last 1.5 MB were written
+        info = real(fd)
+        return os.stat_result((*info[:6], max(0, info.st_size - 1_500_000), *info[7:]))
+    monkeypatch.setattr(reader.os, "fstat", smaller)
+    assert reader.read_rollout(str(path)) == data
+    assert reader.read_rollout(str(path), 7) == data[7:]

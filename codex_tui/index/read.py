@@ -61,11 +61,13 @@ def summarize_parser(parser, resumable_seconds: float) -> Indexed:
     Runs in the worker process, so only small results cross back to the parent."""
     from codex_tui.index.summary import summarize
 
-    mtime = os.stat(parser.session.path).st_mtime
+    mtime = parser.mtime if parser.mtime is not None else os.stat(parser.session.path).st_mtime
     summary = summarize(parser.session, mtime)
     search = summary.pop("search_text").encode()
-    recent = time.time() - last_activity(parser.session.ended_at, mtime) < resumable_seconds \
-        and not parser.session.path.endswith(".zst")
+    # (last_activity is at most the mtime: an older file is not recent, whatever its times)
+    now = time.time()
+    recent = now - mtime < resumable_seconds and not parser.session.path.endswith(".zst") \
+        and now - last_activity(parser.session.ended_at, mtime) < resumable_seconds
     state = parser.resume_state() if recent else None   # bytes: all that crosses processes
     return Indexed(orjson.dumps(summary), meta_of(summary), state, search)
 

@@ -18,7 +18,7 @@ from codex_tui.rollout import schema
 from codex_tui.rollout.model import (ABORTED, COMPLETED, FAILED, IN_PROGRESS, Command, Failure,
                                      Session, TokenUsage, Turn)
 from codex_tui.rollout.prefilter import HEAD, SKIP, classify
-from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, ZST_SUFFIX, read_rollout
+from codex_tui.rollout.reader import DEFAULT_MAX_BYTES, ZST_SUFFIX, read_rollout_stamped
 
 ENVELOPE_TYPES = frozenset({"session_meta", "response_item", "event_msg", "turn_context",
                             "compacted", "world_state", "token_usage_record"})
@@ -74,6 +74,7 @@ class RolloutParser:
         self._sandboxed = False               # the current turn runs commands in a sandbox
         # The state before a last line that had no newline yet (see feed_file), or None.
         self._before_tail: bytes | None = None
+        self.mtime: float | None = None       # the file's, as feed_file last opened it
 
     # ---- reading -------------------------------------------------------------------------
     def feed_file(self, max_bytes: int = DEFAULT_MAX_BYTES) -> "RolloutParser":
@@ -87,7 +88,7 @@ class RolloutParser:
             # The last line was read before its newline: go back to the state before it,
             # so it is read again whole, exactly as a fresh read of the same bytes would.
             self._restore(self._before_tail)
-        data = read_rollout(path, self.offset, max_bytes)
+        data, self.mtime = read_rollout_stamped(path, self.offset, max_bytes)
         end = data.rfind(b"\n") + 1
         number = self.next_line
         start = 0
@@ -332,6 +333,7 @@ class RolloutParser:
         parser = cls.__new__(cls)
         parser._restore(data)
         parser.lean = not parser.keep_output
+        parser.mtime = None
         return parser
 
     def _restore(self, data: bytes) -> None:

@@ -64,21 +64,49 @@ def rollout_objects(path: str, wanted: tuple[bytes, ...]) -> Iterator[dict]:
 def read_rollout(path: str, offset: int = 0, max_bytes: int = DEFAULT_MAX_BYTES) -> bytes:
     """The bytes of a rollout from `offset` (decompressed for .zst); OSError(EFBIG) when the
     file, or what it decompresses to, is larger than `max_bytes`."""
-    with open_rollout(path) as handle:
-        if not path.endswith(ZST_SUFFIX):
-            if os.fstat(handle.fileno()).st_size > max_bytes:
-                raise OSError(errno.EFBIG, limit_text(max_bytes), path)
-            handle.seek(offset)
-            data = handle.read()
-        else:
+    return read_rollout_stamped(path, offset, max_bytes)[0]
+
+
+def read_rollout_stamped(path: str, offset: int = 0,
+                         max_bytes: int = DEFAULT_MAX_BYTES) -> tuple[bytes, float]:
+    """read_rollout, with the file's mtime as it was opened. A plain file is read whole
+    through its descriptor (one fstat for the checks, the size and the mtime), without the
+    buffered file object that line-by-line readers need: this runs for every rollout of a
+    first index."""
+    if path.endswith(ZST_SUFFIX):
+        with open_rollout(path) as handle:
+            mtime = os.stat(path).st_mtime
             chunks, size = [], 0
             while size <= max_bytes and (chunk := handle.read(1 << 22)):
                 chunks.append(chunk)
                 size += len(chunk)
             data = b"".join(chunks)
+    else:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        try:
+            info = os.fstat(fd)
+            if not stat.S_ISREG(info.st_mode):   # O_NONBLOCK: a FIFO does not block this open
+                raise OSError(errno.EINVAL, f"not a regular file ({_kind(info.st_mode)})", path)
+            if info.st_size > max_bytes:
+                raise OSError(errno.EFBIG, limit_text(max_bytes), path)
+            if offset:
+                os.lseek(fd, offset, os.SEEK_SET)
+            # One read of what fstat says is there, and a byte more: a short read is the end
+            # (O_NONBLOCK is no matter to a file). All of it back means it grew meanwhile:
+            # then on to its end, as a read to the end would have gone.
+            want = max(info.st_size - offset, 0) + 1
+            data = os.read(fd, want)
+            if len(data) == want:
+                parts = [data]
+                while part := os.read(fd, 1 << 20):
+                    parts.append(part)
+                data = b"".join(parts)
+        finally:
+            os.close(fd)
+        mtime = info.st_mtime
     if len(data) + offset > max_bytes:   # grew past the limit while read, or a .zst bomb
         raise OSError(errno.EFBIG, limit_text(max_bytes), path)
-    return data
+    return data, mtime
 
 
 def _kind(mode: int) -> str:
