@@ -186,3 +186,17 @@ def test_marks_in_and_past_the_head():
     for text in (head + "TimedOut", head + "xTimedOut", "工" * 386 + "sandbox denied",
                  "工" * 387 + "sandbox denied"):
         assert flags_read(text) == cmds.output_flags(text)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(runs=st.lists(st.tuples(st.integers(0, 40), st.sampled_from(["\n", '"', "\\", "/", "\t", "\b", "\f", "\r"])),
+                     max_size=8), tail=st.integers(0, 40))
+def test_escapes_at_every_place_of_a_long_text_are_unescaped_alike(tmp_path, monkeypatch, runs, tail):
+    """The scanner copies the runs between escapes 16 bytes at a time: escapes at every place
+    in and across those blocks, and runs shorter and longer than one, read as the parser does."""
+    text = "".join("x" * n + escape for n, escape in runs) + "y" * tail
+    assert flags_read(text) == cmds.output_flags(text)      # the text comes back as it was
+    line = output_line(output=json.dumps({"output": text, "metadata": {"exit_code": 1}}))
+    path = tmp_path / "rollout-escapes.jsonl"
+    path.write_bytes(b"\n".join(_with_call(line, 1)) + b"\n")
+    assert_same(path, monkeypatch)
