@@ -1,6 +1,7 @@
 """The incremental index: unchanged files are not re-read, appended files resume."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 
@@ -10,7 +11,7 @@ from codex_tui.config import Sources
 from codex_tui.index.discover import find_rollouts
 from codex_tui.index.store import SessionIndex
 from codex_tui.rollout.parse import parse_file
-from tests.conftest import ROLLOUTS, fixture_files, usage_total
+from tests.conftest import ROLLOUTS, fixture_files, run_cli, usage_total
 
 
 def summaries(index: SessionIndex, paths: list[str]) -> list[dict]:
@@ -284,3 +285,36 @@ def test_the_search_text_made_as_it_is_read_is_the_whole_ones():
         session = Session(path="p", turns=[Turn(i, 1, prompt=f"p{i}" + "x" * length)
                                            for i in range(2000 // length + 3)])
         assert search_text(session) == _search_text_whole(session), length
+
+
+def _files_under(folder) -> dict:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file()}
+
+
+def test_a_cache_written_behind_is_the_same_files_once_flushed(tmp_path, codex_home):
+    """`sessions` writes the cache on a thread while its output goes out: once flush() has
+    waited, the files are those a save in line writes, and the next start reads them warm."""
+    paths = find_rollouts(Sources([codex_home / "sessions"]))
+    in_line = SessionIndex(tmp_path / "a")
+    in_line.refresh(paths)
+    behind = SessionIndex(tmp_path / "b", write_behind=True)
+    behind.refresh(paths)
+    assert behind.flush() == [] and behind.flush() == []
+    assert _files_under(tmp_path / "b") == _files_under(tmp_path / "a")
+    warm = SessionIndex(tmp_path / "b")
+    warm.refresh(paths)
+    assert warm.stats.parsed == 0 and not warm.notes
+
+
+def test_a_cache_that_cannot_be_written_behind_is_said_after_the_output(tmp_path, codex_home):
+    """The cache dir is a file: the sessions are still all listed, and the note that the
+    cache could not be written comes (once the writing thread has failed), on stderr."""
+    blocker = tmp_path / "cache-is-a-file"
+    blocker.write_text("")
+    proc = run_cli("sessions", "--json", "--sessions-root", str(codex_home / "sessions"),
+                   "--no-dev-sessions", env={"CODEX_TUI_CACHE_DIR": str(blocker)})
+    assert proc.returncode == 0, proc.stderr
+    assert len(json.loads(proc.stdout)["sessions"]) == len(find_rollouts(Sources([codex_home / "sessions"])))
+    [note] = [line for line in proc.stderr.splitlines() if "cannot be written" in line]
+    assert note.startswith("codex-tui: warning: cache ") and "running without a cache" in note

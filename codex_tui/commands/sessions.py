@@ -9,7 +9,7 @@ import orjson
 from codex_tui import config, exit_codes
 from codex_tui.commands.common import cli_settings, index_progress, short_path, sources_from_args
 from codex_tui.heap import collector_paused, settle
-from codex_tui.index.query import Selection, load_sessions, print_warnings
+from codex_tui.index.query import Selection, load_sessions, print_notes, print_warnings
 from codex_tui.sanitize import json_bytes, json_needs_escapes, safe, safe_text
 
 
@@ -28,12 +28,14 @@ def run_sessions(args) -> int:
     with collector_paused():
         with index_progress() as progress:
             selection = load_sessions(sources_from_args(args), days, use_cache=not args.no_cache,
-                                      now=config.now(), progress=progress)
+                                      now=config.now(), progress=progress, write_behind=True)
         print_warnings(selection)
         if args.json:
             write_json(selection, cli_settings(args))
         else:
             _print_table(selection)
+        # What writing the cache said, if it had not said it before the warnings went out
+        print_notes([note for note in selection.index.flush() if note not in selection.warnings])
         # All written, and the process ends next: the ~200,000 objects of the index go into
         # the permanent generation, so neither the collector's first pass once it is on again
         # nor the interpreter's last one at exit walks them (~25 ms of a first index).

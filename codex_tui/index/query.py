@@ -161,15 +161,16 @@ def _started(meta: dict) -> str:
 
 def load_sessions(sources: Sources, days: float | None = None, use_cache: bool = True,
                   now: float | None = None, index: SessionIndex | None = None,
-                  progress=None) -> Selection:
+                  progress=None, write_behind: bool = False) -> Selection:
     """Refresh the index over `sources` and select sessions started within `days`.
     Pass the `index` of an earlier call to refresh it in memory (a long-running view).
     `progress(done, total, batch)`: called while a large first index runs, `batch` being a
-    Selection of the sessions just indexed (see SessionIndex.refresh)."""
+    Selection of the sessions just indexed (see SessionIndex.refresh). `write_behind`: a new
+    index writes its cache files on a thread until its flush() (SessionIndex)."""
     now = time.time() if now is None else now
     if index is None:
         index = SessionIndex(config.cache_dir() if use_cache else None,
-                             max_bytes=sources.max_rollout_bytes)
+                             max_bytes=sources.max_rollout_bytes, write_behind=write_behind)
     index.max_bytes = sources.max_rollout_bytes
     cutoff = cutoff_iso(days, now)
 
@@ -203,9 +204,13 @@ def line_warnings(path: str, meta: dict) -> list[str]:
 
 
 def print_warnings(selection: Selection, limit: int = 20) -> None:
+    print_notes(selection.warnings, limit)
+
+
+def print_notes(warnings: list[str], limit: int = 20) -> None:
     from codex_tui.sanitize import safe
 
-    for warning in selection.warnings[:limit]:   # paths and reasons come from the files
+    for warning in warnings[:limit]:   # paths and reasons come from the files
         print(f"codex-tui: warning: {safe(warning, newlines=False)}", file=sys.stderr)
-    if len(selection.warnings) > limit:
-        print(f"codex-tui: warning: … and {len(selection.warnings) - limit} more", file=sys.stderr)
+    if len(warnings) > limit:
+        print(f"codex-tui: warning: … and {len(warnings) - limit} more", file=sys.stderr)

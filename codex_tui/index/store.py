@@ -50,8 +50,13 @@ class SessionIndex:
     """Summaries of every rollout, re-reading only what changed since the last refresh."""
 
     def __init__(self, cache_dir: Path | None, workers: int | None = None,
-                 resumable_seconds: float = RESUMABLE_SECONDS, max_bytes: int = DEFAULT_MAX_BYTES):
+                 resumable_seconds: float = RESUMABLE_SECONDS, max_bytes: int = DEFAULT_MAX_BYTES,
+                 write_behind: bool = False):
         self.cache_dir = cache_dir
+        # `sessions` writes behind: a save's files are written on a thread of their own while
+        # the output is (both wait on the kernel, 10-80 ms each for a first index here),
+        # until flush(). The thread is no daemon: the interpreter's exit waits for it too.
+        self.write_behind = write_behind
         self.resumable_seconds = resumable_seconds
         self.max_bytes = max_bytes             # a larger rollout is reported, not read
         self.notes: list[str] = []             # what went wrong with the cache, one line each
@@ -68,6 +73,8 @@ class SessionIndex:
         self._search_crc = -1
         self._fresh_search: dict[str, bytes] = {}
         self._parsers = ParserStore(self._folder() / "parsers" if cache_dir is not None else None)
+        self._writer: threading.Thread | None = None    # a save's files being written behind
+        self._notes_at_write = 0
         self.stats = RefreshStats()
         self._load()
 
@@ -77,6 +84,7 @@ class SessionIndex:
         `progress(done, total, ready)`, when given, is called as batches of a large read
         land (at least PROGRESS_MIN_FILES files read whole): `ready` are the paths just
         indexed, whose summaries can be read already."""
+        self.flush()     # the last refresh's files are written before anything changes
         stats = RefreshStats(files=len(paths))
         wanted: dict[str, tuple[int, int]] = {}
         for path in paths:
@@ -279,28 +287,46 @@ class SessionIndex:
             at += len(data) + 1
             s_at += len(search)
         self.entries = entries
-        self._search = b"".join(searches)
+        self._search = search = b"".join(searches)
         self._fresh_search = {}
-        self._blob = b",".join(chunks)
-        self._view = memoryview(self._blob)
+        self._blob = blob = b",".join(chunks)
+        self._view = memoryview(blob)
         self._fresh = {}
-        self._search_size, self._search_crc = len(self._search), checksum(self._search)
+        self._search_size, self._search_crc = len(search), checksum(search)
         files = self._files()
         if files is None:
             return
+        if self.write_behind:
+            self._notes_at_write = len(self.notes)
+            self._writer = threading.Thread(target=self._write, args=(files, blob, search),
+                                            daemon=False, name="codex-tui cache write")
+            self._writer.start()
+        else:
+            self._write(files, blob, search)
+
+    def _write(self, files: tuple[Path, Path, Path], blob: bytes, search: bytes) -> None:
         try:
             private_dir(files[0].parent)
-            _atomic_write(files[1], self._blob)
-            _atomic_write(files[2], self._search)
+            _atomic_write(files[1], blob)
+            _atomic_write(files[2], search)
             self._parsers.save()
             _atomic_write(files[0], orjson.dumps({
-                "version": INDEX_VERSION, "blob_size": len(self._blob),
-                "blob_crc": checksum(self._blob), "search_size": self._search_size,
+                "version": INDEX_VERSION, "blob_size": len(blob),
+                "blob_crc": checksum(blob), "search_size": self._search_size,
                 "search_crc": self._search_crc, "files": self.entries}))
         except OSError as exc:
             self._note(f"cannot be written ({exc.strerror or exc}); running without a cache")
             self.cache_dir = None
             self._parsers.folder = None
+
+    def flush(self) -> list[str]:
+        """Wait until the files of a save written behind are written; the notes that writing
+        added (an unwritable cache dir, say)."""
+        writer, self._writer = self._writer, None
+        if writer is None:
+            return []
+        writer.join()
+        return self.notes[self._notes_at_write:]
 
 
 MAP_SUMMARIES = False     # `sessions --json` sets it: map summaries.bin instead of reading it
