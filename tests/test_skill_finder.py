@@ -52,3 +52,18 @@ def test_a_root_that_is_home_itself_is_found_through_a_tilde():
         without.may_name_a_skill = lambda text: True
         assert [s.path for s in with_gate.skills_in(text)] == [s.path for s in without.skills_in(text)]
         assert with_gate.skills_in(text)
+
+
+def test_each_session_s_skills_are_found_as_if_it_were_the_only_one(tmp_path, monkeypatch):
+    """The summary's finder is made once per index and copied for each session: what one
+    session taught it (a skill folder outside the roots, by its SKILL.md) is not known to
+    the next, whose command only runs a script in that folder."""
+    from codex_tui.index.summary import skills_used
+    from codex_tui.rollout.model import Command, Session
+
+    monkeypatch.setenv("CODEX_TUI_SKILLS_ROOT", str(tmp_path / "skills"))
+    teaches = Session(path="a", commands=[Command("c", "cat /opt/kit/SKILL.md", 1, 0)])
+    uses = Session(path="b", commands=[Command("c", "bash /opt/kit/scripts/run.sh", 1, 0)])
+    assert skills_used(teaches) == ["kit"]
+    assert skills_used(uses) == []
+    assert skills_used(teaches) == ["kit"] and skills_used(Session(path="c")) == []

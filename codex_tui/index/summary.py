@@ -124,15 +124,17 @@ def _search_parts(session: Session) -> Iterator[str]:
 
 
 def skills_used(session: Session) -> list[str]:
-    from codex_tui.scan.skills import SkillFinder
-
-    finder = SkillFinder(_skill_roots(os.environ.get("CODEX_TUI_SKILLS_ROOT"),
-                                      os.environ.get("CODEX_HOME"), os.environ.get("HOME")))
     names: list[str] = []
+    if not session.commands:
+        return names
+    blank = _blank_finder(os.environ.get("CODEX_TUI_SKILLS_ROOT"), os.environ.get("CODEX_HOME"),
+                          os.environ.get("HOME"))
     # One test over all the commands first: most sessions name no skill at all (no needle
     # of the test holds a newline, so joining them finds nothing that none of them holds).
-    if not finder.may_name_a_skill("\n".join(c.command for c in session.commands)):
+    # A finder that has found nothing yet answers it alike, so the shared blank one does.
+    if not blank.may_name_a_skill("\n".join(c.command for c in session.commands)):
         return names
+    finder = blank.fresh()
     # Each distinct command once (a session runs `git status` or its tests many times): a
     # repeat finds nothing new, and the order of first use is kept.
     for text in dict.fromkeys(c.command for c in session.commands):
@@ -143,9 +145,11 @@ def skills_used(session: Session) -> list[str]:
 
 
 @lru_cache(maxsize=4)
-def _skill_roots(*environment) -> list:
-    """The skills roots for these environment values (worked out once per index, not per
-    session: it is a good part of a summary's cost)."""
+def _blank_finder(*environment):
+    """A SkillFinder of the skills roots for these environment values, that has found
+    nothing: made once per index, not per session (it was a good part of a summary's cost).
+    Only asked may_name_a_skill, and copied (fresh()) to find with."""
     from codex_tui import config
+    from codex_tui.scan.skills import SkillFinder
 
-    return [config.default_skills_root(), config.codex_home() / "skills"]
+    return SkillFinder([config.default_skills_root(), config.codex_home() / "skills"])

@@ -48,7 +48,16 @@ class SkillFinder:
     def __init__(self, roots: list[Path]):
         self.roots = [str(r).rstrip("/") + "/" for r in roots]
         self.known: dict[str, Skill] = {}   # skill folder -> Skill
-        self._names = {os.path.basename(root.rstrip("/")) for root in self.roots}
+        self._root_names = frozenset(os.path.basename(root.rstrip("/")) for root in self.roots)
+        self._names = set(self._root_names)
+
+    def fresh(self) -> "SkillFinder":
+        """A finder of the same roots that has found nothing yet (as this one had not, if
+        it has not)."""
+        made = SkillFinder.__new__(SkillFinder)
+        made.roots, made.known, made._root_names = self.roots, {}, self._root_names
+        made._names = set(self._root_names)
+        return made
 
     def may_name_a_skill(self, text: str) -> bool:
         """False when no path in `text` can be a skill's (most commands): such a path names a
