@@ -301,7 +301,7 @@ class RolloutParser:
             exit_code, duration, text, truncated = cmds.parse_output(mark[4])
             self._set_result(index, line, exit_code, duration, text, truncated, weak=True)
         else:
-            flags = mark[8]
+            flags = mark[8] if mark[8] is not None else cmds.output_flags(mark[7])
             self._set_result(index, line, mark[5], mark[6], mark[7], flags & cmds.TRUNCATED,
                              weak=True, flags=flags)
 
