@@ -6,6 +6,7 @@
  *   setup(cased, lowered)   the needles, ASCII, from redact.py (once, at import)
  *   needles_in(text) -> int which needles are in text (lowered ones in text.lower()): bit k
  *                           for the k-th needle, cased ones first; -1 when it cannot tell
+ *   setup_redact(found, fallback), redact(text)   redact() with its usual case in C (below)
  *
  * With the bits, redact() runs only the patterns whose needles are there, without lower-
  * casing the text or testing each needle again (texts that hold one, such as a command
@@ -165,9 +166,42 @@ static PyObject *needles_in(PyObject *self, PyObject *text) {
         search(PyUnicode_1BYTE_DATA(text), PyUnicode_GET_LENGTH(text), all, 1));
 }
 
+/* redact() itself, for the texts it finds no needle in (nearly all): returned as they are,
+ * without a Python call. A text with needles goes to redact._redact_found(text, bits); one
+ * that is not a str, or any text before setup(), to the Python redact(). */
+static PyObject *on_found, *fallback;
+
+static PyObject *setup_redact(PyObject *self, PyObject *args) {
+    PyObject *found, *slow;
+    if (!PyArg_ParseTuple(args, "OO", &found, &slow)) return NULL;
+    Py_INCREF(found);
+    Py_INCREF(slow);
+    Py_XSETREF(on_found, found);
+    Py_XSETREF(fallback, slow);
+    Py_RETURN_NONE;
+}
+
+static PyObject *redact(PyObject *self, PyObject *text) {
+    if (!on_found || !fallback) {
+        PyErr_SetString(PyExc_RuntimeError, "redact() before setup_redact()");
+        return NULL;
+    }
+    if (!PyUnicode_Check(text) || count < 0) return PyObject_CallOneArg(fallback, text);
+    if (PyUnicode_GET_LENGTH(text) == 0) return Py_NewRef(text);
+    PyObject *bits = needles_in(self, text);
+    if (!bits) return NULL;
+    int none = PyLong_AsUnsignedLongLong(bits) == 0;
+    PyObject *out = none ? Py_NewRef(text) : PyObject_CallFunctionObjArgs(on_found, text, bits, NULL);
+    Py_DECREF(bits);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"setup", setup, METH_VARARGS, "setup(cased, lowered): the needles"},
     {"needles_in", needles_in, METH_O, "needles_in(text): the bits of the needles in text (-1 before setup)"},
+    {"setup_redact", setup_redact, METH_VARARGS,
+     "setup_redact(found, fallback): redact._redact_found and the Python redact()"},
+    {"redact", redact, METH_O, "redact(text): redact.redact, the texts with no needle kept in C"},
     {NULL, NULL, 0, NULL},
 };
 

@@ -167,6 +167,14 @@ def _assign(text: str) -> str:
     return _ASSIGNMENT.sub(_mask_assignment, text) if _assignment_may_match(text) else text
 
 
+_redact_py = redact
+if _needles_in is not None:
+    # The same function, with the case of nearly every text (no needle: the text as it is)
+    # decided in C without a Python call: it runs on every prompt, answer and command.
+    _textscan.setup_redact(_redact_found, _redact_py)
+    redact = _textscan.redact   # noqa: F811 - the same as the Python redact() above, tested
+
+
 def redact_all(value):
     """`value` (decoded JSON) with every string in it redacted, keys too: a decoded string has its
     real newlines, where the raw line has `\\n` and no word boundary before the secret."""

@@ -35,12 +35,28 @@ def test_the_compiled_test_answers_as_the_python_one(text):
 @settings(max_examples=1500, deadline=None)
 @given(text=texts)
 def test_redact_gives_the_same_with_either_test(text):
+    """redact() is the compiled one (no Python call for a text without needles); the Python
+    redact() with the compiled test and with the Python test give the same."""
     compiled = redaction.redact(text)
+    assert redaction._redact_py(text) == compiled
     try:
         redaction._needles_in = None
-        assert redaction.redact(text) == compiled
+        assert redaction._redact_py(text) == compiled
     finally:
         redaction._needles_in = _textscan.needles_in
+
+
+def test_the_compiled_redact_takes_what_the_python_one_takes():
+    assert redaction.redact is _textscan.redact
+    plain = "cargo build --release"
+    assert redaction.redact(plain) is plain                  # as it is, not a copy
+    assert redaction.redact(None) == redaction._redact_py(None) == ""
+    assert redaction.redact("") == ""
+    for odd in (7, b"sk-" + b"a" * 20):
+        with pytest.raises(TypeError):
+            redaction._redact_py(odd)
+        with pytest.raises(TypeError):
+            redaction.redact(odd)
 
 
 def test_each_patterns_bits_are_its_own_needles():
