@@ -530,9 +530,13 @@ class RolloutParser:
             turn = self._turn(line, ts)
         index = len(self.session.commands)
         turn.commands.append(index)
-        self.session.commands.append(Command(call_id=call_id, command=redact(text), line=line,
-                                             turn=turn.index, sandboxed=self._sandboxed and not user,
-                                             user=user))
+        # positional: the Struct is built faster so (model.py's field order, tested)
+        command = Command(call_id, redact(text), line, turn.index)
+        if user:
+            command.user = True
+        elif self._sandboxed:
+            command.sandboxed = True
+        self.session.commands.append(command)
         return index
 
     def _on_user_shell_record(self, text: str, line: int, ts) -> None:
@@ -680,7 +684,7 @@ class RolloutParser:
         turns = self.session.turns
         if turns and turns[-1].status == IN_PROGRESS and not self._task_events:
             turns[-1].status = COMPLETED if turns[-1].agent_messages else ABORTED
-        turn = Turn(index=len(turns), line=line, started_at=ts)
+        turn = Turn(len(turns), line, "", 0, ts)     # index, line, prompt, prompt_chars, started_at
         turns.append(turn)
         self._turn_from_task = False
         return turn

@@ -131,6 +131,5 @@ def _failure(command: Command) -> Failure:
     """The failure a failed command shows."""
     kind, evidence, environmental = _verdict(command.output, command.exit_code, command.timed_out,
                                              command.sandbox_denied, command.sandboxed)
-    return Failure(kind=kind, command=command.command, exit_code=command.exit_code,
-                   excerpt=evidence, line=command.line, environmental=environmental,
-                   turn=command.turn)
+    return Failure(kind, command.command, command.exit_code, evidence, command.line,
+                   environmental, command.turn)
