@@ -147,6 +147,7 @@ class LogsScreen(ViewScreen):
         else:
             self.hosts_down.pop(name, None)
             self.app.log_source.hosts[name] = rows
+        self._update_status()        # the host's verdict shown now, not after the merge
         self.request_refresh()       # merged in the load worker, off the UI loop
 
     # ---- loading -------------------------------------------------------------------------
