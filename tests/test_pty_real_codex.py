@@ -47,6 +47,24 @@ def only_daemons(pids: list[int], version: str) -> bool:
     return set(pids) <= procs.spared() and (bool(pids) or version == "0.58.0")
 
 
+def not_spared(pids: list[int]) -> list[str]:
+    """For a failure's message: each marked process that is no daemon's, with its parent and
+    command line, as /proc gives them now."""
+    spared, out = procs.spared(), []
+    for pid in pids:
+        if pid in spared:
+            continue
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                parent = handle.read().rsplit(b")", 1)[1].split()[1].decode()
+            with open(f"/proc/{pid}/cmdline", "rb") as handle:
+                command = handle.read().replace(b"\0", b" ").decode(errors="replace")[:200]
+        except OSError:
+            parent, command = "?", "(gone)"
+        out.append(f"{pid} (parent {parent}): {command}")
+    return out
+
+
 def row(app, index=0):
     return app.hub.rows()[index]
 
@@ -99,7 +117,8 @@ async def test_approve_finish_kill_resume(version, tmp_path):
             await wait_until(pilot, lambda: row(app).status.exited, 10, "the kill")
             assert [p for p in tree if pid_alive(p)] == [] and processes_in_session(pid) == []
             # Codex 0.169's app-server daemon carries the pane's marker: it alone stays.
-            assert only_daemons(processes_with_marker(first.live.pty.marker), version)
+            marked = processes_with_marker(first.live.pty.marker)
+            assert only_daemons(marked, version), not_spared(marked)
             await pilot.press("r")
             await wait_until(pilot, lambda: len(app.hub.rows()) == 2, 5, "the resumed pane")
             resumed = row(app, 0)
