@@ -24,16 +24,27 @@ def limit_text(max_bytes: int) -> str:
 
 def open_regular(path: str) -> io.BufferedReader:
     """`open(path, "rb")`, refusing anything but a regular file without blocking on it."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    fd, _ = _regular_fd(path)
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
-            raise OSError(errno.EINVAL, f"not a regular file ({_kind(mode)})", path)
         os.set_blocking(fd, True)
         return os.fdopen(fd, "rb")
     except BaseException:
         os.close(fd)
         raise
+
+
+def _regular_fd(path: str) -> tuple[int, os.stat_result]:
+    """A descriptor of `path` for reading and its fstat; OSError(EINVAL) for anything but a
+    regular file. Opened non-blocking, so a FIFO named like a rollout does not block it."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"not a regular file ({_kind(info.st_mode)})", path)
+    except BaseException:
+        os.close(fd)
+        raise
+    return fd, info
 
 
 def open_rollout(path: str) -> io.BufferedIOBase:
@@ -82,11 +93,8 @@ def read_rollout_stamped(path: str, offset: int = 0,
                 size += len(chunk)
             data = b"".join(chunks)
     else:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+        fd, info = _regular_fd(path)
         try:
-            info = os.fstat(fd)
-            if not stat.S_ISREG(info.st_mode):   # O_NONBLOCK: a FIFO does not block this open
-                raise OSError(errno.EINVAL, f"not a regular file ({_kind(info.st_mode)})", path)
             if info.st_size > max_bytes:
                 raise OSError(errno.EFBIG, limit_text(max_bytes), path)
             if offset:
