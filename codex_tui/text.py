@@ -40,6 +40,16 @@ def fold_path(path: str, width: int) -> list[str]:
     return lines
 
 
+def has_wide(text: str) -> bool:
+    """`text` holds a character of two cells (CJK, emoji): textwrap, which counts characters,
+    would make its lines wider than the screen."""
+    if text.isascii():
+        return False
+    from rich.cells import cell_len
+
+    return cell_len(text) != len(text)
+
+
 def wrap_cells(text: str, width: int, hang: str = "") -> list[str]:
     """`text` in lines of at most `width` terminal cells (a CJK character or an emoji takes
     two), broken at the last space that fits in the line's second half, else anywhere (CJK

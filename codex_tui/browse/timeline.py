@@ -15,7 +15,7 @@ from codex_tui.browse.rows import format_tokens, local_when
 from codex_tui.ids import resume_command
 from codex_tui.rollout.model import Session
 from codex_tui.sanitize import safe
-from codex_tui.text import wrap_cells
+from codex_tui.text import has_wide, wrap_cells
 
 FOLD_LINES = 6          # output longer than this is folded to its first lines
 FOLDED_SHOWN = 3
@@ -107,7 +107,7 @@ def _hanging(text: str, width: int, first: str, facts: bool = False) -> list[str
 
 
 def _wrap_hanging(text: str, width: int) -> list[str]:
-    if _wide(text):
+    if has_wide(text):
         return wrap_cells(text, width, HANG)
     return textwrap.wrap(text, width, subsequent_indent=HANG, replace_whitespace=False,
                          break_on_hyphens=False) or [text]
@@ -118,17 +118,11 @@ def _fits(text: str, width: int) -> bool:
     return len(text) <= width if text.isascii() else cell_len(text) <= width
 
 
-def _wide(text: str) -> bool:
-    """`text` holds a character of two cells (CJK, emoji): textwrap, which counts characters,
-    would make lines wider than the screen."""
-    return not text.isascii() and cell_len(text) != len(text)
-
-
 def _wrap(text: str, width: int) -> list[str]:
     text = text.expandtabs(4)
     if _fits(text, width):
         return [text]
-    if _wide(text):
+    if has_wide(text):
         return wrap_cells(text, width)
     return textwrap.wrap(text, width, replace_whitespace=False, drop_whitespace=False,
                          break_on_hyphens=False) or [""]

@@ -6,6 +6,7 @@ from __future__ import annotations
 from textual.widgets import Static
 
 from codex_tui.sanitize import safe
+from codex_tui.text import has_wide
 
 
 MAX_LINES = 3     # the bar grows to this many lines on a narrow terminal, then drops parts
@@ -32,12 +33,12 @@ def lines_needed(text: str, width: int) -> int:
     """The lines `text` takes wrapped between words at `width`: as textwrap counts them
     where every character takes one cell, and by cells where one takes two (a CJK or emoji
     character, which a path or branch name may hold), a word wider than the line folded."""
-    from rich.cells import cell_len
-
-    if cell_len(text) == len(text):
+    if not has_wide(text):
         import textwrap
 
         return len(textwrap.wrap(text, width, break_long_words=False))
+    from rich.cells import cell_len
+
     count, used = 1, 0
     for word in text.split(" "):
         size = cell_len(word)
